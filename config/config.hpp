@@ -1,0 +1,187 @@
+// prism's configuration: the global prism.toml and one file per VM in vms/*.toml.
+//
+// This library knows nothing about wlroots or Wayland: it turns files into plain structs and
+// reports every problem it finds with the file, line, key and what is wrong. The compositor
+// applies a Config; it never sees a half-valid one.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prism::config {
+
+struct Colour {
+    std::uint8_t r = 0, g = 0, b = 0;
+
+    // "#rrggbb", lower case.
+    std::string hex() const;
+    bool operator==(const Colour&) const = default;
+};
+
+// One problem in one file. `line`/`column` are 1-based; 0 when the problem is about the file
+// as a whole (unreadable, a duplicate across files, ...). `key` is the dotted key path
+// ("colour", "protocols.allow", "bindings.Super+Q"), empty when there is none.
+struct Error {
+    std::string file;
+    int line = 0;
+    int column = 0;
+    std::string key;
+    std::string message;
+
+    // "FILE:LINE:COLUMN: KEY: MESSAGE" (the position and key parts are left out when absent).
+    std::string to_string() const;
+};
+
+struct VmConfig {
+    std::string name;  // unique, [a-z0-9-]+, at most 32 characters
+    std::string label; // shown to the user; defaults to name
+    Colour colour;
+    std::filesystem::path socket; // absolute; default $XDG_RUNTIME_DIR/wayland-vm-<name>
+    // Interface names of host-only globals this VM may nevertheless see ([protocols] allow).
+    std::vector<std::string> allowed_globals;
+    std::filesystem::path source_file; // the vms/*.toml it came from
+
+    bool operator==(const VmConfig&) const = default;
+};
+
+struct KeyboardConfig {
+    std::string rules, model, layout, variant, options; // empty = xkbcommon default
+    int repeat_rate = 25;                               // keys per second
+    int repeat_delay = 600;                             // milliseconds
+    bool operator==(const KeyboardConfig&) const = default;
+};
+
+struct CursorConfig {
+    std::string theme; // empty = default theme
+    int size = 24;
+    bool operator==(const CursorConfig&) const = default;
+};
+
+// [[output]] entries; `name` is an output name ("HDMI-A-1", "HEADLESS-1") or "*" for all.
+// The first entry whose name matches an output applies to it.
+struct OutputConfig {
+    std::string name;
+    std::optional<double> scale;    // 0.5 .. 4
+    std::optional<int> cursor_size; // overrides cursor.size on this output
+    std::optional<int> x, y;        // layout position; default: left to right
+    bool operator==(const OutputConfig&) const = default;
+};
+
+// How many outputs, and of which size, the headless backend creates ([headless] table).
+struct HeadlessConfig {
+    int outputs = 1;
+    int width = 1280;
+    int height = 720;
+    bool operator==(const HeadlessConfig&) const = default;
+};
+
+// The rule deciding whether a newly mapped window takes keyboard focus ([focus] table).
+enum class NewWindowFocus {
+    Always, // every new window takes focus
+    Never,  // new windows never take focus (they are marked as wanting attention)
+    Smart,  // focus if nothing is focused, the focused window has the same origin, or no key
+            // was pressed during the last `typing_grace_ms`; otherwise mark as wanting attention
+};
+
+struct FocusConfig {
+    NewWindowFocus new_window = NewWindowFocus::Smart;
+    int typing_grace_ms = 1000;
+    bool operator==(const FocusConfig&) const = default;
+};
+
+enum class Action {
+    Terminal,     // spawn general.terminal
+    Exec,         // spawn `argument` with /bin/sh -c
+    Close,        // ask the focused window to close
+    CycleWindows, // focus and raise the next window (Alt+Tab)
+    Fullscreen,   // toggle fullscreen of the focused window
+    Maximize,     // toggle maximize of the focused window
+    Reload,       // re-read the configuration
+    Quit,         // leave prism
+};
+
+struct Binding {
+    std::uint32_t modifiers = 0; // bit set of Modifier
+    std::string key;             // xkb keysym name as written, e.g. "Return", "q", "Tab"
+    Action action = Action::Close;
+    std::string argument; // the command for Action::Exec
+    bool operator==(const Binding&) const = default;
+};
+
+// Modifier bits, equal to wlroots' WLR_MODIFIER_* values so the compositor can compare directly.
+enum Modifier : std::uint32_t {
+    ModShift = 1 << 0,
+    ModCtrl = 1 << 2,
+    ModAlt = 1 << 3,
+    ModSuper = 1 << 6,
+};
+
+struct GeneralConfig {
+    std::string terminal = "foot";
+    bool operator==(const GeneralConfig&) const = default;
+};
+
+struct Config {
+    std::filesystem::path dir; // the directory it was loaded from
+    GeneralConfig general;
+    KeyboardConfig keyboard;
+    CursorConfig cursor;
+    std::vector<OutputConfig> outputs;
+    HeadlessConfig headless;
+    FocusConfig focus;
+    std::vector<Binding> bindings; // defaults merged with [bindings]
+    std::vector<VmConfig> vms;     // sorted by name
+
+    const VmConfig* find_vm(std::string_view name) const;
+    // The first [[output]] entry matching `output_name` (exact name, then "*"), or nullptr.
+    const OutputConfig* output_for(std::string_view output_name) const;
+};
+
+// What the loader needs from the environment, passed in so tests control it.
+struct Environment {
+    std::filesystem::path runtime_dir; // $XDG_RUNTIME_DIR; used for default VM sockets
+};
+
+struct LoadResult {
+    std::optional<Config> config; // set if and only if errors is empty
+    std::vector<Error> errors;
+};
+
+// Loads `dir`/prism.toml (optional) and every `dir`/vms/*.toml (in name order). A missing
+// directory is not an error: it gives the defaults with no VMs. Every problem is collected,
+// not just the first.
+LoadResult load_config_dir(const std::filesystem::path& dir, const Environment& env);
+
+// The pieces, for tests and for `--check-config`. `file` is used only in error messages.
+struct VmParseResult {
+    std::optional<VmConfig> vm;
+    std::vector<Error> errors;
+};
+VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
+                       const Environment& env);
+
+// Parses prism.toml into `config` (which holds the defaults on entry); returns the errors.
+std::vector<Error> parse_main(std::string_view text, const std::filesystem::path& file,
+                              Config& config);
+
+// The default key bindings, before [bindings] is merged in.
+std::vector<Binding> default_bindings();
+
+// Parses "#rrggbb" (either case) or one of the label colour names (red, orange, yellow,
+// green, gray, blue, purple, black).
+std::optional<Colour> parse_colour(std::string_view text);
+
+// "Super+Shift+E" -> modifiers and key; nullopt with a message in `error` when invalid.
+std::optional<Binding> parse_key_combo(std::string_view combo, std::string* error);
+
+// "terminal", "close", "exec firefox", ... -> action and argument.
+std::optional<Binding> parse_action(std::string_view text, std::string* error);
+
+bool is_valid_vm_name(std::string_view name);
+
+} // namespace prism::config

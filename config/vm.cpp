@@ -1,0 +1,183 @@
+#include "config/config.hpp"
+#include "config/toml_util.hpp"
+
+#include <algorithm>
+
+namespace prism::config {
+
+namespace {
+
+constexpr std::size_t kMaxNameLength = 32;
+constexpr std::size_t kMaxLabelLength = 64;
+// sockaddr_un::sun_path holds 108 bytes including the terminating NUL.
+constexpr std::size_t kMaxSocketPathLength = 107;
+
+std::string socket_too_long(const std::filesystem::path& path) {
+    return "socket path " + detail::quote(path.string()) + " is too long for a Unix socket (" +
+           std::to_string(path.string().size()) + " bytes, at most " +
+           std::to_string(kMaxSocketPathLength) + ")";
+}
+
+// Number of code points in valid UTF-8 (toml++ has already rejected invalid UTF-8).
+std::size_t utf8_length(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+    }));
+}
+
+// C0 controls, DEL, and the C1 controls U+0080..U+009F (encoded as 0xc2 0x80..0x9f).
+bool has_control_characters(std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x20 || byte == 0x7f) {
+            return true;
+        }
+        if (byte == 0xc2 && i + 1 < text.size()) {
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9f) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+bool is_valid_interface_name(std::string_view name) {
+    if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_')) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+std::vector<std::string> parse_allow(detail::Reporter& reporter, const toml::array& allow) {
+    const std::string path = "protocols.allow";
+    std::vector<std::string> names;
+    for (const toml::node& entry : allow) {
+        std::optional<std::string> name = detail::as_string(reporter, entry, path);
+        if (!name) {
+            continue;
+        }
+        if (!is_valid_interface_name(*name)) {
+            reporter.at(entry.source(), path,
+                        "expected a protocol interface name ([a-z_][a-z0-9_]*), got " +
+                            detail::quote(*name));
+            continue;
+        }
+        if (std::find(names.begin(), names.end(), *name) != names.end()) {
+            reporter.at(entry.source(), path, detail::quote(*name) + " is listed twice");
+            continue;
+        }
+        names.push_back(std::move(*name));
+    }
+    return names;
+}
+
+} // namespace
+
+bool is_valid_vm_name(std::string_view name) {
+    if (name.empty() || name.size() > kMaxNameLength) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
+                       const Environment& env) {
+    VmParseResult result;
+    detail::Reporter reporter(file.string(), result.errors);
+    const std::optional<toml::table> root = detail::parse_toml(text, reporter);
+    if (!root) {
+        return result;
+    }
+
+    VmConfig vm;
+    vm.source_file = file;
+    detail::check_unknown_keys(reporter, *root, "",
+                               {"name", "colour", "label", "socket", "protocols"});
+
+    if (detail::require_key(reporter, *root, "name", "")) {
+        if (auto name = detail::get_string(reporter, *root, "name", "")) {
+            if (is_valid_vm_name(*name)) {
+                vm.name = std::move(*name);
+            } else {
+                reporter.at(root->get("name")->source(), "name",
+                            "expected 1 to 32 characters from a-z, 0-9 and '-', got " +
+                                detail::quote(*name));
+            }
+        }
+    }
+
+    if (detail::require_key(reporter, *root, "colour", "")) {
+        if (auto text_colour = detail::get_string(reporter, *root, "colour", "")) {
+            if (auto colour = parse_colour(*text_colour)) {
+                vm.colour = *colour;
+            } else {
+                reporter.at(root->get("colour")->source(), "colour",
+                            "expected #rrggbb or a colour name (red, orange, yellow, green, "
+                            "gray, blue, purple, black), got " +
+                                detail::quote(*text_colour));
+            }
+        }
+    }
+
+    if (auto label = detail::get_string(reporter, *root, "label", "")) {
+        const toml::source_region& where = root->get("label")->source();
+        if (label->empty()) {
+            reporter.at(where, "label", "must not be empty (leave it out to use the name)");
+        } else if (utf8_length(*label) > kMaxLabelLength) {
+            reporter.at(where, "label",
+                        "must be at most " + std::to_string(kMaxLabelLength) + " characters, got " +
+                            std::to_string(utf8_length(*label)));
+        } else if (has_control_characters(*label)) {
+            reporter.at(where, "label", "must not contain control characters");
+        } else {
+            vm.label = std::move(*label);
+        }
+    } else {
+        vm.label = vm.name;
+    }
+
+    if (const toml::node* socket = root->get("socket")) {
+        if (auto path = detail::as_string(reporter, *socket, "socket")) {
+            if (path->empty() || (*path)[0] != '/') {
+                reporter.at(socket->source(), "socket",
+                            "expected an absolute path, got " + detail::quote(*path));
+            } else if (path->find('\0') != std::string::npos) {
+                reporter.at(socket->source(), "socket", "must not contain a NUL character");
+            } else if (path->size() > kMaxSocketPathLength) {
+                reporter.at(socket->source(), "socket", socket_too_long(*path));
+            } else {
+                vm.socket = std::filesystem::path(*path).lexically_normal();
+            }
+        }
+    } else if (env.runtime_dir.empty()) {
+        reporter.at_file("socket", "no socket given and XDG_RUNTIME_DIR is unset");
+    } else if (!vm.name.empty()) {
+        const std::filesystem::path path = env.runtime_dir / ("wayland-vm-" + vm.name);
+        if (path.string().size() > kMaxSocketPathLength) {
+            reporter.at_file("socket", socket_too_long(path));
+        } else {
+            vm.socket = path.lexically_normal();
+        }
+    }
+
+    if (const toml::table* protocols = detail::get_table(reporter, *root, "protocols", "")) {
+        detail::check_unknown_keys(reporter, *protocols, "protocols", {"allow"});
+        if (const toml::array* allow =
+                detail::get_array(reporter, *protocols, "allow", "protocols")) {
+            vm.allowed_globals = parse_allow(reporter, *allow);
+        }
+    }
+
+    detail::sort_errors(result.errors);
+    if (result.errors.empty()) {
+        result.vm = std::move(vm);
+    }
+    return result;
+}
+
+} // namespace prism::config

@@ -1,0 +1,289 @@
+#include "config/config.hpp"
+#include "tests/config/test_util.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace prism::config {
+namespace {
+
+using ::testing::ElementsAre;
+using testing_util::error_strings;
+
+const Environment kEnv{"/run/user/1000"};
+const std::filesystem::path kFile = "vms/work.toml";
+
+VmConfig parse_ok(std::string_view text, const Environment& env = kEnv) {
+    VmParseResult result = parse_vm(text, kFile, env);
+    EXPECT_TRUE(result.errors.empty()) << ::testing::PrintToString(error_strings(result.errors));
+    EXPECT_TRUE(result.vm.has_value());
+    return result.vm.value_or(VmConfig{});
+}
+
+std::vector<std::string> parse_errors(std::string_view text, const Environment& env = kEnv) {
+    VmParseResult result = parse_vm(text, kFile, env);
+    EXPECT_FALSE(result.vm.has_value());
+    return error_strings(result.errors);
+}
+
+// One error expected; returns it whole, for the tests that check line, column and key.
+Error single_error(std::string_view text, const Environment& env = kEnv) {
+    VmParseResult result = parse_vm(text, kFile, env);
+    EXPECT_FALSE(result.vm.has_value());
+    EXPECT_EQ(result.errors.size(), 1u) << ::testing::PrintToString(error_strings(result.errors));
+    return result.errors.empty() ? Error{} : result.errors.front();
+}
+
+TEST(VmNameTest, Valid) {
+    EXPECT_TRUE(is_valid_vm_name("work"));
+    EXPECT_TRUE(is_valid_vm_name("a"));
+    EXPECT_TRUE(is_valid_vm_name("vm-2"));
+    EXPECT_TRUE(is_valid_vm_name("-"));
+    EXPECT_TRUE(is_valid_vm_name(std::string(32, 'x')));
+}
+
+TEST(VmNameTest, Invalid) {
+    EXPECT_FALSE(is_valid_vm_name(""));
+    EXPECT_FALSE(is_valid_vm_name(std::string(33, 'x')));
+    EXPECT_FALSE(is_valid_vm_name("Work"));
+    EXPECT_FALSE(is_valid_vm_name("my_vm"));
+    EXPECT_FALSE(is_valid_vm_name("my vm"));
+    EXPECT_FALSE(is_valid_vm_name("vm.1"));
+    EXPECT_FALSE(is_valid_vm_name("caf\xc3\xa9"));
+}
+
+TEST(ParseVmTest, MinimalFileGetsDefaults) {
+    const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"#3465a4\"\n");
+    EXPECT_EQ(vm.name, "work");
+    EXPECT_EQ(vm.label, "work");
+    EXPECT_EQ(vm.colour, (Colour{0x34, 0x65, 0xa4}));
+    EXPECT_EQ(vm.socket, std::filesystem::path("/run/user/1000/wayland-vm-work"));
+    EXPECT_TRUE(vm.allowed_globals.empty());
+    EXPECT_EQ(vm.source_file, kFile);
+}
+
+TEST(ParseVmTest, EveryKey) {
+    const VmConfig vm = parse_ok(R"(
+name = "work"
+colour = "#3465A4"
+label = "Work — Bank"
+socket = "/tmp/prism/work.sock"
+
+[protocols]
+allow = ["zwlr_screencopy_manager_v1", "wp_presentation"]
+)");
+    EXPECT_EQ(vm.name, "work");
+    EXPECT_EQ(vm.label, "Work — Bank");
+    EXPECT_EQ(vm.colour.hex(), "#3465a4");
+    EXPECT_EQ(vm.socket, std::filesystem::path("/tmp/prism/work.sock"));
+    EXPECT_EQ(vm.allowed_globals,
+              (std::vector<std::string>{"zwlr_screencopy_manager_v1", "wp_presentation"}));
+}
+
+TEST(ParseVmTest, ColourByName) {
+    EXPECT_EQ(parse_ok("name = \"a\"\ncolour = \"purple\"\n").colour.hex(), "#75507b");
+}
+
+TEST(ParseVmTest, EmptyAllowList) {
+    EXPECT_TRUE(parse_ok("name = \"a\"\ncolour = \"red\"\n[protocols]\nallow = []\n")
+                    .allowed_globals.empty());
+    EXPECT_TRUE(parse_ok("name = \"a\"\ncolour = \"red\"\n[protocols]\n").allowed_globals.empty());
+}
+
+TEST(ParseVmTest, SyntaxErrorHasLineAndColumn) {
+    const Error error = single_error("name = \"work\"\ncolour = \n");
+    EXPECT_EQ(error.file, "vms/work.toml");
+    EXPECT_EQ(error.line, 2);
+    EXPECT_EQ(error.column, 10);
+    EXPECT_EQ(error.key, "");
+    EXPECT_NE(error.message.find("expected value"), std::string::npos) << error.message;
+}
+
+TEST(ParseVmTest, UnknownKeyAtItsPositionWithSuggestion) {
+    const Error error = single_error("name = \"work\"\n  colur = \"red\"\ncolour = \"red\"\n");
+    EXPECT_EQ(error.to_string(),
+              "vms/work.toml:2:3: colur: unknown key 'colur' (did you mean 'colour'?)");
+}
+
+TEST(ParseVmTest, UnknownKeyWithoutSuggestion) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nallow_fullscreen = true\n"),
+                ElementsAre("vms/work.toml:3:1: allow_fullscreen: unknown key 'allow_fullscreen'"));
+}
+
+TEST(ParseVmTest, AmericanSpellingIsSuggestedTheBritishOne) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolor = \"red\"\n"),
+                ElementsAre("vms/work.toml: colour: missing required key 'colour'",
+                            "vms/work.toml:2:1: color: unknown key 'color' (did you mean "
+                            "'colour'?)"));
+}
+
+TEST(ParseVmTest, UnknownTable) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\n\n[clipboard]\nmode = \"ask\"\n"),
+                ElementsAre("vms/work.toml:4:2: clipboard: unknown table 'clipboard'"));
+}
+
+TEST(ParseVmTest, UnknownKeyInProtocols) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\n[protocols]\nalow = []\n"),
+                ElementsAre("vms/work.toml:4:1: protocols.alow: unknown key 'alow' (did you "
+                            "mean 'allow'?)"));
+}
+
+TEST(ParseVmTest, WrongTypeAtTheValue) {
+    EXPECT_THAT(parse_errors("name = 5\ncolour = \"red\"\n"),
+                ElementsAre("vms/work.toml:1:8: name: expected a string, got an integer"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = [1, 2]\n"),
+                ElementsAre("vms/work.toml:2:10: colour: expected a string, got an array"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nlabel = true\n"),
+                ElementsAre("vms/work.toml:3:9: label: expected a string, got a boolean"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nsocket = 1.5\n"),
+                ElementsAre("vms/work.toml:3:10: socket: expected a string, got a float"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nprotocols = 1979-05-27\n"),
+                ElementsAre("vms/work.toml:3:13: protocols: expected a table, got a date"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\n[protocols]\nallow = \"x\"\n"),
+                ElementsAre("vms/work.toml:4:9: protocols.allow: expected an array, got a "
+                            "string"));
+}
+
+TEST(ParseVmTest, MissingRequiredKeysAreAtLineZero) {
+    EXPECT_THAT(parse_errors("colour = \"red\"\n"),
+                ElementsAre("vms/work.toml: name: missing required key 'name'"));
+    EXPECT_THAT(parse_errors("name = \"a\"\n"),
+                ElementsAre("vms/work.toml: colour: missing required key 'colour'"));
+    const std::vector<Error> errors = parse_vm("", kFile, kEnv).errors;
+    ASSERT_EQ(errors.size(), 2u);
+    EXPECT_EQ(errors[0].line, 0);
+    EXPECT_EQ(errors[0].column, 0);
+    EXPECT_EQ(errors[0].key, "name");
+    EXPECT_EQ(errors[1].key, "colour");
+}
+
+TEST(ParseVmTest, BadName) {
+    EXPECT_THAT(parse_errors("name = \"Work\"\ncolour = \"red\"\n"),
+                ElementsAre("vms/work.toml:1:8: name: expected 1 to 32 characters from a-z, "
+                            "0-9 and '-', got \"Work\""));
+    EXPECT_THAT(parse_errors("name = \"\"\ncolour = \"red\"\n"),
+                ElementsAre("vms/work.toml:1:8: name: expected 1 to 32 characters from a-z, "
+                            "0-9 and '-', got \"\""));
+    EXPECT_EQ(parse_errors("name = \"" + std::string(33, 'a') + "\"\ncolour = \"red\"\n").size(),
+              1u);
+}
+
+TEST(ParseVmTest, BadColour) {
+    EXPECT_THAT(parse_errors("name = \"work\"\ncolour =   \"blu\"\n"),
+                ElementsAre("vms/work.toml:2:12: colour: expected #rrggbb or a colour name (red, "
+                            "orange, yellow, green, gray, blue, purple, black), got \"blu\""));
+}
+
+TEST(ParseVmTest, EveryListedColourNameIsAccepted) {
+    for (const char* name :
+         {"red", "orange", "yellow", "green", "gray", "blue", "purple", "black"}) {
+        parse_ok("name = \"a\"\ncolour = \"" + std::string(name) + "\"\n");
+    }
+}
+
+TEST(ParseVmTest, SocketMustBeAbsolute) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nsocket = \"run/vm.sock\"\n"),
+                ElementsAre("vms/work.toml:3:10: socket: expected an absolute path, got "
+                            "\"run/vm.sock\""));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nsocket = \"\"\n"),
+                ElementsAre("vms/work.toml:3:10: socket: expected an absolute path, got \"\""));
+}
+
+TEST(ParseVmTest, SocketMustNotContainNul) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nsocket = \"/run/a\\u0000b\"\n"),
+                ElementsAre("vms/work.toml:3:10: socket: must not contain a NUL character"));
+}
+
+TEST(ParseVmTest, SocketMustFitInSockaddrUn) {
+    const std::string path = "/" + std::string(107, 's');
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nsocket = \"" + path + "\"\n"),
+                ElementsAre("vms/work.toml:3:10: socket: socket path \"" + path +
+                            "\" is too long for a Unix socket (108 bytes, at most 107)"));
+    parse_ok("name = \"a\"\ncolour = \"red\"\nsocket = \"/" + std::string(106, 's') + "\"\n");
+}
+
+TEST(ParseVmTest, DefaultSocketMustFitInSockaddrUn) {
+    const Environment env{"/" + std::string(100, 'r')};
+    EXPECT_THAT(parse_errors("name = \"abcdef\"\ncolour = \"red\"\n", env),
+                ElementsAre("vms/work.toml: socket: socket path \"" + env.runtime_dir.string() +
+                            "/wayland-vm-abcdef\" is too long for a Unix socket (119 bytes, at "
+                            "most 107)"));
+}
+
+TEST(ParseVmTest, NoRuntimeDirAndNoSocket) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\n", Environment{}),
+                ElementsAre("vms/work.toml: socket: no socket given and XDG_RUNTIME_DIR is "
+                            "unset"));
+    const VmConfig vm =
+        parse_ok("name = \"a\"\ncolour = \"red\"\nsocket = \"/run/a.sock\"\n", Environment{});
+    EXPECT_EQ(vm.socket, std::filesystem::path("/run/a.sock"));
+}
+
+TEST(ParseVmTest, EmptyLabel) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nlabel = \"\"\n"),
+                ElementsAre("vms/work.toml:3:9: label: must not be empty (leave it out to use "
+                            "the name)"));
+}
+
+TEST(ParseVmTest, LabelWithControlCharacters) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nlabel = \"a\\tb\"\n"),
+                ElementsAre("vms/work.toml:3:9: label: must not contain control characters"));
+    EXPECT_EQ(parse_errors("name = \"a\"\ncolour = \"red\"\nlabel = \"new\\nline\"\n").size(), 1u);
+    EXPECT_EQ(parse_errors("name = \"a\"\ncolour = \"red\"\nlabel = \"esc\\u001b[31m\"\n").size(),
+              1u);
+    EXPECT_EQ(parse_errors("name = \"a\"\ncolour = \"red\"\nlabel = \"del\\u007f\"\n").size(), 1u);
+    // U+0085 NEXT LINE, a C1 control.
+    EXPECT_EQ(parse_errors("name = \"a\"\ncolour = \"red\"\nlabel = \"c1\\u0085\"\n").size(), 1u);
+}
+
+TEST(ParseVmTest, LabelLengthCountsCharactersNotBytes) {
+    std::string label;
+    for (int i = 0; i < 64; ++i) {
+        label += "\xc3\xa9"; // é, two bytes
+    }
+    EXPECT_EQ(parse_ok("name = \"a\"\ncolour = \"red\"\nlabel = \"" + label + "\"\n").label, label);
+    EXPECT_THAT(
+        parse_errors("name = \"a\"\ncolour = \"red\"\nlabel = \"" + std::string(65, 'x') + "\"\n"),
+        ElementsAre("vms/work.toml:3:9: label: must be at most 64 characters, got 65"));
+}
+
+TEST(ParseVmTest, AllowEntries) {
+    EXPECT_THAT(
+        parse_errors("name = \"a\"\ncolour = \"red\"\n[protocols]\nallow = [\"ok_name\", 3, "
+                     "\"Bad-Name\", \"ok_name\", \"9lives\"]\n"),
+        ElementsAre("vms/work.toml:4:21: protocols.allow: expected a string, got an integer",
+                    "vms/work.toml:4:24: protocols.allow: expected a protocol interface name "
+                    "([a-z_][a-z0-9_]*), got \"Bad-Name\"",
+                    "vms/work.toml:4:36: protocols.allow: \"ok_name\" is listed twice",
+                    "vms/work.toml:4:47: protocols.allow: expected a protocol interface name "
+                    "([a-z_][a-z0-9_]*), got \"9lives\""));
+    EXPECT_EQ(parse_ok("name = \"a\"\ncolour = \"red\"\n[protocols]\nallow = [\"_x1\"]\n")
+                  .allowed_globals,
+              (std::vector<std::string>{"_x1"}));
+}
+
+TEST(ParseVmTest, AllErrorsAreCollectedInFileOrder) {
+    EXPECT_THAT(parse_errors(R"(name = "Bad Name"
+colour = "blu"
+label = ""
+socket = "relative"
+colur = 1
+[protocols]
+allow = [1]
+)"),
+                ElementsAre("vms/work.toml:1:8: name: expected 1 to 32 characters from a-z, "
+                            "0-9 and '-', got \"Bad Name\"",
+                            "vms/work.toml:2:10: colour: expected #rrggbb or a colour name "
+                            "(red, orange, yellow, green, gray, blue, purple, black), got \"blu\"",
+                            "vms/work.toml:3:9: label: must not be empty (leave it out to use "
+                            "the name)",
+                            "vms/work.toml:4:10: socket: expected an absolute path, got "
+                            "\"relative\"",
+                            "vms/work.toml:5:1: colur: unknown key 'colur' (did you mean "
+                            "'colour'?)",
+                            "vms/work.toml:7:10: protocols.allow: expected a string, got an "
+                            "integer"));
+}
+
+} // namespace
+} // namespace prism::config
