@@ -1,0 +1,64 @@
+#include "vmbridge/global_policy.hpp"
+
+#include <gtest/gtest.h>
+#include <set>
+#include <string>
+
+namespace prism::vmbridge {
+namespace {
+
+TEST(GlobalPolicy, EveryInterfaceIsClassifiedExactlyOnce) {
+    std::set<std::string_view> seen;
+    for (const auto& rule : global_rules()) {
+        EXPECT_TRUE(seen.insert(rule.interface).second) << rule.interface << " listed twice";
+        EXPECT_FALSE(rule.why.empty()) << rule.interface;
+    }
+}
+
+TEST(GlobalPolicy, PrivilegedProtocolsAreHostOnly) {
+    for (const char* name :
+         {"zwlr_screencopy_manager_v1", "zwlr_export_dmabuf_manager_v1",
+          "zwlr_data_control_manager_v1", "zwp_virtual_keyboard_manager_v1",
+          "zwlr_virtual_pointer_manager_v1", "zwlr_layer_shell_v1", "zwlr_input_inhibit_manager_v1",
+          "zwp_keyboard_shortcuts_inhibit_manager_v1", "zwlr_foreign_toplevel_manager_v1",
+          "zwlr_output_manager_v1", "zwlr_gamma_control_manager_v1", "zwlr_output_power_manager_v1",
+          "zwp_input_method_manager_v2", "org_kde_kwin_idle"}) {
+        EXPECT_EQ(classify(name), GlobalClass::HostOnly) << name;
+    }
+}
+
+TEST(GlobalPolicy, VmSeesSafeGlobalsOnly) {
+    const auto vm = Origin::vm("work");
+    EXPECT_TRUE(may_see(vm, "wl_compositor", {}));
+    EXPECT_TRUE(may_see(vm, "xdg_wm_base", {}));
+    EXPECT_TRUE(may_see(vm, "wl_data_device_manager", {}));
+    EXPECT_FALSE(may_see(vm, "zwlr_screencopy_manager_v1", {}));
+    EXPECT_FALSE(may_see(vm, "zwp_virtual_keyboard_manager_v1", {}));
+}
+
+TEST(GlobalPolicy, UnclassifiedGlobalsAreHiddenFromVmsEvenIfAllowed) {
+    const auto vm = Origin::vm("work");
+    EXPECT_FALSE(may_see(vm, "some_new_protocol_v1", {}));
+    EXPECT_FALSE(may_see(vm, "some_new_protocol_v1", {"some_new_protocol_v1"}));
+}
+
+TEST(GlobalPolicy, AllowListShowsThatHostOnlyGlobalToThatVm) {
+    const std::vector<std::string> allow{"zwlr_screencopy_manager_v1"};
+    EXPECT_TRUE(may_see(Origin::vm("work"), "zwlr_screencopy_manager_v1", allow));
+    EXPECT_FALSE(may_see(Origin::vm("work"), "zwlr_data_control_manager_v1", allow));
+}
+
+TEST(GlobalPolicy, HostSeesEverythingUnknownSeesNothing) {
+    EXPECT_TRUE(may_see(Origin::host(), "zwlr_screencopy_manager_v1", {}));
+    EXPECT_TRUE(may_see(Origin::host(), "some_new_protocol_v1", {}));
+    EXPECT_FALSE(may_see(Origin::unknown(), "wl_compositor", {}));
+}
+
+TEST(GlobalPolicy, AllowEntriesMustNameHostOnlyGlobals) {
+    EXPECT_EQ(unknown_allow_entries(
+                  {"zwlr_screencopy_manager_v1", "zwlr_screencopy_manger_v1", "wl_compositor"}),
+              (std::vector<std::string>{"zwlr_screencopy_manger_v1", "wl_compositor"}));
+}
+
+} // namespace
+} // namespace prism::vmbridge

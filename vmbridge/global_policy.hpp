@@ -1,0 +1,43 @@
+// Which Wayland globals a VM client may see.
+//
+// Every global prism creates is classified exactly once in one table: VM-safe (any client may
+// bind it) or host-only (hidden from VMs unless a VM's config lists it in [protocols] allow).
+// A global in neither list is hidden from VMs too: default deny. Host clients see everything.
+#pragma once
+
+#include "vmbridge/origin.hpp"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prism::vmbridge {
+
+enum class GlobalClass {
+    VmSafe,   // part of what an ordinary VM application needs; shown to every client
+    HostOnly, // lets a client watch, control or impersonate others; hidden from VMs
+};
+
+struct GlobalRule {
+    std::string_view interface;
+    GlobalClass cls;
+    std::string_view why; // one line: what it is for, or what it would let a VM do
+};
+
+// The table, in one place, so tests and docs can read it.
+std::span<const GlobalRule> global_rules();
+
+std::optional<GlobalClass> classify(std::string_view interface);
+
+// Whether a client of `origin` may see the global `interface`. `vm_allow` is the VM's
+// [protocols] allow list (ignored for the host).
+bool may_see(const Origin& origin, std::string_view interface,
+             const std::vector<std::string>& vm_allow);
+
+// Names in an allow list that are not host-only globals of the table (typos, or VM-safe
+// globals that need no allowing). The compositor rejects a config that has any.
+std::vector<std::string> unknown_allow_entries(const std::vector<std::string>& vm_allow);
+
+} // namespace prism::vmbridge
