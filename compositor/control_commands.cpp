@@ -1,0 +1,102 @@
+#include "compositor/control_commands.hpp"
+
+#include "compositor/control/control_server.hpp"
+#include "compositor/server.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace prism {
+
+namespace {
+
+using nlohmann::json;
+
+json list_vms(const Server& server) {
+    json result = json::array();
+    for (const config::VmConfig* vm : server.vms().all()) {
+        const auto origin = vmbridge::Origin::vm(vm->name);
+        int windows = 0;
+        for (const auto& view : server.desktop().views()) {
+            windows += view->mapped() && view->origin() == origin ? 1 : 0;
+        }
+        result.push_back({
+            {"name", vm->name},
+            {"label", vm->label},
+            {"colour", vm->colour.hex()},
+            {"socket", vm->socket.string()},
+            {"clients", server.origins().clients_of(origin).size()},
+            {"windows", windows},
+        });
+    }
+    return result;
+}
+
+json list_windows(const Server& server) {
+    json result = json::array();
+    // Bottom to top, so the last entry is the top of the stack.
+    const auto& views = server.desktop().views();
+    for (auto it = views.rbegin(); it != views.rend(); ++it) {
+        const View& view = **it;
+        if (!view.mapped()) {
+            continue;
+        }
+        const wlr_box box = view.content_box();
+        result.push_back({
+            {"id", view.id()},
+            {"vm", std::string(view.origin().display_name())},
+            {"title", view.title()},
+            {"app_id", view.app_id()},
+            {"x", box.x},
+            {"y", box.y},
+            {"width", box.width},
+            {"height", box.height},
+            {"focused", server.desktop().focused() == &view},
+            {"urgent", view.urgent()},
+        });
+    }
+    return result;
+}
+
+json list_outputs(const Server& server) {
+    json result = json::array();
+    for (const auto& output : server.outputs()) {
+        wlr_output* wlr = output->wlr();
+        wlr_box box{};
+        if (wlr_box* in_layout = wlr_output_layout_get_box(server.desktop().layout(), wlr)) {
+            box = *in_layout;
+        }
+        result.push_back({
+            {"name", output->name()},
+            {"x", box.x},
+            {"y", box.y},
+            {"width", wlr->width},
+            {"height", wlr->height},
+            {"scale", wlr->scale},
+            {"enabled", wlr->enabled},
+        });
+    }
+    return result;
+}
+
+} // namespace
+
+void register_control_commands(control::ControlServer& control, Server& server) {
+    control.add_command("vms", [&server](const json&) { return list_vms(server); });
+    control.add_command("windows", [&server](const json&) { return list_windows(server); });
+    control.add_command("outputs", [&server](const json&) { return list_outputs(server); });
+    control.add_command("reload", [&server](const json&) {
+        std::vector<std::string> errors;
+        if (!server.reload(&errors)) {
+            control::CommandError error("configuration rejected; the running one stays");
+            error.details = std::move(errors);
+            throw error;
+        }
+        return json{{"vms", server.config().vms.size()}};
+    });
+    control.add_command("quit", [&server](const json&) {
+        server.quit();
+        return json::object();
+    });
+}
+
+} // namespace prism

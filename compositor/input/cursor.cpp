@@ -1,0 +1,228 @@
+#include "compositor/input/cursor.hpp"
+
+#include <algorithm>
+#include <linux/input-event-codes.h>
+#include <set>
+
+namespace prism {
+
+Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
+               std::function<void()> on_activity)
+    : seat_(seat)
+    , layout_(layout)
+    , desktop_(desktop)
+    , on_activity_(std::move(on_activity))
+    , cursor_(wlr_cursor_create()) {
+    wlr_cursor_attach_output_layout(cursor_, layout_);
+
+    motion_.connect(&cursor_->events.motion, [this](wlr_event_pointer_motion* event) {
+        wlr_cursor_move(cursor_, event->device, event->delta_x, event->delta_y);
+        handle_motion(event->time_msec);
+    });
+    motion_absolute_.connect(
+        &cursor_->events.motion_absolute, [this](wlr_event_pointer_motion_absolute* event) {
+            wlr_cursor_warp_absolute(cursor_, event->device, event->x, event->y);
+            handle_motion(event->time_msec);
+        });
+    button_.connect(&cursor_->events.button,
+                    [this](wlr_event_pointer_button* event) { handle_button(event); });
+    axis_.connect(&cursor_->events.axis, [this](wlr_event_pointer_axis* event) {
+        on_activity_();
+        wlr_seat_pointer_notify_axis(seat_, event->time_msec, event->orientation, event->delta,
+                                     event->delta_discrete, event->source);
+    });
+    frame_.connect(&cursor_->events.frame, [this](void*) { wlr_seat_pointer_notify_frame(seat_); });
+    request_set_cursor_.connect(&seat_->events.request_set_cursor,
+                                [this](wlr_seat_pointer_request_set_cursor_event* event) {
+                                    // Only the client the pointer is over may change the cursor
+                                    // image.
+                                    if (event->seat_client == seat_->pointer_state.focused_client) {
+                                        client_image_ = true;
+                                        wlr_cursor_set_surface(cursor_, event->surface,
+                                                               event->hotspot_x, event->hotspot_y);
+                                    }
+                                });
+}
+
+Cursor::~Cursor() {
+    for (auto& [size, manager] : managers_) {
+        wlr_xcursor_manager_destroy(manager);
+    }
+    wlr_cursor_destroy(cursor_);
+}
+
+void Cursor::set_theme(const config::CursorConfig& config,
+                       std::function<int(wlr_output*)> size_of_output) {
+    for (auto& [size, manager] : managers_) {
+        wlr_xcursor_manager_destroy(manager);
+    }
+    managers_.clear();
+    config_ = config;
+    size_of_output_ = std::move(size_of_output);
+    refresh_image();
+}
+
+wlr_xcursor_manager* Cursor::manager_for(int size) {
+    auto it = managers_.find(size);
+    if (it != managers_.end()) {
+        return it->second;
+    }
+    wlr_xcursor_manager* manager = wlr_xcursor_manager_create(
+        config_.theme.empty() ? nullptr : config_.theme.c_str(), static_cast<uint32_t>(size));
+    managers_[size] = manager;
+    return manager;
+}
+
+void Cursor::set_image(const char* name) {
+    image_ = name;
+    client_image_ = false;
+    // wlr_cursor shows an image on every output whose scale equals the image's scale. Outputs
+    // of one scale therefore share one size: the first such output's configured size.
+    std::set<float> done;
+    wlr_output_layout_output* entry;
+    wl_list_for_each(entry, &layout_->outputs, link) {
+        wlr_output* output = entry->output;
+        if (!done.insert(output->scale).second) {
+            continue;
+        }
+        const int size = size_of_output_ ? size_of_output_(output) : config_.size;
+        wlr_xcursor_manager* manager = manager_for(size);
+        if (manager == nullptr || !wlr_xcursor_manager_load(manager, output->scale)) {
+            continue;
+        }
+        wlr_xcursor* xcursor = wlr_xcursor_manager_get_xcursor(manager, name, output->scale);
+        if (xcursor == nullptr || xcursor->image_count == 0) {
+            continue; // no such theme or image installed: the cursor stays as it was
+        }
+        wlr_xcursor_image* image = xcursor->images[0];
+        wlr_cursor_set_image(cursor_, image->buffer, image->width * 4, image->width, image->height,
+                             image->hotspot_x, image->hotspot_y, output->scale);
+    }
+}
+
+void Cursor::refresh_image() {
+    set_image(image_.c_str());
+}
+
+void Cursor::begin_move(View& view) {
+    mode_ = Mode::Move;
+    grabbed_ = &view;
+    grab_x_ = cursor_->x;
+    grab_y_ = cursor_->y;
+    grab_box_ = view.content_box();
+    wlr_seat_pointer_notify_clear_focus(seat_);
+    set_image("grabbing");
+}
+
+void Cursor::begin_resize(View& view, std::uint32_t edges) {
+    mode_ = Mode::Resize;
+    grabbed_ = &view;
+    grab_x_ = cursor_->x;
+    grab_y_ = cursor_->y;
+    grab_box_ = view.content_box();
+    resize_edges_ = edges;
+    wlr_seat_pointer_notify_clear_focus(seat_);
+    set_image(wlr_xcursor_get_resize_name(static_cast<wlr_edges>(edges)));
+}
+
+void Cursor::end_interactive(const View* view) {
+    if (view != nullptr && view != grabbed_) {
+        return;
+    }
+    const bool was_grabbing = mode_ != Mode::Passthrough;
+    mode_ = Mode::Passthrough;
+    grabbed_ = nullptr;
+    if (was_grabbing) {
+        set_image("left_ptr");
+    }
+}
+
+void Cursor::handle_motion(std::uint32_t time_msec) {
+    on_activity_();
+    const double dx = cursor_->x - grab_x_;
+    const double dy = cursor_->y - grab_y_;
+    if (mode_ == Mode::Move && grabbed_ != nullptr) {
+        grabbed_->move_to(grab_box_.x + static_cast<int>(dx), grab_box_.y + static_cast<int>(dy));
+        return;
+    }
+    if (mode_ == Mode::Resize && grabbed_ != nullptr) {
+        int left = grab_box_.x, right = grab_box_.x + grab_box_.width;
+        int top = grab_box_.y, bottom = grab_box_.y + grab_box_.height;
+        constexpr int kMin = 32;
+        if (resize_edges_ & WLR_EDGE_LEFT) {
+            left = std::min(left + static_cast<int>(dx), right - kMin);
+        } else if (resize_edges_ & WLR_EDGE_RIGHT) {
+            right = std::max(right + static_cast<int>(dx), left + kMin);
+        }
+        if (resize_edges_ & WLR_EDGE_TOP) {
+            top = std::min(top + static_cast<int>(dy), bottom - kMin);
+        } else if (resize_edges_ & WLR_EDGE_BOTTOM) {
+            bottom = std::max(bottom + static_cast<int>(dy), top + kMin);
+        }
+        grabbed_->move_to(left, top);
+        grabbed_->request_size(right - left, bottom - top);
+        return;
+    }
+    update_focus(time_msec);
+}
+
+void Cursor::update_focus(std::uint32_t time_msec) {
+    if (mode_ != Mode::Passthrough) {
+        return;
+    }
+    wlr_surface* surface = nullptr;
+    double sx = 0, sy = 0;
+    View* view = desktop_.view_at(cursor_->x, cursor_->y, &surface, &sx, &sy);
+    if (view == nullptr || surface == nullptr) {
+        if (client_image_ || image_ != "left_ptr") {
+            set_image("left_ptr");
+        }
+        wlr_seat_pointer_clear_focus(seat_);
+        return;
+    }
+    wlr_seat_pointer_notify_enter(seat_, surface, sx, sy);
+    wlr_seat_pointer_notify_motion(seat_, time_msec, sx, sy);
+}
+
+void Cursor::handle_button(wlr_event_pointer_button* event) {
+    on_activity_();
+    if (event->state == WLR_BUTTON_RELEASED) {
+        if (mode_ != Mode::Passthrough) {
+            end_interactive();
+            update_focus(event->time_msec);
+            return; // the press started a grab and was never sent: neither is the release
+        }
+        wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+        return;
+    }
+
+    wlr_surface* surface = nullptr;
+    double sx = 0, sy = 0;
+    View* view = desktop_.view_at(cursor_->x, cursor_->y, &surface, &sx, &sy);
+    if (view == nullptr) {
+        wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+        return;
+    }
+    // Click focuses and raises.
+    desktop_.focus(view);
+
+    wlr_keyboard* keyboard = wlr_seat_get_keyboard(seat_);
+    const bool super =
+        keyboard != nullptr && (wlr_keyboard_get_modifiers(keyboard) & WLR_MODIFIER_LOGO);
+    if (super && event->button == BTN_LEFT) {
+        begin_move(*view);
+        return;
+    }
+    if (super && event->button == BTN_RIGHT) {
+        // Resize from the corner nearest to the pointer.
+        const wlr_box box = view->content_box();
+        std::uint32_t edges = 0;
+        edges |= cursor_->x < box.x + box.width / 2.0 ? WLR_EDGE_LEFT : WLR_EDGE_RIGHT;
+        edges |= cursor_->y < box.y + box.height / 2.0 ? WLR_EDGE_TOP : WLR_EDGE_BOTTOM;
+        begin_resize(*view, edges);
+        return;
+    }
+    wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+}
+
+} // namespace prism

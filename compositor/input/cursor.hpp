@@ -1,0 +1,74 @@
+// The pointer: one wlr_cursor for all pointer devices, what it is over, and interactive
+// move/resize.
+#pragma once
+
+#include "compositor/listener.hpp"
+#include "compositor/model/desktop.hpp"
+#include "compositor/wlr.hpp"
+#include "config/config.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace prism {
+
+class Cursor {
+public:
+    Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
+           std::function<void()> on_activity);
+    ~Cursor();
+    Cursor(const Cursor&) = delete;
+    Cursor& operator=(const Cursor&) = delete;
+
+    wlr_cursor* wlr() const { return cursor_; }
+    void attach(wlr_input_device* device) { wlr_cursor_attach_input_device(cursor_, device); }
+
+    // Theme and size; `size_of_output` gives an output's own cursor size (per-output config).
+    void set_theme(const config::CursorConfig& config,
+                   std::function<int(wlr_output*)> size_of_output);
+    // Reloads the compositor's cursor image for every output's scale and size.
+    void refresh_image();
+
+    void begin_move(View& view);
+    void begin_resize(View& view, std::uint32_t edges);
+    // Ends a move/resize; called when the view goes away too.
+    void end_interactive(const View* view = nullptr);
+
+    // Re-sends pointer focus for what is under the cursor now (after windows moved).
+    void update_focus(std::uint32_t time_msec);
+
+private:
+    enum class Mode { Passthrough, Move, Resize };
+
+    void handle_motion(std::uint32_t time_msec);
+    void handle_button(wlr_event_pointer_button* event);
+    void set_image(const char* name);
+    wlr_xcursor_manager* manager_for(int size);
+
+    wlr_seat* seat_;
+    wlr_output_layout* layout_;
+    Desktop& desktop_;
+    std::function<void()> on_activity_;
+    wlr_cursor* cursor_;
+    config::CursorConfig config_;
+    std::function<int(wlr_output*)> size_of_output_;
+    std::map<int, wlr_xcursor_manager*> managers_; // by size in logical pixels
+    std::string image_ = "left_ptr"; // the compositor image shown when no client sets one
+    bool client_image_ = false;
+
+    Mode mode_ = Mode::Passthrough;
+    View* grabbed_ = nullptr;
+    double grab_x_ = 0, grab_y_ = 0; // cursor position at grab start
+    wlr_box grab_box_{};             // view content box at grab start
+    std::uint32_t resize_edges_ = 0;
+
+    Listener<wlr_event_pointer_motion> motion_;
+    Listener<wlr_event_pointer_motion_absolute> motion_absolute_;
+    Listener<wlr_event_pointer_button> button_;
+    Listener<wlr_event_pointer_axis> axis_;
+    Listener<void> frame_;
+    Listener<wlr_seat_pointer_request_set_cursor_event> request_set_cursor_;
+};
+
+} // namespace prism

@@ -1,0 +1,83 @@
+#include "compositor/input/keyboard.hpp"
+
+#include "compositor/input/seat.hpp"
+
+namespace prism {
+
+Keyboard::Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap)
+    : seat_(seat)
+    , device_(device)
+    , owns_keymap_(owns_keymap) {
+    key_.connect(&device_->keyboard->events.key,
+                 [this](wlr_event_keyboard_key* event) { handle_key(event); });
+    modifiers_.connect(&device_->keyboard->events.modifiers, [this](void*) { handle_modifiers(); });
+    destroy_.connect(&device_->events.destroy, [this](void*) { seat_.remove_keyboard(*this); });
+}
+
+bool Keyboard::apply(const config::KeyboardConfig& config) {
+    wlr_keyboard_set_repeat_info(device_->keyboard, config.repeat_rate, config.repeat_delay);
+    if (!owns_keymap_) {
+        return true;
+    }
+    xkb_rule_names names{};
+    names.rules = config.rules.empty() ? nullptr : config.rules.c_str();
+    names.model = config.model.empty() ? nullptr : config.model.c_str();
+    names.layout = config.layout.empty() ? nullptr : config.layout.c_str();
+    names.variant = config.variant.empty() ? nullptr : config.variant.c_str();
+    names.options = config.options.empty() ? nullptr : config.options.c_str();
+    xkb_context* context = xkb_context_new(XKB_CONTEXT_NO_FLAGS);
+    xkb_keymap* keymap =
+        context ? xkb_keymap_new_from_names(context, &names, XKB_KEYMAP_COMPILE_NO_FLAGS) : nullptr;
+    bool ok = keymap != nullptr;
+    if (!ok) {
+        wlr_log(WLR_ERROR, "keyboard: xkbcommon rejected layout '%s' variant '%s' options '%s'",
+                config.layout.c_str(), config.variant.c_str(), config.options.c_str());
+        xkb_rule_names fallback{};
+        keymap = context
+                     ? xkb_keymap_new_from_names(context, &fallback, XKB_KEYMAP_COMPILE_NO_FLAGS)
+                     : nullptr;
+    }
+    if (keymap != nullptr) {
+        wlr_keyboard_set_keymap(device_->keyboard, keymap);
+        xkb_keymap_unref(keymap);
+    }
+    if (context != nullptr) {
+        xkb_context_unref(context);
+    }
+    return ok;
+}
+
+void Keyboard::handle_modifiers() {
+    wlr_seat_set_keyboard(seat_.wlr(), device_);
+    wlr_seat_keyboard_notify_modifiers(seat_.wlr(), &device_->keyboard->modifiers);
+}
+
+void Keyboard::handle_key(wlr_event_keyboard_key* event) {
+    seat_.note_activity();
+    const bool pressed = event->state == WL_KEYBOARD_KEY_STATE_PRESSED;
+    if (pressed) {
+        seat_.note_key_press();
+    }
+
+    bool handled = false;
+    if (pressed) {
+        const xkb_keycode_t keycode = event->keycode + 8;
+        const xkb_keysym_t* syms = nullptr;
+        const int count = xkb_state_key_get_syms(device_->keyboard->xkb_state, keycode, &syms);
+        const std::uint32_t modifiers = wlr_keyboard_get_modifiers(device_->keyboard);
+        for (int i = 0; i < count && !handled; ++i) {
+            handled = seat_.handle_key_binding(modifiers, syms[i]);
+        }
+        if (handled) {
+            swallowed_.insert(event->keycode);
+        }
+    } else if (swallowed_.erase(event->keycode) > 0) {
+        handled = true;
+    }
+    if (!handled) {
+        wlr_seat_set_keyboard(seat_.wlr(), device_);
+        wlr_seat_keyboard_notify_key(seat_.wlr(), event->time_msec, event->keycode, event->state);
+    }
+}
+
+} // namespace prism

@@ -1,0 +1,40 @@
+// One keyboard device (physical, headless, or a host client's virtual keyboard).
+#pragma once
+
+#include "compositor/listener.hpp"
+#include "compositor/wlr.hpp"
+#include "config/config.hpp"
+
+#include <functional>
+#include <set>
+
+namespace prism {
+
+class Seat;
+
+class Keyboard {
+public:
+    // `owns_keymap` is false for virtual keyboards: their client supplies the keymap.
+    Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap);
+    Keyboard(const Keyboard&) = delete;
+    Keyboard& operator=(const Keyboard&) = delete;
+
+    wlr_input_device* device() const { return device_; }
+    wlr_keyboard* wlr() const { return device_->keyboard; }
+    // Applies the layout and repeat settings; returns false if xkbcommon rejects the layout.
+    bool apply(const config::KeyboardConfig& config);
+
+private:
+    void handle_key(wlr_event_keyboard_key* event);
+    void handle_modifiers();
+
+    Seat& seat_;
+    wlr_input_device* device_;
+    bool owns_keymap_;
+    // Keys whose press ran a binding: their release is not sent to any client either.
+    std::set<std::uint32_t> swallowed_;
+    Listener<wlr_event_keyboard_key> key_;
+    Listener<void> modifiers_, destroy_;
+};
+
+} // namespace prism

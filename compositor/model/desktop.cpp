@@ -1,0 +1,208 @@
+#include "compositor/model/desktop.hpp"
+
+#include <algorithm>
+
+namespace prism {
+
+Desktop::Desktop(Services services, const config::FocusConfig& focus_policy)
+    : services_(std::move(services))
+    , focus_policy_(focus_policy) {
+    windows_ = wlr_scene_tree_create(&services_.scene->node);
+}
+
+Desktop::~Desktop() {
+    views_.clear();
+    wlr_scene_node_destroy(&windows_->node);
+}
+
+View& Desktop::add_view(wlr_xdg_surface* xdg, vmbridge::Origin origin) {
+    views_.push_front(std::make_unique<View>(*this, xdg, std::move(origin), next_id_++));
+    return *views_.front();
+}
+
+void Desktop::remove_view(View& view) {
+    if (focused_ == &view) {
+        focused_ = nullptr;
+    }
+    views_.remove_if([&](const auto& candidate) { return candidate.get() == &view; });
+}
+
+void Desktop::view_mapped(View& view) {
+    place_new_view(view);
+
+    NewWindowContext context;
+    context.something_focused = focused_ != nullptr;
+    context.focused_has_same_origin = focused_ != nullptr && focused_->origin() == view.origin();
+    if (last_key_) {
+        context.since_last_key = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - *last_key_);
+    }
+    if (decide_new_window_focus(focus_policy_, context) == NewWindowFocusDecision::Focus) {
+        focus(&view);
+        return;
+    }
+    // Open it right below the focused window, so it cannot cover what the user is typing into.
+    view.set_urgent(true);
+    wlr_scene_node_place_below(&view.tree()->node, &focused_->tree()->node);
+    auto it = std::find_if(views_.begin(), views_.end(),
+                           [&](const auto& candidate) { return candidate.get() == &view; });
+    auto focused_it = std::find_if(views_.begin(), views_.end(), [&](const auto& candidate) {
+        return candidate.get() == focused_;
+    });
+    views_.splice(std::next(focused_it), views_, it);
+}
+
+void Desktop::view_unmapped(View& view) {
+    if (focused_ != &view) {
+        return;
+    }
+    focused_ = nullptr;
+    // Hand focus to the next window down the stack.
+    for (const auto& candidate : views_) {
+        if (candidate.get() != &view && candidate->mapped()) {
+            focus(candidate.get());
+            return;
+        }
+    }
+    wlr_seat_keyboard_notify_clear_focus(services_.seat);
+}
+
+void Desktop::request_interactive(View& view, std::uint32_t edges) {
+    // Only the focused window may start a move or resize: a background client cannot grab the
+    // pointer away from the user.
+    if (&view == focused_ && services_.begin_interactive) {
+        services_.begin_interactive(view, edges);
+    }
+}
+
+void Desktop::focus(View* view) {
+    if (view == nullptr) {
+        if (focused_ != nullptr) {
+            focused_->set_activated(false);
+        }
+        focused_ = nullptr;
+        wlr_seat_keyboard_notify_clear_focus(services_.seat);
+        return;
+    }
+    if (!view->mapped()) {
+        return;
+    }
+    if (focused_ != nullptr && focused_ != view) {
+        focused_->set_activated(false);
+    }
+    focused_ = view;
+    view->set_urgent(false);
+    wlr_scene_node_raise_to_top(&view->tree()->node);
+    auto it = std::find_if(views_.begin(), views_.end(),
+                           [&](const auto& candidate) { return candidate.get() == view; });
+    views_.splice(views_.begin(), views_, it);
+    view->set_activated(true);
+
+    wlr_keyboard* keyboard = wlr_seat_get_keyboard(services_.seat);
+    if (keyboard != nullptr) {
+        wlr_seat_keyboard_notify_enter(services_.seat, view->surface(), keyboard->keycodes,
+                                       keyboard->num_keycodes, &keyboard->modifiers);
+    } else {
+        wlr_seat_keyboard_notify_enter(services_.seat, view->surface(), nullptr, 0, nullptr);
+    }
+}
+
+void Desktop::cycle_focus() {
+    // The stack is ordered by recency; the bottom-most mapped view is the one least recently
+    // used, so focusing it walks through every window in turn.
+    for (auto it = views_.rbegin(); it != views_.rend(); ++it) {
+        if ((*it)->mapped() && it->get() != focused_) {
+            focus(it->get());
+            return;
+        }
+    }
+}
+
+void Desktop::activate(View& view, const vmbridge::Origin& requester) {
+    // A VM may only activate its own windows; the host may activate any.
+    if (!requester.is_host() && requester != view.origin()) {
+        view.set_urgent(true);
+        return;
+    }
+    NewWindowContext context;
+    context.something_focused = focused_ != nullptr && focused_ != &view;
+    context.focused_has_same_origin = focused_ != nullptr && focused_->origin() == view.origin();
+    if (last_key_) {
+        context.since_last_key = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - *last_key_);
+    }
+    if (decide_new_window_focus(focus_policy_, context) == NewWindowFocusDecision::Focus) {
+        focus(&view);
+    } else {
+        view.set_urgent(true);
+    }
+}
+
+View* Desktop::view_at(double lx, double ly, wlr_surface** surface, double* sx, double* sy) const {
+    wlr_scene_node* node = wlr_scene_node_at(&windows_->node, lx, ly, sx, sy);
+    if (node == nullptr || node->type != WLR_SCENE_NODE_SURFACE) {
+        return nullptr;
+    }
+    *surface = wlr_scene_surface_from_node(node)->surface;
+    // Walk up to the view's own tree, which carries the View.
+    for (wlr_scene_node* walk = node; walk != nullptr; walk = walk->parent) {
+        if (walk->parent == &windows_->node) {
+            return static_cast<View*>(walk->data);
+        }
+    }
+    return nullptr;
+}
+
+wlr_box Desktop::output_box_for(const View* view) const {
+    wlr_output* output = nullptr;
+    if (view != nullptr) {
+        const wlr_box box = view->content_box();
+        output = wlr_output_layout_output_at(services_.layout, box.x + box.width / 2.0,
+                                             box.y + box.height / 2.0);
+    }
+    if (output == nullptr) {
+        double x = 0, y = 0;
+        services_.cursor_position(x, y);
+        output = wlr_output_layout_output_at(services_.layout, x, y);
+    }
+    if (output == nullptr) {
+        output = wlr_output_layout_get_center_output(services_.layout);
+    }
+    wlr_box box{};
+    if (output != nullptr) {
+        box = *wlr_output_layout_get_box(services_.layout, output);
+    }
+    return box;
+}
+
+void Desktop::place_new_view(View& view) {
+    // New windows open centred on the output under the cursor.
+    double x = 0, y = 0;
+    services_.cursor_position(x, y);
+    wlr_output* output = wlr_output_layout_output_at(services_.layout, x, y);
+    if (output == nullptr) {
+        output = wlr_output_layout_get_center_output(services_.layout);
+    }
+    if (output == nullptr) {
+        view.move_to(0, 0);
+        return;
+    }
+    const wlr_box area = *wlr_output_layout_get_box(services_.layout, output);
+    const wlr_box content = view.content_box();
+    view.move_to(area.x + std::max(0, (area.width - content.width) / 2),
+                 area.y + std::max(0, (area.height - content.height) / 2));
+}
+
+void Desktop::rescue_offscreen_views() {
+    for (const auto& view : views_) {
+        const wlr_box box = view->content_box();
+        if (wlr_output_layout_output_at(services_.layout, box.x + box.width / 2.0,
+                                        box.y + box.height / 2.0) == nullptr) {
+            const wlr_box area = output_box_for(nullptr);
+            view->move_to(area.x + std::max(0, (area.width - box.width) / 2),
+                          area.y + std::max(0, (area.height - box.height) / 2));
+        }
+    }
+}
+
+} // namespace prism

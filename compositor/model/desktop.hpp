@@ -1,0 +1,79 @@
+// The floating, stacking desktop: every view, its stacking order, and keyboard focus.
+#pragma once
+
+#include "compositor/model/focus_policy.hpp"
+#include "compositor/model/view.hpp"
+#include "compositor/wlr.hpp"
+#include "config/config.hpp"
+
+#include <chrono>
+#include <functional>
+#include <list>
+#include <memory>
+#include <optional>
+
+namespace prism {
+
+class Desktop {
+public:
+    struct Services {
+        wlr_scene* scene;
+        wlr_output_layout* layout;
+        wlr_seat* seat;
+        // Where the cursor is, in layout coordinates (new windows open on that output).
+        std::function<void(double& x, double& y)> cursor_position;
+        // Starts an interactive move or resize of `view` driven by the pointer.
+        std::function<void(View& view, std::uint32_t edges)> begin_interactive;
+    };
+
+    Desktop(Services services, const config::FocusConfig& focus_policy);
+    ~Desktop();
+
+    void set_focus_policy(const config::FocusConfig& policy) { focus_policy_ = policy; }
+
+    View& add_view(wlr_xdg_surface* xdg, vmbridge::Origin origin);
+    void remove_view(View& view);
+
+    // Called by View.
+    void view_mapped(View& view);
+    void view_unmapped(View& view);
+    void request_interactive(View& view, std::uint32_t edges);
+
+    // Gives keyboard focus to `view` (nullptr: nobody) and raises it.
+    void focus(View* view);
+    View* focused() const { return focused_; }
+    // Focuses the next mapped view in stacking order (Alt+Tab).
+    void cycle_focus();
+    // Activation through xdg-activation: focus if the policy allows, else mark urgent.
+    void activate(View& view, const vmbridge::Origin& requester);
+
+    // The view and surface under a layout point; surface coordinates in sx, sy.
+    View* view_at(double lx, double ly, wlr_surface** surface, double* sx, double* sy) const;
+
+    // Top first.
+    const std::list<std::unique_ptr<View>>& views() const { return views_; }
+
+    // The usable area of the output a view is on (or of the output under the cursor).
+    wlr_box output_box_for(const View* view) const;
+    // Puts views that no output shows any more back on an output (after unplugging one).
+    void rescue_offscreen_views();
+
+    // Keyboard activity, for the focus policy.
+    void note_key_press() { last_key_ = std::chrono::steady_clock::now(); }
+
+    wlr_scene_tree* windows_tree() const { return windows_; }
+    wlr_output_layout* layout() const { return services_.layout; }
+
+private:
+    void place_new_view(View& view);
+
+    Services services_;
+    config::FocusConfig focus_policy_;
+    wlr_scene_tree* windows_;
+    std::list<std::unique_ptr<View>> views_; // front is the top of the stack
+    View* focused_ = nullptr;
+    std::uint64_t next_id_ = 1;
+    std::optional<std::chrono::steady_clock::time_point> last_key_;
+};
+
+} // namespace prism

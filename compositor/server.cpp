@@ -1,0 +1,571 @@
+#include "compositor/server.hpp"
+
+#include "compositor/control/control_server.hpp"
+#include "compositor/control/protocol.hpp"
+#include "compositor/control_commands.hpp"
+#include "vmbridge/global_policy.hpp"
+
+#include <csignal>
+#include <filesystem>
+#include <sys/wait.h>
+
+namespace prism {
+
+namespace {
+
+bool env_set(const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && value[0] != '\0';
+}
+
+bool has_drm_card() {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/dev/dri", ec)) {
+        if (entry.path().filename().string().rfind("card", 0) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Where wlroots' own choice would fail: no parent session to nest in and no GPU to drive.
+// There prism runs headless, as for tests and demos.
+void choose_headless_if_nothing_else() {
+    if (env_set("WLR_BACKENDS") || env_set("WAYLAND_DISPLAY") || env_set("DISPLAY") ||
+        has_drm_card()) {
+        return;
+    }
+    wlr_log(WLR_INFO, "no display, no parent session and no GPU: running headless");
+    setenv("WLR_BACKENDS", "headless", 1);
+    if (!env_set("WLR_RENDERER")) {
+        setenv("WLR_RENDERER", "pixman", 1);
+    }
+}
+
+void find_headless(wlr_backend* backend, void* data) {
+    if (wlr_backend_is_headless(backend)) {
+        *static_cast<wlr_backend**>(data) = backend;
+    }
+}
+
+View* view_of_surface(wlr_surface* surface) {
+    if (surface == nullptr || !wlr_surface_is_xdg_surface(surface)) {
+        return nullptr;
+    }
+    wlr_xdg_surface* xdg = wlr_xdg_surface_from_wlr_surface(surface);
+    if (xdg == nullptr || xdg->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL || xdg->data == nullptr) {
+        return nullptr;
+    }
+    auto* node = static_cast<wlr_scene_node*>(xdg->data);
+    return node->parent != nullptr ? static_cast<View*>(node->parent->data) : nullptr;
+}
+
+int handle_terminate_signal(int signal, void* data) {
+    wlr_log(WLR_INFO, "signal %d: quitting", signal);
+    wl_display_terminate(static_cast<wl_display*>(data));
+    return 0;
+}
+
+int handle_sighup(int, void* data) {
+    std::vector<std::string> errors;
+    if (!static_cast<Server*>(data)->reload(&errors)) {
+        for (const auto& error : errors) {
+            wlr_log(WLR_ERROR, "reload: %s", error.c_str());
+        }
+    }
+    return 0;
+}
+
+int handle_sigchld(int, void*) {
+    while (waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
+    return 0;
+}
+
+} // namespace
+
+config::LoadResult load_and_validate(const std::filesystem::path& dir) {
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    config::Environment env{runtime != nullptr ? runtime : ""};
+    config::LoadResult result = config::load_config_dir(dir, env);
+    if (!result.config) {
+        return result;
+    }
+    for (const auto& vm : result.config->vms) {
+        for (const auto& name : vmbridge::unknown_allow_entries(vm.allowed_globals)) {
+            const bool safe = vmbridge::classify(name) == vmbridge::GlobalClass::VmSafe;
+            result.errors.push_back(
+                {vm.source_file.string(), 0, 0, "protocols.allow",
+                 "'" + name + "' " +
+                     (safe ? "is shown to every VM already; remove it"
+                           : "is not a host-only global prism knows (see docs/security.md)")});
+        }
+    }
+    if (!result.errors.empty()) {
+        result.config.reset();
+    }
+    return result;
+}
+
+Server::Server(config::Config config, Options options)
+    : config_(std::move(config))
+    , options_(std::move(options)) {
+}
+
+std::unique_ptr<Server> Server::create(config::Config config, Options options) {
+    std::unique_ptr<Server> server(new Server(std::move(config), std::move(options)));
+    if (!server->init()) {
+        return nullptr;
+    }
+    return server;
+}
+
+bool Server::init() {
+    display_ = wl_display_create();
+    loop_ = wl_display_get_event_loop(display_);
+
+    // Origins first: every client, from the first, must be attributed when it is created.
+    origins_ = std::make_unique<vmbridge::ClientOrigins>(display_);
+    global_filter_ = std::make_unique<vmbridge::GlobalFilter>(
+        display_, *origins_, [this](const std::string& vm) -> const std::vector<std::string>& {
+            return vms_->allow_list(vm);
+        });
+    protocol_errors_ = std::make_unique<ProtocolErrorLog>(display_, *origins_);
+    vms_ = std::make_unique<VmManager>(loop_, *origins_);
+
+    choose_headless_if_nothing_else();
+    // wlroots' autocreate adds WLR_HEADLESS_OUTPUTS outputs (default 1) of its own; prism adds
+    // the ones [headless] asks for once it knows it is headless.
+    setenv("WLR_HEADLESS_OUTPUTS", "0", 1);
+    backend_ = wlr_backend_autocreate(display_);
+    if (backend_ == nullptr) {
+        wlr_log(WLR_ERROR, "no backend: set WLR_BACKENDS=headless to run without a display");
+        return false;
+    }
+    if (wlr_backend_is_multi(backend_)) {
+        wlr_multi_for_each_backend(backend_, find_headless, &headless_);
+    } else if (wlr_backend_is_headless(backend_)) {
+        headless_ = backend_;
+    }
+    session_ = wlr_backend_get_session(backend_);
+
+    renderer_ = wlr_renderer_autocreate(backend_);
+    if (renderer_ == nullptr && !env_set("WLR_RENDERER")) {
+        wlr_log(WLR_INFO, "no GPU renderer; using pixman");
+        renderer_ = wlr_pixman_renderer_create();
+    }
+    if (renderer_ == nullptr) {
+        wlr_log(WLR_ERROR, "cannot create a renderer");
+        return false;
+    }
+    // wl_shm, and linux-dmabuf when the renderer can import dmabufs.
+    wlr_renderer_init_wl_display(renderer_, display_);
+    allocator_ = wlr_allocator_autocreate(backend_, renderer_);
+    if (allocator_ == nullptr) {
+        wlr_log(WLR_ERROR, "cannot create an allocator");
+        return false;
+    }
+
+    // VM-safe globals (see vmbridge/global_policy.cpp for the classification).
+    wlr_compositor_create(display_, renderer_); // wl_compositor and wl_subcompositor
+    wlr_data_device_manager_create(display_);
+    wlr_primary_selection_v1_device_manager_create(display_);
+    wlr_viewporter_create(display_);
+    layout_ = wlr_output_layout_create();
+    wlr_xdg_output_manager_v1_create(display_, layout_);
+    scene_ = wlr_scene_create();
+    wlr_scene_attach_output_layout(scene_, layout_);
+    wlr_scene_set_presentation(scene_, wlr_presentation_create(display_, backend_));
+    xdg_shell_ = wlr_xdg_shell_create(display_);
+    decorations_ = std::make_unique<Decorations>(display_, *origins_);
+    wlr_xdg_activation_v1* activation = wlr_xdg_activation_v1_create(display_);
+
+    // Host-only globals: the filter hides them from VMs.
+    wlr_screencopy_manager_v1_create(display_);
+    wlr_export_dmabuf_manager_v1_create(display_);
+    wlr_data_control_manager_v1_create(display_);
+    wlr_gamma_control_manager_v1_create(display_);
+    idle_ = wlr_idle_create(display_);
+    wlr_virtual_keyboard_manager_v1* virtual_keyboards =
+        wlr_virtual_keyboard_manager_v1_create(display_);
+    wlr_virtual_pointer_manager_v1* virtual_pointers =
+        wlr_virtual_pointer_manager_v1_create(display_);
+
+    Desktop::Services services;
+    services.scene = scene_;
+    services.layout = layout_;
+    services.cursor_position = [this](double& x, double& y) {
+        x = seat_->cursor().wlr()->x;
+        y = seat_->cursor().wlr()->y;
+    };
+    services.begin_interactive = [this](View& view, std::uint32_t edges) {
+        if (edges == WLR_EDGE_NONE) {
+            seat_->cursor().begin_move(view);
+        } else {
+            seat_->cursor().begin_resize(view, edges);
+        }
+    };
+    // The seat is created right after; Desktop only uses it once clients exist.
+    services.seat = nullptr;
+    Seat::Hooks hooks;
+    hooks.run_action = [this](const config::Binding& binding) {
+        run_action(binding);
+    };
+    hooks.switch_vt = [this](unsigned vt) {
+        if (session_ == nullptr) {
+            return false;
+        }
+        wlr_session_change_vt(session_, vt);
+        return true;
+    };
+    hooks.activity = [this] {
+        wlr_idle_notify_activity(idle_, seat_->wlr());
+    };
+    hooks.cursor_size_of = [this](wlr_output* output) {
+        auto* prism_output = static_cast<Output*>(output->data);
+        return prism_output != nullptr ? prism_output->cursor_size(config_.cursor.size)
+                                       : config_.cursor.size;
+    };
+    // Desktop needs the seat and the seat needs the desktop: build the seat on a desktop whose
+    // services are completed right after.
+    wlr_seat* seat = wlr_seat_create(display_, "seat0");
+    services.seat = seat;
+    desktop_ = std::make_unique<Desktop>(services, config_.focus);
+    seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, hooks);
+
+    new_output_.connect(&backend_->events.new_output,
+                        [this](wlr_output* output) { handle_new_output(output); });
+    new_input_.connect(&backend_->events.new_input,
+                       [this](wlr_input_device* device) { handle_new_input(device); });
+    new_xdg_surface_.connect(&xdg_shell_->events.new_surface,
+                             [this](wlr_xdg_surface* xdg) { handle_new_xdg_surface(xdg); });
+    request_activate_.connect(
+        &activation->events.request_activate,
+        [this](wlr_xdg_activation_v1_request_activate_event* event) { handle_activation(event); });
+    new_virtual_keyboard_.connect(&virtual_keyboards->events.new_virtual_keyboard,
+                                  [this](wlr_virtual_keyboard_v1* keyboard) {
+                                      seat_->add_device(&keyboard->input_device, true);
+                                  });
+    new_virtual_pointer_.connect(&virtual_pointers->events.new_virtual_pointer,
+                                 [this](wlr_virtual_pointer_v1_new_pointer_event* event) {
+                                     seat_->add_device(&event->new_pointer->input_device);
+                                 });
+    layout_change_.connect(&layout_->events.change, [this](void*) {
+        desktop_->rescue_offscreen_views();
+        // Warping in place re-places the cursor image on every output of the new layout.
+        wlr_cursor* cursor = seat_->cursor().wlr();
+        wlr_cursor_warp(cursor, nullptr, cursor->x, cursor->y);
+        seat_->cursor().refresh_image();
+    });
+
+    for (int signal : {SIGINT, SIGTERM}) {
+        signal_sources_.push_back(
+            wl_event_loop_add_signal(loop_, signal, handle_terminate_signal, display_));
+    }
+    signal_sources_.push_back(wl_event_loop_add_signal(loop_, SIGHUP, handle_sighup, this));
+    signal_sources_.push_back(wl_event_loop_add_signal(loop_, SIGCHLD, handle_sigchld, nullptr));
+
+    seat_->apply_config(config_);
+    return true;
+}
+
+Server::~Server() {
+    if (display_ == nullptr) {
+        return;
+    }
+    control_.reset();
+    if (vms_) {
+        vms_->clear();
+    }
+    // Clients first, while every object their resources point into is alive.
+    wl_display_destroy_clients(display_);
+    for (wl_event_source* source : signal_sources_) {
+        wl_event_source_remove(source);
+    }
+    // Destroying the backend destroys the outputs, whose handlers still use the desktop and
+    // the cursor: it goes before them.
+    layout_change_.disconnect();
+    if (backend_ != nullptr) {
+        wlr_backend_destroy(backend_);
+    }
+    outputs_.clear();
+    // The scene, the cursor and xdg-output all listen for the layout's destruction: it goes
+    // while they are still alive.
+    if (layout_ != nullptr) {
+        wlr_output_layout_destroy(layout_);
+        layout_ = nullptr;
+    }
+    seat_.reset();
+    desktop_.reset();
+    decorations_.reset();
+    if (scene_ != nullptr) {
+        wlr_scene_node_destroy(&scene_->node);
+    }
+    if (allocator_ != nullptr) {
+        wlr_allocator_destroy(allocator_);
+    }
+    if (renderer_ != nullptr) {
+        wlr_renderer_destroy(renderer_);
+    }
+    protocol_errors_.reset();
+    global_filter_.reset();
+    wl_display_destroy(display_);
+    vms_.reset();
+    origins_.reset();
+}
+
+bool Server::start() {
+    const char* socket = wl_display_add_socket_auto(display_);
+    if (socket == nullptr) {
+        wlr_log(WLR_ERROR, "cannot create the host Wayland socket (is XDG_RUNTIME_DIR set?)");
+        return false;
+    }
+    host_socket_ = socket;
+
+    std::vector<std::string> errors;
+    if (!vms_->apply(config_.vms, &errors)) {
+        for (const auto& error : errors) {
+            wlr_log(WLR_ERROR, "%s", error.c_str());
+        }
+        return false;
+    }
+
+    const std::filesystem::path control_path = control::default_socket_path();
+    if (control_path.empty()) {
+        wlr_log(WLR_ERROR, "no control socket path: set XDG_RUNTIME_DIR or PRISM_SOCKET");
+        return false;
+    }
+    control_ = control::ControlServer::create(loop_, control_path);
+    if (!control_) {
+        return false;
+    }
+    register_control_commands(*control_, *this);
+
+    if (!wlr_backend_start(backend_)) {
+        wlr_log(WLR_ERROR, "cannot start the backend");
+        return false;
+    }
+    add_headless_devices();
+
+    // Children (and only they) talk to the host socket and control socket.
+    setenv("WAYLAND_DISPLAY", host_socket_.c_str(), 1);
+    setenv("PRISM_SOCKET", control_path.c_str(), 1);
+
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    std::printf("prism %s\n", PRISM_VERSION);
+    std::printf("host: WAYLAND_DISPLAY=%s (%s/%s)\n", host_socket_.c_str(),
+                runtime != nullptr ? runtime : "", host_socket_.c_str());
+    for (const config::VmConfig* vm : vms_->all()) {
+        std::printf("vm %s: %s\n", vm->name.c_str(), vm->socket.c_str());
+    }
+    std::printf("control: PRISM_SOCKET=%s\n", control_path.c_str());
+    std::fflush(stdout);
+
+    for (const auto& command : options_.startup_commands) {
+        spawn(command);
+    }
+    return true;
+}
+
+void Server::add_headless_devices() {
+    if (headless_ == nullptr) {
+        return;
+    }
+    for (int i = 0; i < config_.headless.outputs; ++i) {
+        wlr_headless_add_output(headless_, static_cast<unsigned>(config_.headless.width),
+                                static_cast<unsigned>(config_.headless.height));
+    }
+    // Without a keyboard many clients refuse to run ("This seat has no keyboard"); tests also
+    // inject input through these.
+    wlr_headless_add_input_device(headless_, WLR_INPUT_DEVICE_KEYBOARD);
+    wlr_headless_add_input_device(headless_, WLR_INPUT_DEVICE_POINTER);
+}
+
+void Server::run() {
+    wl_display_run(display_);
+}
+
+void Server::quit() {
+    wl_display_terminate(display_);
+}
+
+const std::filesystem::path& Server::control_socket() const {
+    return control_->path();
+}
+
+bool Server::reload(std::vector<std::string>* errors) {
+    config::LoadResult result = load_and_validate(options_.config_dir);
+    if (!result.config) {
+        for (const auto& error : result.errors) {
+            errors->push_back(error.to_string());
+        }
+        wlr_log(WLR_ERROR, "reload: configuration rejected, keeping the running one");
+        return false;
+    }
+    if (!vms_->apply(result.config->vms, errors)) {
+        wlr_log(WLR_ERROR, "reload: VM sockets could not be opened, keeping the running config");
+        return false;
+    }
+    config_ = std::move(*result.config);
+    apply_config();
+    wlr_log(WLR_INFO, "reload: configuration applied (%zu VMs)", config_.vms.size());
+    return true;
+}
+
+void Server::apply_config() {
+    desktop_->set_focus_policy(config_.focus);
+    seat_->apply_config(config_);
+    for (const auto& output : outputs_) {
+        output->configure(config_.output_for(output->name()));
+    }
+    arrange_outputs();
+    seat_->cursor().refresh_image();
+}
+
+void Server::arrange_outputs() {
+    // Configured positions are honoured; the rest go left to right in the order they came.
+    for (const auto& output : outputs_) {
+        const config::OutputConfig* config = config_.output_for(output->name());
+        if (config != nullptr && config->x && config->y) {
+            wlr_output_layout_add(layout_, output->wlr(), *config->x, *config->y);
+        } else {
+            wlr_output_layout_add_auto(layout_, output->wlr());
+        }
+    }
+}
+
+void Server::handle_new_output(wlr_output* wlr_output) {
+    if (!wlr_output_init_render(wlr_output, allocator_, renderer_)) {
+        wlr_log(WLR_ERROR, "output %s: cannot initialise rendering", wlr_output->name);
+        return;
+    }
+    auto output = std::make_unique<Output>(wlr_output, scene_, [this](Output& gone) {
+        outputs_.remove_if([&](const auto& candidate) { return candidate.get() == &gone; });
+        desktop_->rescue_offscreen_views();
+    });
+    if (!output->configure(config_.output_for(wlr_output->name))) {
+        return;
+    }
+    wlr_log(WLR_INFO, "output %s: %dx%d, scale %.2f", wlr_output->name, wlr_output->width,
+            wlr_output->height, static_cast<double>(wlr_output->scale));
+    outputs_.push_back(std::move(output));
+    arrange_outputs();
+    seat_->cursor().refresh_image();
+}
+
+void Server::handle_new_input(wlr_input_device* device) {
+    seat_->add_device(device);
+}
+
+void Server::handle_new_xdg_surface(wlr_xdg_surface* xdg) {
+    if (xdg->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL) {
+        wl_client* client = wl_resource_get_client(xdg->resource);
+        desktop_->add_view(xdg, origins_->origin_of(client));
+        return;
+    }
+    if (xdg->role != WLR_XDG_SURFACE_ROLE_POPUP || xdg->popup->parent == nullptr ||
+        !wlr_surface_is_xdg_surface(xdg->popup->parent)) {
+        return; // a popup of something prism does not show (e.g. a layer surface): never shown
+    }
+    wlr_xdg_surface* parent = wlr_xdg_surface_from_wlr_surface(xdg->popup->parent);
+    if (parent == nullptr || parent->data == nullptr) {
+        return;
+    }
+    auto* parent_node = static_cast<wlr_scene_node*>(parent->data);
+    xdg->data = wlr_scene_xdg_surface_create(parent_node, xdg);
+
+    // Keep the popup on the output of its window: express the output's box in the toplevel's
+    // surface coordinates and let the positioner rules move it inside.
+    wlr_xdg_surface* root = parent;
+    while (root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup->parent != nullptr &&
+           wlr_surface_is_xdg_surface(root->popup->parent)) {
+        root = wlr_xdg_surface_from_wlr_surface(root->popup->parent);
+    }
+    View* view = view_of_surface(root->surface);
+    if (view == nullptr) {
+        return;
+    }
+    const wlr_box content = view->content_box();
+    const wlr_box area = desktop_->output_box_for(view);
+    wlr_box geometry;
+    wlr_xdg_surface_get_geometry(root, &geometry);
+    const wlr_box box = {area.x - content.x + geometry.x, area.y - content.y + geometry.y,
+                         area.width, area.height};
+    wlr_xdg_popup_unconstrain_from_box(xdg->popup, &box);
+}
+
+void Server::handle_activation(wlr_xdg_activation_v1_request_activate_event* event) {
+    View* view = view_of_surface(event->surface);
+    if (view == nullptr || !view->mapped()) {
+        return;
+    }
+    // Who vouched for this activation: the client whose surface asked for the token.
+    vmbridge::Origin requester = vmbridge::Origin::unknown();
+    if (event->token->surface != nullptr) {
+        requester = origins_->origin_of(wl_resource_get_client(event->token->surface->resource));
+    }
+    desktop_->activate(*view, requester);
+}
+
+void Server::spawn(const std::string& command) {
+    const pid_t pid = fork();
+    if (pid < 0) {
+        wlr_log(WLR_ERROR, "cannot start '%s': %s", command.c_str(), std::strerror(errno));
+        return;
+    }
+    if (pid == 0) {
+        // The event loop blocks the signals it handles (signalfd); the child must not inherit
+        // that mask.
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        setsid();
+        execl("/bin/sh", "/bin/sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    wlr_log(WLR_INFO, "started '%s' (pid %d)", command.c_str(), static_cast<int>(pid));
+}
+
+void Server::run_action(const config::Binding& binding) {
+    View* focused = desktop_->focused();
+    switch (binding.action) {
+    case config::Action::Terminal:
+        spawn(config_.general.terminal);
+        break;
+    case config::Action::Exec:
+        spawn(binding.argument);
+        break;
+    case config::Action::Close:
+        if (focused != nullptr) {
+            focused->close();
+        }
+        break;
+    case config::Action::CycleWindows:
+        desktop_->cycle_focus();
+        break;
+    case config::Action::Fullscreen:
+        if (focused != nullptr) {
+            focused->set_fullscreen(!focused->fullscreen());
+        }
+        break;
+    case config::Action::Maximize:
+        if (focused != nullptr) {
+            focused->set_maximized(!focused->maximized());
+        }
+        break;
+    case config::Action::Reload: {
+        std::vector<std::string> errors;
+        if (!reload(&errors)) {
+            for (const auto& error : errors) {
+                wlr_log(WLR_ERROR, "reload: %s", error.c_str());
+            }
+        }
+        break;
+    }
+    case config::Action::Quit:
+        quit();
+        break;
+    }
+}
+
+} // namespace prism

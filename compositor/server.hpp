@@ -1,0 +1,117 @@
+// The compositor: owns the Wayland display, the wlroots backend and every subsystem, in the
+// order wlroots needs them created and destroyed. Nothing here is global: tests and main()
+// create a Server and run it.
+#pragma once
+
+#include "compositor/desktop/decorations.hpp"
+#include "compositor/desktop/output.hpp"
+#include "compositor/input/seat.hpp"
+#include "compositor/listener.hpp"
+#include "compositor/model/desktop.hpp"
+#include "compositor/protocol_error_log.hpp"
+#include "compositor/vms.hpp"
+#include "compositor/wlr.hpp"
+#include "config/config.hpp"
+#include "vmbridge/client_origins.hpp"
+#include "vmbridge/global_filter.hpp"
+
+#include <filesystem>
+#include <list>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace prism {
+
+namespace control {
+class ControlServer;
+}
+
+class Server {
+public:
+    struct Options {
+        std::filesystem::path config_dir;
+        std::vector<std::string> startup_commands;
+    };
+
+    // Creates the display, backend, renderer and globals. Returns nullptr after logging why.
+    static std::unique_ptr<Server> create(config::Config config, Options options);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Opens the sockets, starts the backend and the startup commands. False on failure.
+    bool start();
+    void run();
+    void quit();
+
+    // Re-reads the configuration directory. On any error nothing changes and `errors` lists
+    // them; on success the new configuration is in effect.
+    bool reload(std::vector<std::string>* errors);
+
+    // Runs `command` with /bin/sh -c, with WAYLAND_DISPLAY pointing at the host socket.
+    void spawn(const std::string& command);
+
+    const config::Config& config() const { return config_; }
+    const VmManager& vms() const { return *vms_; }
+    const Desktop& desktop() const { return *desktop_; }
+    const vmbridge::ClientOrigins& origins() const { return *origins_; }
+    const std::list<std::unique_ptr<Output>>& outputs() const { return outputs_; }
+    wl_display* display() const { return display_; }
+    const std::string& host_socket() const { return host_socket_; }
+    const std::filesystem::path& control_socket() const;
+
+private:
+    explicit Server(config::Config config, Options options);
+    bool init();
+    void apply_config();
+    void run_action(const config::Binding& binding);
+
+    void handle_new_output(wlr_output* output);
+    void handle_new_input(wlr_input_device* device);
+    void handle_new_xdg_surface(wlr_xdg_surface* xdg);
+    void handle_activation(wlr_xdg_activation_v1_request_activate_event* event);
+    void arrange_outputs();
+    void add_headless_devices();
+
+    config::Config config_;
+    Options options_;
+
+    wl_display* display_ = nullptr;
+    wl_event_loop* loop_ = nullptr;
+    wlr_backend* backend_ = nullptr;
+    wlr_backend* headless_ = nullptr; // the headless sub-backend, when running headless
+    wlr_session* session_ = nullptr;  // when running on a TTY
+    wlr_renderer* renderer_ = nullptr;
+    wlr_allocator* allocator_ = nullptr;
+    wlr_scene* scene_ = nullptr;
+    wlr_output_layout* layout_ = nullptr;
+    wlr_xdg_shell* xdg_shell_ = nullptr;
+    wlr_idle* idle_ = nullptr;
+
+    std::unique_ptr<vmbridge::ClientOrigins> origins_;
+    std::unique_ptr<vmbridge::GlobalFilter> global_filter_;
+    std::unique_ptr<ProtocolErrorLog> protocol_errors_;
+    std::unique_ptr<Decorations> decorations_;
+    std::unique_ptr<Desktop> desktop_;
+    std::unique_ptr<Seat> seat_;
+    std::unique_ptr<VmManager> vms_;
+    std::unique_ptr<control::ControlServer> control_;
+    std::list<std::unique_ptr<Output>> outputs_;
+    std::string host_socket_;
+    std::vector<wl_event_source*> signal_sources_;
+
+    Listener<wlr_output> new_output_;
+    Listener<wlr_input_device> new_input_;
+    Listener<wlr_xdg_surface> new_xdg_surface_;
+    Listener<wlr_xdg_activation_v1_request_activate_event> request_activate_;
+    Listener<wlr_virtual_keyboard_v1> new_virtual_keyboard_;
+    Listener<wlr_virtual_pointer_v1_new_pointer_event> new_virtual_pointer_;
+    Listener<void> layout_change_;
+};
+
+// Loads `dir` and checks what the config library cannot: that every [protocols] allow entry
+// names a host-only global prism knows. All problems are returned as errors.
+config::LoadResult load_and_validate(const std::filesystem::path& dir);
+
+} // namespace prism
