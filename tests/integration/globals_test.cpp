@@ -1,0 +1,70 @@
+// What VM clients and host clients see in the registry, checked with the real wayland-info.
+#include "harness.hpp"
+#include "vmbridge/global_policy.hpp"
+
+#include <gtest/gtest.h>
+#include <regex>
+#include <set>
+#include <sys/wait.h>
+
+namespace prism::test {
+namespace {
+
+std::set<std::string> globals_listed_by_wayland_info(Prism& prism,
+                                                     const std::filesystem::path& display,
+                                                     const std::string& label) {
+    Child info = prism.client({"wayland-info"}, display, label);
+    const auto status = info.wait(std::chrono::seconds(30));
+    EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+        << "wayland-info failed:\n"
+        << info.output();
+    std::set<std::string> names;
+    const std::string text = info.output();
+    static const std::regex kInterface("interface: '([^']+)'");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kInterface);
+         it != std::sregex_iterator(); ++it) {
+        names.insert((*it)[1]);
+    }
+    return names;
+}
+
+TEST(Globals, VmSeesNoHostOnlyGlobalAndHostSeesThem) {
+    Prism prism({{"work", "#3465a4", {}}});
+    const auto vm = globals_listed_by_wayland_info(prism, prism.vm_socket("work"), "vm");
+    const auto host = globals_listed_by_wayland_info(prism, prism.host_socket(), "host");
+
+    ASSERT_TRUE(vm.count("wl_compositor")) << "wayland-info saw nothing on the VM socket";
+    EXPECT_TRUE(vm.count("xdg_wm_base"));
+    EXPECT_TRUE(vm.count("wl_seat"));
+    for (const auto& name : vm) {
+        EXPECT_EQ(vmbridge::classify(name), vmbridge::GlobalClass::VmSafe)
+            << "a VM client can see " << name;
+    }
+    // Host tools (grim, wtype, wl-clipboard) need these.
+    for (const char* name : {"zwlr_screencopy_manager_v1", "zwp_virtual_keyboard_manager_v1",
+                             "zwlr_data_control_manager_v1", "xdg_wm_base"}) {
+        EXPECT_TRUE(host.count(name)) << "the host does not see " << name;
+    }
+}
+
+TEST(Globals, EveryGlobalPrismCreatesIsClassified) {
+    Prism prism({});
+    const auto host = globals_listed_by_wayland_info(prism, prism.host_socket(), "host");
+    ASSERT_FALSE(host.empty());
+    for (const auto& name : host) {
+        EXPECT_TRUE(vmbridge::classify(name).has_value())
+            << name << " is in neither list of vmbridge/global_policy.cpp";
+    }
+}
+
+TEST(Globals, AllowListShowsAHostOnlyGlobalToThatVmOnly) {
+    Prism prism({{"work", "#3465a4", {"zwlr_screencopy_manager_v1"}}, {"other", "red", {}}});
+    const auto work = globals_listed_by_wayland_info(prism, prism.vm_socket("work"), "work");
+    const auto other = globals_listed_by_wayland_info(prism, prism.vm_socket("other"), "other");
+    EXPECT_TRUE(work.count("zwlr_screencopy_manager_v1"));
+    EXPECT_FALSE(work.count("zwp_virtual_keyboard_manager_v1"));
+    EXPECT_FALSE(other.count("zwlr_screencopy_manager_v1"));
+}
+
+} // namespace
+} // namespace prism::test

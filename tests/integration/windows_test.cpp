@@ -1,0 +1,98 @@
+// Windows of real clients appear with the origin of the socket they came in on.
+#include "harness.hpp"
+
+#include <csignal>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <thread>
+
+namespace prism::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Windows, ClientsOnVmAndHostSocketsGetTheirOrigin) {
+    Prism prism({{"work", "#3465a4", {}}, {"personal", "green", {}}});
+    Child work = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "work-shm");
+    Child personal = prism.client({"foot", "sh", "-c", "sleep 120"}, prism.vm_socket("personal"),
+                                  "personal-foot");
+    Child host = prism.client({"weston-simple-shm"}, prism.host_socket(), "host-shm");
+
+    ASSERT_TRUE(eventually([&] { return prism.ctl("windows").size() == 3; }))
+        << prism.ctl("windows").dump(2) << "\nfoot:\n"
+        << personal.output();
+
+    const auto shm = prism.windows_of("work");
+    ASSERT_EQ(shm.size(), 1u);
+    EXPECT_EQ(shm[0]["width"], 250); // weston-simple-shm's fixed size
+    EXPECT_EQ(shm[0]["height"], 250);
+    EXPECT_EQ(shm[0]["title"], "simple-shm");
+    const auto foot = prism.windows_of("personal");
+    ASSERT_EQ(foot.size(), 1u);
+    EXPECT_EQ(foot[0]["app_id"], "foot");
+    EXPECT_EQ(prism.windows_of("host").size(), 1u);
+
+    const auto vms = prism.ctl("vms");
+    ASSERT_EQ(vms.size(), 2u);
+    for (const auto& vm : vms) {
+        EXPECT_EQ(vm["windows"], 1) << vm.dump();
+        EXPECT_GE(vm["clients"], 1) << vm.dump();
+    }
+}
+
+TEST(Windows, NewWindowsOpenCentredAndFocused) {
+    Prism prism({{"work", "#3465a4", {}}});
+    Child shm = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "shm");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
+    const auto window = prism.windows_of("work")[0];
+    // The headless output is 1024x768; the window is 250x250.
+    EXPECT_EQ(window["x"], (1024 - 250) / 2);
+    EXPECT_EQ(window["y"], (768 - 250) / 2);
+    EXPECT_EQ(window["focused"], true);
+}
+
+TEST(Windows, WestonSimpleShmRunsTenSecondsWithoutAborting) {
+    Prism prism({{"work", "#3465a4", {}}});
+    Child shm = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "shm");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
+    std::this_thread::sleep_for(10s);
+    EXPECT_TRUE(shm.running()) << "weston-simple-shm exited:\n" << shm.output();
+    EXPECT_EQ(shm.output().find("Both buffers busy"), std::string::npos) << shm.output();
+}
+
+TEST(Windows, ClientKilledMidFrameLeavesPrismRunning) {
+    Prism prism({{"work", "#3465a4", {}}});
+    Child shm = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "shm");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
+    shm.signal(SIGKILL);
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("work").empty(); }));
+    ASSERT_TRUE(prism.process().running());
+
+    Child again = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "shm-again");
+    EXPECT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
+}
+
+TEST(Windows, SmartFocusKeepsFocusWhileTheUserTypesIntoAnotherVm) {
+    Prism prism({{"work", "#3465a4", {}}, {"untrusted", "red", {}}},
+                "[headless]\nwidth = 1024\nheight = 768\n[focus]\nnew_window = \"smart\"\n"
+                "typing_grace_ms = 30000\n");
+    Child work = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "work");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
+    ASSERT_EQ(prism.windows_of("work")[0]["focused"], true);
+
+    // The user types (through the host's virtual keyboard, like any keyboard) ...
+    Child typing = prism.client({"wtype", "hunter2"}, prism.host_socket(), "wtype");
+    const auto typed = typing.wait(20s);
+    ASSERT_TRUE(typed && WIFEXITED(*typed) && WEXITSTATUS(*typed) == 0) << typing.output();
+
+    // ... and another VM maps a window meanwhile: it must not take the keyboard.
+    Child popup = prism.client({"weston-simple-shm"}, prism.vm_socket("untrusted"), "untrusted");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("untrusted").size() == 1; }));
+    const auto intruder = prism.windows_of("untrusted")[0];
+    EXPECT_EQ(intruder["focused"], false);
+    EXPECT_EQ(intruder["urgent"], true);
+    EXPECT_EQ(prism.windows_of("work")[0]["focused"], true);
+}
+
+} // namespace
+} // namespace prism::test
