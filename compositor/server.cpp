@@ -3,6 +3,7 @@
 #include "compositor/control/control_server.hpp"
 #include "compositor/control/protocol.hpp"
 #include "compositor/control_commands.hpp"
+#include "compositor/input/virtual_keyboard_reclaim.hpp"
 #include "vmbridge/global_policy.hpp"
 
 #include <csignal>
@@ -245,6 +246,7 @@ bool Server::init() {
     new_virtual_keyboard_.connect(&virtual_keyboards->events.new_virtual_keyboard,
                                   [this](wlr_virtual_keyboard_v1* keyboard) {
                                       seat_->add_device(&keyboard->input_device, true);
+                                      reclaim_when_destroyed(keyboard, loop_);
                                   });
     new_virtual_pointer_.connect(&virtual_pointers->events.new_virtual_pointer,
                                  [this](wlr_virtual_pointer_v1_new_pointer_event* event) {
@@ -277,8 +279,10 @@ Server::~Server() {
     if (vms_) {
         vms_->clear();
     }
-    // Clients first, while every object their resources point into is alive.
+    // Clients first, while every object their resources point into is alive; then the idle
+    // work their destruction queued (see virtual_keyboard_reclaim.hpp).
     wl_display_destroy_clients(display_);
+    wl_event_loop_dispatch_idle(loop_);
     for (wl_event_source* source : signal_sources_) {
         wl_event_source_remove(source);
     }

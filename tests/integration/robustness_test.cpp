@@ -52,9 +52,11 @@ TEST(Robustness, VmBindingAHiddenGlobalIsDisconnectedAlone) {
     wl_registry* registry = wl_display_get_registry(vm);
     static const wl_interface kScreencopy = {
         "zwlr_screencopy_manager_v1", 3, 0, nullptr, 0, nullptr};
-    wl_registry_bind(registry, screencopy, &kScreencopy, 1);
+    auto* bound = static_cast<wl_proxy*>(wl_registry_bind(registry, screencopy, &kScreencopy, 1));
     wl_display_roundtrip(vm);
     EXPECT_EQ(wl_display_get_error(vm), EPROTO);
+    wl_proxy_destroy(bound);
+    wl_registry_destroy(registry);
     wl_display_disconnect(vm);
 
     EXPECT_TRUE(eventually([&] {
