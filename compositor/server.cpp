@@ -87,25 +87,10 @@ int handle_sigchld(int, void*) {
 
 config::LoadResult load_and_validate(const std::filesystem::path& dir) {
     const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    config::Environment env{runtime != nullptr ? runtime : ""};
-    config::LoadResult result = config::load_config_dir(dir, env);
-    if (!result.config) {
-        return result;
-    }
-    for (const auto& vm : result.config->vms) {
-        for (const auto& name : vmbridge::unknown_allow_entries(vm.allowed_globals)) {
-            const bool safe = vmbridge::classify(name) == vmbridge::GlobalClass::VmSafe;
-            result.errors.push_back(
-                {vm.source_file.string(), 0, 0, "protocols.allow",
-                 "'" + name + "' " +
-                     (safe ? "is shown to every VM already; remove it"
-                           : "is not a host-only global prism knows (see docs/security.md)")});
-        }
-    }
-    if (!result.errors.empty()) {
-        result.config.reset();
-    }
-    return result;
+    config::Environment env;
+    env.runtime_dir = runtime != nullptr ? runtime : "";
+    env.check_allowed_global = vmbridge::allow_entry_problem;
+    return config::load_config_dir(dir, env);
 }
 
 Server::Server(config::Config config, Options options)

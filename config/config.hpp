@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -145,6 +146,9 @@ struct Config {
 // What the loader needs from the environment, passed in so tests control it.
 struct Environment {
     std::filesystem::path runtime_dir; // $XDG_RUNTIME_DIR; used for default VM sockets
+    // Checks one [protocols] allow entry against the globals the compositor knows: returns why
+    // it is not allowed, or nullopt if it is. Unset: only the syntax is checked.
+    std::function<std::optional<std::string>(std::string_view interface)> check_allowed_global;
 };
 
 struct LoadResult {

@@ -51,7 +51,8 @@ bool is_valid_interface_name(std::string_view name) {
     });
 }
 
-std::vector<std::string> parse_allow(detail::Reporter& reporter, const toml::array& allow) {
+std::vector<std::string> parse_allow(detail::Reporter& reporter, const toml::array& allow,
+                                     const Environment& env) {
     const std::string path = "protocols.allow";
     std::vector<std::string> names;
     for (const toml::node& entry : allow) {
@@ -68,6 +69,12 @@ std::vector<std::string> parse_allow(detail::Reporter& reporter, const toml::arr
         if (std::find(names.begin(), names.end(), *name) != names.end()) {
             reporter.at(entry.source(), path, detail::quote(*name) + " is listed twice");
             continue;
+        }
+        if (env.check_allowed_global) {
+            if (auto problem = env.check_allowed_global(*name)) {
+                reporter.at(entry.source(), path, detail::quote(*name) + " " + *problem);
+                continue;
+            }
         }
         names.push_back(std::move(*name));
     }
@@ -169,7 +176,7 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
         detail::check_unknown_keys(reporter, *protocols, "protocols", {"allow"});
         if (const toml::array* allow =
                 detail::get_array(reporter, *protocols, "allow", "protocols")) {
-            vm.allowed_globals = parse_allow(reporter, *allow);
+            vm.allowed_globals = parse_allow(reporter, *allow, env);
         }
     }
 

@@ -82,14 +82,15 @@ bool may_see(const Origin& origin, std::string_view interface,
     return std::find(vm_allow.begin(), vm_allow.end(), interface) != vm_allow.end();
 }
 
-std::vector<std::string> unknown_allow_entries(const std::vector<std::string>& vm_allow) {
-    std::vector<std::string> unknown;
-    for (const auto& name : vm_allow) {
-        if (classify(name) != GlobalClass::HostOnly) {
-            unknown.push_back(name);
-        }
+std::optional<std::string> allow_entry_problem(std::string_view interface) {
+    const auto cls = classify(interface);
+    if (cls == GlobalClass::HostOnly) {
+        return std::nullopt;
     }
-    return unknown;
+    if (cls == GlobalClass::VmSafe) {
+        return "is shown to every VM already; remove it";
+    }
+    return "is not a host-only global prism knows (see docs/security.md)";
 }
 
 } // namespace prism::vmbridge

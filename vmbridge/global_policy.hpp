@@ -36,8 +36,8 @@ std::optional<GlobalClass> classify(std::string_view interface);
 bool may_see(const Origin& origin, std::string_view interface,
              const std::vector<std::string>& vm_allow);
 
-// Names in an allow list that are not host-only globals of the table (typos, or VM-safe
-// globals that need no allowing). The compositor rejects a config that has any.
-std::vector<std::string> unknown_allow_entries(const std::vector<std::string>& vm_allow);
+// Why `interface` may not stand in a VM's [protocols] allow list (a typo, or a VM-safe
+// global that needs no allowing), or nullopt when it names a host-only global.
+std::optional<std::string> allow_entry_problem(std::string_view interface);
 
 } // namespace prism::vmbridge

@@ -34,6 +34,25 @@ Error single_error(std::string_view text, const Environment& env = kEnv) {
     return result.errors.empty() ? Error{} : result.errors.front();
 }
 
+TEST(ParseVmTest, AllowEntriesAreCheckedByTheEnvironment) {
+    Environment env = kEnv;
+    env.check_allowed_global = [](std::string_view name) -> std::optional<std::string> {
+        if (name == "zwlr_screencopy_manager_v1") {
+            return std::nullopt;
+        }
+        return "is not known";
+    };
+    EXPECT_EQ(parse_ok("name = \"work\"\ncolour = \"red\"\n[protocols]\n"
+                       "allow = [\"zwlr_screencopy_manager_v1\"]\n",
+                       env)
+                  .allowed_globals,
+              std::vector<std::string>{"zwlr_screencopy_manager_v1"});
+    const Error error = single_error("name = \"work\"\ncolour = \"red\"\n[protocols]\n"
+                                     "allow = [\"zwlr_screencopy_manager_v1\", \"bogus_v1\"]\n",
+                                     env);
+    EXPECT_EQ(error.to_string(), "vms/work.toml:4:40: protocols.allow: \"bogus_v1\" is not known");
+}
+
 TEST(VmNameTest, Valid) {
     EXPECT_TRUE(is_valid_vm_name("work"));
     EXPECT_TRUE(is_valid_vm_name("a"));

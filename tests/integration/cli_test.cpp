@@ -1,0 +1,90 @@
+// The prism command line and prismctl's commands that change state.
+#include "harness.hpp"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+namespace prism::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct CheckResult {
+    int exit_code;
+    std::string output;
+};
+
+CheckResult check_config(const std::filesystem::path& dir) {
+    Child check({std::getenv("PRISM_BIN"), "--check-config", "--config", dir.string()},
+                {{"XDG_RUNTIME_DIR", "/tmp"}, {"PATH", "/usr/bin:/bin"}},
+                test_output_dir() / "check-config.log");
+    const auto status = check.wait(20s);
+    EXPECT_TRUE(status && WIFEXITED(*status));
+    return {status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1, check.output()};
+}
+
+class CheckConfig : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char dir_template[] = "/tmp/prism-check-XXXXXX";
+        ASSERT_NE(mkdtemp(dir_template), nullptr);
+        dir_ = dir_template;
+        std::filesystem::create_directories(dir_ / "vms");
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    std::filesystem::path dir_;
+};
+
+TEST_F(CheckConfig, ReportsEveryErrorWithFileLineAndKey) {
+    std::ofstream(dir_ / "vms" / "work.toml") << "name = \"work\"\ncolour = \"blu\"\n";
+    std::ofstream(dir_ / "vms" / "web.toml")
+        << "name = \"web\"\ncolour = \"red\"\n[protocols]\nallow = "
+           "[\"zwlr_screencopy_mangaer_v1\"]\n";
+    std::ofstream(dir_ / "prism.toml") << "[keyboard]\nrepeat_rate = 5000\n";
+    const auto result = check_config(dir_);
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.output.find((dir_ / "vms" / "work.toml").string() + ":2:10: colour:"),
+              std::string::npos)
+        << result.output;
+    EXPECT_NE(result.output.find("prism.toml:2:15: keyboard.repeat_rate:"), std::string::npos)
+        << result.output;
+    EXPECT_NE(result.output.find("web.toml:4:10: protocols.allow: \"zwlr_screencopy_mangaer_v1\" "
+                                 "is not a host-only global"),
+              std::string::npos)
+        << result.output;
+}
+
+TEST_F(CheckConfig, AcceptsTheExamples) {
+    const auto examples = std::filesystem::path(PRISM_SOURCE_DIR) / "config" / "examples";
+    const auto result = check_config(examples);
+    EXPECT_EQ(result.exit_code, 0) << result.output;
+    EXPECT_NE(result.output.find("configuration OK (3 VMs)"), std::string::npos) << result.output;
+}
+
+TEST(Prismctl, QuitStopsPrismCleanly) {
+    Prism prism({{"work", "#3465a4", {}}});
+    std::string output;
+    EXPECT_EQ(prism.ctl_raw({"quit"}, &output), 0) << output;
+    const auto status = prism.process().wait(20s);
+    ASSERT_TRUE(status.has_value()) << "prism still running after prismctl quit";
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
+    EXPECT_FALSE(std::filesystem::exists(prism.vm_socket("work")));
+}
+
+TEST(Outputs, ScaleAndLayoutComeFromTheConfig) {
+    Prism prism({}, "[headless]\noutputs = 2\nwidth = 800\nheight = 600\n"
+                    "[[output]]\nname = \"HEADLESS-2\"\nscale = 2\n");
+    const auto outputs = prism.ctl("outputs");
+    ASSERT_EQ(outputs.size(), 2u) << outputs.dump(2);
+    EXPECT_EQ(outputs[0]["name"], "HEADLESS-1");
+    EXPECT_EQ(outputs[0]["scale"], 1.0);
+    EXPECT_EQ(outputs[0]["x"], 0);
+    EXPECT_EQ(outputs[1]["name"], "HEADLESS-2");
+    EXPECT_EQ(outputs[1]["scale"], 2.0);
+    // Left to right: the second output starts where the first ends.
+    EXPECT_EQ(outputs[1]["x"], 800);
+}
+
+} // namespace
+} // namespace prism::test
