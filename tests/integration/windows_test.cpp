@@ -94,5 +94,40 @@ TEST(Windows, SmartFocusKeepsFocusWhileTheUserTypesIntoAnotherVm) {
     EXPECT_EQ(prism.windows_of("work")[0]["focused"], true);
 }
 
+// Presses keys through the host's virtual keyboard, as a person at the keyboard would.
+void press(Prism& prism, const std::vector<std::string>& wtype_args) {
+    std::vector<std::string> argv{"wtype"};
+    argv.insert(argv.end(), wtype_args.begin(), wtype_args.end());
+    Child typing = prism.client(argv, prism.host_socket(), "wtype");
+    const auto status = typing.wait(20s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << typing.output();
+}
+
+TEST(Bindings, SuperQClosesTheFocusedWindow) {
+    Prism prism({{"work", "#3465a4", {}}});
+    Child shm = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "shm");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
+    press(prism, {"-M", "logo", "-k", "q", "-m", "logo"});
+    // weston-simple-shm exits when asked to close.
+    EXPECT_TRUE(eventually([&] { return !shm.running(); })) << shm.output();
+    EXPECT_TRUE(eventually([&] { return prism.windows_of("work").empty(); }));
+}
+
+TEST(Bindings, AltTabCyclesFocus) {
+    Prism prism({{"work", "#3465a4", {}}, {"personal", "green", {}}},
+                "[headless]\nwidth = 1024\nheight = 768\n[focus]\nnew_window = \"always\"\n");
+    Child first = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "first");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
+    Child second = prism.client({"weston-simple-shm"}, prism.vm_socket("personal"), "second");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("personal").size() == 1; }));
+    ASSERT_EQ(prism.windows_of("personal")[0]["focused"], true);
+
+    press(prism, {"-M", "alt", "-k", "Tab", "-m", "alt"});
+    EXPECT_TRUE(eventually([&] { return prism.windows_of("work")[0]["focused"] == true; }));
+    EXPECT_EQ(prism.windows_of("personal")[0]["focused"], false);
+    // Focus raises: the focused window is the last, topmost, entry.
+    EXPECT_EQ(prism.ctl("windows").back()["vm"], "work");
+}
+
 } // namespace
 } // namespace prism::test
