@@ -30,14 +30,7 @@ void Desktop::remove_view(View& view) {
 void Desktop::view_mapped(View& view) {
     place_new_view(view);
 
-    NewWindowContext context;
-    context.something_focused = focused_ != nullptr;
-    context.focused_has_same_origin = focused_ != nullptr && focused_->origin() == view.origin();
-    if (last_key_) {
-        context.since_last_key = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - *last_key_);
-    }
-    if (decide_new_window_focus(focus_policy_, context) == NewWindowFocusDecision::Focus) {
+    if (may_take_focus(view)) {
         focus(&view);
         return;
     }
@@ -50,6 +43,17 @@ void Desktop::view_mapped(View& view) {
         return candidate.get() == focused_;
     });
     views_.splice(std::next(focused_it), views_, it);
+}
+
+bool Desktop::may_take_focus(const View& view) const {
+    NewWindowContext context;
+    context.something_focused = focused_ != nullptr && focused_ != &view;
+    context.focused_has_same_origin = focused_ != nullptr && focused_->origin() == view.origin();
+    if (last_key_) {
+        context.since_last_key = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - *last_key_);
+    }
+    return decide_new_window_focus(focus_policy_, context) == NewWindowFocusDecision::Focus;
 }
 
 void Desktop::view_unmapped(View& view) {
@@ -124,14 +128,7 @@ void Desktop::activate(View& view, const vmbridge::Origin& requester) {
         view.set_urgent(true);
         return;
     }
-    NewWindowContext context;
-    context.something_focused = focused_ != nullptr && focused_ != &view;
-    context.focused_has_same_origin = focused_ != nullptr && focused_->origin() == view.origin();
-    if (last_key_) {
-        context.since_last_key = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - *last_key_);
-    }
-    if (decide_new_window_focus(focus_policy_, context) == NewWindowFocusDecision::Focus) {
+    if (may_take_focus(view)) {
         focus(&view);
     } else {
         view.set_urgent(true);

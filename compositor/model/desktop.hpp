@@ -66,6 +66,8 @@ public:
 
 private:
     void place_new_view(View& view);
+    // The focus rule ([focus]) applied to `view` wanting focus now.
+    bool may_take_focus(const View& view) const;
 
     Services services_;
     config::FocusConfig focus_policy_;

@@ -2,11 +2,14 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -40,7 +43,32 @@ std::string sanitize(std::string name) {
     return name;
 }
 
+// This process's environment, as a map to adjust for a child.
+std::map<std::string, std::string> inherited_env() {
+    std::map<std::string, std::string> env;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        std::string text = *entry;
+        auto eq = text.find('=');
+        env[text.substr(0, eq)] = eq == std::string::npos ? "" : text.substr(eq + 1);
+    }
+    return env;
+}
+
 } // namespace
+
+int connect_unix(const std::filesystem::path& path) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+    if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        return -1;
+    }
+    return fd;
+}
 
 std::filesystem::path test_output_dir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -160,12 +188,7 @@ Prism::Prism(std::initializer_list<VmSpec> vms, std::string prism_toml) {
         write_vm(vm);
     }
 
-    std::map<std::string, std::string> env;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        std::string text = *entry;
-        auto eq = text.find('=');
-        env[text.substr(0, eq)] = eq == std::string::npos ? "" : text.substr(eq + 1);
-    }
+    std::map<std::string, std::string> env = inherited_env();
     env.erase("WAYLAND_DISPLAY");
     env.erase("DISPLAY");
     env.erase("PRISM_SOCKET");
@@ -210,12 +233,7 @@ std::filesystem::path Prism::vm_socket(const std::string& vm) const {
 }
 
 std::map<std::string, std::string> Prism::client_env(const std::filesystem::path& display) const {
-    std::map<std::string, std::string> env;
-    for (char** entry = environ; *entry != nullptr; ++entry) {
-        std::string text = *entry;
-        auto eq = text.find('=');
-        env[text.substr(0, eq)] = eq == std::string::npos ? "" : text.substr(eq + 1);
-    }
+    std::map<std::string, std::string> env = inherited_env();
     env.erase("DISPLAY");
     env["XDG_RUNTIME_DIR"] = runtime_dir_;
     env["WAYLAND_DISPLAY"] = display;

@@ -95,6 +95,9 @@ private:
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+// A connected Unix stream socket to `path`, or -1.
+int connect_unix(const std::filesystem::path& path);
+
 // Where tests put files a person may want to look at (logs, screenshots).
 std::filesystem::path test_output_dir();
 

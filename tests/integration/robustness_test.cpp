@@ -70,11 +70,8 @@ TEST(Robustness, VmBindingAHiddenGlobalIsDisconnectedAlone) {
 
 // Raw bytes on a VM socket: prism must close that connection and nothing else.
 void expect_garbage_disconnects(Prism& prism, const std::vector<uint32_t>& words) {
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strcpy(addr.sun_path, prism.vm_socket("work").c_str());
-    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    const int fd = connect_unix(prism.vm_socket("work"));
+    ASSERT_GE(fd, 0);
     const auto bytes = static_cast<ssize_t>(words.size() * sizeof(uint32_t));
     ASSERT_EQ(write(fd, words.data(), static_cast<size_t>(bytes)), bytes);
     char buffer[4096];
@@ -111,11 +108,8 @@ TEST(Robustness, GarbageOnAVmSocketDisconnectsOnlyThatConnection) {
 
 TEST(Robustness, MalformedControlRequestsGetAnErrorNotACrash) {
     Prism prism({});
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::strcpy(addr.sun_path, (prism.runtime_dir() / "prism-ipc.sock").c_str());
-    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    const int fd = connect_unix(prism.runtime_dir() / "prism-ipc.sock");
+    ASSERT_GE(fd, 0);
     const std::string requests = "this is not json\n[1,2]\n{\"command\": \"explode\"}\n";
     ASSERT_EQ(write(fd, requests.data(), requests.size()), static_cast<ssize_t>(requests.size()));
     std::string replies;
