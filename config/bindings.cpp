@@ -34,10 +34,12 @@ constexpr std::array kActionNames = {
     ActionName{"maximize", Action::Maximize},
     ActionName{"reload", Action::Reload},
     ActionName{"quit", Action::Quit},
+    ActionName{"xray", Action::XRay},
 };
 
 constexpr std::string_view kActionList =
-    "terminal, exec <command>, close, cycle-windows, fullscreen, maximize, reload, quit, none";
+    "terminal, exec <command>, close, cycle-windows, fullscreen, maximize, reload, quit, xray, "
+    "none";
 
 std::optional<Modifier> modifier_from_name(std::string_view name) {
     for (const ModifierName& entry : kModifierNames) {
@@ -64,6 +66,7 @@ std::vector<Binding> default_bindings() {
         Binding{ModSuper, "F", Action::Fullscreen, ""},
         Binding{ModSuper, "M", Action::Maximize, ""},
         Binding{ModSuper | ModShift, "E", Action::Quit, ""},
+        Binding{ModSuper, "X", Action::XRay, ""},
     };
 }
 

@@ -46,6 +46,10 @@ struct VmConfig {
     // Interface names of host-only globals this VM may nevertheless see ([protocols] allow).
     std::vector<std::string> allowed_globals;
     std::filesystem::path source_file; // the vms/*.toml it came from
+    // Whether the VM's windows may go fullscreen; if not, a fullscreen request maximizes.
+    // Even when allowed, an edge in the VM's colour stays visible and the label is shown on
+    // entry.
+    bool allow_fullscreen = false;
 
     bool operator==(const VmConfig&) const = default;
 };
@@ -104,6 +108,7 @@ enum class Action {
     Maximize,     // toggle maximize of the focused window
     Reload,       // re-read the configuration
     Quit,         // leave prism
+    XRay,         // while held: tint every window with its VM's colour and show its label
 };
 
 struct Binding {
@@ -122,6 +127,23 @@ enum Modifier : std::uint32_t {
     ModSuper = 1 << 6,
 };
 
+// Window decorations ([frame] table).
+struct FrameConfig {
+    std::string font = "sans 10"; // Pango font description of the title bar text
+    int border = 4;               // border width on all four sides, logical pixels, 1 .. 32
+    bool operator==(const FrameConfig&) const = default;
+};
+
+// How host windows are decorated ([host] table). Their border is two-tone: the outer half in
+// `colour`, the inner half in `accent`; a VM border is one solid colour, so no VM colour can
+// imitate it.
+struct HostFrameConfig {
+    Colour colour{0xf2, 0xf2, 0xf2};
+    Colour accent{0x20, 0x20, 0x20}; // differs from colour
+    std::string label = "host";      // 1 .. 32 characters, no control characters
+    bool operator==(const HostFrameConfig&) const = default;
+};
+
 struct GeneralConfig {
     std::string terminal = "foot";
     bool operator==(const GeneralConfig&) const = default;
@@ -135,6 +157,8 @@ struct Config {
     std::vector<OutputConfig> outputs;
     HeadlessConfig headless;
     FocusConfig focus;
+    FrameConfig frame;
+    HostFrameConfig host;
     std::vector<Binding> bindings; // defaults merged with [bindings]
     std::vector<VmConfig> vms;     // sorted by name
 

@@ -14,6 +14,10 @@ constexpr std::int64_t kMinCursorSize = 8;
 constexpr std::int64_t kMaxCursorSize = 256;
 constexpr std::int64_t kMinPosition = -32768;
 constexpr std::int64_t kMaxPosition = 32767;
+constexpr std::size_t kMaxFontLength = 128; // bytes
+constexpr std::int64_t kMinBorder = 1;
+constexpr std::int64_t kMaxBorder = 32;
+constexpr std::size_t kMaxHostLabelLength = 32; // characters
 
 void parse_general(Reporter& reporter, const toml::table& table, GeneralConfig& general) {
     detail::check_unknown_keys(reporter, table, "general", {"terminal"});
@@ -156,6 +160,70 @@ void parse_focus(Reporter& reporter, const toml::table& table, FocusConfig& focu
     }
 }
 
+void parse_frame(Reporter& reporter, const toml::table& table, FrameConfig& frame) {
+    detail::check_unknown_keys(reporter, table, "frame", {"font", "border"});
+    if (auto font = detail::get_string(reporter, table, "font", "frame")) {
+        const toml::source_region& where = table.get("font")->source();
+        if (detail::trim(*font).empty()) {
+            reporter.at(where, "frame.font", "must not be empty");
+        } else if (font->size() > kMaxFontLength) {
+            reporter.at(where, "frame.font",
+                        "must be at most " + std::to_string(kMaxFontLength) + " bytes, got " +
+                            std::to_string(font->size()));
+        } else if (detail::has_control_characters(*font)) {
+            reporter.at(where, "frame.font", "must not contain control characters");
+        } else {
+            frame.font = std::move(*font);
+        }
+    }
+    if (auto border =
+            detail::get_integer(reporter, table, "border", "frame", kMinBorder, kMaxBorder)) {
+        frame.border = static_cast<int>(*border);
+    }
+}
+
+void parse_host(Reporter& reporter, const toml::table& table, HostFrameConfig& host) {
+    detail::check_unknown_keys(reporter, table, "host", {"colour", "accent", "label"});
+    const std::size_t errors_before = reporter.error_count();
+    HostFrameConfig parsed = host;
+    if (auto colour = detail::get_colour(reporter, table, "colour", "host")) {
+        parsed.colour = *colour;
+    }
+    if (auto accent = detail::get_colour(reporter, table, "accent", "host")) {
+        parsed.accent = *accent;
+    }
+    // Compared only when both are valid, so that one typo does not give two errors. A default
+    // counts: `colour` set to the default accent is as much a problem.
+    const toml::node* colour_node = table.get("colour");
+    const toml::node* accent_node = table.get("accent");
+    if (reporter.error_count() == errors_before) {
+        if (parsed.colour != parsed.accent) {
+            host.colour = parsed.colour;
+            host.accent = parsed.accent;
+        } else if (accent_node != nullptr) {
+            reporter.at(accent_node->source(), "host.accent", "must differ from host.colour");
+        } else if (colour_node != nullptr) {
+            reporter.at(colour_node->source(), "host.colour",
+                        "must differ from host.accent (" + parsed.accent.hex() + " by default)");
+        }
+    }
+
+    if (auto label = detail::get_string(reporter, table, "label", "host")) {
+        const toml::source_region& where = table.get("label")->source();
+        if (label->empty()) {
+            reporter.at(where, "host.label", "must not be empty");
+        } else if (detail::utf8_length(*label) > kMaxHostLabelLength) {
+            reporter.at(where, "host.label",
+                        "must be at most " + std::to_string(kMaxHostLabelLength) +
+                            " characters, got " + std::to_string(detail::utf8_length(*label)));
+        } else if (detail::has_control_characters(*label)) {
+            reporter.at(where, "host.label", "must not contain control characters");
+        } else {
+            host.label = std::move(*label);
+        }
+    }
+}
+
 bool same_combo(const Binding& a, const Binding& b) {
     return a.modifiers == b.modifiers && detail::iequals(a.key, b.key);
 }
@@ -264,9 +332,9 @@ std::vector<Error> parse_main(std::string_view text, const std::filesystem::path
         return errors;
     }
 
-    detail::check_unknown_keys(
-        reporter, *root, "",
-        {"general", "keyboard", "cursor", "output", "headless", "focus", "bindings"});
+    detail::check_unknown_keys(reporter, *root, "",
+                               {"general", "keyboard", "cursor", "output", "headless", "focus",
+                                "frame", "host", "bindings"});
     if (const toml::table* general = detail::get_table(reporter, *root, "general", "")) {
         parse_general(reporter, *general, config.general);
     }
@@ -284,6 +352,12 @@ std::vector<Error> parse_main(std::string_view text, const std::filesystem::path
     }
     if (const toml::table* focus = detail::get_table(reporter, *root, "focus", "")) {
         parse_focus(reporter, *focus, config.focus);
+    }
+    if (const toml::table* frame = detail::get_table(reporter, *root, "frame", "")) {
+        parse_frame(reporter, *frame, config.frame);
+    }
+    if (const toml::table* host = detail::get_table(reporter, *root, "host", "")) {
+        parse_host(reporter, *host, config.host);
     }
     if (const toml::table* bindings = detail::get_table(reporter, *root, "bindings", "")) {
         parse_bindings(reporter, *bindings, config.bindings);

@@ -219,6 +219,30 @@ std::optional<double> as_number(Reporter& reporter, const toml::node& node, cons
     return value;
 }
 
+std::optional<bool> as_boolean(Reporter& reporter, const toml::node& node,
+                               const std::string& path) {
+    if (!expect_type(reporter, node, toml::node_type::boolean, path)) {
+        return std::nullopt;
+    }
+    return node.as_boolean()->get();
+}
+
+std::optional<Colour> as_colour(Reporter& reporter, const toml::node& node,
+                                const std::string& path) {
+    const std::optional<std::string> text = as_string(reporter, node, path);
+    if (!text) {
+        return std::nullopt;
+    }
+    if (auto colour = parse_colour(*text)) {
+        return colour;
+    }
+    reporter.at(node.source(), path,
+                "expected #rrggbb or a colour name (red, orange, yellow, green, gray, blue, "
+                "purple, black), got " +
+                    quote(*text));
+    return std::nullopt;
+}
+
 std::optional<std::string> get_string(Reporter& reporter, const toml::table& table,
                                       std::string_view key, std::string_view prefix) {
     const toml::node* node = table.get(key);
@@ -245,6 +269,24 @@ std::optional<double> get_number(Reporter& reporter, const toml::table& table, s
         return std::nullopt;
     }
     return as_number(reporter, *node, join_key(prefix, key), min, max);
+}
+
+std::optional<bool> get_boolean(Reporter& reporter, const toml::table& table, std::string_view key,
+                                std::string_view prefix) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+        return std::nullopt;
+    }
+    return as_boolean(reporter, *node, join_key(prefix, key));
+}
+
+std::optional<Colour> get_colour(Reporter& reporter, const toml::table& table, std::string_view key,
+                                 std::string_view prefix) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) {
+        return std::nullopt;
+    }
+    return as_colour(reporter, *node, join_key(prefix, key));
 }
 
 const toml::table* get_table(Reporter& reporter, const toml::table& table, std::string_view key,
@@ -340,6 +382,28 @@ std::string_view trim(std::string_view text) {
         text.remove_suffix(1);
     }
     return text;
+}
+
+std::size_t utf8_length(std::string_view text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+    }));
+}
+
+bool has_control_characters(std::string_view text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        if (byte < 0x20 || byte == 0x7f) {
+            return true;
+        }
+        if (byte == 0xc2 && i + 1 < text.size()) {
+            const auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9f) {
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 } // namespace prism::config::detail

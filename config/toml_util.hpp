@@ -69,6 +69,10 @@ std::optional<std::int64_t> as_integer(Reporter& reporter, const toml::node& nod
 // An integer or a float, in [min, max].
 std::optional<double> as_number(Reporter& reporter, const toml::node& node, const std::string& path,
                                 double min, double max);
+std::optional<bool> as_boolean(Reporter& reporter, const toml::node& node, const std::string& path);
+// A string that parse_colour() accepts; otherwise "expected #rrggbb or a colour name (...)".
+std::optional<Colour> as_colour(Reporter& reporter, const toml::node& node,
+                                const std::string& path);
 
 // Typed access to `table[key]`; `prefix` is the dotted path of `table`.
 std::optional<std::string> get_string(Reporter& reporter, const toml::table& table,
@@ -78,6 +82,10 @@ std::optional<std::int64_t> get_integer(Reporter& reporter, const toml::table& t
                                         std::int64_t min, std::int64_t max);
 std::optional<double> get_number(Reporter& reporter, const toml::table& table, std::string_view key,
                                  std::string_view prefix, double min, double max);
+std::optional<bool> get_boolean(Reporter& reporter, const toml::table& table, std::string_view key,
+                                std::string_view prefix);
+std::optional<Colour> get_colour(Reporter& reporter, const toml::table& table, std::string_view key,
+                                 std::string_view prefix);
 const toml::table* get_table(Reporter& reporter, const toml::table& table, std::string_view key,
                              std::string_view prefix);
 const toml::array* get_array(Reporter& reporter, const toml::table& table, std::string_view key,
@@ -101,5 +109,9 @@ void sort_errors(std::vector<Error>& errors);
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view text);
 std::string_view trim(std::string_view text);
+// Number of code points in valid UTF-8 (toml++ has already rejected invalid UTF-8).
+std::size_t utf8_length(std::string_view text);
+// C0 controls, DEL, and the C1 controls U+0080..U+009F (encoded as 0xc2 0x80..0x9f).
+bool has_control_characters(std::string_view text);
 
 } // namespace prism::config::detail

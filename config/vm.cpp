@@ -18,30 +18,6 @@ std::string socket_too_long(const std::filesystem::path& path) {
            std::to_string(kMaxSocketPathLength) + ")";
 }
 
-// Number of code points in valid UTF-8 (toml++ has already rejected invalid UTF-8).
-std::size_t utf8_length(std::string_view text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-    }));
-}
-
-// C0 controls, DEL, and the C1 controls U+0080..U+009F (encoded as 0xc2 0x80..0x9f).
-bool has_control_characters(std::string_view text) {
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x20 || byte == 0x7f) {
-            return true;
-        }
-        if (byte == 0xc2 && i + 1 < text.size()) {
-            const auto next = static_cast<unsigned char>(text[i + 1]);
-            if (next >= 0x80 && next <= 0x9f) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
 bool is_valid_interface_name(std::string_view name) {
     if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_')) {
         return false;
@@ -103,8 +79,9 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
 
     VmConfig vm;
     vm.source_file = file;
-    detail::check_unknown_keys(reporter, *root, "",
-                               {"name", "colour", "label", "socket", "protocols"});
+    detail::check_unknown_keys(
+        reporter, *root, "",
+        {"name", "colour", "label", "socket", "allow_fullscreen", "protocols"});
 
     if (detail::require_key(reporter, *root, "name", "")) {
         if (auto name = detail::get_string(reporter, *root, "name", "")) {
@@ -119,15 +96,8 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
     }
 
     if (detail::require_key(reporter, *root, "colour", "")) {
-        if (auto text_colour = detail::get_string(reporter, *root, "colour", "")) {
-            if (auto colour = parse_colour(*text_colour)) {
-                vm.colour = *colour;
-            } else {
-                reporter.at(root->get("colour")->source(), "colour",
-                            "expected #rrggbb or a colour name (red, orange, yellow, green, "
-                            "gray, blue, purple, black), got " +
-                                detail::quote(*text_colour));
-            }
+        if (auto colour = detail::get_colour(reporter, *root, "colour", "")) {
+            vm.colour = *colour;
         }
     }
 
@@ -135,11 +105,11 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
         const toml::source_region& where = root->get("label")->source();
         if (label->empty()) {
             reporter.at(where, "label", "must not be empty (leave it out to use the name)");
-        } else if (utf8_length(*label) > kMaxLabelLength) {
+        } else if (detail::utf8_length(*label) > kMaxLabelLength) {
             reporter.at(where, "label",
                         "must be at most " + std::to_string(kMaxLabelLength) + " characters, got " +
-                            std::to_string(utf8_length(*label)));
-        } else if (has_control_characters(*label)) {
+                            std::to_string(detail::utf8_length(*label)));
+        } else if (detail::has_control_characters(*label)) {
             reporter.at(where, "label", "must not contain control characters");
         } else {
             vm.label = std::move(*label);
@@ -170,6 +140,10 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
         } else {
             vm.socket = path.lexically_normal();
         }
+    }
+
+    if (auto allow = detail::get_boolean(reporter, *root, "allow_fullscreen", "")) {
+        vm.allow_fullscreen = *allow;
     }
 
     if (const toml::table* protocols = detail::get_table(reporter, *root, "protocols", "")) {

@@ -1,5 +1,7 @@
 #include "config/config.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 namespace prism::config {
@@ -36,8 +38,23 @@ TEST(DefaultBindingsTest, AreTheDocumentedOnes) {
         {ModSuper, "Return", Action::Terminal, ""}, {ModSuper, "Q", Action::Close, ""},
         {ModAlt, "Tab", Action::CycleWindows, ""},  {ModSuper, "F", Action::Fullscreen, ""},
         {ModSuper, "M", Action::Maximize, ""},      {ModSuper | ModShift, "E", Action::Quit, ""},
+        {ModSuper, "X", Action::XRay, ""},
     };
     EXPECT_EQ(default_bindings(), expected);
+}
+
+TEST(DefaultBindingsTest, SuperXIsXRay) {
+    const std::vector<Binding> bindings = default_bindings();
+    const auto xray = std::find_if(bindings.begin(), bindings.end(), [](const Binding& binding) {
+        return binding.action == Action::XRay;
+    });
+    ASSERT_NE(xray, bindings.end());
+    EXPECT_EQ(xray->modifiers, ModSuper);
+    EXPECT_EQ(xray->key, "X");
+    EXPECT_EQ(xray->argument, "");
+    // The one added last: the actions before it keep their numbers.
+    EXPECT_EQ(static_cast<int>(Action::Quit), 7);
+    EXPECT_EQ(static_cast<int>(Action::XRay), 8);
 }
 
 TEST(KeyComboTest, ModifiersAndKey) {
@@ -114,6 +131,9 @@ TEST(ActionTest, SimpleActions) {
     EXPECT_EQ(action("maximize").action, Action::Maximize);
     EXPECT_EQ(action("reload").action, Action::Reload);
     EXPECT_EQ(action("quit").action, Action::Quit);
+    EXPECT_EQ(action("xray").action, Action::XRay);
+    EXPECT_EQ(action("  xray ").action, Action::XRay);
+    EXPECT_EQ(action("xray").argument, "");
     EXPECT_EQ(action("close").argument, "");
 }
 
@@ -129,14 +149,21 @@ TEST(ActionTest, Errors) {
     EXPECT_EQ(action_error("exec   "), "exec needs a command, e.g. \"exec firefox\"");
     EXPECT_EQ(action_error("launch"),
               "unknown action \"launch\" (expected one of terminal, exec <command>, close, "
-              "cycle-windows, fullscreen, maximize, reload, quit, none)");
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
     EXPECT_EQ(action_error(""),
               "unknown action \"\" (expected one of terminal, exec <command>, close, "
-              "cycle-windows, fullscreen, maximize, reload, quit, none)");
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
     EXPECT_EQ(action_error("Close"),
               "unknown action \"Close\" (expected one of terminal, exec <command>, close, "
-              "cycle-windows, fullscreen, maximize, reload, quit, none)");
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
     EXPECT_EQ(action_error("close now"), "action \"close\" takes no argument");
+    EXPECT_EQ(action_error("xray on"), "action \"xray\" takes no argument");
+    EXPECT_EQ(action_error("XRay"),
+              "unknown action \"XRay\" (expected one of terminal, exec <command>, close, "
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
+    EXPECT_EQ(action_error("x-ray"),
+              "unknown action \"x-ray\" (expected one of terminal, exec <command>, close, "
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
     EXPECT_EQ(action_error("none"),
               "\"none\" is not an action; it only removes a binding in [bindings]");
 }

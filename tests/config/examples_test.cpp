@@ -45,6 +45,18 @@ TEST(ExamplesTest, LoadWithoutErrors) {
     }
     EXPECT_TRUE(has_launcher);
 
+    // [frame] and [host] are shown commented out, with their defaults.
+    EXPECT_EQ(config.frame, FrameConfig{});
+    EXPECT_EQ(config.host, HostFrameConfig{});
+    // The default Super+X xray binding is kept.
+    bool has_xray = false;
+    for (const Binding& binding : config.bindings) {
+        if (binding.modifiers == ModSuper && binding.key == "X") {
+            has_xray = binding.action == Action::XRay;
+        }
+    }
+    EXPECT_TRUE(has_xray);
+
     ASSERT_EQ(config.vms.size(), 3u);
     const struct {
         const char* name;
@@ -60,6 +72,8 @@ TEST(ExamplesTest, LoadWithoutErrors) {
         EXPECT_EQ(vm.source_file, dir / "vms" / (std::string(expected[i].name) + ".toml"));
         // Host-only globals are shown commented out, not enabled.
         EXPECT_TRUE(vm.allowed_globals.empty());
+        // So is fullscreen.
+        EXPECT_FALSE(vm.allow_fullscreen) << vm.name;
     }
 }
 

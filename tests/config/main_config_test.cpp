@@ -46,6 +46,13 @@ TEST(ParseMainTest, EmptyFileKeepsTheDefaults) {
     EXPECT_EQ(config.focus, FocusConfig{});
     EXPECT_EQ(config.focus.new_window, NewWindowFocus::Smart);
     EXPECT_EQ(config.focus.typing_grace_ms, 1000);
+    EXPECT_EQ(config.frame, FrameConfig{});
+    EXPECT_EQ(config.frame.font, "sans 10");
+    EXPECT_EQ(config.frame.border, 4);
+    EXPECT_EQ(config.host, HostFrameConfig{});
+    EXPECT_EQ(config.host.colour.hex(), "#f2f2f2");
+    EXPECT_EQ(config.host.accent.hex(), "#202020");
+    EXPECT_EQ(config.host.label, "host");
     EXPECT_EQ(config.bindings, default_bindings());
 }
 
@@ -86,6 +93,15 @@ height = 1080
 [focus]
 new_window = "never"
 typing_grace_ms = 0
+
+[frame]
+font = "DejaVu Sans Bold 12"
+border = 6
+
+[host]
+colour = "#FFFFFF"
+accent = "black"
+label = "dom0 — trusted"
 )");
     EXPECT_EQ(config.general.terminal, "alacritty -e tmux");
     EXPECT_EQ(config.keyboard.rules, "evdev");
@@ -103,6 +119,8 @@ typing_grace_ms = 0
               (OutputConfig{"*", 2.0, std::nullopt, std::nullopt, std::nullopt}));
     EXPECT_EQ(config.headless, (HeadlessConfig{2, 1920, 1080}));
     EXPECT_EQ(config.focus, (FocusConfig{NewWindowFocus::Never, 0}));
+    EXPECT_EQ(config.frame, (FrameConfig{"DejaVu Sans Bold 12", 6}));
+    EXPECT_EQ(config.host, (HostFrameConfig{{0xff, 0xff, 0xff}, {0, 0, 0}, "dom0 — trusted"}));
 }
 
 TEST(ParseMainTest, FocusModes) {
@@ -345,6 +363,7 @@ TEST(ParseBindingsTest, MergedOverTheDefaults) {
         {ModAlt, "Tab", Action::CycleWindows, ""},
         {ModSuper, "F", Action::Fullscreen, ""},
         {ModSuper | ModShift, "E", Action::Quit, ""},
+        {ModSuper, "X", Action::XRay, ""},
         {ModSuper, "D", Action::Exec, "fuzzel"},
         {ModCtrl | ModAlt, "R", Action::Reload, ""},
     };
@@ -398,7 +417,7 @@ TEST(ParseBindingsTest, BadActionAtTheValue) {
     EXPECT_THAT(parse_errors("[bindings]\n\"Super+Q\" = \"clsoe\"\n"),
                 ElementsAre("prism.toml:2:13: bindings.Super+Q: unknown action \"clsoe\" "
                             "(expected one of terminal, exec <command>, close, cycle-windows, "
-                            "fullscreen, maximize, reload, quit, none)"));
+                            "fullscreen, maximize, reload, quit, xray, none)"));
     EXPECT_THAT(parse_errors("[bindings]\n\"Super+D\" = \"exec\"\n"),
                 ElementsAre("prism.toml:2:13: bindings.Super+D: exec needs a command, e.g. "
                             "\"exec firefox\""));
@@ -440,7 +459,262 @@ new_window = "sometimes"
                             "smart, got \"sometimes\"",
                             "prism.toml:12:13: bindings.Super+Q: unknown action \"nope\" "
                             "(expected one of terminal, exec <command>, close, cycle-windows, "
-                            "fullscreen, maximize, reload, quit, none)"));
+                            "fullscreen, maximize, reload, quit, xray, none)"));
+}
+
+TEST(ParseFrameTest, EachKey) {
+    const Config font = parse_ok("[frame]\nfont = \"Cantarell Bold 11\"\n");
+    EXPECT_EQ(font.frame, (FrameConfig{"Cantarell Bold 11", 4}));
+    const Config border = parse_ok("[frame]\nborder = 8\n");
+    EXPECT_EQ(border.frame, (FrameConfig{"sans 10", 8}));
+    EXPECT_EQ(parse_ok("frame.border = 2\n").frame.border, 2);
+    EXPECT_EQ(parse_ok("frame = { font = \"monospace 9\" }\n").frame.font, "monospace 9");
+    // Written as given; Pango interprets it.
+    EXPECT_EQ(parse_ok("[frame]\nfont = \" Sans  10 \"\n").frame.font, " Sans  10 ");
+}
+
+TEST(ParseFrameTest, WrongTypes) {
+    EXPECT_THAT(parse_errors("[frame]\nfont = 10\n"),
+                ElementsAre("prism.toml:2:8: frame.font: expected a string, got an integer"));
+    EXPECT_THAT(parse_errors("[frame]\nfont = [\"sans\", 10]\n"),
+                ElementsAre("prism.toml:2:8: frame.font: expected a string, got an array"));
+    EXPECT_THAT(parse_errors("[frame]\nborder = \"4\"\n"),
+                ElementsAre("prism.toml:2:10: frame.border: expected an integer, got a string"));
+    EXPECT_THAT(parse_errors("[frame]\nborder = 4.0\n"),
+                ElementsAre("prism.toml:2:10: frame.border: expected an integer, got a float"));
+    EXPECT_THAT(parse_errors("[frame]\nborder = true\n"),
+                ElementsAre("prism.toml:2:10: frame.border: expected an integer, got a boolean"));
+    EXPECT_THAT(parse_errors("frame = \"sans 10\"\n"),
+                ElementsAre("prism.toml:1:9: frame: expected a table, got a string"));
+    EXPECT_THAT(parse_errors("[[frame]]\nborder = 4\n"),
+                ElementsAre("prism.toml:1:1: frame: expected a table, got an array"));
+}
+
+TEST(ParseFrameTest, BorderRange) {
+    EXPECT_EQ(parse_ok("[frame]\nborder = 1\n").frame.border, 1);
+    EXPECT_EQ(parse_ok("[frame]\nborder = 32\n").frame.border, 32);
+    EXPECT_THAT(parse_errors("[frame]\nborder = 0\n"),
+                ElementsAre("prism.toml:2:10: frame.border: expected an integer from 1 to 32, got "
+                            "0"));
+    EXPECT_THAT(parse_errors("[frame]\nborder = 33\n"),
+                ElementsAre("prism.toml:2:10: frame.border: expected an integer from 1 to 32, got "
+                            "33"));
+    EXPECT_THAT(parse_errors("[frame]\nborder = -4\n"),
+                ElementsAre("prism.toml:2:10: frame.border: expected an integer from 1 to 32, got "
+                            "-4"));
+    // Far outside int: must not wrap around into the range.
+    EXPECT_THAT(parse_errors("[frame]\nborder = 4294967300\n"),
+                ElementsAre("prism.toml:2:10: frame.border: expected an integer from 1 to 32, got "
+                            "4294967300"));
+}
+
+TEST(ParseFrameTest, EmptyFont) {
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"\"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must not be empty"));
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"   \"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must not be empty"));
+}
+
+TEST(ParseFrameTest, FontWithControlCharacters) {
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"sans\\t10\"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must not contain control characters"));
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"sans 10\\n\"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must not contain control characters"));
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"sans\\u0000 10\"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must not contain control characters"));
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"\\u001b[31msans\"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must not contain control characters"));
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"sans\\u007f\"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must not contain control characters"));
+    // U+0085 NEXT LINE, a C1 control.
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"sans\\u0085\"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must not contain control characters"));
+}
+
+TEST(ParseFrameTest, FontLengthCountsBytes) {
+    const std::string longest(128, 'f');
+    EXPECT_EQ(parse_ok("[frame]\nfont = \"" + longest + "\"\n").frame.font, longest);
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"" + std::string(129, 'f') + "\"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must be at most 128 bytes, got 129"));
+    std::string wide;
+    for (int i = 0; i < 65; ++i) {
+        wide += "\xc3\xa9"; // é, two bytes
+    }
+    EXPECT_THAT(parse_errors("[frame]\nfont = \"" + wide + "\"\n"),
+                ElementsAre("prism.toml:2:8: frame.font: must be at most 128 bytes, got 130"));
+}
+
+TEST(ParseFrameTest, UnknownKeys) {
+    EXPECT_THAT(parse_errors("[frame]\nborders = 2\n"),
+                ElementsAre("prism.toml:2:1: frame.borders: unknown key 'borders' (did you mean "
+                            "'border'?)"));
+    EXPECT_THAT(parse_errors("[frame]\nfonts = \"sans\"\n"),
+                ElementsAre("prism.toml:2:1: frame.fonts: unknown key 'fonts' (did you mean "
+                            "'font'?)"));
+    EXPECT_THAT(parse_errors("[frame]\ntitle_height = 20\n"),
+                ElementsAre("prism.toml:2:1: frame.title_height: unknown key 'title_height'"));
+    EXPECT_THAT(parse_errors("[frame.title]\nheight = 20\n"),
+                ElementsAre("prism.toml:1:8: frame.title: unknown table 'title'"));
+    EXPECT_THAT(parse_errors("[frames]\nborder = 2\n"),
+                ElementsAre("prism.toml:1:2: frames: unknown table 'frames' (did you mean "
+                            "'frame'?)"));
+}
+
+TEST(ParseFrameTest, AnErrorKeepsTheDefault) {
+    Config config = defaults();
+    const std::vector<Error> errors =
+        parse_main("[frame]\nborder = 0\nfont = \"\"\n", kFile, config);
+    EXPECT_EQ(errors.size(), 2u);
+    EXPECT_EQ(config.frame, FrameConfig{});
+}
+
+TEST(ParseHostTest, EachKey) {
+    const Config colour = parse_ok("[host]\ncolour = \"#FfFfFf\"\n");
+    EXPECT_EQ(colour.host.colour.hex(), "#ffffff");
+    EXPECT_EQ(colour.host.accent.hex(), "#202020");
+    EXPECT_EQ(colour.host.label, "host");
+    const Config accent = parse_ok("[host]\naccent = \"purple\"\n");
+    EXPECT_EQ(accent.host.colour.hex(), "#f2f2f2");
+    EXPECT_EQ(accent.host.accent, (Colour{0x75, 0x50, 0x7b}));
+    EXPECT_EQ(parse_ok("[host]\nlabel = \"dom0\"\n").host,
+              (HostFrameConfig{{0xf2, 0xf2, 0xf2}, {0x20, 0x20, 0x20}, "dom0"}));
+    EXPECT_EQ(parse_ok("host.accent = \"BLUE\"\n").host.accent.hex(), "#3465a4");
+    // Swapping the defaults is fine: they still differ.
+    const Config swapped = parse_ok("[host]\ncolour = \"#202020\"\naccent = \"#f2f2f2\"\n");
+    EXPECT_EQ(swapped.host.colour.hex(), "#202020");
+    EXPECT_EQ(swapped.host.accent.hex(), "#f2f2f2");
+}
+
+TEST(ParseHostTest, WrongTypes) {
+    EXPECT_THAT(parse_errors("[host]\ncolour = 0xf2f2f2\n"),
+                ElementsAre("prism.toml:2:10: host.colour: expected a string, got an integer"));
+    EXPECT_THAT(parse_errors("[host]\naccent = [32, 32, 32]\n"),
+                ElementsAre("prism.toml:2:10: host.accent: expected a string, got an array"));
+    EXPECT_THAT(parse_errors("[host]\nlabel = false\n"),
+                ElementsAre("prism.toml:2:9: host.label: expected a string, got a boolean"));
+    EXPECT_THAT(parse_errors("host = \"host\"\n"),
+                ElementsAre("prism.toml:1:8: host: expected a table, got a string"));
+}
+
+TEST(ParseHostTest, BadColourNames) {
+    EXPECT_THAT(parse_errors("[host]\ncolour = \"white\"\n"),
+                ElementsAre("prism.toml:2:10: host.colour: expected #rrggbb or a colour name "
+                            "(red, orange, yellow, green, gray, blue, purple, black), got "
+                            "\"white\""));
+    EXPECT_THAT(parse_errors("[host]\naccent = \"grey\"\n"),
+                ElementsAre("prism.toml:2:10: host.accent: expected #rrggbb or a colour name "
+                            "(red, orange, yellow, green, gray, blue, purple, black), got "
+                            "\"grey\""));
+    EXPECT_THAT(parse_errors("[host]\ncolour = \"#fff\"\naccent = \"#gg0000\"\n"),
+                ElementsAre("prism.toml:2:10: host.colour: expected #rrggbb or a colour name "
+                            "(red, orange, yellow, green, gray, blue, purple, black), got "
+                            "\"#fff\"",
+                            "prism.toml:3:10: host.accent: expected #rrggbb or a colour name "
+                            "(red, orange, yellow, green, gray, blue, purple, black), got "
+                            "\"#gg0000\""));
+    EXPECT_THAT(parse_errors("[host]\ncolour = \"\"\n"),
+                ElementsAre("prism.toml:2:10: host.colour: expected #rrggbb or a colour name "
+                            "(red, orange, yellow, green, gray, blue, purple, black), got \"\""));
+}
+
+TEST(ParseHostTest, ColourMustDifferFromAccent) {
+    EXPECT_THAT(parse_errors("[host]\ncolour = \"#3465a4\"\naccent = \"#3465a4\"\n"),
+                ElementsAre("prism.toml:3:10: host.accent: must differ from host.colour"));
+    // Compared as colours, not as text.
+    EXPECT_THAT(parse_errors("[host]\ncolour = \"black\"\naccent = \"#000000\"\n"),
+                ElementsAre("prism.toml:3:10: host.accent: must differ from host.colour"));
+    EXPECT_THAT(parse_errors("[host]\naccent = \"#ABCDEF\"\ncolour = \"#abcdef\"\n"),
+                ElementsAre("prism.toml:2:10: host.accent: must differ from host.colour"));
+    // Against the default of the other one.
+    EXPECT_THAT(parse_errors("[host]\naccent = \"#F2F2F2\"\n"),
+                ElementsAre("prism.toml:2:10: host.accent: must differ from host.colour"));
+    EXPECT_THAT(parse_errors("[host]\ncolour = \"#202020\"\n"),
+                ElementsAre("prism.toml:2:10: host.colour: must differ from host.accent "
+                            "(#202020 by default)"));
+}
+
+TEST(ParseHostTest, AnInvalidColourIsNotAlsoComparedWithTheAccent) {
+    EXPECT_THAT(parse_errors("[host]\ncolour = \"blu\"\naccent = \"#f2f2f2\"\n"),
+                ElementsAre("prism.toml:2:10: host.colour: expected #rrggbb or a colour name "
+                            "(red, orange, yellow, green, gray, blue, purple, black), got "
+                            "\"blu\""));
+    Config config = defaults();
+    EXPECT_EQ(parse_main("[host]\ncolour = \"red\"\naccent = \"red\"\n", kFile, config).size(), 1u);
+    EXPECT_EQ(config.host, HostFrameConfig{});
+}
+
+TEST(ParseHostTest, Label) {
+    EXPECT_THAT(parse_errors("[host]\nlabel = \"\"\n"),
+                ElementsAre("prism.toml:2:9: host.label: must not be empty"));
+    const std::string longest(32, 'h');
+    EXPECT_EQ(parse_ok("[host]\nlabel = \"" + longest + "\"\n").host.label, longest);
+    EXPECT_THAT(parse_errors("[host]\nlabel = \"" + std::string(33, 'h') + "\"\n"),
+                ElementsAre("prism.toml:2:9: host.label: must be at most 32 characters, got 33"));
+    // Characters, not bytes.
+    std::string wide;
+    for (int i = 0; i < 32; ++i) {
+        wide += "\xc3\xa9"; // é, two bytes
+    }
+    EXPECT_EQ(parse_ok("[host]\nlabel = \"" + wide + "\"\n").host.label, wide);
+    EXPECT_THAT(parse_errors("[host]\nlabel = \"" + wide + "x\"\n"),
+                ElementsAre("prism.toml:2:9: host.label: must be at most 32 characters, got 33"));
+}
+
+TEST(ParseHostTest, LabelWithControlCharacters) {
+    for (const char* label : {"a\\tb", "new\\nline", "esc\\u001b[31m", "del\\u007f", "c1\\u0085"}) {
+        EXPECT_THAT(parse_errors("[host]\nlabel = \"" + std::string(label) + "\"\n"),
+                    ElementsAre("prism.toml:2:9: host.label: must not contain control characters"))
+            << label;
+    }
+}
+
+TEST(ParseHostTest, UnknownKeys) {
+    EXPECT_THAT(parse_errors("[host]\ncolor = \"red\"\n"),
+                ElementsAre("prism.toml:2:1: host.color: unknown key 'color' (did you mean "
+                            "'colour'?)"));
+    EXPECT_THAT(parse_errors("[host]\naccents = \"red\"\n"),
+                ElementsAre("prism.toml:2:1: host.accents: unknown key 'accents' (did you mean "
+                            "'accent'?)"));
+    EXPECT_THAT(parse_errors("[host]\nname = \"dom0\"\n"),
+                ElementsAre("prism.toml:2:1: host.name: unknown key 'name'"));
+    EXPECT_THAT(parse_errors("[host.border]\nwidth = 2\n"),
+                ElementsAre("prism.toml:1:7: host.border: unknown table 'border'"));
+    // allow_fullscreen belongs in a VM file.
+    EXPECT_THAT(parse_errors("[host]\nallow_fullscreen = true\n"),
+                ElementsAre("prism.toml:2:1: host.allow_fullscreen: unknown key "
+                            "'allow_fullscreen'"));
+}
+
+TEST(ParseBindingsTest, XRay) {
+    EXPECT_EQ(parse_ok("[bindings]\n\"Super+X\" = \"none\"\n").bindings.size(),
+              default_bindings().size() - 1);
+    const Config config =
+        parse_ok("[bindings]\n\"Super+X\" = \"none\"\n\"Ctrl+Alt+X\" = \"xray\"\n");
+    ASSERT_FALSE(config.bindings.empty());
+    EXPECT_EQ(config.bindings.back(), (Binding{ModCtrl | ModAlt, "X", Action::XRay, ""}));
+    for (std::size_t i = 0; i + 1 < config.bindings.size(); ++i) {
+        EXPECT_NE(config.bindings[i].action, Action::XRay);
+    }
+    EXPECT_THAT(parse_errors("[bindings]\n\"Super+X\" = \"xray now\"\n"),
+                ElementsAre("prism.toml:2:13: bindings.Super+X: action \"xray\" takes no "
+                            "argument"));
+}
+
+TEST(ParseMainTest, FrameAndHostErrorsAreCollectedInFileOrder) {
+    EXPECT_THAT(parse_errors(R"([host]
+label = ""
+accent = "#111111"
+colour = "#111111"
+
+[frame]
+border = 64
+font = 12
+)"),
+                ElementsAre("prism.toml:2:9: host.label: must not be empty",
+                            "prism.toml:3:10: host.accent: must differ from host.colour",
+                            "prism.toml:7:10: frame.border: expected an integer from 1 to 32, "
+                            "got 64",
+                            "prism.toml:8:8: frame.font: expected a string, got an integer"));
 }
 
 } // namespace

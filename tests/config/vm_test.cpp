@@ -79,6 +79,7 @@ TEST(ParseVmTest, MinimalFileGetsDefaults) {
     EXPECT_EQ(vm.socket, std::filesystem::path("/run/user/1000/wayland-vm-work"));
     EXPECT_TRUE(vm.allowed_globals.empty());
     EXPECT_EQ(vm.source_file, kFile);
+    EXPECT_FALSE(vm.allow_fullscreen);
 }
 
 TEST(ParseVmTest, EveryKey) {
@@ -87,6 +88,7 @@ name = "work"
 colour = "#3465A4"
 label = "Work — Bank"
 socket = "/tmp/prism/work.sock"
+allow_fullscreen = true
 
 [protocols]
 allow = ["zwlr_screencopy_manager_v1", "wp_presentation"]
@@ -95,6 +97,7 @@ allow = ["zwlr_screencopy_manager_v1", "wp_presentation"]
     EXPECT_EQ(vm.label, "Work — Bank");
     EXPECT_EQ(vm.colour.hex(), "#3465a4");
     EXPECT_EQ(vm.socket, std::filesystem::path("/tmp/prism/work.sock"));
+    EXPECT_TRUE(vm.allow_fullscreen);
     EXPECT_EQ(vm.allowed_globals,
               (std::vector<std::string>{"zwlr_screencopy_manager_v1", "wp_presentation"}));
 }
@@ -125,8 +128,47 @@ TEST(ParseVmTest, UnknownKeyAtItsPositionWithSuggestion) {
 }
 
 TEST(ParseVmTest, UnknownKeyWithoutSuggestion) {
-    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nallow_fullscreen = true\n"),
-                ElementsAre("vms/work.toml:3:1: allow_fullscreen: unknown key 'allow_fullscreen'"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nclipboard = \"ask\"\n"),
+                ElementsAre("vms/work.toml:3:1: clipboard: unknown key 'clipboard'"));
+}
+
+TEST(ParseVmTest, AllowFullscreen) {
+    EXPECT_TRUE(
+        parse_ok("name = \"a\"\ncolour = \"red\"\nallow_fullscreen = true\n").allow_fullscreen);
+    EXPECT_FALSE(
+        parse_ok("name = \"a\"\ncolour = \"red\"\nallow_fullscreen = false\n").allow_fullscreen);
+    EXPECT_FALSE(parse_ok("name = \"a\"\ncolour = \"red\"\n").allow_fullscreen);
+}
+
+TEST(ParseVmTest, AllowFullscreenMustBeABoolean) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nallow_fullscreen = \"true\"\n"),
+                ElementsAre("vms/work.toml:3:20: allow_fullscreen: expected a boolean, got a "
+                            "string"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nallow_fullscreen = 1\n"),
+                ElementsAre("vms/work.toml:3:20: allow_fullscreen: expected a boolean, got an "
+                            "integer"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nallow_fullscreen = \"no\"\n"),
+                ElementsAre("vms/work.toml:3:20: allow_fullscreen: expected a boolean, got a "
+                            "string"));
+    const Error error =
+        single_error("name = \"a\"\ncolour = \"red\"\n  allow_fullscreen = [true]\n");
+    EXPECT_EQ(error.line, 3);
+    EXPECT_EQ(error.column, 22);
+    EXPECT_EQ(error.key, "allow_fullscreen");
+    EXPECT_EQ(error.message, "expected a boolean, got an array");
+}
+
+TEST(ParseVmTest, AllowFullscreenMisspelt) {
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nallow_fullscren = true\n"),
+                ElementsAre("vms/work.toml:3:1: allow_fullscren: unknown key 'allow_fullscren' "
+                            "(did you mean 'allow_fullscreen'?)"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nfullscreen = true\n"),
+                ElementsAre("vms/work.toml:3:1: fullscreen: unknown key 'fullscreen'"));
+    // It is a top-level key, not part of [protocols].
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\n[protocols]\nallow_fullscreen = "
+                             "true\n"),
+                ElementsAre("vms/work.toml:4:1: protocols.allow_fullscreen: unknown key "
+                            "'allow_fullscreen'"));
 }
 
 TEST(ParseVmTest, AmericanSpellingIsSuggestedTheBritishOne) {
@@ -287,6 +329,7 @@ colour = "blu"
 label = ""
 socket = "relative"
 colur = 1
+allow_fullscreen = "yes"
 [protocols]
 allow = [1]
 )"),
@@ -300,7 +343,9 @@ allow = [1]
                             "\"relative\"",
                             "vms/work.toml:5:1: colur: unknown key 'colur' (did you mean "
                             "'colour'?)",
-                            "vms/work.toml:7:10: protocols.allow: expected a string, got an "
+                            "vms/work.toml:6:20: allow_fullscreen: expected a boolean, got a "
+                            "string",
+                            "vms/work.toml:8:10: protocols.allow: expected a string, got an "
                             "integer"));
 }
 
