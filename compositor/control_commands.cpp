@@ -41,6 +41,7 @@ json list_windows(const Server& server) {
             continue;
         }
         const wlr_box box = view.content_box();
+        const wlr_box outer = view.outer_box();
         result.push_back({
             {"id", view.id()},
             {"vm", std::string(view.origin().display_name())},
@@ -52,6 +53,10 @@ json list_windows(const Server& server) {
             {"height", box.height},
             {"focused", server.desktop().focused() == &view},
             {"urgent", view.urgent()},
+            {"maximized", view.maximized()},
+            {"fullscreen", view.fullscreen()},
+            {"frame",
+             {{"x", outer.x}, {"y", outer.y}, {"width", outer.width}, {"height", outer.height}}},
         });
     }
     return result;

@@ -4,6 +4,7 @@
 #include "compositor/control/protocol.hpp"
 #include "compositor/control_commands.hpp"
 #include "compositor/input/virtual_keyboard_reclaim.hpp"
+#include "compositor/model/popup.hpp"
 #include "vmbridge/global_policy.hpp"
 
 #include <csignal>
@@ -57,8 +58,11 @@ View* view_of_surface(wlr_surface* surface) {
     if (xdg == nullptr || xdg->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL || xdg->data == nullptr) {
         return nullptr;
     }
+    // The xdg node sits in the view's tree, which carries the view's tag.
     auto* node = static_cast<wlr_scene_node*>(xdg->data);
-    return node->parent != nullptr ? static_cast<View*>(node->parent->data) : nullptr;
+    auto* tag = node->parent != nullptr ? static_cast<SceneTag*>(node->parent->data) : nullptr;
+    return tag != nullptr && tag->kind == SceneTag::Kind::View ? static_cast<View*>(tag->owner)
+                                                                 : nullptr;
 }
 
 int handle_terminate_signal(int signal, void* data) {
@@ -191,11 +195,28 @@ bool Server::init() {
             seat_->cursor().begin_resize(view, edges);
         }
     };
-    // The seat is created right after; Desktop only uses it once clients exist.
-    services.seat = nullptr;
+    services.frame_style = [this](const vmbridge::Origin& origin) {
+        return frame_style(origin);
+    };
+    services.fullscreen_allowed = [this](const vmbridge::Origin& origin) {
+        if (origin.is_host()) {
+            return true;
+        }
+        const config::VmConfig* vm = origin.is_vm() ? vms_->find(origin.vm_name()) : nullptr;
+        return vm != nullptr && vm->allow_fullscreen;
+    };
+    services.loop = loop_;
+    services.view_removed = [this](View& view) {
+        seat_->cursor().forget(view);
+    };
     Seat::Hooks hooks;
     hooks.run_action = [this](const config::Binding& binding) {
         run_action(binding);
+    };
+    hooks.release_action = [this](config::Action action) {
+        if (action == config::Action::XRay) {
+            desktop_->set_xray(false);
+        }
     };
     hooks.switch_vt = [this](unsigned vt) {
         if (session_ == nullptr) {
@@ -409,6 +430,31 @@ void Server::apply_config() {
     }
     arrange_outputs();
     seat_->cursor().refresh_image();
+    // Changed colours, labels, fonts and borders apply to open windows.
+    desktop_->refresh_frames();
+}
+
+FrameStyle Server::frame_style(const vmbridge::Origin& origin) const {
+    FrameStyle style;
+    style.font = config_.frame.font;
+    style.border = config_.frame.border;
+    if (origin.is_host()) {
+        style.host = true;
+        style.colour = config_.host.colour;
+        style.accent = config_.host.accent;
+        style.label = config_.host.label;
+        return style;
+    }
+    const config::VmConfig* vm = origin.is_vm() ? vms_->find(origin.vm_name()) : nullptr;
+    if (vm != nullptr) {
+        style.colour = vm->colour;
+        style.label = vm->label;
+    } else {
+        // A VM removed from the config whose window is still closing, or an unknown client.
+        style.colour = {0, 0, 0};
+        style.label = std::string(origin.display_name());
+    }
+    return style;
 }
 
 void Server::arrange_outputs() {
@@ -428,10 +474,12 @@ void Server::handle_new_output(wlr_output* wlr_output) {
         wlr_log(WLR_ERROR, "output %s: cannot initialise rendering", wlr_output->name);
         return;
     }
-    auto output = std::make_unique<Output>(wlr_output, scene_, [this](Output& gone) {
-        outputs_.remove_if([&](const auto& candidate) { return candidate.get() == &gone; });
-        desktop_->rescue_offscreen_views();
-    });
+    auto output = std::make_unique<Output>(
+        wlr_output, scene_, [this] { desktop_->enforce_containment(); },
+        [this](Output& gone) {
+            outputs_.remove_if([&](const auto& candidate) { return candidate.get() == &gone; });
+            desktop_->rescue_offscreen_views();
+        });
     if (!output->configure(config_.output_for(wlr_output->name))) {
         return;
     }
@@ -460,8 +508,8 @@ void Server::handle_new_xdg_surface(wlr_xdg_surface* xdg) {
     if (parent == nullptr || parent->data == nullptr) {
         return;
     }
-    auto* parent_node = static_cast<wlr_scene_node*>(parent->data);
-    xdg->data = wlr_scene_xdg_surface_create(parent_node, xdg);
+    // Shown inside its parent's tree, with an outline in the origin's colour.
+    Popup::create(xdg, static_cast<wlr_scene_node*>(parent->data));
 
     // Keep the popup on the output of its window: express the output's box in the toplevel's
     // surface coordinates and let the positioner rules move it inside.
@@ -474,12 +522,12 @@ void Server::handle_new_xdg_surface(wlr_xdg_surface* xdg) {
     if (view == nullptr) {
         return;
     }
-    const wlr_box content = view->content_box();
     const wlr_box area = desktop_->output_box_for(view);
     wlr_box geometry;
     wlr_xdg_surface_get_geometry(root, &geometry);
-    const wlr_box box = {area.x - content.x + geometry.x, area.y - content.y + geometry.y,
-                         area.width, area.height};
+    // The surface's origin is the geometry's corner moved back by the geometry's offset.
+    const wlr_box box = {area.x - view->geometry_x() + geometry.x,
+                         area.y - view->geometry_y() + geometry.y, area.width, area.height};
     wlr_xdg_popup_unconstrain_from_box(xdg->popup, &box);
 }
 
@@ -553,6 +601,9 @@ void Server::run_action(const config::Binding& binding) {
     }
     case config::Action::Quit:
         quit();
+        break;
+    case config::Action::XRay:
+        desktop_->set_xray(true); // until the key is released
         break;
     }
 }

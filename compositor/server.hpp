@@ -66,6 +66,7 @@ private:
     bool init();
     void apply_config();
     void run_action(const config::Binding& binding);
+    FrameStyle frame_style(const vmbridge::Origin& origin) const;
 
     void handle_new_output(wlr_output* output);
     void handle_new_input(wlr_input_device* device);

@@ -2,9 +2,11 @@
 
 namespace prism {
 
-Output::Output(wlr_output* output, wlr_scene* scene, std::function<void(Output&)> on_destroy)
+Output::Output(wlr_output* output, wlr_scene* scene, std::function<void()> before_render,
+               std::function<void(Output&)> on_destroy)
     : output_(output)
     , scene_(scene)
+    , before_render_(std::move(before_render))
     , on_destroy_(std::move(on_destroy)) {
     output_->data = this;
     frame_.connect(&output_->events.frame, [this](void*) { handle_frame(); });
@@ -48,6 +50,7 @@ void Output::handle_frame() {
     if (scene_output == nullptr) {
         return;
     }
+    before_render_();
     wlr_scene_output_commit(scene_output);
     timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);

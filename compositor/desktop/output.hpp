@@ -12,7 +12,9 @@ namespace prism {
 class Output {
 public:
     // `on_destroy` is called when wlroots destroys the output; the owner then deletes this.
-    Output(wlr_output* output, wlr_scene* scene, std::function<void(Output&)> on_destroy);
+    // `before_render` runs before every frame is drawn (frames enforce containment there).
+    Output(wlr_output* output, wlr_scene* scene, std::function<void()> before_render,
+           std::function<void(Output&)> on_destroy);
     ~Output();
     Output(const Output&) = delete;
     Output& operator=(const Output&) = delete;
@@ -31,6 +33,7 @@ private:
 
     wlr_output* output_;
     wlr_scene* scene_;
+    std::function<void()> before_render_;
     std::function<void(Output&)> on_destroy_;
     int cursor_size_ = 0;
     Listener<void> frame_, destroy_;

@@ -170,59 +170,107 @@ void Cursor::update_focus(std::uint32_t time_msec) {
     if (mode_ != Mode::Passthrough) {
         return;
     }
-    wlr_surface* surface = nullptr;
-    double sx = 0, sy = 0;
-    View* view = desktop_.view_at(cursor_->x, cursor_->y, &surface, &sx, &sy);
-    if (view == nullptr || surface == nullptr) {
+    const Desktop::Hit hit = desktop_.hit_test(cursor_->x, cursor_->y);
+    if (hit.surface == nullptr) {
         if (client_image_ || image_ != "left_ptr") {
             set_image("left_ptr");
         }
         wlr_seat_pointer_clear_focus(seat_);
         return;
     }
-    wlr_seat_pointer_notify_enter(seat_, surface, sx, sy);
-    wlr_seat_pointer_notify_motion(seat_, time_msec, sx, sy);
+    wlr_seat_pointer_notify_enter(seat_, hit.surface, hit.sx, hit.sy);
+    wlr_seat_pointer_notify_motion(seat_, time_msec, hit.sx, hit.sy);
 }
+
+namespace {
+
+// The edges of `box` nearest to a point, for resizing from the border or with Super+right.
+std::uint32_t nearest_edges(const wlr_box& box, double x, double y) {
+    std::uint32_t edges = 0;
+    edges |= x < box.x + box.width / 2.0 ? WLR_EDGE_LEFT : WLR_EDGE_RIGHT;
+    edges |= y < box.y + box.height / 2.0 ? WLR_EDGE_TOP : WLR_EDGE_BOTTOM;
+    return edges;
+}
+
+constexpr std::uint32_t kDoubleClickMs = 400;
+
+} // namespace
 
 void Cursor::handle_button(wlr_event_pointer_button* event) {
     on_activity_();
     if (event->state == WLR_BUTTON_RELEASED) {
-        if (mode_ != Mode::Passthrough) {
-            end_interactive();
+        // Any release ends a move or resize, also one the client asked for.
+        const bool grabbing = mode_ != Mode::Passthrough;
+        end_interactive();
+        if (swallowed_buttons_.erase(event->button) > 0) {
+            // The press was prism's (a grab, a frame click) and never sent: nor is this.
             update_focus(event->time_msec);
-            return; // the press started a grab and was never sent: neither is the release
+            return;
         }
         wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+        if (grabbing) {
+            update_focus(event->time_msec);
+        }
         return;
     }
 
-    wlr_surface* surface = nullptr;
-    double sx = 0, sy = 0;
-    View* view = desktop_.view_at(cursor_->x, cursor_->y, &surface, &sx, &sy);
-    if (view == nullptr) {
+    const Desktop::Hit hit = desktop_.hit_test(cursor_->x, cursor_->y);
+    if (hit.view == nullptr) {
         wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
         return;
     }
+    View& view = *hit.view;
     // Click focuses and raises.
-    desktop_.focus(view);
+    desktop_.focus(&view);
 
     wlr_keyboard* keyboard = wlr_seat_get_keyboard(seat_);
     const bool super =
         keyboard != nullptr && (wlr_keyboard_get_modifiers(keyboard) & WLR_MODIFIER_LOGO);
-    if (super && event->button == BTN_LEFT) {
-        begin_move(*view);
+    if (super && (event->button == BTN_LEFT || event->button == BTN_RIGHT)) {
+        swallowed_buttons_.insert(event->button);
+        if (event->button == BTN_LEFT) {
+            begin_move(view);
+        } else {
+            begin_resize(view, nearest_edges(view.content_box(), cursor_->x, cursor_->y));
+        }
         return;
     }
-    if (super && event->button == BTN_RIGHT) {
-        // Resize from the corner nearest to the pointer.
-        const wlr_box box = view->content_box();
-        std::uint32_t edges = 0;
-        edges |= cursor_->x < box.x + box.width / 2.0 ? WLR_EDGE_LEFT : WLR_EDGE_RIGHT;
-        edges |= cursor_->y < box.y + box.height / 2.0 ? WLR_EDGE_TOP : WLR_EDGE_BOTTOM;
-        begin_resize(*view, edges);
+    if (hit.part != FramePart::None) {
+        swallowed_buttons_.insert(event->button);
+        if (event->button != BTN_LEFT) {
+            return;
+        }
+        switch (hit.part) {
+        case FramePart::CloseButton:
+            view.close();
+            break;
+        case FramePart::TitleBar:
+            if (last_title_click_view_ == &view &&
+                event->time_msec - last_title_click_msec_ < kDoubleClickMs) {
+                last_title_click_view_ = nullptr;
+                view.set_maximized(!view.maximized());
+            } else {
+                last_title_click_view_ = &view;
+                last_title_click_msec_ = event->time_msec;
+                begin_move(view);
+            }
+            break;
+        case FramePart::Border:
+            begin_resize(view, nearest_edges(view.content_box(), cursor_->x, cursor_->y));
+            break;
+        case FramePart::None:
+            break;
+        }
         return;
     }
     wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+}
+
+void Cursor::forget(const View& view) {
+    end_interactive(&view);
+    if (last_title_click_view_ == &view) {
+        last_title_click_view_ = nullptr;
+    }
 }
 
 } // namespace prism

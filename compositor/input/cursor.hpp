@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 namespace prism {
@@ -32,8 +33,10 @@ public:
 
     void begin_move(View& view);
     void begin_resize(View& view, std::uint32_t edges);
-    // Ends a move/resize; called when the view goes away too.
+    // Ends a move/resize (of `view` only, when given).
     void end_interactive(const View* view = nullptr);
+    // Drops every reference to a view that is going away.
+    void forget(const View& view);
 
     // Re-sends pointer focus for what is under the cursor now (after windows moved).
     void update_focus(std::uint32_t time_msec);
@@ -56,6 +59,12 @@ private:
     std::map<int, wlr_xcursor_manager*> managers_; // by size in logical pixels
     std::string image_ = "left_ptr"; // the compositor image shown when no client sets one
     bool client_image_ = false;
+
+    // Presses prism handled itself (frame clicks): their releases are not sent either.
+    std::set<std::uint32_t> swallowed_buttons_;
+    // For double-clicks on a title bar.
+    View* last_title_click_view_ = nullptr;
+    std::uint32_t last_title_click_msec_ = 0;
 
     Mode mode_ = Mode::Passthrough;
     View* grabbed_ = nullptr;

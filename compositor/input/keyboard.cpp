@@ -66,12 +66,15 @@ void Keyboard::handle_key(wlr_event_keyboard_key* event) {
         const int count = xkb_state_key_get_syms(device_->keyboard->xkb_state, keycode, &syms);
         const std::uint32_t modifiers = wlr_keyboard_get_modifiers(device_->keyboard);
         for (int i = 0; i < count && !handled; ++i) {
-            handled = seat_.handle_key_binding(modifiers, syms[i]);
+            if (auto action = seat_.handle_key_binding(modifiers, syms[i])) {
+                swallowed_[event->keycode] = *action;
+                handled = true;
+            }
         }
-        if (handled) {
-            swallowed_.insert(event->keycode);
-        }
-    } else if (swallowed_.erase(event->keycode) > 0) {
+    } else if (auto it = swallowed_.find(event->keycode); it != swallowed_.end()) {
+        const config::Action action = it->second;
+        swallowed_.erase(it);
+        seat_.handle_binding_release(action);
         handled = true;
     }
     if (!handled) {

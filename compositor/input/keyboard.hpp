@@ -6,7 +6,7 @@
 #include "config/config.hpp"
 
 #include <functional>
-#include <set>
+#include <map>
 
 namespace prism {
 
@@ -31,8 +31,9 @@ private:
     Seat& seat_;
     wlr_input_device* device_;
     bool owns_keymap_;
-    // Keys whose press ran a binding: their release is not sent to any client either.
-    std::set<std::uint32_t> swallowed_;
+    // Keys whose press ran a binding, and its action: their release is not sent to any client
+    // either, and ends actions that last while a key is held (x-ray).
+    std::map<std::uint32_t, config::Action> swallowed_;
     Listener<wlr_event_keyboard_key> key_;
     Listener<void> modifiers_, destroy_;
 };

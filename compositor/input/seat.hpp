@@ -12,6 +12,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 
 namespace prism {
 
@@ -20,6 +21,8 @@ public:
     struct Hooks {
         // Runs a bound action (close, quit, ...).
         std::function<void(const config::Binding&)> run_action;
+        // The key of a binding was released (ends x-ray).
+        std::function<void(config::Action)> release_action;
         // Switches virtual terminal; false when there is no session (nested, headless).
         std::function<bool(unsigned vt)> switch_vt;
         // Any input at all (for idle tracking).
@@ -44,8 +47,14 @@ public:
     void add_device(wlr_input_device* device, bool virtual_keyboard = false);
     void remove_keyboard(Keyboard& keyboard);
 
-    // Called by Keyboard.
-    bool handle_key_binding(std::uint32_t modifiers, xkb_keysym_t keysym);
+    // Called by Keyboard: runs the binding of a key press, returning its action if there is
+    // one (the key is then prism's), and reports the release of such a key.
+    std::optional<config::Action> handle_key_binding(std::uint32_t modifiers, xkb_keysym_t keysym);
+    void handle_binding_release(config::Action action) {
+        if (hooks_.release_action) {
+            hooks_.release_action(action);
+        }
+    }
     void note_key_press() { desktop_.note_key_press(); }
     void note_activity() {
         if (hooks_.activity) {

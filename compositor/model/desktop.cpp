@@ -24,6 +24,9 @@ void Desktop::remove_view(View& view) {
     if (focused_ == &view) {
         focused_ = nullptr;
     }
+    if (services_.view_removed) {
+        services_.view_removed(view);
+    }
     views_.remove_if([&](const auto& candidate) { return candidate.get() == &view; });
 }
 
@@ -80,21 +83,23 @@ void Desktop::request_interactive(View& view, std::uint32_t edges) {
 }
 
 void Desktop::focus(View* view) {
+    View* previous = focused_;
     if (view == nullptr) {
-        if (focused_ != nullptr) {
-            focused_->set_activated(false);
-        }
         focused_ = nullptr;
+        if (previous != nullptr) {
+            previous->set_activated(false);
+        }
         wlr_seat_keyboard_notify_clear_focus(services_.seat);
         return;
     }
     if (!view->mapped()) {
         return;
     }
-    if (focused_ != nullptr && focused_ != view) {
-        focused_->set_activated(false);
-    }
+    // focused_ first: the frames redrawn by set_activated ask who has focus.
     focused_ = view;
+    if (previous != nullptr && previous != view) {
+        previous->set_activated(false);
+    }
     view->set_urgent(false);
     wlr_scene_node_raise_to_top(&view->tree()->node);
     auto it = std::find_if(views_.begin(), views_.end(),
@@ -135,19 +140,62 @@ void Desktop::activate(View& view, const vmbridge::Origin& requester) {
     }
 }
 
-View* Desktop::view_at(double lx, double ly, wlr_surface** surface, double* sx, double* sy) const {
-    wlr_scene_node* node = wlr_scene_node_at(&windows_->node, lx, ly, sx, sy);
-    if (node == nullptr || node->type != WLR_SCENE_NODE_SURFACE) {
-        return nullptr;
+Desktop::Hit Desktop::hit_test(double lx, double ly) const {
+    Hit hit;
+    double sx = 0, sy = 0;
+    wlr_scene_node* node = wlr_scene_node_at(&windows_->node, lx, ly, &sx, &sy);
+    if (node == nullptr) {
+        return hit;
     }
-    *surface = wlr_scene_surface_from_node(node)->surface;
     // Walk up to the view's own tree, which carries the View.
     for (wlr_scene_node* walk = node; walk != nullptr; walk = walk->parent) {
-        if (walk->parent == &windows_->node) {
-            return static_cast<View*>(walk->data);
+        auto* tag = static_cast<SceneTag*>(walk->data);
+        if (tag != nullptr && tag->kind == SceneTag::Kind::View) {
+            hit.view = static_cast<View*>(tag->owner);
+            break;
         }
     }
-    return nullptr;
+    if (hit.view == nullptr) {
+        return hit;
+    }
+    if (node->type == WLR_SCENE_NODE_SURFACE) {
+        hit.surface = wlr_scene_surface_from_node(node)->surface;
+        hit.sx = sx;
+        hit.sy = sy;
+    } else {
+        hit.part = hit.view->frame_part_at(lx, ly);
+    }
+    return hit;
+}
+
+float Desktop::scale_at(double lx, double ly) const {
+    wlr_output* output = wlr_output_layout_output_at(services_.layout, lx, ly);
+    if (output == nullptr) {
+        output = wlr_output_layout_get_center_output(services_.layout);
+    }
+    return output != nullptr ? output->scale : 1.0f;
+}
+
+void Desktop::refresh_frames() {
+    for (const auto& view : views_) {
+        if (view->mapped()) {
+            view->update_frame();
+        }
+    }
+}
+
+void Desktop::set_xray(bool on) {
+    for (const auto& view : views_) {
+        view->set_xray(on);
+    }
+}
+
+void Desktop::enforce_containment() {
+    for (const auto& view : views_) {
+        if (view->mapped()) {
+            view->enforce_containment();
+        }
+    }
 }
 
 wlr_box Desktop::output_box_for(const View* view) const {
@@ -185,19 +233,35 @@ void Desktop::place_new_view(View& view) {
         return;
     }
     const wlr_box area = *wlr_output_layout_get_box(services_.layout, output);
-    const wlr_box content = view.content_box();
-    view.move_to(area.x + std::max(0, (area.width - content.width) / 2),
-                 area.y + std::max(0, (area.height - content.height) / 2));
+    const wlr_box outer = view.outer_box();
+    int left = area.x + std::max(0, (area.width - outer.width) / 2);
+    int top = area.y + std::max(0, (area.height - outer.height) / 2);
+    // A window already exactly there would hide the new one: cascade down and right.
+    constexpr int kCascade = 32;
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (const auto& other : views_) {
+            const wlr_box box = other->outer_box();
+            if (other.get() != &view && other->mapped() && box.x == left && box.y == top &&
+                left + kCascade + outer.width <= area.x + area.width &&
+                top + kCascade + outer.height <= area.y + area.height) {
+                left += kCascade;
+                top += kCascade;
+                moved = true;
+            }
+        }
+    }
+    view.move_outer_to(left, top);
 }
 
 void Desktop::rescue_offscreen_views() {
     for (const auto& view : views_) {
-        const wlr_box box = view->content_box();
+        const wlr_box box = view->outer_box();
         if (wlr_output_layout_output_at(services_.layout, box.x + box.width / 2.0,
                                         box.y + box.height / 2.0) == nullptr) {
             const wlr_box area = output_box_for(nullptr);
-            view->move_to(area.x + std::max(0, (area.width - box.width) / 2),
-                          area.y + std::max(0, (area.height - box.height) / 2));
+            view->move_outer_to(area.x + std::max(0, (area.width - box.width) / 2),
+                                area.y + std::max(0, (area.height - box.height) / 2));
         }
     }
 }

@@ -24,6 +24,21 @@ public:
         std::function<void(double& x, double& y)> cursor_position;
         // Starts an interactive move or resize of `view` driven by the pointer.
         std::function<void(View& view, std::uint32_t edges)> begin_interactive;
+        // The frame style of an origin (its colour and label come from the config).
+        std::function<FrameStyle(const vmbridge::Origin&)> frame_style;
+        // Whether windows of this origin may go fullscreen.
+        std::function<bool(const vmbridge::Origin&)> fullscreen_allowed;
+        wl_event_loop* loop = nullptr;
+        // Called as a view is destroyed, so nothing keeps pointing at it.
+        std::function<void(View& view)> view_removed;
+    };
+
+    // What is under a layout point.
+    struct Hit {
+        View* view = nullptr;
+        wlr_surface* surface = nullptr;   // when a client surface is hit
+        double sx = 0, sy = 0;            // surface coordinates
+        FramePart part = FramePart::None; // when the frame is hit
     };
 
     Desktop(Services services, const config::FocusConfig& focus_policy);
@@ -47,8 +62,21 @@ public:
     // Activation through xdg-activation: focus if the policy allows, else mark urgent.
     void activate(View& view, const vmbridge::Origin& requester);
 
-    // The view and surface under a layout point; surface coordinates in sx, sy.
-    View* view_at(double lx, double ly, wlr_surface** surface, double* sx, double* sy) const;
+    Hit hit_test(double lx, double ly) const;
+
+    // Frames: style and scale lookups for views, redraw after a config change, x-ray.
+    FrameStyle frame_style(const vmbridge::Origin& origin) const {
+        return services_.frame_style(origin);
+    }
+    bool fullscreen_allowed(const vmbridge::Origin& origin) const {
+        return services_.fullscreen_allowed(origin);
+    }
+    float scale_at(double lx, double ly) const;
+    wl_event_loop* event_loop() const { return services_.loop; }
+    void refresh_frames();
+    void set_xray(bool on);
+    // Before each frame is rendered: nothing of a client may show outside its frame.
+    void enforce_containment();
 
     // Top first.
     const std::list<std::unique_ptr<View>>& views() const { return views_; }

@@ -1,11 +1,15 @@
-// A toplevel window: one xdg_toplevel of one client, with the origin of that client.
+// A toplevel window: one xdg_toplevel of one client, with the origin of that client, and the
+// frame prism draws around it.
 #pragma once
 
+#include "compositor/frame/frame.hpp"
 #include "compositor/listener.hpp"
+#include "compositor/model/scene_tag.hpp"
 #include "compositor/wlr.hpp"
 #include "vmbridge/origin.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace prism {
@@ -31,9 +35,18 @@ public:
     std::string title() const;
     std::string app_id() const;
 
-    // The content area (the xdg window geometry) in layout coordinates.
+    // The area inside the frame, in layout coordinates: the window geometry, or the whole
+    // surface when a client draws beyond its geometry (shadows, its own decorations).
     wlr_box content_box() const;
+    // Where the window geometry's top-left corner is, in layout coordinates.
+    int geometry_x() const { return x_; }
+    int geometry_y() const { return y_; }
+    // The content box with the frame around it.
+    wlr_box outer_box() const;
+    // Places the window so that its content box starts at x, y.
     void move_to(int x, int y);
+    // Places the window so that its outer box starts at x, y.
+    void move_outer_to(int x, int y);
     // Asks the client for a new content size; takes effect when it commits.
     void request_size(int width, int height);
     void set_activated(bool activated);
@@ -41,32 +54,42 @@ public:
     bool maximized() const { return maximized_; }
     bool fullscreen() const { return fullscreen_; }
     void set_maximized(bool maximized);
+    // A VM whose config does not allow fullscreen gets maximize instead.
     void set_fullscreen(bool fullscreen);
     void close();
+
+    // Redraws the frame from the current title, focus, style, size and output scale.
+    void update_frame();
+    FramePart frame_part_at(double lx, double ly) const;
+    void set_xray(bool on) { frame_->set_xray(on); }
+    // Hides subsurfaces and popup parts that would show outside the frame or an outline.
+    void enforce_containment();
 
 private:
     void handle_map();
     void handle_unmap();
-    void handle_new_popup(wlr_xdg_popup* popup);
-    // Fits the view to `area` (layout coordinates), remembering where it was for restoring.
-    void fill(const wlr_box& area);
+    // Fits the view's outer box to `area` (layout coordinates), remembering where it was.
+    void fill(const wlr_box& area, bool with_frame);
     void restore();
+    wlr_box extent() const; // the content box relative to the view's tree
 
     Desktop& desktop_;
     wlr_xdg_surface* xdg_;
     vmbridge::Origin origin_;
     std::uint64_t id_;
+    SceneTag tag_;
     wlr_scene_tree* tree_;
     wlr_scene_node* surface_node_;
+    std::unique_ptr<Frame> frame_;
+    wl_event_source* label_timer_ = nullptr;
     bool mapped_ = false;
     bool urgent_ = false;
     bool maximized_ = false;
     bool fullscreen_ = false;
-    wlr_box saved_{}; // geometry before maximize/fullscreen
-    int x_ = 0, y_ = 0;
+    wlr_box saved_{};   // content box before maximize/fullscreen
+    int x_ = 0, y_ = 0; // layout position of the window geometry's origin
 
-    Listener<void> map_, unmap_, destroy_;
-    Listener<wlr_xdg_popup> new_popup_;
+    Listener<void> map_, unmap_, destroy_, commit_, set_title_;
     Listener<wlr_xdg_toplevel_move_event> request_move_;
     Listener<wlr_xdg_toplevel_resize_event> request_resize_;
     Listener<void> request_maximize_, request_fullscreen_;

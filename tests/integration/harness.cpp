@@ -285,7 +285,7 @@ std::vector<nlohmann::json> Prism::windows_of(const std::string& vm) {
 
 void Prism::write_vm(const VmSpec& vm) {
     std::ofstream out(config_dir_ / "vms" / (vm.name + ".toml"));
-    out << "name = \"" << vm.name << "\"\ncolour = \"" << vm.colour << "\"\n";
+    out << "name = \"" << vm.name << "\"\ncolour = \"" << vm.colour << "\"\n" << vm.extra << "\n";
     if (!vm.allow.empty()) {
         out << "[protocols]\nallow = [";
         for (size_t i = 0; i < vm.allow.size(); ++i) {

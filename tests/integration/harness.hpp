@@ -44,6 +44,7 @@ struct VmSpec {
     std::string name;
     std::string colour;
     std::vector<std::string> allow;
+    std::string extra; // more TOML lines for the VM's file (top-level keys)
 };
 
 class Prism {

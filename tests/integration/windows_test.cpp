@@ -45,9 +45,17 @@ TEST(Windows, NewWindowsOpenCentredAndFocused) {
     Child shm = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "shm");
     ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
     const auto window = prism.windows_of("work")[0];
-    // The headless output is 1024x768; the window is 250x250.
-    EXPECT_EQ(window["x"], (1024 - 250) / 2);
-    EXPECT_EQ(window["y"], (768 - 250) / 2);
+    const auto frame = window["frame"];
+    // The headless output is 1024x768: the window with its frame is centred on it ...
+    EXPECT_EQ(frame["x"], (1024 - frame["width"].get<int>()) / 2) << window.dump();
+    EXPECT_EQ(frame["y"], (768 - frame["height"].get<int>()) / 2) << window.dump();
+    // ... and the 250x250 content sits inside the frame, below the title bar.
+    EXPECT_EQ(window["width"], 250);
+    EXPECT_EQ(window["height"], 250);
+    EXPECT_GT(window["x"], frame["x"]);
+    EXPECT_GT(window["y"].get<int>(), frame["y"].get<int>() + 10) << "no room for a title bar";
+    EXPECT_EQ(window["x"].get<int>() + 250, frame["x"].get<int>() + frame["width"].get<int>() -
+                                                (window["x"].get<int>() - frame["x"].get<int>()));
     EXPECT_EQ(window["focused"], true);
 }
 

@@ -1,0 +1,252 @@
+#include "compositor/frame/frame.hpp"
+
+#include "compositor/frame/contrast.hpp"
+#include "compositor/frame/text_buffer.hpp"
+#include "compositor/frame/title.hpp"
+
+#include <algorithm>
+
+namespace prism {
+
+namespace {
+
+// Vertical room around the title text, in logical pixels.
+constexpr int kTitlePadding = 4;
+// The edge a fullscreen VM window keeps, at least.
+constexpr int kMinFullscreenEdge = 2;
+// The x-ray tint's opacity.
+constexpr float kTintAlpha = 0.45f;
+constexpr const char* kLabelFont = "sans bold 28";
+
+void set_colour(wlr_scene_rect* rect, config::Colour colour, float alpha = 1.0f) {
+    // Scene colours are premultiplied.
+    const float rgba[4] = {colour.r / 255.0f * alpha, colour.g / 255.0f * alpha,
+                           colour.b / 255.0f * alpha, alpha};
+    wlr_scene_rect_set_color(rect, rgba);
+}
+
+void place(wlr_scene_rect* rect, int x, int y, int width, int height) {
+    wlr_scene_node_set_position(&rect->node, x, y);
+    wlr_scene_rect_set_size(rect, std::max(0, width), std::max(0, height));
+    wlr_scene_node_set_enabled(&rect->node, width > 0 && height > 0);
+}
+
+bool contains(const wlr_box& box, double x, double y) {
+    return x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height;
+}
+
+} // namespace
+
+Frame::Frame(wlr_scene_tree* parent, void* owner)
+    : tree_(wlr_scene_tree_create(&parent->node))
+    , owner_(owner)
+    , border_tag_{SceneTag::Kind::Frame, owner, FramePart::Border}
+    , title_tag_{SceneTag::Kind::Frame, owner, FramePart::TitleBar} {
+    static constexpr float kClear[4] = {0, 0, 0, 0};
+    for (auto& rect : rects_) {
+        rect = wlr_scene_rect_create(&tree_->node, 0, 0, kClear);
+        rect->node.data = &border_tag_;
+        wlr_scene_node_set_enabled(&rect->node, false);
+    }
+}
+
+Frame::~Frame() {
+    // Buffer nodes release their buffers when destroyed.
+    wlr_scene_node_destroy(&tree_->node);
+}
+
+wlr_box Frame::outer_box() const {
+    if (mode_ != Mode::Normal) {
+        return box_;
+    }
+    const int border = style_.border;
+    return {box_.x - border, box_.y - title_height_ - border, box_.width + 2 * border,
+            box_.height + title_height_ + 2 * border};
+}
+
+void Frame::place_border(std::size_t first, const wlr_box& outer, int width,
+                         config::Colour colour) {
+    wlr_scene_rect* top = rects_[first];
+    wlr_scene_rect* bottom = rects_[first + 1];
+    wlr_scene_rect* left = rects_[first + 2];
+    wlr_scene_rect* right = rects_[first + 3];
+    place(top, outer.x, outer.y, outer.width, width);
+    place(bottom, outer.x, outer.y + outer.height - width, outer.width, width);
+    place(left, outer.x, outer.y + width, width, outer.height - 2 * width);
+    place(right, outer.x + outer.width - width, outer.y + width, width, outer.height - 2 * width);
+    for (std::size_t i = first; i < first + 4; ++i) {
+        set_colour(rects_[i], colour);
+    }
+}
+
+void Frame::update(const FrameStyle& style, const wlr_box& box, const std::string& title,
+                   bool focused, float scale, Mode mode) {
+    if (!(style == style_) || box.width != box_.width || title != title_text_ ||
+        focused != focused_ || scale != scale_ || mode != mode_) {
+        title_dirty_ = true;
+    }
+    if (!(style == style_) || box.width != box_.width || box.height != box_.height ||
+        scale != scale_) {
+        overlay_dirty_ = true;
+    }
+    style_ = style;
+    box_ = box;
+    title_text_ = title;
+    focused_ = focused;
+    scale_ = scale;
+    mode_ = mode;
+    title_height_ = frame::line_height(style_.font) + 2 * kTitlePadding;
+
+    for (auto* rect : rects_) {
+        wlr_scene_node_set_enabled(&rect->node, false);
+    }
+    wlr_scene_node_set_enabled(&tree_->node, mode_ != Mode::Hidden);
+    if (mode_ == Mode::Fullscreen) {
+        // Frames are gone in fullscreen, but a VM-coloured edge stays.
+        place_border(0, box_, std::max(kMinFullscreenEdge, style_.border / 2), style_.colour);
+    } else if (style_.host) {
+        // Two tones: a VM border is one colour across its whole width, so it never looks like
+        // this, whatever colour the VM is given.
+        const int border = std::max(2, style_.border);
+        const int outer_width = (border + 1) / 2;
+        const wlr_box outer = outer_box();
+        place_border(0, outer, outer_width, style_.colour);
+        const wlr_box inner = {outer.x + outer_width, outer.y + outer_width,
+                               outer.width - 2 * outer_width, outer.height - 2 * outer_width};
+        place_border(4, inner, border - outer_width, style_.accent);
+    } else {
+        place_border(0, outer_box(), style_.border, style_.colour);
+    }
+
+    if (title_dirty_) {
+        render_title();
+    }
+    if (title_ != nullptr) {
+        wlr_scene_node_set_position(&title_->node, box_.x, box_.y - title_height_);
+        wlr_scene_node_set_enabled(&title_->node, mode_ == Mode::Normal);
+    }
+    if (overlay_dirty_ && (xray_ || fullscreen_label_)) {
+        render_overlay();
+    }
+}
+
+wlr_scene_buffer* Frame::replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer, SceneTag* tag) {
+    if (old != nullptr) {
+        wlr_scene_node_destroy(&old->node);
+    }
+    if (buffer == nullptr) {
+        return nullptr;
+    }
+    wlr_scene_buffer* node = wlr_scene_buffer_create(&tree_->node, buffer);
+    wlr_buffer_drop(buffer); // the scene node holds its own lock
+    node->node.data = tag;
+    return node;
+}
+
+void Frame::render_title() {
+    title_dirty_ = false;
+    if (mode_ != Mode::Normal || box_.width <= 0) {
+        title_ = replace_buffer(title_, nullptr, nullptr);
+        return;
+    }
+    frame::TextSpec spec;
+    spec.width = box_.width;
+    spec.height = title_height_;
+    spec.scale = scale_;
+    spec.background = focused_ ? style_.colour : frame::darken(style_.colour, 0.3);
+    spec.text = frame::text_colour_for(spec.background);
+    spec.utf8 = frame::frame_title(style_.label, title_text_);
+    spec.font = style_.font;
+    spec.bold = focused_;
+    spec.close_button = true;
+    title_ = replace_buffer(title_, frame::render_text(spec), &title_tag_);
+    if (title_ != nullptr) {
+        wlr_scene_buffer_set_dest_size(title_, box_.width, title_height_);
+    }
+    // Overlays stay above the title bar.
+    if (tint_ != nullptr) {
+        wlr_scene_node_raise_to_top(&tint_->node);
+    }
+    if (label_ != nullptr) {
+        wlr_scene_node_raise_to_top(&label_->node);
+    }
+}
+
+void Frame::render_overlay() {
+    overlay_dirty_ = false;
+    if (tint_ == nullptr) {
+        static constexpr float kClear[4] = {0, 0, 0, 0};
+        tint_ = wlr_scene_rect_create(&tree_->node, 0, 0, kClear);
+        tint_->node.data = &border_tag_;
+    }
+    set_colour(tint_, style_.colour, kTintAlpha);
+    const wlr_box tinted = mode_ == Mode::Normal ? outer_box() : box_;
+    place(tint_, tinted.x, tinted.y, tinted.width, tinted.height);
+    wlr_scene_node_set_enabled(&tint_->node, xray_);
+    wlr_scene_node_raise_to_top(&tint_->node);
+
+    frame::TextSpec spec;
+    spec.height = frame::line_height(kLabelFont) + 4 * kTitlePadding;
+    spec.width = std::min(box_.width, std::max(spec.height * 4, box_.width / 2));
+    spec.scale = scale_;
+    spec.background = style_.colour;
+    spec.background_alpha = 0.9;
+    spec.text = frame::text_colour_for(style_.colour);
+    spec.utf8 = frame::sanitize_title(style_.label);
+    spec.font = kLabelFont;
+    spec.centred = true;
+    label_ = replace_buffer(label_, frame::render_text(spec), &border_tag_);
+    if (label_ != nullptr) {
+        wlr_scene_buffer_set_dest_size(label_, spec.width, spec.height);
+        // In the middle for x-ray; at the top when entering fullscreen.
+        const int y = xray_ ? box_.y + (box_.height - spec.height) / 2 : box_.y + spec.height;
+        wlr_scene_node_set_position(&label_->node, box_.x + (box_.width - spec.width) / 2, y);
+        wlr_scene_node_raise_to_top(&label_->node);
+    }
+}
+
+void Frame::show_fullscreen_label(bool shown) {
+    fullscreen_label_ = shown;
+    overlay_dirty_ = true;
+    if (shown) {
+        render_overlay();
+    } else if (!xray_ && label_ != nullptr) {
+        label_ = replace_buffer(label_, nullptr, nullptr);
+    }
+}
+
+void Frame::set_xray(bool on) {
+    if (on == xray_) {
+        return;
+    }
+    xray_ = on;
+    if (on) {
+        render_overlay();
+        return;
+    }
+    if (tint_ != nullptr) {
+        wlr_scene_node_set_enabled(&tint_->node, false);
+    }
+    if (!fullscreen_label_ && label_ != nullptr) {
+        label_ = replace_buffer(label_, nullptr, nullptr);
+    }
+    overlay_dirty_ = true;
+}
+
+FramePart Frame::part_at(double x, double y) const {
+    if (mode_ != Mode::Normal) {
+        return FramePart::None;
+    }
+    const wlr_box title = {box_.x, box_.y - title_height_, box_.width, title_height_};
+    if (contains(title, x, y)) {
+        const frame::Rect close = frame::close_button_rect(box_.width, title_height_);
+        const wlr_box close_box = {title.x + close.x, title.y + close.y, close.width, close.height};
+        return contains(close_box, x, y) ? FramePart::CloseButton : FramePart::TitleBar;
+    }
+    if (contains(outer_box(), x, y) && !contains(box_, x, y)) {
+        return FramePart::Border;
+    }
+    return FramePart::None;
+}
+
+} // namespace prism

@@ -1,0 +1,90 @@
+// The frame prism draws around every window: border, title bar with the origin's label and the
+// window title, and a close button. It is the user's way to know which VM a window belongs to,
+// so everything it shows comes from prism's config through the window's origin, never from the
+// client.
+//
+// VM windows: a border of exactly the VM's colour on all four sides, and a title bar in that
+// colour (darkened when unfocused). Host windows: a two-tone border (outer half `colour`, inner
+// half `accent`), which no single-coloured VM border can equal.
+#pragma once
+
+#include "compositor/model/scene_tag.hpp"
+#include "compositor/wlr.hpp"
+#include "config/config.hpp"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace prism {
+
+struct FrameStyle {
+    bool host = false;
+    config::Colour colour; // the VM's colour, or the host's outer colour
+    config::Colour accent; // host only: the inner half of the border
+    std::string label;
+    std::string font = "sans 10";
+    int border = 4;
+    bool operator==(const FrameStyle&) const = default;
+};
+
+class Frame {
+public:
+    enum class Mode {
+        Normal,     // border and title bar around the box
+        Fullscreen, // only a thin edge inside the box, plus the label for a moment on entry
+        Hidden,
+    };
+
+    // The frame's nodes go into `parent`, above everything already there. `owner` is the View,
+    // for the scene tags.
+    Frame(wlr_scene_tree* parent, void* owner);
+    ~Frame();
+    Frame(const Frame&) = delete;
+    Frame& operator=(const Frame&) = delete;
+
+    // `box` is the framed area relative to `parent`. Re-renders the title bar only when the
+    // text, size, scale, colours or focus changed.
+    void update(const FrameStyle& style, const wlr_box& box, const std::string& title, bool focused,
+                float scale, Mode mode);
+    // Shows or hides the label shown on entering fullscreen.
+    void show_fullscreen_label(bool shown);
+    // X-ray: tints the box with the origin's colour and shows the label large in its middle.
+    void set_xray(bool on);
+
+    int title_height() const { return title_height_; }
+    // The extent of the frame around the box: what a window takes beyond its content.
+    wlr_box outer_box() const;
+
+    // The frame part at `x, y` (relative to the parent), FramePart::None if none.
+    FramePart part_at(double x, double y) const;
+
+private:
+    void render_title();
+    void render_overlay();
+    void place_border(std::size_t first, const wlr_box& outer, int width, config::Colour colour);
+    wlr_scene_buffer* replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer, SceneTag* tag);
+
+    wlr_scene_tree* tree_;
+    void* owner_;
+    SceneTag border_tag_, title_tag_;
+    // Four rects for a VM border; host frames use eight (outer and inner halves).
+    std::array<wlr_scene_rect*, 8> rects_{};
+    wlr_scene_buffer* title_ = nullptr;
+    wlr_scene_rect* tint_ = nullptr;
+    wlr_scene_buffer* label_ = nullptr; // x-ray or fullscreen-entry label
+    bool xray_ = false;
+    bool fullscreen_label_ = false;
+
+    FrameStyle style_;
+    wlr_box box_{};
+    std::string title_text_;
+    bool focused_ = false;
+    float scale_ = 1.0f;
+    Mode mode_ = Mode::Normal;
+    int title_height_ = 0;
+    bool title_dirty_ = true;
+    bool overlay_dirty_ = true;
+};
+
+} // namespace prism

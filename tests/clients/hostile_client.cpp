@@ -1,0 +1,267 @@
+// A Wayland client that tries what a hostile VM would: a spoofed title, a subsurface outside
+// its window, a huge popup, pixels beyond its window geometry, fullscreen. Everything it
+// draws outside its plain content is magenta (#ff00ff), so a screenshot shows where it got to.
+//
+//   hostile-client [--title T] [--size WxH] [--colour RRGGBB] [--subsurface X,Y]
+//                  [--popup WxH] [--csd-margin N] [--explicit-geometry] [--fullscreen]
+//
+// It runs until killed, and prints "ready" once everything it asked for is committed.
+#include "xdg-shell-client-protocol.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <wayland-client.h>
+
+namespace {
+
+constexpr std::uint32_t kMagenta = 0xffff00ff;
+
+struct Options {
+    std::string title = "hostile";
+    int width = 300, height = 200;
+    std::uint32_t colour = 0xffffffff;
+    bool subsurface = false;
+    int sub_x = 0, sub_y = 0;
+    int popup_width = 0, popup_height = 0;
+    int csd_margin = 0;
+    bool explicit_geometry = false;
+    bool fullscreen = false;
+};
+
+struct Client {
+    wl_display* display = nullptr;
+    wl_compositor* compositor = nullptr;
+    wl_subcompositor* subcompositor = nullptr;
+    wl_shm* shm = nullptr;
+    xdg_wm_base* wm_base = nullptr;
+    wl_surface* surface = nullptr;
+    xdg_surface* xdg = nullptr;
+    xdg_toplevel* toplevel = nullptr;
+    bool configured = false;
+    int configured_width = 0, configured_height = 0;
+    wl_surface* popup_surface = nullptr;
+    xdg_surface* popup_xdg = nullptr;
+    bool popup_configured = false;
+    int popup_w = 0, popup_h = 0;
+};
+
+wl_buffer* make_buffer(wl_shm* shm, int width, int height, std::uint32_t fill, int inner_margin,
+                       std::uint32_t inner) {
+    const int stride = width * 4;
+    const size_t size = static_cast<size_t>(stride) * static_cast<size_t>(height);
+    int fd = memfd_create("hostile-buffer", MFD_CLOEXEC);
+    if (fd < 0 || ftruncate(fd, static_cast<off_t>(size)) < 0) {
+        std::perror("memfd");
+        std::exit(1);
+    }
+    auto* pixels =
+        static_cast<std::uint32_t*>(mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+    for (int y = 0; y < height; ++y) {
+        for (int x = 0; x < width; ++x) {
+            const bool in = x >= inner_margin && y >= inner_margin && x < width - inner_margin &&
+                            y < height - inner_margin;
+            pixels[y * width + x] = in ? inner : fill;
+        }
+    }
+    munmap(pixels, size);
+    wl_shm_pool* pool = wl_shm_create_pool(shm, fd, static_cast<int32_t>(size));
+    wl_buffer* buffer =
+        wl_shm_pool_create_buffer(pool, 0, width, height, stride, WL_SHM_FORMAT_ARGB8888);
+    wl_shm_pool_destroy(pool);
+    close(fd);
+    return buffer;
+}
+
+void global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t) {
+    auto* c = static_cast<Client*>(data);
+    if (std::strcmp(iface, "wl_compositor") == 0) {
+        c->compositor = static_cast<wl_compositor*>(
+            wl_registry_bind(registry, name, &wl_compositor_interface, 4));
+    } else if (std::strcmp(iface, "wl_subcompositor") == 0) {
+        c->subcompositor = static_cast<wl_subcompositor*>(
+            wl_registry_bind(registry, name, &wl_subcompositor_interface, 1));
+    } else if (std::strcmp(iface, "wl_shm") == 0) {
+        c->shm = static_cast<wl_shm*>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
+    } else if (std::strcmp(iface, "xdg_wm_base") == 0) {
+        c->wm_base =
+            static_cast<xdg_wm_base*>(wl_registry_bind(registry, name, &xdg_wm_base_interface, 2));
+    }
+}
+void global_remove(void*, wl_registry*, uint32_t) {
+}
+const wl_registry_listener kRegistry = {global, global_remove};
+
+void ping(void*, xdg_wm_base* base, uint32_t serial) {
+    xdg_wm_base_pong(base, serial);
+}
+const xdg_wm_base_listener kWmBase = {ping};
+
+void surface_configure(void* data, xdg_surface* xdg, uint32_t serial) {
+    xdg_surface_ack_configure(xdg, serial);
+    static_cast<Client*>(data)->configured = true;
+}
+const xdg_surface_listener kSurface = {surface_configure};
+
+void toplevel_configure(void* data, xdg_toplevel*, int32_t w, int32_t h, wl_array*) {
+    auto* c = static_cast<Client*>(data);
+    c->configured_width = w;
+    c->configured_height = h;
+}
+void toplevel_close(void*, xdg_toplevel*) {
+    std::exit(0);
+}
+const xdg_toplevel_listener kToplevel = {toplevel_configure, toplevel_close};
+
+void popup_surface_configure(void* data, xdg_surface* xdg, uint32_t serial) {
+    xdg_surface_ack_configure(xdg, serial);
+    static_cast<Client*>(data)->popup_configured = true;
+}
+const xdg_surface_listener kPopupSurface = {popup_surface_configure};
+void popup_configure(void* data, xdg_popup*, int32_t, int32_t, int32_t w, int32_t h) {
+    auto* c = static_cast<Client*>(data);
+    c->popup_w = w;
+    c->popup_h = h;
+}
+void popup_done(void*, xdg_popup*) {
+}
+const xdg_popup_listener kPopup = {popup_configure, popup_done};
+
+bool parse_pair(const char* text, char sep, int* a, int* b) {
+    return std::sscanf(text, sep == 'x' ? "%dx%d" : "%d,%d", a, b) == 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options opt;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const char* value = i + 1 < argc ? argv[i + 1] : "";
+        if (arg == "--title") {
+            opt.title = value;
+            ++i;
+        } else if (arg == "--size" && parse_pair(value, 'x', &opt.width, &opt.height)) {
+            ++i;
+        } else if (arg == "--colour") {
+            opt.colour = 0xff000000u | static_cast<std::uint32_t>(std::strtoul(value, nullptr, 16));
+            ++i;
+        } else if (arg == "--subsurface" && parse_pair(value, ',', &opt.sub_x, &opt.sub_y)) {
+            opt.subsurface = true;
+            ++i;
+        } else if (arg == "--popup" &&
+                   parse_pair(value, 'x', &opt.popup_width, &opt.popup_height)) {
+            ++i;
+        } else if (arg == "--csd-margin") {
+            opt.csd_margin = std::atoi(value);
+            ++i;
+        } else if (arg == "--explicit-geometry") {
+            opt.explicit_geometry = true;
+        } else if (arg == "--fullscreen") {
+            opt.fullscreen = true;
+        } else {
+            std::fprintf(stderr, "hostile-client: bad argument '%s'\n", arg.c_str());
+            return 2;
+        }
+    }
+
+    Client c;
+    c.display = wl_display_connect(nullptr);
+    if (c.display == nullptr) {
+        std::perror("hostile-client: wl_display_connect");
+        return 1;
+    }
+    wl_registry* registry = wl_display_get_registry(c.display);
+    wl_registry_add_listener(registry, &kRegistry, &c);
+    wl_display_roundtrip(c.display);
+    if (!c.compositor || !c.shm || !c.wm_base || !c.subcompositor) {
+        std::fprintf(stderr, "hostile-client: missing globals\n");
+        return 1;
+    }
+    xdg_wm_base_add_listener(c.wm_base, &kWmBase, &c);
+
+    c.surface = wl_compositor_create_surface(c.compositor);
+    c.xdg = xdg_wm_base_get_xdg_surface(c.wm_base, c.surface);
+    xdg_surface_add_listener(c.xdg, &kSurface, &c);
+    c.toplevel = xdg_surface_get_toplevel(c.xdg);
+    xdg_toplevel_add_listener(c.toplevel, &kToplevel, &c);
+    xdg_toplevel_set_title(c.toplevel, opt.title.c_str());
+    xdg_toplevel_set_app_id(c.toplevel, "hostile");
+    if (opt.fullscreen) {
+        xdg_toplevel_set_fullscreen(c.toplevel, nullptr);
+    }
+    wl_surface_commit(c.surface);
+    while (!c.configured && wl_display_dispatch(c.display) != -1) {
+    }
+
+    int width = opt.width, height = opt.height;
+    if (c.configured_width > 0 && c.configured_height > 0) {
+        width = c.configured_width;
+        height = c.configured_height;
+    }
+    // With a margin, the surface reaches beyond its window geometry, as client-side shadows do;
+    // the margin is magenta.
+    const int m = opt.csd_margin;
+    if (m > 0 || opt.explicit_geometry) {
+        // Without it, wlroots counts subsurfaces into the window geometry.
+        xdg_surface_set_window_geometry(c.xdg, m, m, width, height);
+    }
+    wl_surface_attach(c.surface,
+                      make_buffer(c.shm, width + 2 * m, height + 2 * m, kMagenta, m, opt.colour), 0,
+                      0);
+
+    if (opt.subsurface) {
+        wl_surface* child = wl_compositor_create_surface(c.compositor);
+        wl_subsurface* sub = wl_subcompositor_get_subsurface(c.subcompositor, child, c.surface);
+        wl_subsurface_set_position(sub, opt.sub_x, opt.sub_y);
+        wl_subsurface_set_desync(sub);
+        wl_surface_attach(child, make_buffer(c.shm, 60, 60, kMagenta, 0, kMagenta), 0, 0);
+        wl_surface_commit(child);
+    }
+    wl_surface_commit(c.surface);
+    wl_display_roundtrip(c.display);
+
+    if (opt.popup_width > 0) {
+        xdg_positioner* positioner = xdg_wm_base_create_positioner(c.wm_base);
+        xdg_positioner_set_size(positioner, opt.popup_width, opt.popup_height);
+        xdg_positioner_set_anchor_rect(positioner, 10, 10, 1, 1);
+        xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_TOP_LEFT);
+        xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+        c.popup_surface = wl_compositor_create_surface(c.compositor);
+        c.popup_xdg = xdg_wm_base_get_xdg_surface(c.wm_base, c.popup_surface);
+        xdg_surface_add_listener(c.popup_xdg, &kPopupSurface, &c);
+        xdg_popup* popup = xdg_surface_get_popup(c.popup_xdg, c.xdg, positioner);
+        xdg_popup_add_listener(popup, &kPopup, &c);
+        xdg_positioner_destroy(positioner);
+        wl_surface_commit(c.popup_surface);
+        while (!c.popup_configured && wl_display_dispatch(c.display) != -1) {
+        }
+        const int pw = c.popup_w > 0 ? c.popup_w : opt.popup_width;
+        const int ph = c.popup_h > 0 ? c.popup_h : opt.popup_height;
+        wl_surface_attach(c.popup_surface, make_buffer(c.shm, pw, ph, kMagenta, 0, kMagenta), 0, 0);
+        wl_surface_commit(c.popup_surface);
+    }
+    wl_display_roundtrip(c.display);
+    std::printf("ready\n");
+    std::fflush(stdout);
+    // Follow the compositor's size requests (maximize, fullscreen), as real clients do.
+    do {
+        if (c.configured_width > 0 && c.configured_height > 0 &&
+            (c.configured_width != width || c.configured_height != height)) {
+            width = c.configured_width;
+            height = c.configured_height;
+            if (m > 0 || opt.explicit_geometry) {
+                xdg_surface_set_window_geometry(c.xdg, m, m, width, height);
+            }
+            wl_surface_attach(
+                c.surface,
+                make_buffer(c.shm, width + 2 * m, height + 2 * m, kMagenta, m, opt.colour), 0, 0);
+            wl_surface_commit(c.surface);
+        }
+    } while (wl_display_dispatch(c.display) != -1);
+    return 0;
+}
