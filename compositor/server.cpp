@@ -62,7 +62,7 @@ View* view_of_surface(wlr_surface* surface) {
     auto* node = static_cast<wlr_scene_node*>(xdg->data);
     auto* tag = node->parent != nullptr ? static_cast<SceneTag*>(node->parent->data) : nullptr;
     return tag != nullptr && tag->kind == SceneTag::Kind::View ? static_cast<View*>(tag->owner)
-                                                                 : nullptr;
+                                                               : nullptr;
 }
 
 int handle_terminate_signal(int signal, void* data) {

@@ -11,7 +11,14 @@ Keyboard::Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap)
     key_.connect(&device_->keyboard->events.key,
                  [this](wlr_event_keyboard_key* event) { handle_key(event); });
     modifiers_.connect(&device_->keyboard->events.modifiers, [this](void*) { handle_modifiers(); });
-    destroy_.connect(&device_->events.destroy, [this](void*) { seat_.remove_keyboard(*this); });
+    destroy_.connect(&device_->events.destroy, [this](void*) {
+        // A keyboard unplugged (or a virtual one closed) with a binding key down never sends
+        // its release: end what the key held (x-ray) now.
+        for (const auto& [keycode, action] : swallowed_) {
+            seat_.handle_binding_release(action);
+        }
+        seat_.remove_keyboard(*this);
+    });
 }
 
 bool Keyboard::apply(const config::KeyboardConfig& config) {

@@ -300,6 +300,22 @@ TEST(Frames, XrayTintsWindowsWhileHeld) {
     EXPECT_EQ(screenshot(prism, "after-xray").at(px, py), rgb(0xffffff));
 }
 
+TEST(Frames, XrayEndsWhenTheKeyboardHoldingItGoesAway) {
+    Prism prism({{"work", "#3465a4", {}}});
+    Child work = prism.client({hostile(), "--size", "400x300"}, prism.vm_socket("work"), "work");
+    const auto windows = json(wait_for_windows(prism, 1));
+    const json& w = windows[0];
+    const int px = get(w, "x") + 20, py = get(w, "y") + get(w, "height") - 20;
+    // Press Super+X and quit without releasing it.
+    Child hold = prism.client({"wtype", "-M", "logo", "-P", "x", "-s", "1500"}, prism.host_socket(),
+                              "wtype");
+    std::this_thread::sleep_for(700ms);
+    EXPECT_NE(screenshot(prism, "held").at(px, py), rgb(0xffffff));
+    ASSERT_TRUE(hold.wait(20s).has_value());
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(screenshot(prism, "released").at(px, py), rgb(0xffffff));
+}
+
 TEST(Frames, ReloadRecoloursOpenWindows) {
     Prism prism({{"work", "#3465a4", {}}});
     Child work = prism.client({hostile()}, prism.vm_socket("work"), "work");
