@@ -277,15 +277,39 @@ int reply_timeout_ms() {
 // ---------------------------------------------------------------------------------------------
 // Human-readable output
 
+// Whether the UTF-8 sequence at `text[i]` is a bidirectional control (U+061C, U+200E, U+200F,
+// U+202A..U+202E, U+2066..U+2069), which could reorder what the terminal shows; sets its length.
+bool is_bidi_control(std::string_view text, std::size_t i, std::size_t* length) {
+    auto at = [&](std::size_t k) {
+        return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u;
+    };
+    if (at(0) == 0xD8 && at(1) == 0x9C) {
+        *length = 2;
+        return true;
+    }
+    if (at(0) != 0xE2) {
+        return false;
+    }
+    *length = 3;
+    return (at(1) == 0x80 &&
+            (at(2) == 0x8E || at(2) == 0x8F || (at(2) >= 0xAA && at(2) <= 0xAE))) ||
+           (at(1) == 0x81 && at(2) >= 0xA6 && at(2) <= 0xA9);
+}
+
 // Makes text from the compositor (window titles come from VM clients) safe to print on a
-// terminal: control characters become U+FFFD, so no escape sequence reaches the user's terminal.
+// terminal: control characters and bidirectional controls become U+FFFD, so no escape sequence
+// reaches the user's terminal and no title can reorder the table around it.
 std::string sanitise(std::string_view text) {
     // decode_reply() has already checked that the reply is valid UTF-8.
     std::string out;
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x20 || byte == 0x7F) {
+        std::size_t length = 0;
+        if (is_bidi_control(text, i, &length)) {
+            out += "\uFFFD";
+            i += length - 1;
+        } else if (byte < 0x20 || byte == 0x7F) {
             out += "\uFFFD";
         } else if (byte == 0xC2 && i + 1 < text.size() &&
                    static_cast<unsigned char>(text[i + 1]) < 0xA0) {

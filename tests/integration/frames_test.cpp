@@ -151,6 +151,28 @@ TEST(Frames, SpoofedTitlesDoNotChangeTheFrame) {
     const auto check = check_border(image, windows, 0, kUntrusted);
     EXPECT_GT(check.checked, 100);
     EXPECT_TRUE(check.wrong.empty()) << check.wrong.front();
+    // prismctl shows the title in a terminal: the override must not reach it.
+    std::string table;
+    ASSERT_EQ(prism.ctl_raw({"windows"}, &table), 0) << table;
+    EXPECT_NE(table.find("[host] Terminal"), std::string::npos) << table;
+    EXPECT_EQ(table.find("\u202E"), std::string::npos) << table;
+}
+
+TEST(Frames, FramesScaleWithTheOutput) {
+    Prism prism({{"work", "#3465a4", {}}},
+                "[headless]\nwidth = 1024\nheight = 768\n[[output]]\nname = \"*\"\nscale = 2\n");
+    Child work = prism.client({hostile(), "--size", "200x150"}, prism.vm_socket("work"), "work");
+    const auto windows = json(wait_for_windows(prism, 1));
+    const json& w = windows[0];
+    // grim captures at the output's scale: one logical pixel is two in the image.
+    const Image image = screenshot(prism, "scale-2");
+    ASSERT_EQ(image.width, 1024);
+    const int x = 2 * get(w, "x"), y = 2 * (get(w, "y") + get(w, "height") / 2);
+    // The default 4-pixel border is 8 image pixels wide, and no wider.
+    for (int dx = 1; dx <= 8; ++dx) {
+        EXPECT_EQ(image.at(x - dx, y), kWork) << "dx " << dx;
+    }
+    EXPECT_NE(image.at(x - 9, y), kWork);
 }
 
 TEST(Frames, SubsurfaceOutsideTheWindowIsHidden) {
