@@ -15,7 +15,9 @@ Keyboard::Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap)
         // A keyboard unplugged (or a virtual one closed) with a binding key down never sends
         // its release: end what the key held (x-ray) now.
         for (const auto& [keycode, action] : swallowed_) {
-            seat_.handle_binding_release(action);
+            if (action) {
+                seat_.handle_binding_release(*action);
+            }
         }
         seat_.remove_keyboard(*this);
     });
@@ -73,15 +75,18 @@ void Keyboard::handle_key(wlr_event_keyboard_key* event) {
         const int count = xkb_state_key_get_syms(device_->keyboard->xkb_state, keycode, &syms);
         const std::uint32_t modifiers = wlr_keyboard_get_modifiers(device_->keyboard);
         for (int i = 0; i < count && !handled; ++i) {
-            if (auto action = seat_.handle_key_binding(modifiers, syms[i])) {
-                swallowed_[event->keycode] = *action;
+            std::optional<config::Action> action;
+            if (seat_.handle_key_binding(modifiers, syms[i], &action)) {
+                swallowed_[event->keycode] = action;
                 handled = true;
             }
         }
     } else if (auto it = swallowed_.find(event->keycode); it != swallowed_.end()) {
-        const config::Action action = it->second;
+        const std::optional<config::Action> action = it->second;
         swallowed_.erase(it);
-        seat_.handle_binding_release(action);
+        if (action) {
+            seat_.handle_binding_release(*action);
+        }
         handled = true;
     }
     if (!handled) {

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
 namespace prism {
 
@@ -33,7 +34,7 @@ private:
     bool owns_keymap_;
     // Keys whose press ran a binding, and its action: their release is not sent to any client
     // either, and ends actions that last while a key is held (x-ray).
-    std::map<std::uint32_t, config::Action> swallowed_;
+    std::map<std::uint32_t, std::optional<config::Action>> swallowed_;
     Listener<wlr_event_keyboard_key> key_;
     Listener<void> modifiers_, destroy_;
 };

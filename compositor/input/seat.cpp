@@ -72,24 +72,22 @@ void Seat::update_capabilities() {
     wlr_seat_set_capabilities(seat_, caps);
 }
 
-std::optional<config::Action> Seat::handle_key_binding(std::uint32_t modifiers,
-                                                       xkb_keysym_t keysym) {
+bool Seat::handle_key_binding(std::uint32_t modifiers, xkb_keysym_t keysym,
+                              std::optional<config::Action>* action) {
     // Ctrl+Alt+F1..F12 arrive as XF86Switch_VT_n; they must work whatever the bindings say.
     if (keysym >= XKB_KEY_XF86Switch_VT_1 && keysym <= XKB_KEY_XF86Switch_VT_12) {
-        if (hooks_.switch_vt && hooks_.switch_vt(keysym - XKB_KEY_XF86Switch_VT_1 + 1)) {
-            return config::Action::Exec; // handled; nothing to do on release
-        }
-        return std::nullopt;
+        return hooks_.switch_vt && hooks_.switch_vt(keysym - XKB_KEY_XF86Switch_VT_1 + 1);
     }
     const config::Binding* binding = bindings_.match(modifiers, keysym);
     if (binding == nullptr) {
-        return std::nullopt;
+        return false;
     }
     const config::Binding copy = *binding; // the action may reload the bindings
+    *action = copy.action;
     if (hooks_.run_action) {
         hooks_.run_action(copy);
     }
-    return copy.action;
+    return true;
 }
 
 } // namespace prism

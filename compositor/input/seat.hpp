@@ -47,9 +47,10 @@ public:
     void add_device(wlr_input_device* device, bool virtual_keyboard = false);
     void remove_keyboard(Keyboard& keyboard);
 
-    // Called by Keyboard: runs the binding of a key press, returning its action if there is
-    // one (the key is then prism's), and reports the release of such a key.
-    std::optional<config::Action> handle_key_binding(std::uint32_t modifiers, xkb_keysym_t keysym);
+    // Called by Keyboard: handles a key press that is prism's (a binding, or a VT switch) and
+    // returns true; `action` is set when a binding ran. Also reports the release of such a key.
+    bool handle_key_binding(std::uint32_t modifiers, xkb_keysym_t keysym,
+                            std::optional<config::Action>* action);
     void handle_binding_release(config::Action action) {
         if (hooks_.release_action) {
             hooks_.release_action(action);
