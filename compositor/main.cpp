@@ -1,6 +1,7 @@
 // prism: a Wayland compositor that keeps virtual machines apart.
 #include "compositor/server.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <getopt.h>
 #include <string>
@@ -108,6 +109,9 @@ int main(int argc, char** argv) {
         return 1;
     }
 
+    // A client that closes its end of a pipe or socket prism writes to must cost prism an
+    // EPIPE, not its life. Programs prism starts get the default back (Server::spawn).
+    std::signal(SIGPIPE, SIG_IGN);
     wlr_log_init(debug ? WLR_DEBUG : WLR_INFO, nullptr);
     auto server = prism::Server::create(std::move(*loaded.config), std::move(options));
     if (!server || !server->start()) {

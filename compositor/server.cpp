@@ -556,6 +556,7 @@ void Server::spawn(const std::string& command) {
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
+        signal(SIGPIPE, SIG_DFL); // prism ignores it; an ignored signal survives exec
         setsid();
         execl("/bin/sh", "/bin/sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         _exit(127);

@@ -1,6 +1,7 @@
 // The prism command line and prismctl's commands that change state.
 #include "harness.hpp"
 
+#include <csignal>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -70,6 +71,24 @@ TEST(Prismctl, QuitStopsPrismCleanly) {
     ASSERT_TRUE(status.has_value()) << "prism still running after prismctl quit";
     EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status;
     EXPECT_FALSE(std::filesystem::exists(prism.vm_socket("work")));
+}
+
+TEST(Startup, CommandsRunWithTheHostSocketAndDefaultSignals) {
+    Prism prism({}, "",
+                {"--startup",
+                 "echo \"$WAYLAND_DISPLAY $PRISM_SOCKET\" > \"$XDG_RUNTIME_DIR/env.tmp\"; "
+                 "grep SigIgn /proc/$$/status >> \"$XDG_RUNTIME_DIR/env.tmp\"; "
+                 "mv \"$XDG_RUNTIME_DIR/env.tmp\" \"$XDG_RUNTIME_DIR/env\""});
+    const auto path = prism.runtime_dir() / "env";
+    ASSERT_TRUE(eventually([&] { return std::filesystem::exists(path); }));
+    std::ifstream in(path);
+    std::string display, socket, label, mask;
+    in >> display >> socket >> label >> mask;
+    EXPECT_EQ(prism.runtime_dir() / display, prism.host_socket());
+    EXPECT_EQ(socket, (prism.runtime_dir() / "prism-ipc.sock").string());
+    // prism ignores SIGPIPE itself; what it starts must not inherit that.
+    ASSERT_EQ(label, "SigIgn:");
+    EXPECT_EQ(std::stoull(mask, nullptr, 16) & (1ull << (SIGPIPE - 1)), 0u) << mask;
 }
 
 TEST(Outputs, ScaleAndLayoutComeFromTheConfig) {

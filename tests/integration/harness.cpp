@@ -171,7 +171,8 @@ std::string Child::output() const {
     return read_file(output_);
 }
 
-Prism::Prism(std::initializer_list<VmSpec> vms, std::string prism_toml) {
+Prism::Prism(std::initializer_list<VmSpec> vms, std::string prism_toml,
+             std::vector<std::string> extra_args) {
     char dir_template[] = "/tmp/prism-test-XXXXXX";
     if (mkdtemp(dir_template) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
@@ -196,8 +197,10 @@ Prism::Prism(std::initializer_list<VmSpec> vms, std::string prism_toml) {
     env["WLR_BACKENDS"] = "headless";
     env["WLR_RENDERER"] = "pixman";
     env["WLR_LIBINPUT_NO_DEVICES"] = "1";
-    process_ = Child({env_or_fail("PRISM_BIN"), "--config", config_dir_.string(), "--debug"}, env,
-                     output_dir_ / "prism.log");
+    std::vector<std::string> argv{env_or_fail("PRISM_BIN"), "--config", config_dir_.string(),
+                                  "--debug"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    process_ = Child(argv, env, output_dir_ / "prism.log");
 
     const bool ready = eventually([this] {
         return log().find("control: PRISM_SOCKET=") != std::string::npos || !process_.running();

@@ -51,7 +51,8 @@ class Prism {
 public:
     // Starts prism with these VMs and this prism.toml (a small headless output by default).
     // Throws (failing the test) when prism does not come up.
-    explicit Prism(std::initializer_list<VmSpec> vms, std::string prism_toml = "");
+    explicit Prism(std::initializer_list<VmSpec> vms, std::string prism_toml = "",
+                   std::vector<std::string> extra_args = {});
     ~Prism();
     Prism(const Prism&) = delete;
     Prism& operator=(const Prism&) = delete;
