@@ -38,6 +38,35 @@ struct Error {
     std::string to_string() const;
 };
 
+// What happens when a client pastes data that a client of another origin put on a selection
+// (a *crossing*). Pastes within one origin never consult a policy.
+enum class PasteDecision {
+    Allow, // the paste goes through
+    Deny,  // the paste is refused
+    Ask,   // prism asks the user with a dialog; no answer within the timeout means Deny
+};
+
+// One [clipboard] or [primary] table: the policy of one destination (the host or a VM) for
+// pastes INTO it.
+struct PastePolicy {
+    // Keyed by the source: "*" (any other origin), "host", or a VM name. A name matching no
+    // configured VM is allowed (VMs come and go). A source with no entry and no "*" entry gets
+    // the built-in default: Ask for the clipboard, Deny for the primary selection.
+    std::map<std::string, PasteDecision> paste_from;
+    // MIME patterns that may cross: "type/subtype" or "type/*", lower case. Empty = the
+    // default set (text of any charset, and image/png).
+    std::vector<std::string> mime;
+    bool operator==(const PastePolicy&) const = default;
+};
+
+// Limits of the clipboard mediation, the same for every origin (prism.toml [clipboard]).
+struct ClipboardLimits {
+    std::uint64_t max_bytes = 64ull << 20; // largest transfer, 1 .. 1 GiB
+    int dialog_timeout_ms = 30000;         // an unanswered dialog denies; 1000 .. 600000
+    int transfer_timeout_ms = 10000;       // a stalled transfer is cut off; 100 .. 600000
+    bool operator==(const ClipboardLimits&) const = default;
+};
+
 struct VmConfig {
     std::string name;  // unique, [a-z0-9-]+, at most 32 characters
     std::string label; // shown to the user; defaults to name
@@ -50,6 +79,11 @@ struct VmConfig {
     // Even when allowed, an edge in the VM's colour stays visible and the label is shown on
     // entry.
     bool allow_fullscreen = false;
+    // Pastes into this VM of what another origin put on the clipboard / primary selection
+    // ([clipboard] and [primary] tables). Defaults: ask for the clipboard; deny for the primary
+    // selection (a stray middle click must neither cross silently nor pop up a dialog).
+    PastePolicy clipboard{.paste_from = {{"*", PasteDecision::Ask}}};
+    PastePolicy primary{.paste_from = {{"*", PasteDecision::Deny}}};
 
     bool operator==(const VmConfig&) const = default;
 };
@@ -161,6 +195,11 @@ struct Config {
     HostFrameConfig host;
     std::vector<Binding> bindings; // defaults merged with [bindings]
     std::vector<VmConfig> vms;     // sorted by name
+    // Pastes into host clients ([clipboard] and [primary] in prism.toml); same defaults as a
+    // VM's.
+    PastePolicy host_clipboard{.paste_from = {{"*", PasteDecision::Ask}}};
+    PastePolicy host_primary{.paste_from = {{"*", PasteDecision::Deny}}};
+    ClipboardLimits clipboard_limits; // also from prism.toml [clipboard]
 
     const VmConfig* find_vm(std::string_view name) const;
     // The first [[output]] entry matching `output_name` (exact name, then "*"), or nullptr.
@@ -211,5 +250,12 @@ std::optional<Binding> parse_key_combo(std::string_view combo, std::string* erro
 std::optional<Binding> parse_action(std::string_view text, std::string* error);
 
 bool is_valid_vm_name(std::string_view name);
+
+// Whether `name` is a valid name but may not be a VM's: "host" (the host's own clients) and
+// "unknown" (clients prism cannot attribute), which policies and logs use for those origins.
+bool is_reserved_origin_name(std::string_view name);
+
+// "allow", "deny" or "ask", as written in the configuration.
+std::string_view paste_decision_name(PasteDecision decision);
 
 } // namespace prism::config

@@ -18,6 +18,7 @@ constexpr std::size_t kMaxFontLength = 128; // bytes
 constexpr std::int64_t kMinBorder = 1;
 constexpr std::int64_t kMaxBorder = 32;
 constexpr std::size_t kMaxHostLabelLength = 32; // characters
+constexpr std::int64_t kMaxClipboardBytes = std::int64_t{1} << 30;
 
 void parse_general(Reporter& reporter, const toml::table& table, GeneralConfig& general) {
     detail::check_unknown_keys(reporter, table, "general", {"terminal"});
@@ -321,6 +322,33 @@ void parse_bindings(Reporter& reporter, const toml::table& table, std::vector<Bi
     }
 }
 
+// [clipboard]: the host's own paste policy and the limits that hold for every origin.
+void parse_clipboard(Reporter& reporter, const toml::table& table, PastePolicy& policy,
+                     ClipboardLimits& limits) {
+    detail::check_unknown_keys(
+        reporter, table, "clipboard",
+        {"paste_from", "mime", "max_bytes", "dialog_timeout_ms", "transfer_timeout_ms"});
+    detail::parse_paste_policy(reporter, table, "clipboard", policy);
+    if (auto bytes =
+            detail::get_integer(reporter, table, "max_bytes", "clipboard", 1, kMaxClipboardBytes)) {
+        limits.max_bytes = static_cast<std::uint64_t>(*bytes);
+    }
+    if (auto timeout =
+            detail::get_integer(reporter, table, "dialog_timeout_ms", "clipboard", 1000, 600000)) {
+        limits.dialog_timeout_ms = static_cast<int>(*timeout);
+    }
+    if (auto timeout =
+            detail::get_integer(reporter, table, "transfer_timeout_ms", "clipboard", 100, 600000)) {
+        limits.transfer_timeout_ms = static_cast<int>(*timeout);
+    }
+}
+
+// [primary]: the host's own paste policy for the primary selection.
+void parse_primary(Reporter& reporter, const toml::table& table, PastePolicy& policy) {
+    detail::check_unknown_keys(reporter, table, "primary", {"paste_from", "mime"});
+    detail::parse_paste_policy(reporter, table, "primary", policy);
+}
+
 } // namespace
 
 std::vector<Error> parse_main(std::string_view text, const std::filesystem::path& file,
@@ -334,7 +362,7 @@ std::vector<Error> parse_main(std::string_view text, const std::filesystem::path
 
     detail::check_unknown_keys(reporter, *root, "",
                                {"general", "keyboard", "cursor", "output", "headless", "focus",
-                                "frame", "host", "bindings"});
+                                "frame", "host", "bindings", "clipboard", "primary"});
     if (const toml::table* general = detail::get_table(reporter, *root, "general", "")) {
         parse_general(reporter, *general, config.general);
     }
@@ -361,6 +389,12 @@ std::vector<Error> parse_main(std::string_view text, const std::filesystem::path
     }
     if (const toml::table* bindings = detail::get_table(reporter, *root, "bindings", "")) {
         parse_bindings(reporter, *bindings, config.bindings);
+    }
+    if (const toml::table* clipboard = detail::get_table(reporter, *root, "clipboard", "")) {
+        parse_clipboard(reporter, *clipboard, config.host_clipboard, config.clipboard_limits);
+    }
+    if (const toml::table* primary = detail::get_table(reporter, *root, "primary", "")) {
+        parse_primary(reporter, *primary, config.host_primary);
     }
 
     detail::sort_errors(errors);

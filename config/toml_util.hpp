@@ -105,6 +105,12 @@ bool require_key(Reporter& reporter, const toml::table& table, std::string_view 
 // column. toml++ tables iterate in key order, not document order, so parsers call this last.
 void sort_errors(std::vector<Error>& errors);
 
+// Reads `paste_from` and `mime` of a [clipboard] or [primary] table (prism.toml or a VM file)
+// into `policy`; each is left unchanged when it has an error. Unknown keys are the caller's to
+// check, since prism.toml's [clipboard] has more keys. `prefix` is the table's dotted path.
+void parse_paste_policy(Reporter& reporter, const toml::table& table, std::string_view prefix,
+                        PastePolicy& policy);
+
 // Helpers for strings the user wrote.
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view text);

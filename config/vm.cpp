@@ -79,13 +79,19 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
 
     VmConfig vm;
     vm.source_file = file;
-    detail::check_unknown_keys(
-        reporter, *root, "",
-        {"name", "colour", "label", "socket", "allow_fullscreen", "protocols"});
+    detail::check_unknown_keys(reporter, *root, "",
+                               {"name", "colour", "label", "socket", "allow_fullscreen",
+                                "protocols", "clipboard", "primary"});
 
     if (detail::require_key(reporter, *root, "name", "")) {
         if (auto name = detail::get_string(reporter, *root, "name", "")) {
-            if (is_valid_vm_name(*name)) {
+            if (is_reserved_origin_name(*name)) {
+                reporter.at(root->get("name")->source(), "name",
+                            detail::quote(*name) + " is reserved for " +
+                                (*name == "host" ? "the host's own clients"
+                                                 : "clients prism cannot attribute") +
+                                "; choose another name");
+            } else if (is_valid_vm_name(*name)) {
                 vm.name = std::move(*name);
             } else {
                 reporter.at(root->get("name")->source(), "name",
@@ -152,6 +158,15 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
                 detail::get_array(reporter, *protocols, "allow", "protocols")) {
             vm.allowed_globals = parse_allow(reporter, *allow, env);
         }
+    }
+
+    if (const toml::table* clipboard = detail::get_table(reporter, *root, "clipboard", "")) {
+        detail::check_unknown_keys(reporter, *clipboard, "clipboard", {"paste_from", "mime"});
+        detail::parse_paste_policy(reporter, *clipboard, "clipboard", vm.clipboard);
+    }
+    if (const toml::table* primary = detail::get_table(reporter, *root, "primary", "")) {
+        detail::check_unknown_keys(reporter, *primary, "primary", {"paste_from", "mime"});
+        detail::parse_paste_policy(reporter, *primary, "primary", vm.primary);
     }
 
     detail::sort_errors(result.errors);

@@ -57,6 +57,14 @@ TEST(ExamplesTest, LoadWithoutErrors) {
     }
     EXPECT_TRUE(has_xray);
 
+    // The host denies pastes from the untrusted VM and asks for the others.
+    EXPECT_EQ(config.host_clipboard.paste_from,
+              (std::map<std::string, PasteDecision>{{"*", PasteDecision::Ask},
+                                                    {"untrusted", PasteDecision::Deny}}));
+    EXPECT_TRUE(config.host_clipboard.mime.empty());
+    EXPECT_EQ(config.host_primary, Config{}.host_primary);
+    EXPECT_EQ(config.clipboard_limits, ClipboardLimits{});
+
     ASSERT_EQ(config.vms.size(), 3u);
     const struct {
         const char* name;
@@ -74,7 +82,18 @@ TEST(ExamplesTest, LoadWithoutErrors) {
         EXPECT_TRUE(vm.allowed_globals.empty());
         // So is fullscreen.
         EXPECT_FALSE(vm.allow_fullscreen) << vm.name;
+        // No VM lets the primary selection cross.
+        EXPECT_EQ(vm.primary, VmConfig{}.primary) << vm.name;
     }
+    // personal and untrusted ask for every paste from elsewhere (the default, written out in
+    // untrusted.toml); work takes text from the host, asks for personal, refuses untrusted.
+    EXPECT_EQ(config.vms[0].clipboard, VmConfig{}.clipboard);
+    EXPECT_EQ(config.vms[1].clipboard, VmConfig{}.clipboard);
+    EXPECT_EQ(config.vms[2].clipboard.paste_from,
+              (std::map<std::string, PasteDecision>{{"*", PasteDecision::Ask},
+                                                    {"host", PasteDecision::Allow},
+                                                    {"untrusted", PasteDecision::Deny}}));
+    EXPECT_EQ(config.vms[2].clipboard.mime, std::vector<std::string>{"text/*"});
 }
 
 } // namespace

@@ -128,8 +128,8 @@ TEST(ParseVmTest, UnknownKeyAtItsPositionWithSuggestion) {
 }
 
 TEST(ParseVmTest, UnknownKeyWithoutSuggestion) {
-    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nclipboard = \"ask\"\n"),
-                ElementsAre("vms/work.toml:3:1: clipboard: unknown key 'clipboard'"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\ndrag_and_drop = \"ask\"\n"),
+                ElementsAre("vms/work.toml:3:1: drag_and_drop: unknown key 'drag_and_drop'"));
 }
 
 TEST(ParseVmTest, AllowFullscreen) {
@@ -179,8 +179,8 @@ TEST(ParseVmTest, AmericanSpellingIsSuggestedTheBritishOne) {
 }
 
 TEST(ParseVmTest, UnknownTable) {
-    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\n\n[clipboard]\nmode = \"ask\"\n"),
-                ElementsAre("vms/work.toml:4:2: clipboard: unknown table 'clipboard'"));
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\n\n[drag_and_drop]\nmode = \"ask\"\n"),
+                ElementsAre("vms/work.toml:4:2: drag_and_drop: unknown table 'drag_and_drop'"));
 }
 
 TEST(ParseVmTest, UnknownKeyInProtocols) {
@@ -227,6 +227,25 @@ TEST(ParseVmTest, BadName) {
                             "0-9 and '-', got \"\""));
     EXPECT_EQ(parse_errors("name = \"" + std::string(33, 'a') + "\"\ncolour = \"red\"\n").size(),
               1u);
+}
+
+TEST(ParseVmTest, ReservedNames) {
+    // Policies and logs name the host's clients "host" and unattributed ones "unknown"; a VM
+    // with either name could be mistaken for them.
+    EXPECT_THAT(parse_errors("name = \"host\"\ncolour = \"red\"\n"),
+                ElementsAre("vms/work.toml:1:8: name: \"host\" is reserved for the host's own "
+                            "clients; choose another name"));
+    EXPECT_THAT(parse_errors("name = \"unknown\"\ncolour = \"red\"\n"),
+                ElementsAre("vms/work.toml:1:8: name: \"unknown\" is reserved for clients prism "
+                            "cannot attribute; choose another name"));
+    EXPECT_TRUE(is_reserved_origin_name("host"));
+    EXPECT_TRUE(is_reserved_origin_name("unknown"));
+    EXPECT_FALSE(is_reserved_origin_name("Host"));
+    EXPECT_FALSE(is_reserved_origin_name("hosts"));
+    EXPECT_FALSE(is_reserved_origin_name("work"));
+    EXPECT_FALSE(is_reserved_origin_name(""));
+    EXPECT_EQ(parse_ok("name = \"host-2\"\ncolour = \"red\"\n").name, "host-2");
+    EXPECT_EQ(parse_ok("name = \"unknown-vm\"\ncolour = \"red\"\n").name, "unknown-vm");
 }
 
 TEST(ParseVmTest, BadColour) {
