@@ -72,12 +72,8 @@ int handle_terminate_signal(int signal, void* data) {
 }
 
 int handle_sighup(int, void* data) {
-    std::vector<std::string> errors;
-    if (!static_cast<Server*>(data)->reload(&errors)) {
-        for (const auto& error : errors) {
-            wlr_log(WLR_ERROR, "reload: %s", error.c_str());
-        }
-    }
+    std::vector<std::string> errors; // reload() logs them
+    static_cast<Server*>(data)->reload(&errors);
     return 0;
 }
 
@@ -404,17 +400,23 @@ const std::filesystem::path& Server::control_socket() const {
 }
 
 bool Server::reload(std::vector<std::string>* errors) {
+    // Every way of reloading (SIGHUP, the binding, prismctl) logs the same lines.
+    auto reject = [errors](const char* why) {
+        for (const auto& error : *errors) {
+            wlr_log(WLR_ERROR, "reload: %s", error.c_str());
+        }
+        wlr_log(WLR_ERROR, "reload: %s, keeping the running configuration", why);
+        return false;
+    };
     config::LoadResult result = load_and_validate(options_.config_dir);
     if (!result.config) {
         for (const auto& error : result.errors) {
             errors->push_back(error.to_string());
         }
-        wlr_log(WLR_ERROR, "reload: configuration rejected, keeping the running one");
-        return false;
+        return reject("configuration rejected");
     }
     if (!vms_->apply(result.config->vms, errors)) {
-        wlr_log(WLR_ERROR, "reload: VM sockets could not be opened, keeping the running config");
-        return false;
+        return reject("VM sockets could not be opened");
     }
     config_ = std::move(*result.config);
     apply_config();
@@ -592,12 +594,8 @@ void Server::run_action(const config::Binding& binding) {
         }
         break;
     case config::Action::Reload: {
-        std::vector<std::string> errors;
-        if (!reload(&errors)) {
-            for (const auto& error : errors) {
-                wlr_log(WLR_ERROR, "reload: %s", error.c_str());
-            }
-        }
+        std::vector<std::string> errors; // reload() logs them
+        reload(&errors);
         break;
     }
     case config::Action::Quit:

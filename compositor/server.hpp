@@ -45,8 +45,8 @@ public:
     void run();
     void quit();
 
-    // Re-reads the configuration directory. On any error nothing changes and `errors` lists
-    // them; on success the new configuration is in effect.
+    // Re-reads the configuration directory. On any error nothing changes, `errors` lists them
+    // and they are logged; on success the new configuration is in effect.
     bool reload(std::vector<std::string>* errors);
 
     // Runs `command` with /bin/sh -c, with WAYLAND_DISPLAY pointing at the host socket.

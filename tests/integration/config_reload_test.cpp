@@ -46,6 +46,10 @@ TEST(ConfigReload, InvalidConfigIsRejectedWholeAndTheRunningOneStays) {
     EXPECT_EQ(prism.ctl_raw({"reload"}, &output), 1);
     EXPECT_NE(output.find("broken.toml"), std::string::npos) << output;
     EXPECT_NE(output.find("colur"), std::string::npos) << output;
+    // prism's log says why too, as docs/config.md promises.
+    EXPECT_NE(prism.log().find("reload: " + (prism.config_dir() / "vms" / "broken.toml").string()),
+              std::string::npos)
+        << prism.log();
     // Nothing of the new config applied: not even the valid new VM.
     EXPECT_EQ(vm_names(prism), std::vector<std::string>{"work"});
     EXPECT_FALSE(std::filesystem::exists(prism.vm_socket("second")));
