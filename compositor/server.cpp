@@ -229,8 +229,7 @@ bool Server::init() {
         return prism_output != nullptr ? prism_output->cursor_size(config_.cursor.size)
                                        : config_.cursor.size;
     };
-    // Desktop needs the seat and the seat needs the desktop: build the seat on a desktop whose
-    // services are completed right after.
+    // One wlr_seat: the Desktop gives it keyboard focus, the Seat feeds it input.
     wlr_seat* seat = wlr_seat_create(display_, "seat0");
     services.seat = seat;
     desktop_ = std::make_unique<Desktop>(services, config_.focus);

@@ -104,25 +104,25 @@ void Cursor::refresh_image() {
     set_image(image_.c_str());
 }
 
-void Cursor::begin_move(View& view) {
-    mode_ = Mode::Move;
-    grabbed_ = &view;
-    grab_x_ = cursor_->x;
-    grab_y_ = cursor_->y;
-    grab_box_ = view.content_box();
-    wlr_seat_pointer_notify_clear_focus(seat_);
-    set_image("grabbing");
-}
-
-void Cursor::begin_resize(View& view, std::uint32_t edges) {
-    mode_ = Mode::Resize;
+void Cursor::begin_grab(View& view, Mode mode, std::uint32_t edges, const char* image) {
+    mode_ = mode;
     grabbed_ = &view;
     grab_x_ = cursor_->x;
     grab_y_ = cursor_->y;
     grab_box_ = view.content_box();
     resize_edges_ = edges;
+    // While prism moves or resizes a window, no client sees the pointer.
     wlr_seat_pointer_notify_clear_focus(seat_);
-    set_image(wlr_xcursor_get_resize_name(static_cast<wlr_edges>(edges)));
+    set_image(image);
+}
+
+void Cursor::begin_move(View& view) {
+    begin_grab(view, Mode::Move, 0, "grabbing");
+}
+
+void Cursor::begin_resize(View& view, std::uint32_t edges) {
+    begin_grab(view, Mode::Resize, edges,
+               wlr_xcursor_get_resize_name(static_cast<wlr_edges>(edges)));
 }
 
 void Cursor::end_interactive(const View* view) {

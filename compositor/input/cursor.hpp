@@ -44,6 +44,7 @@ public:
 private:
     enum class Mode { Passthrough, Move, Resize };
 
+    void begin_grab(View& view, Mode mode, std::uint32_t edges, const char* image);
     void handle_motion(std::uint32_t time_msec);
     void handle_button(wlr_event_pointer_button* event);
     void set_image(const char* name);

@@ -1,6 +1,7 @@
 #include "compositor/model/desktop.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace prism {
 
@@ -220,22 +221,26 @@ wlr_box Desktop::output_box_for(const View* view) const {
     return box;
 }
 
+namespace {
+
+// Where a box of `width` x `height` goes to be centred in `area` (its top-left corner); a box
+// larger than the area starts at the area's corner.
+std::pair<int, int> centred_in(const wlr_box& area, int width, int height) {
+    return {area.x + std::max(0, (area.width - width) / 2),
+            area.y + std::max(0, (area.height - height) / 2)};
+}
+
+} // namespace
+
 void Desktop::place_new_view(View& view) {
     // New windows open centred on the output under the cursor.
-    double x = 0, y = 0;
-    services_.cursor_position(x, y);
-    wlr_output* output = wlr_output_layout_output_at(services_.layout, x, y);
-    if (output == nullptr) {
-        output = wlr_output_layout_get_center_output(services_.layout);
-    }
-    if (output == nullptr) {
-        view.move_to(0, 0);
+    const wlr_box area = output_box_for(nullptr);
+    if (area.width <= 0 || area.height <= 0) {
+        view.move_to(0, 0); // no output at all
         return;
     }
-    const wlr_box area = *wlr_output_layout_get_box(services_.layout, output);
     const wlr_box outer = view.outer_box();
-    int left = area.x + std::max(0, (area.width - outer.width) / 2);
-    int top = area.y + std::max(0, (area.height - outer.height) / 2);
+    auto [left, top] = centred_in(area, outer.width, outer.height);
     // A window already exactly there would hide the new one: cascade down and right.
     constexpr int kCascade = 32;
     for (bool moved = true; moved;) {
@@ -259,9 +264,8 @@ void Desktop::rescue_offscreen_views() {
         const wlr_box box = view->outer_box();
         if (wlr_output_layout_output_at(services_.layout, box.x + box.width / 2.0,
                                         box.y + box.height / 2.0) == nullptr) {
-            const wlr_box area = output_box_for(nullptr);
-            view->move_outer_to(area.x + std::max(0, (area.width - box.width) / 2),
-                                area.y + std::max(0, (area.height - box.height) / 2));
+            const auto [left, top] = centred_in(output_box_for(nullptr), box.width, box.height);
+            view->move_outer_to(left, top);
         }
     }
 }
