@@ -89,17 +89,20 @@ void Frame::update(const FrameStyle& style, const wlr_box& box, const std::strin
         scale != scale_) {
         overlay_dirty_ = true;
     }
+    // This runs on every commit of the window: measure the font only when it changes.
+    if (title_height_ == 0 || style.font != style_.font) {
+        title_height_ = frame::line_height(style.font) + 2 * kTitlePadding;
+    }
     style_ = style;
     box_ = box;
     title_text_ = title;
     focused_ = focused;
     scale_ = scale;
     mode_ = mode;
-    title_height_ = frame::line_height(style_.font) + 2 * kTitlePadding;
 
-    for (auto* rect : rects_) {
-        wlr_scene_node_set_enabled(&rect->node, false);
-    }
+    // Rects are only moved and resized here, never switched off and on again: in the scene
+    // graph every switch damages the node, and this runs for each frame a client draws.
+    std::size_t used = 4;
     wlr_scene_node_set_enabled(&tree_->node, mode_ != Mode::Hidden);
     if (mode_ == Mode::Fullscreen) {
         // Frames are gone in fullscreen, but a VM-coloured edge stays.
@@ -114,8 +117,12 @@ void Frame::update(const FrameStyle& style, const wlr_box& box, const std::strin
         const wlr_box inner = {outer.x + outer_width, outer.y + outer_width,
                                outer.width - 2 * outer_width, outer.height - 2 * outer_width};
         place_border(4, inner, border - outer_width, style_.accent);
+        used = 8;
     } else {
         place_border(0, outer_box(), style_.border, style_.colour);
+    }
+    for (std::size_t i = used; i < rects_.size(); ++i) {
+        wlr_scene_node_set_enabled(&rects_[i]->node, false);
     }
 
     if (title_dirty_) {
