@@ -55,11 +55,16 @@ Frame::~Frame() {
     wlr_scene_node_destroy(&tree_->node);
 }
 
+int Frame::border_width() const {
+    // Two tones need two pixels.
+    return style_.host ? std::max(2, style_.border) : style_.border;
+}
+
 wlr_box Frame::outer_box() const {
     if (mode_ != Mode::Normal) {
         return box_;
     }
-    const int border = style_.border;
+    const int border = border_width();
     return {box_.x - border, box_.y - title_height_ - border, box_.width + 2 * border,
             box_.height + title_height_ + 2 * border};
 }
@@ -110,7 +115,7 @@ void Frame::update(const FrameStyle& style, const wlr_box& box, const std::strin
     } else if (style_.host) {
         // Two tones: a VM border is one colour across its whole width, so it never looks like
         // this, whatever colour the VM is given.
-        const int border = std::max(2, style_.border);
+        const int border = border_width();
         const int outer_width = (border + 1) / 2;
         const wlr_box outer = outer_box();
         place_border(0, outer, outer_width, style_.colour);

@@ -60,6 +60,8 @@ public:
     FramePart part_at(double x, double y) const;
 
 private:
+    // The border's width: the configured one, and at least 2 for the two-tone host style.
+    int border_width() const;
     void render_title();
     void render_overlay();
     void place_border(std::size_t first, const wlr_box& outer, int width, config::Colour colour);

@@ -141,6 +141,20 @@ TEST(Frames, VmBordersAreExactlyTheVmColourAndHostFramesDiffer) {
     EXPECT_TRUE(outer.wrong.empty()) << outer.wrong.size() << " e.g. " << outer.wrong.front();
 }
 
+TEST(Frames, HostFrameStaysTwoToneWithAOnePixelBorder) {
+    // Two tones need two pixels: a host border is never thinner, and never covers the content.
+    Prism prism({}, "[headless]\nwidth = 1024\nheight = 768\n[frame]\nborder = 1\n");
+    Child host = prism.client({hostile(), "--title", "Terminal"}, prism.host_socket(), "host");
+    const auto windows = json(wait_for_windows(prism, 1));
+    const json& w = windows[0];
+    const Image image = screenshot(prism, "host-border-1");
+    const int x = get(w, "x"), y = get(w, "y") + get(w, "height") / 2;
+    EXPECT_EQ(image.at(x, y), rgb(0xffffff)) << "the border covers the content";
+    EXPECT_EQ(image.at(x - 1, y), kHostAccent);
+    EXPECT_EQ(image.at(x - 2, y), kHostColour);
+    EXPECT_EQ(get(w["frame"], "x"), x - 2);
+}
+
 TEST(Frames, SpoofedTitlesDoNotChangeTheFrame) {
     Prism prism({{"untrusted", "red", {}}});
     Child spoof = prism.client({hostile(), "--title", "[host] Terminal \u202Elanimret"},
