@@ -56,43 +56,77 @@ Transfer::Transfer(wl_event_loop* loop, int from, int to, Limits limits, Done do
     , from_(from)
     , to_(to)
     , limits_(limits)
-    , done_(std::move(done))
-    , buffer_(std::make_unique_for_overwrite<unsigned char[]>(kChunkSize)) {
+    , done_(std::move(done)) {
 }
 
 std::unique_ptr<Transfer> Transfer::start(wl_event_loop* loop, int from, int to, Limits limits,
                                           Done done) {
     std::unique_ptr<Transfer> t(new Transfer(loop, from, to, limits, std::move(done)));
+    t->buffer_.resize(kChunkSize);
+    t->begin();
+    return t->timer_ != nullptr ? std::move(t) : nullptr;
+}
+
+std::unique_ptr<Transfer> Transfer::collect(wl_event_loop* loop, int from, Limits limits,
+                                            Done done) {
+    std::unique_ptr<Transfer> t(new Transfer(loop, from, -1, limits, std::move(done)));
+    t->collecting_ = true;
+    t->buffer_.resize(kChunkSize);
+    t->begin();
+    return t->timer_ != nullptr ? std::move(t) : nullptr;
+}
+
+std::unique_ptr<Transfer> Transfer::deliver(wl_event_loop* loop, std::string bytes, int to,
+                                            Limits limits, Done done) {
+    std::unique_ptr<Transfer> t(new Transfer(loop, -1, to, limits, std::move(done)));
+    t->buffer_ = std::move(bytes);
+    t->end_ = t->buffer_.size();
+    t->source_eof_ = true;
+    t->begin();
+    return t->timer_ != nullptr ? std::move(t) : nullptr;
+}
+
+void Transfer::begin() {
     // The timer comes first: it is also the fallback for reporting when no idle source can be
     // allocated, so with it the transfer can always report.
-    t->timer_ = wl_event_loop_add_timer(loop, on_timer, t.get());
-    if (t->timer_ == nullptr) {
-        return nullptr; // the destructor closes the fds
+    timer_ = wl_event_loop_add_timer(loop_, on_timer, this);
+    if (timer_ == nullptr) {
+        return; // the destructor closes the fds
     }
-    if (!set_nonblocking(from)) {
-        t->conclude_later(Status::SourceError);
-        return t;
+    if (!source_eof_ && !set_nonblocking(from_)) {
+        conclude_later(Status::SourceError);
+        return;
     }
-    if (!set_nonblocking(to)) {
-        t->conclude_later(Status::DestinationError);
-        return t;
+    if (!collecting_) {
+        if (!set_nonblocking(to_)) {
+            conclude_later(Status::DestinationError);
+            return;
+        }
+        to_is_socket_ = is_socket(to_);
     }
-    t->to_is_socket_ = is_socket(to);
+    if (source_eof_ && buffered_bytes() == 0) {
+        conclude_later(Status::Done); // nothing to deliver: closing `to` is the whole answer
+        return;
+    }
     // wl_event_loop_add_fd fails (EPERM from epoll) for fds that cannot be polled.
-    t->from_source_ = wl_event_loop_add_fd(loop, from, WL_EVENT_READABLE, on_from_event, t.get());
-    if (t->from_source_ == nullptr) {
-        t->conclude_later(Status::SourceError);
-        return t;
+    if (!source_eof_) {
+        from_source_ = wl_event_loop_add_fd(loop_, from_, WL_EVENT_READABLE, on_from_event, this);
+        if (from_source_ == nullptr) {
+            conclude_later(Status::SourceError);
+            return;
+        }
     }
-    // Not watched for writability until there is something to write; errors and hangups are
-    // reported regardless, so a destination that goes away is noticed even while idle.
-    t->to_source_ = wl_event_loop_add_fd(loop, to, 0, on_to_event, t.get());
-    if (t->to_source_ == nullptr) {
-        t->conclude_later(Status::DestinationError);
-        return t;
+    if (!collecting_) {
+        // Not watched for writability until there is something to write; errors and hangups
+        // are reported regardless, so a destination that goes away is noticed even while idle.
+        to_mask_ = buffered_bytes() > 0 ? WL_EVENT_WRITABLE : 0;
+        to_source_ = wl_event_loop_add_fd(loop_, to_, to_mask_, on_to_event, this);
+        if (to_source_ == nullptr) {
+            conclude_later(Status::DestinationError);
+            return;
+        }
     }
-    t->touch();
-    return t;
+    touch();
 }
 
 Transfer::~Transfer() {
@@ -159,14 +193,14 @@ void Transfer::on_idle(void* data) {
 
 bool Transfer::read_some() {
     if (begin_ > 0) {
-        std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
+        std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
         end_ -= begin_;
         begin_ = 0;
     }
     if (end_ == kChunkSize) {
         return update_watches();
     }
-    const ssize_t n = read(from_, buffer_.get() + end_, kChunkSize - end_);
+    const ssize_t n = read(from_, buffer_.data() + end_, kChunkSize - end_);
     if (n < 0) {
         return would_block(errno) ? true : finish(Status::SourceError);
     }
@@ -186,8 +220,13 @@ bool Transfer::read_some() {
 }
 
 bool Transfer::flush() {
+    if (collecting_ && begin_ < end_) {
+        collected_.append(buffer_.data() + begin_, end_ - begin_);
+        written_ += end_ - begin_;
+        begin_ = end_;
+    }
     while (begin_ < end_) {
-        const unsigned char* data = buffer_.get() + begin_;
+        const char* data = buffer_.data() + begin_;
         const std::size_t len = end_ - begin_;
         const ssize_t n = to_is_socket_ ? send(to_, data, len, MSG_NOSIGNAL | MSG_DONTWAIT)
                                         : write(to_, data, len);
@@ -227,7 +266,7 @@ bool Transfer::update_watches() {
         from_source_ = nullptr;
     }
     const std::uint32_t mask = buffered_bytes() > 0 ? WL_EVENT_WRITABLE : 0;
-    if (mask != to_mask_) {
+    if (to_source_ != nullptr && mask != to_mask_) {
         if (wl_event_source_fd_update(to_source_, mask) < 0) {
             return finish(Status::DestinationError);
         }

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include <wayland-server-core.h>
 
@@ -79,6 +80,18 @@ public:
     static std::unique_ptr<Transfer> start(wl_event_loop* loop, int from, int to, Limits limits,
                                            Done done);
 
+    // Reads `from` until EOF into memory, with the same limits (`max_bytes` bounds the memory
+    // used); on Done, collected() holds every byte. Takes ownership of `from`; the rest is as
+    // for start(). The status is never DestinationError.
+    static std::unique_ptr<Transfer> collect(wl_event_loop* loop, int from, Limits limits,
+                                             Done done);
+
+    // Writes `bytes` to `to`, then closes it; Done once every byte is written. `max_bytes` is
+    // not checked (the caller knows the size); the idle timeout applies. Zero bytes is Done at
+    // once (reported from the loop), with `to` closed. The rest is as for start().
+    static std::unique_ptr<Transfer> deliver(wl_event_loop* loop, std::string bytes, int to,
+                                             Limits limits, Done done);
+
     // Stops now: closes both fds and reports Cancelled (later, from the loop). Does nothing if a
     // result is already decided (reported or about to be).
     void cancel();
@@ -90,8 +103,11 @@ public:
     Transfer(const Transfer&) = delete;
     Transfer& operator=(const Transfer&) = delete;
 
-    // Bytes read from the source and not yet written to the destination; <= kChunkSize.
+    // Bytes read from the source and not yet written to the destination; <= kChunkSize except
+    // for deliver(), where it starts at the whole size.
     std::size_t buffered_bytes() const { return end_ - begin_; }
+    // What collect() read so far (all of it once Done); take it with std::move.
+    std::string& collected() { return collected_; }
     // Bytes written to the destination so far.
     std::uint64_t bytes_delivered() const { return written_; }
 
@@ -103,6 +119,10 @@ private:
     };
 
     Transfer(wl_event_loop* loop, int from, int to, Limits limits, Done done);
+    // Sets up the timer and fd watches for the mode chosen by the factory; on failure the
+    // transfer concludes with an error, reported from the loop (timer_ stays null only when
+    // even the timer could not be allocated).
+    void begin();
 
     static int on_from_event(int fd, std::uint32_t mask, void* data);
     static int on_to_event(int fd, std::uint32_t mask, void* data);
@@ -137,7 +157,9 @@ private:
     wl_event_source* timer_ = nullptr;
     wl_event_source* idle_ = nullptr;
 
-    std::unique_ptr<unsigned char[]> buffer_;
+    bool collecting_ = false; // collect(): the destination is collected_, not an fd
+    std::string collected_;
+    std::string buffer_;
     std::size_t begin_ = 0; // buffer_[begin_, end_) is read but not yet written
     std::size_t end_ = 0;
     std::uint64_t read_ = 0;

@@ -1,0 +1,443 @@
+#include "compositor/clipboard/mediator.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <utility>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace prism::clipboard {
+namespace {
+
+// Text is previewed in the dialog; this much of it is kept for that (the dialog shortens it).
+constexpr std::size_t kPreviewBytes = 512;
+
+bool is_text(const std::string& mime_type) {
+    return mime_type.rfind("text/", 0) == 0 || mime_type == "UTF8_STRING" ||
+           mime_type == "STRING" || mime_type == "TEXT";
+}
+
+std::int64_t now_unix_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string fetch_failure(const TransferResult& result, const config::ClipboardLimits& limits) {
+    switch (result.status) {
+    case TransferResult::Status::TooLarge:
+        return "source sent more than clipboard.max_bytes = " + std::to_string(limits.max_bytes);
+    case TransferResult::Status::TimedOut:
+        return "source sent nothing for clipboard.transfer_timeout_ms = " +
+               std::to_string(limits.transfer_timeout_ms);
+    default:
+        return std::string("source: ") + to_string(result.status);
+    }
+}
+
+} // namespace
+
+const char* to_string(Selection selection) {
+    return selection == Selection::Clipboard ? "clipboard" : "primary";
+}
+
+struct Mediator::Request {
+    Group* group = nullptr;
+    std::string mime_type;
+    int fd = -1; // the destination's, until handed to the delivering transfer
+    std::unique_ptr<Transfer> transfer;
+    bool fetched = false;
+    std::string data;
+};
+
+struct Mediator::Group {
+    std::uint64_t id = 0;
+    std::uint64_t source = 0;
+    Selection selection = Selection::Clipboard;
+    std::string from, to;
+    const void* client = nullptr;
+    bool allowed = false; // by the policy or the user; until then the group asks
+    std::string rule;     // what allowed it
+    std::chrono::steady_clock::time_point shown_at{};
+    bool shown = false;
+    std::list<std::unique_ptr<Request>> requests;
+};
+
+Mediator::Mediator(wl_event_loop* loop, config::ClipboardLimits limits, Hooks hooks)
+    : loop_(loop)
+    , limits_(limits)
+    , hooks_(std::move(hooks)) {
+    prompt_timer_ = wl_event_loop_add_timer(loop_, on_prompt_timeout, this);
+}
+
+Mediator::~Mediator() {
+    // Requests close their fds (and transfers theirs) as they go; nothing is reported.
+    for (auto& group : groups_) {
+        for (auto& request : group->requests) {
+            if (request->fd >= 0) {
+                close(request->fd);
+            }
+        }
+    }
+    groups_.clear();
+    if (prompt_timer_ != nullptr) {
+        wl_event_source_remove(prompt_timer_);
+    }
+}
+
+std::uint64_t Mediator::source_set(Selection selection, std::string origin,
+                                   std::vector<std::string> mime_types, SourceBackend* backend) {
+    const std::uint64_t id = next_id_++;
+    sources_.emplace(id, Source{id, selection, std::move(origin), std::move(mime_types), backend});
+    current_[static_cast<int>(selection)] = id;
+    return id;
+}
+
+void Mediator::source_gone(std::uint64_t source) {
+    auto it = sources_.find(source);
+    if (it == sources_.end()) {
+        return;
+    }
+    auto& current = current_[static_cast<int>(it->second.selection)];
+    if (current == source) {
+        current.reset();
+    }
+    // A paste still asking is cancelled: an answer given now must not apply to what replaces
+    // this selection. One already allowed goes on with the data it asked for.
+    std::vector<Group*> cancelled;
+    for (auto& group : groups_) {
+        if (group->source == source && !group->allowed) {
+            cancelled.push_back(group.get());
+        }
+    }
+    for (Group* group : cancelled) {
+        finish_all(*group, "cancelled", "the selection was replaced or its owner went away");
+    }
+    std::erase_if(refused_, [&](const auto& entry) { return entry.second == source; });
+    sources_.erase(source);
+    refresh_prompt();
+}
+
+void Mediator::refuse(Selection selection, const std::string& from, const std::string& to,
+                      const std::string& mime_type, int fd, const std::string& decision,
+                      const std::string& rule) {
+    close(fd);
+    record(Crossing{now_unix_ms(), selection, from, to, mime_type, 0, decision, rule});
+}
+
+void Mediator::paste(std::uint64_t source_id, const Destination& destination,
+                     const std::string& mime_type, int fd) {
+    auto it = sources_.find(source_id);
+    if (it == sources_.end()) {
+        close(fd);
+        return;
+    }
+    const Source& source = it->second;
+    const bool known = !destination.origin.empty() && destination.origin != "unknown" &&
+                       !source.origin.empty() && source.origin != "unknown";
+    if (known && destination.origin == source.origin) {
+        source.backend->send(mime_type, fd); // within one origin: as on any desktop
+        return;
+    }
+    const Selection selection = source.selection;
+    auto refuse_now = [&](const char* decision, const std::string& rule) {
+        refuse(selection, source.origin, destination.origin, mime_type, fd, decision, rule);
+    };
+
+    const config::PastePolicy* policy = hooks_.policy(destination.origin, selection);
+    if (policy == nullptr) {
+        refuse_now("denied", "no policy for " + destination.origin);
+        return;
+    }
+    const config::PasteDecision decision =
+        clipboard::decide(*policy, selection, source.origin, destination.origin);
+    const std::string rule = describe_rule(*policy, selection, source.origin, destination.origin);
+    if (decision == config::PasteDecision::Deny) {
+        refuse_now("denied", rule);
+        return;
+    }
+    if (!mime_allowed(*policy, mime_type)) {
+        refuse_now("refused", "type not in " + std::string(to_string(selection)) + ".mime");
+        return;
+    }
+    if (std::find(source.mime_types.begin(), source.mime_types.end(), mime_type) ==
+        source.mime_types.end()) {
+        refuse_now("refused", "type not offered by the source");
+        return;
+    }
+    if (!destination.entitled) {
+        refuse_now("refused", "the pasting window has no keyboard focus");
+        return;
+    }
+    if (refused_.contains({destination.client, source_id})) {
+        refuse_now("denied", "already denied for this selection");
+        return;
+    }
+    if (pending_count() >= kMaxPending) {
+        refuse_now("refused", "too many pastes waiting");
+        return;
+    }
+
+    // One prompt for every request of one client for one selection while it asks: a paste
+    // that reads two types, or a client asking twice, is one question.
+    Group* group = nullptr;
+    if (decision == config::PasteDecision::Ask) {
+        for (auto& candidate : groups_) {
+            if (!candidate->allowed && candidate->client == destination.client &&
+                candidate->source == source_id) {
+                group = candidate.get();
+            }
+        }
+    }
+    if (group == nullptr) {
+        auto created = std::make_unique<Group>();
+        created->id = next_id_++;
+        created->source = source_id;
+        created->selection = selection;
+        created->from = source.origin;
+        created->to = destination.origin;
+        created->client = destination.client;
+        created->allowed = decision == config::PasteDecision::Allow;
+        created->rule = rule;
+        group = created.get();
+        groups_.push_back(std::move(created));
+    }
+    auto request = std::make_unique<Request>();
+    request->group = group;
+    request->mime_type = mime_type;
+    request->fd = fd;
+    Request& added = *request;
+    group->requests.push_back(std::move(request));
+    start_fetch(added);
+    refresh_prompt();
+}
+
+Transfer::Limits Mediator::transfer_limits() const {
+    return Transfer::Limits{limits_.max_bytes, limits_.transfer_timeout_ms};
+}
+
+void Mediator::start_fetch(Request& request) {
+    const Source& source = sources_.at(request.group->source);
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+        finish(request, "refused", "out of file descriptors", 0);
+        return;
+    }
+    source.backend->send(request.mime_type, fds[1]);
+    Request* r = &request;
+    request.transfer =
+        Transfer::collect(loop_, fds[0], transfer_limits(),
+                          [this, r](const TransferResult& result) { fetch_done(*r, result); });
+    if (!request.transfer) {
+        finish(request, "refused", "out of memory", 0);
+    }
+}
+
+void Mediator::fetch_done(Request& request, const TransferResult& result) {
+    std::unique_ptr<Transfer> transfer = std::move(request.transfer); // freed on return
+    if (result.status != TransferResult::Status::Done) {
+        finish(request, "refused", fetch_failure(result, limits_), 0);
+        return;
+    }
+    request.data = std::move(transfer->collected());
+    request.fetched = true;
+    if (request.group->allowed) {
+        deliver(request);
+    } else {
+        refresh_prompt(); // the size and preview are known now
+    }
+}
+
+void Mediator::deliver(Request& request) {
+    Request* r = &request;
+    const int fd = std::exchange(request.fd, -1);
+    request.transfer = Transfer::deliver(
+        loop_, std::move(request.data), fd, transfer_limits(),
+        [this, r](const TransferResult& result) {
+            std::unique_ptr<Transfer> done = std::move(r->transfer);
+            if (result.status == TransferResult::Status::Done) {
+                finish(*r, "allowed", r->group->rule, result.bytes);
+            } else {
+                finish(*r, "failed", std::string("destination: ") + to_string(result.status),
+                       result.bytes);
+            }
+        });
+    if (!request.transfer) {
+        finish(request, "refused", "out of memory", 0);
+    }
+}
+
+void Mediator::finish(Request& request, const std::string& decision, const std::string& rule,
+                      std::uint64_t bytes) {
+    Group& group = *request.group;
+    record(Crossing{now_unix_ms(), group.selection, group.from, group.to, request.mime_type, bytes,
+                    decision, rule});
+    if (request.fd >= 0) {
+        close(request.fd);
+        request.fd = -1;
+    }
+    // Destroying a transfer that has not reported closes its fds without reporting.
+    std::unique_ptr<Transfer> transfer = std::move(request.transfer);
+    transfer.reset();
+    group.requests.remove_if([&](const auto& candidate) { return candidate.get() == &request; });
+    drop_group_if_done(group);
+}
+
+void Mediator::finish_all(Group& group, const std::string& decision, const std::string& rule) {
+    // finish() frees each request, and the group with its last one: collect them first and
+    // never touch the group afterwards.
+    std::vector<Request*> requests;
+    for (auto& request : group.requests) {
+        requests.push_back(request.get());
+    }
+    for (Request* request : requests) {
+        finish(*request, decision, rule, 0);
+    }
+}
+
+void Mediator::drop_group_if_done(Group& group) {
+    if (group.requests.empty()) {
+        groups_.remove_if([&](const auto& candidate) { return candidate.get() == &group; });
+    }
+}
+
+void Mediator::decide(Group& group, bool allow, const std::string& rule) {
+    if (!allow) {
+        refused_.insert({group.client, group.source});
+        finish_all(group, "denied", rule);
+        return;
+    }
+    group.allowed = true;
+    group.rule = rule;
+    std::vector<Request*> ready;
+    for (auto& request : group.requests) {
+        if (request->fetched) {
+            ready.push_back(request.get());
+        }
+    }
+    for (Request* request : ready) {
+        deliver(*request);
+    }
+}
+
+void Mediator::answer(std::uint64_t prompt_id, bool allow, const std::string& how) {
+    if (!shown_ || shown_->id != prompt_id) {
+        return;
+    }
+    for (auto& group : groups_) {
+        if (group->id == prompt_id && !group->allowed) {
+            decide(*group, allow,
+                   std::string("dialog: ") + (allow ? "allowed" : "denied") +
+                       (how.empty() ? "" : " (" + how + ")"));
+            break;
+        }
+    }
+    refresh_prompt();
+}
+
+void Mediator::client_gone(const void* client) {
+    std::vector<Group*> gone;
+    for (auto& group : groups_) {
+        if (group->client == client) {
+            gone.push_back(group.get());
+        }
+    }
+    for (Group* group : gone) {
+        finish_all(*group, "cancelled", "the pasting client went away");
+    }
+    std::erase_if(refused_, [&](const auto& entry) { return entry.first == client; });
+    refresh_prompt();
+}
+
+std::size_t Mediator::pending_count() const {
+    std::size_t count = 0;
+    for (const auto& group : groups_) {
+        count += group->requests.size();
+    }
+    return count;
+}
+
+void Mediator::refresh_prompt() {
+    Group* front = nullptr;
+    for (auto& group : groups_) {
+        if (!group->allowed) {
+            front = group.get();
+            break;
+        }
+    }
+    if (front == nullptr) {
+        if (shown_) {
+            shown_.reset();
+            wl_event_source_timer_update(prompt_timer_, 0);
+            if (hooks_.show) {
+                hooks_.show(std::nullopt);
+            }
+        }
+        return;
+    }
+    if (!front->shown) {
+        front->shown = true;
+        front->shown_at = std::chrono::steady_clock::now();
+        wl_event_source_timer_update(prompt_timer_, std::max(1, limits_.dialog_timeout_ms));
+    }
+    Prompt prompt;
+    prompt.id = front->id;
+    prompt.selection = front->selection;
+    prompt.from = front->from;
+    prompt.to = front->to;
+    prompt.client = front->client;
+    const Request& first = *front->requests.front();
+    prompt.mime_type = first.mime_type;
+    prompt.more_types = front->requests.size() - 1;
+    if (first.fetched) {
+        prompt.size = first.data.size();
+        if (is_text(first.mime_type)) {
+            prompt.preview = first.data.substr(0, kPreviewBytes);
+        }
+    }
+    prompt.shown_at = front->shown_at;
+    const bool changed = !shown_ || shown_->id != prompt.id || shown_->size != prompt.size ||
+                         shown_->more_types != prompt.more_types ||
+                         shown_->mime_type != prompt.mime_type;
+    shown_ = prompt;
+    if (changed && hooks_.show) {
+        hooks_.show(shown_);
+    }
+}
+
+int Mediator::on_prompt_timeout(void* data) {
+    auto* self = static_cast<Mediator*>(data);
+    if (self->shown_) {
+        self->answer(self->shown_->id, false,
+                     "no answer in " + std::to_string(self->limits_.dialog_timeout_ms) + " ms");
+    }
+    return 0;
+}
+
+std::optional<Prompt> Mediator::current_prompt() const {
+    return shown_;
+}
+
+std::vector<Mediator::SelectionInfo> Mediator::selections() const {
+    std::vector<SelectionInfo> out;
+    for (const auto& current : current_) {
+        if (current) {
+            const Source& source = sources_.at(*current);
+            out.push_back(SelectionInfo{source.selection, source.origin, source.mime_types});
+        }
+    }
+    return out;
+}
+
+void Mediator::record(Crossing crossing) {
+    log_.push_back(crossing);
+    if (log_.size() > kMaxLog) {
+        log_.pop_front();
+    }
+    if (hooks_.crossed) {
+        hooks_.crossed(crossing);
+    }
+}
+
+} // namespace prism::clipboard

@@ -1,0 +1,184 @@
+// The clipboard mediator: which origin set each selection, and what happens when another origin
+// pastes it.
+//
+// prism puts a compositor-owned source on the seat in place of every client's selection source
+// (see mediated_source.hpp). Each paste (wl_data_offer.receive, its primary-selection and
+// data-control twins) then reaches the mediator as paste(source, destination, mime, fd), where
+// fd is the write end the pasting client wants the bytes in. The mediator decides:
+// - the same origin: the real source writes straight into fd, as on any desktop;
+// - a crossing the policy denies, a MIME type it does not let cross, an unknown origin, or a
+//   paster without keyboard focus: fd is closed with zero bytes written, and a notice says why;
+// - a crossing the policy allows or asks about: prism reads the data from the source into
+//   memory (bounded by max_bytes; nothing is written to fd yet); on `ask` one prompt per paste
+//   is queued and shown one at a time. Only after Allow (by policy or by the user) are the
+//   bytes written to fd, all of them or none: a source sending more than max_bytes is refused
+//   before the first byte reaches the destination.
+//
+// Whatever happens in between, nothing from the source reaches the destination before Allow:
+// the selection replaced or its source gone, the destination gone, or the prompt timing out
+// all close fd unwritten. The mediator is independent of wlroots so that these races can be
+// tested with plain pipes and an event loop.
+#pragma once
+
+#include "compositor/clipboard/policy.hpp"
+#include "compositor/clipboard/transfer.hpp"
+#include "config/config.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <wayland-server-core.h>
+
+namespace prism::clipboard {
+
+const char* to_string(Selection selection); // "clipboard", "primary"
+
+// The real data behind a selection: asks the client (or whatever set it) to write one MIME type
+// into an fd.
+class SourceBackend {
+public:
+    virtual ~SourceBackend() = default;
+    // Takes `fd`.
+    virtual void send(const std::string& mime_type, int fd) = 0;
+};
+
+// Who pastes.
+struct Destination {
+    const void* client = nullptr; // identity only (a wl_client*); never dereferenced
+    std::string origin;           // "host", a VM name, or "unknown"
+    // The client has keyboard focus, or pastes through a host-only interface (data-control)
+    // that reads the selection by design. Crossings into anyone else are refused outright.
+    bool entitled = false;
+};
+
+// One line of the crossing log (prismctl clipboard).
+struct Crossing {
+    std::int64_t unix_ms = 0;
+    Selection selection = Selection::Clipboard;
+    std::string from, to, mime_type;
+    std::uint64_t bytes = 0; // delivered to the destination
+    std::string decision;    // "allowed", "denied", "cancelled", "refused"
+    std::string rule;        // which rule or event decided it
+};
+
+// What the dialog shows for the paste waiting for an answer.
+struct Prompt {
+    std::uint64_t id = 0;
+    Selection selection = Selection::Clipboard;
+    std::string from, to; // origins
+    const void* client = nullptr;
+    std::string mime_type;             // of the first request
+    std::size_t more_types = 0;        // further requests in the same paste
+    std::optional<std::uint64_t> size; // once read from the source
+    std::string preview;               // a short text preview, once known (text types only)
+    std::chrono::steady_clock::time_point shown_at{};
+};
+
+class Mediator {
+public:
+    struct Hooks {
+        // The paste policy of a destination origin for one selection; nullptr when the origin
+        // has none (unknown, or a VM no longer configured): every crossing into it is denied.
+        std::function<const config::PastePolicy*(const std::string& origin, Selection)> policy;
+        // The prompt to show now, or nullopt to hide it. Called whenever the front of the queue
+        // or what is known about it changes.
+        std::function<void(const std::optional<Prompt>&)> show;
+        // Every crossing once decided and done, also allowed ones (for the log line); the user
+        // should see a notice for any decision but "allowed".
+        std::function<void(const Crossing&)> crossed;
+    };
+
+    // Pastes waiting for an answer or their data, across all destinations; one more is refused.
+    static constexpr std::size_t kMaxPending = 16;
+    static constexpr std::size_t kMaxLog = 100;
+    static constexpr std::size_t kPreviewChars = 80;
+
+    Mediator(wl_event_loop* loop, config::ClipboardLimits limits, Hooks hooks);
+    ~Mediator();
+    Mediator(const Mediator&) = delete;
+    Mediator& operator=(const Mediator&) = delete;
+
+    void set_limits(const config::ClipboardLimits& limits) { limits_ = limits; }
+
+    // A new selection set by `origin`, offered in `mime_types`; it replaces the previous one of
+    // that kind. Returns its id. `backend` must stay valid until source_gone(id).
+    std::uint64_t source_set(Selection selection, std::string origin,
+                             std::vector<std::string> mime_types, SourceBackend* backend);
+    // The source is no longer the selection (replaced, cleared, or its client went away). Every
+    // paste of it still waiting is cancelled; nothing more is read from `backend`.
+    void source_gone(std::uint64_t source);
+
+    // A paste of `mime_type` from source `source` into `fd` (taken).
+    void paste(std::uint64_t source, const Destination& destination, const std::string& mime_type,
+               int fd);
+    // A client went away: its waiting pastes are cancelled.
+    void client_gone(const void* client);
+    // The policy changed (reload): nothing pending changes; new pastes use the new policy.
+
+    // The user's answer to the prompt shown (by id, so a stale answer does nothing).
+    void answer(std::uint64_t prompt_id, bool allow, const std::string& how);
+
+    // For prismctl: the current selections and the crossing log, oldest first.
+    struct SelectionInfo {
+        Selection selection;
+        std::string origin;
+        std::vector<std::string> mime_types;
+    };
+    std::vector<SelectionInfo> selections() const;
+    const std::deque<Crossing>& log() const { return log_; }
+    std::optional<Prompt> current_prompt() const;
+    std::size_t pending_count() const;
+
+private:
+    struct Source {
+        std::uint64_t id;
+        Selection selection;
+        std::string origin;
+        std::vector<std::string> mime_types;
+        SourceBackend* backend;
+    };
+    struct Request; // one paste of one MIME type
+    struct Group;   // the requests of one destination client for one source: one prompt
+
+    void decide(Group& group, bool allow, const std::string& rule);
+    void start_fetch(Request& request);
+    void fetch_done(Request& request, const TransferResult& result);
+    void deliver(Request& request);
+    void finish(Request& request, const std::string& decision, const std::string& rule,
+                std::uint64_t bytes);
+    // Finishes every request of `group`, which is freed with the last one.
+    void finish_all(Group& group, const std::string& decision, const std::string& rule);
+    void drop_group_if_done(Group& group);
+    void refresh_prompt();
+    void record(Crossing crossing);
+    void refuse(Selection selection, const std::string& from, const std::string& to,
+                const std::string& mime_type, int fd, const std::string& decision,
+                const std::string& rule);
+    Transfer::Limits transfer_limits() const;
+    static int on_prompt_timeout(void* data);
+
+    wl_event_loop* loop_;
+    config::ClipboardLimits limits_;
+    Hooks hooks_;
+    std::uint64_t next_id_ = 1;
+    std::map<std::uint64_t, Source> sources_;
+    std::optional<std::uint64_t> current_[2];  // by Selection
+    std::list<std::unique_ptr<Group>> groups_; // queue order; the front one asking is shown
+    // (client, source) pairs the user refused: a second paste of the same selection into the
+    // same client is refused without asking again, so a client cannot flood the user.
+    std::set<std::pair<const void*, std::uint64_t>> refused_;
+    std::deque<Crossing> log_;
+    std::optional<Prompt> shown_;
+    wl_event_source* prompt_timer_ = nullptr;
+};
+
+} // namespace prism::clipboard
