@@ -83,12 +83,64 @@ json list_outputs(const Server& server) {
     return result;
 }
 
+// The selections' owners and types and the crossing log; never any content (not even the
+// dialog's preview).
+json clipboard_state(const Server& server) {
+    const clipboard::Mediator& mediator = server.clipboard();
+    json selections = json::array();
+    for (const auto& selection : mediator.selections()) {
+        selections.push_back({
+            {"selection", clipboard::to_string(selection.selection)},
+            {"owner", selection.origin},
+            {"mime_types", selection.mime_types},
+        });
+    }
+    json prompt = nullptr;
+    if (const auto shown = mediator.current_prompt()) {
+        prompt = {
+            {"id", shown->id},
+            {"selection", clipboard::to_string(shown->selection)},
+            {"from", shown->from},
+            {"to", shown->to},
+            {"mime_type", shown->mime_type},
+            {"size", shown->size ? json(*shown->size) : json(nullptr)},
+        };
+        auto to_json = [](const wlr_box& box) {
+            return json{{"x", box.x}, {"y", box.y}, {"width", box.width}, {"height", box.height}};
+        };
+        const clipboard::Dialog& dialog = server.clipboard_dialog();
+        prompt["dialog"] = to_json(dialog.box());
+        prompt["dialog"]["allow"] = to_json(dialog.allow_box());
+        prompt["dialog"]["deny"] = to_json(dialog.deny_box());
+    }
+    json crossings = json::array();
+    for (const clipboard::Crossing& crossing : mediator.log()) {
+        crossings.push_back({
+            {"time_ms", crossing.unix_ms},
+            {"selection", clipboard::to_string(crossing.selection)},
+            {"from", crossing.from},
+            {"to", crossing.to},
+            {"mime_type", crossing.mime_type},
+            {"bytes", crossing.bytes},
+            {"decision", crossing.decision},
+            {"rule", crossing.rule},
+        });
+    }
+    return json{
+        {"selections", selections},
+        {"prompt", prompt},
+        {"waiting", mediator.pending_count()},
+        {"crossings", crossings},
+    };
+}
+
 } // namespace
 
 void register_control_commands(control::ControlServer& control, Server& server) {
     control.add_command("vms", [&server](const json&) { return list_vms(server); });
     control.add_command("windows", [&server](const json&) { return list_windows(server); });
     control.add_command("outputs", [&server](const json&) { return list_outputs(server); });
+    control.add_command("clipboard", [&server](const json&) { return clipboard_state(server); });
     control.add_command("reload", [&server](const json&) {
         std::vector<std::string> errors;
         if (!server.reload(&errors)) {

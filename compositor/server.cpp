@@ -234,6 +234,7 @@ bool Server::init() {
     services.seat = seat;
     desktop_ = std::make_unique<Desktop>(services, config_.focus);
     seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, hooks);
+    init_clipboard(seat);
 
     new_output_.connect(&backend_->events.new_output,
                         [this](wlr_output* output) { handle_new_output(output); });
@@ -244,11 +245,13 @@ bool Server::init() {
     request_activate_.connect(
         &activation->events.request_activate,
         [this](wlr_xdg_activation_v1_request_activate_event* event) { handle_activation(event); });
-    new_virtual_keyboard_.connect(&virtual_keyboards->events.new_virtual_keyboard,
-                                  [this](wlr_virtual_keyboard_v1* keyboard) {
-                                      seat_->add_device(&keyboard->input_device, true);
-                                      reclaim_when_destroyed(keyboard, loop_);
-                                  });
+    new_virtual_keyboard_.connect(
+        &virtual_keyboards->events.new_virtual_keyboard, [this](wlr_virtual_keyboard_v1* keyboard) {
+            const bool host =
+                origins_->origin_of(wl_resource_get_client(keyboard->resource)).is_host();
+            seat_->add_device(&keyboard->input_device, true, host);
+            reclaim_when_destroyed(keyboard, loop_);
+        });
     new_virtual_pointer_.connect(&virtual_pointers->events.new_virtual_pointer,
                                  [this](wlr_virtual_pointer_v1_new_pointer_event* event) {
                                      seat_->add_device(&event->new_pointer->input_device);
@@ -284,6 +287,15 @@ Server::~Server() {
     // work their destruction queued (see virtual_keyboard_reclaim.hpp).
     wl_display_destroy_clients(display_);
     wl_event_loop_dispatch_idle(loop_);
+    // The clipboard goes while the seat and the scene exist: the bridge clears the selections.
+    origins_->on_client_destroyed = nullptr;
+    selection_bridge_.reset();
+    if (seat_) {
+        seat_->set_modal(nullptr);
+    }
+    clipboard_dialog_.reset();
+    notice_.reset();
+    clipboard_.reset();
     for (wl_event_source* source : signal_sources_) {
         wl_event_source_remove(source);
     }
@@ -425,6 +437,7 @@ bool Server::reload(std::vector<std::string>* errors) {
 
 void Server::apply_config() {
     desktop_->set_focus_policy(config_.focus);
+    clipboard_->set_limits(config_.clipboard_limits);
     seat_->apply_config(config_);
     for (const auto& output : outputs_) {
         output->configure(config_.output_for(output->name()));
@@ -433,6 +446,106 @@ void Server::apply_config() {
     seat_->cursor().refresh_image();
     // Changed colours, labels, fonts and borders apply to open windows.
     desktop_->refresh_frames();
+}
+
+void Server::init_clipboard(wlr_seat* seat) {
+    // Created after the desktop's trees, so it is drawn above every window and popup.
+    overlay_ = wlr_scene_tree_create(&scene_->node);
+    notice_ = std::make_unique<clipboard::Notice>(overlay_, loop_);
+
+    clipboard::Dialog::Hooks dialog_hooks;
+    dialog_hooks.style_of = [this](const std::string& origin) {
+        return frame_style(origin);
+    };
+    dialog_hooks.area_for = [this](const void* client, float* scale) {
+        return clipboard_area(client, scale);
+    };
+    dialog_hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
+        clipboard_->answer(prompt, allow, how);
+    };
+    clipboard_dialog_ = std::make_unique<clipboard::Dialog>(overlay_, std::move(dialog_hooks));
+
+    clipboard::Mediator::Hooks hooks;
+    hooks.policy = [this](const std::string& origin,
+                          clipboard::Selection selection) -> const config::PastePolicy* {
+        const bool primary = selection == clipboard::Selection::Primary;
+        if (origin == "host") {
+            return primary ? &config_.host_primary : &config_.host_clipboard;
+        }
+        const config::VmConfig* vm = origin == "unknown" ? nullptr : vms_->find(origin);
+        if (vm == nullptr) {
+            return nullptr;
+        }
+        return primary ? &vm->primary : &vm->clipboard;
+    };
+    hooks.show = [this](const std::optional<clipboard::Prompt>& prompt) {
+        clipboard_dialog_->show(prompt, config_.clipboard_limits.dialog_timeout_ms);
+        seat_->set_modal(prompt ? clipboard_dialog_.get() : nullptr);
+    };
+    hooks.crossed = [this](const clipboard::Crossing& crossing) {
+        clipboard_crossed(crossing);
+    };
+    clipboard_ =
+        std::make_unique<clipboard::Mediator>(loop_, config_.clipboard_limits, std::move(hooks));
+    selection_bridge_ =
+        std::make_unique<clipboard::SelectionBridge>(display_, seat, *origins_, *clipboard_);
+    origins_->on_client_destroyed = [this](wl_client* client, const vmbridge::Origin&) {
+        clipboard_->client_gone(client);
+    };
+}
+
+void Server::clipboard_crossed(const clipboard::Crossing& crossing) {
+    wlr_log(WLR_INFO, "clipboard: %s paste from %s into %s, type '%s', %llu bytes: %s (%s)",
+            clipboard::to_string(crossing.selection), crossing.from.c_str(), crossing.to.c_str(),
+            crossing.mime_type.c_str(), static_cast<unsigned long long>(crossing.bytes),
+            crossing.decision.c_str(), crossing.rule.c_str());
+    if (crossing.decision == "allowed") {
+        return;
+    }
+    const std::string what =
+        crossing.selection == clipboard::Selection::Clipboard ? "Paste" : "Primary paste";
+    const std::string text = what + " from " + frame_style(crossing.from).label + " into " +
+                             frame_style(crossing.to).label + " " + crossing.decision + ": " +
+                             crossing.rule;
+    float scale = 1.0f;
+    const wlr_box area = clipboard_area(nullptr, &scale);
+    notice_->show(text, frame_style(std::string("host")), area, scale);
+}
+
+wlr_box Server::clipboard_area(const void* client, float* scale) const {
+    const View* target = nullptr;
+    if (client != nullptr) {
+        for (const auto& view : desktop_->views()) {
+            if (view->mapped() && wl_resource_get_client(view->surface()->resource) == client) {
+                target = view.get(); // the topmost window of that client
+                break;
+            }
+        }
+    }
+    const wlr_box output = desktop_->output_box_for(target);
+    wlr_output* wlr_output = wlr_output_layout_output_at(layout_, output.x + output.width / 2.0,
+                                                         output.y + output.height / 2.0);
+    *scale = wlr_output != nullptr ? wlr_output->scale : 1.0f;
+    if (target == nullptr) {
+        return output;
+    }
+    // Over the window, but never off its output.
+    wlr_box box = target->outer_box();
+    wlr_box clipped{};
+    if (!wlr_box_intersection(&clipped, &box, &output)) {
+        return output;
+    }
+    return clipped;
+}
+
+FrameStyle Server::frame_style(const std::string& origin_name) const {
+    if (origin_name == "host") {
+        return frame_style(vmbridge::Origin::host());
+    }
+    if (origin_name == "unknown" || origin_name.empty()) {
+        return frame_style(vmbridge::Origin::unknown());
+    }
+    return frame_style(vmbridge::Origin::vm(origin_name));
 }
 
 FrameStyle Server::frame_style(const vmbridge::Origin& origin) const {

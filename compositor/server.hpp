@@ -3,6 +3,9 @@
 // create a Server and run it.
 #pragma once
 
+#include "compositor/clipboard/dialog.hpp"
+#include "compositor/clipboard/mediator.hpp"
+#include "compositor/clipboard/selection_bridge.hpp"
 #include "compositor/desktop/decorations.hpp"
 #include "compositor/desktop/output.hpp"
 #include "compositor/input/seat.hpp"
@@ -56,6 +59,8 @@ public:
     const VmManager& vms() const { return *vms_; }
     const Desktop& desktop() const { return *desktop_; }
     const vmbridge::ClientOrigins& origins() const { return *origins_; }
+    const clipboard::Mediator& clipboard() const { return *clipboard_; }
+    const clipboard::Dialog& clipboard_dialog() const { return *clipboard_dialog_; }
     const std::list<std::unique_ptr<Output>>& outputs() const { return outputs_; }
     wl_display* display() const { return display_; }
     const std::string& host_socket() const { return host_socket_; }
@@ -67,6 +72,11 @@ private:
     void apply_config();
     void run_action(const config::Binding& binding);
     FrameStyle frame_style(const vmbridge::Origin& origin) const;
+    FrameStyle frame_style(const std::string& origin_name) const;
+    void init_clipboard(wlr_seat* seat);
+    void clipboard_crossed(const clipboard::Crossing& crossing);
+    // Where the clipboard dialog goes for a paste by `client`: its window, else an output.
+    wlr_box clipboard_area(const void* client, float* scale) const;
 
     void handle_new_output(wlr_output* output);
     void handle_new_input(wlr_input_device* device);
@@ -97,6 +107,11 @@ private:
     std::unique_ptr<Desktop> desktop_;
     std::unique_ptr<Seat> seat_;
     std::unique_ptr<VmManager> vms_;
+    wlr_scene_tree* overlay_ = nullptr; // prism's own dialogs and notices, above every window
+    std::unique_ptr<clipboard::Mediator> clipboard_;
+    std::unique_ptr<clipboard::Dialog> clipboard_dialog_;
+    std::unique_ptr<clipboard::Notice> notice_;
+    std::unique_ptr<clipboard::SelectionBridge> selection_bridge_;
     std::unique_ptr<control::ControlServer> control_;
     std::list<std::unique_ptr<Output>> outputs_;
     std::string host_socket_;

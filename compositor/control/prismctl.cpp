@@ -47,7 +47,8 @@ constexpr std::size_t kMaxTitleWidth = 48;
 // Longest other free-text cell (app ids, labels), in characters.
 constexpr std::size_t kMaxTextWidth = 32;
 
-constexpr std::string_view kCommands[] = {"vms", "windows", "outputs", "reload", "quit"};
+constexpr std::string_view kCommands[] = {"vms",       "windows", "outputs",
+                                          "clipboard", "reload",  "quit"};
 
 void print_usage(std::FILE* out) {
     std::fputs("usage: prismctl [--json] [--socket PATH] COMMAND\n"
@@ -56,6 +57,7 @@ void print_usage(std::FILE* out) {
                "  vms       list the configured VMs\n"
                "  windows   list the open windows\n"
                "  outputs   list the outputs\n"
+               "  clipboard who owns the clipboard and primary selection, and past crossings\n"
                "  reload    reload the configuration\n"
                "  quit      exit the compositor\n"
                "\n"
@@ -508,6 +510,54 @@ bool print_outputs(const json& result) {
     return true;
 }
 
+bool print_clipboard(const json& result) {
+    if (!result.is_object() || !result.contains("selections") || !result["selections"].is_array() ||
+        !result.contains("crossings") || !result["crossings"].is_array()) {
+        return false;
+    }
+    std::vector<Row> rows;
+    for (const auto& selection : result["selections"]) {
+        if (!has_members(selection, {{"selection", Kind::String}, {"owner", Kind::String}}) ||
+            !selection.contains("mime_types") || !selection["mime_types"].is_array()) {
+            return false;
+        }
+        std::string types;
+        for (const auto& type : selection["mime_types"]) {
+            if (!type.is_string()) {
+                return false;
+            }
+            types += (types.empty() ? "" : " ") + type.get<std::string>();
+        }
+        rows.push_back({text_cell(selection["selection"], kMaxTextWidth),
+                        text_cell(selection["owner"], kMaxTextWidth),
+                        text_cell(json(types), kMaxTitleWidth)});
+    }
+    print_table({"SELECTION", "OWNER", "TYPES"}, rows);
+
+    rows.clear();
+    for (const auto& crossing : result["crossings"]) {
+        if (!has_members(crossing, {{"selection", Kind::String},
+                                    {"from", Kind::String},
+                                    {"to", Kind::String},
+                                    {"mime_type", Kind::String},
+                                    {"bytes", Kind::Integer},
+                                    {"decision", Kind::String},
+                                    {"rule", Kind::String}})) {
+            return false;
+        }
+        rows.push_back({text_cell(crossing["selection"], kMaxTextWidth),
+                        text_cell(crossing["from"], kMaxTextWidth),
+                        text_cell(crossing["to"], kMaxTextWidth),
+                        text_cell(crossing["mime_type"], kMaxTextWidth),
+                        std::to_string(crossing["bytes"].get<long long>()),
+                        text_cell(crossing["decision"], kMaxTextWidth),
+                        text_cell(crossing["rule"], kMaxTitleWidth)});
+    }
+    std::cout << '\n';
+    print_table({"CROSSING", "FROM", "INTO", "TYPE", "BYTES", "DECISION", "RULE"}, rows);
+    return true;
+}
+
 bool print_reload(const json& result) {
     if (!has_members(result, {{"vms", Kind::Integer}})) {
         return false;
@@ -528,6 +578,8 @@ void print_human(const std::string& command, const json& result) {
         printed = print_windows(result);
     } else if (command == "outputs") {
         printed = print_outputs(result);
+    } else if (command == "clipboard") {
+        printed = print_clipboard(result);
     } else if (command == "reload") {
         printed = print_reload(result);
     } else if (command == "quit") {

@@ -214,6 +214,10 @@ void Cursor::handle_button(wlr_event_pointer_button* event) {
         return;
     }
 
+    if (intercept_button && intercept_button(cursor_->x, cursor_->y, event->button)) {
+        swallowed_buttons_.insert(event->button);
+        return;
+    }
     const Desktop::Hit hit = desktop_.hit_test(cursor_->x, cursor_->y);
     if (hit.view == nullptr) {
         wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);

@@ -41,6 +41,10 @@ public:
     // Re-sends pointer focus for what is under the cursor now (after windows moved).
     void update_focus(std::uint32_t time_msec);
 
+    // Given every button press first (layout coordinates); returning true swallows the press
+    // and its release (a modal dialog is up).
+    std::function<bool(double x, double y, std::uint32_t button)> intercept_button;
+
 private:
     enum class Mode { Passthrough, Move, Resize };
 

@@ -4,10 +4,11 @@
 
 namespace prism {
 
-Keyboard::Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap)
+Keyboard::Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap, bool host)
     : seat_(seat)
     , device_(device)
-    , owns_keymap_(owns_keymap) {
+    , owns_keymap_(owns_keymap)
+    , host_(host) {
     key_.connect(&device_->keyboard->events.key,
                  [this](wlr_event_keyboard_key* event) { handle_key(event); });
     modifiers_.connect(&device_->keyboard->events.modifiers, [this](void*) { handle_modifiers(); });
@@ -74,6 +75,22 @@ void Keyboard::handle_key(wlr_event_keyboard_key* event) {
         const xkb_keysym_t* syms = nullptr;
         const int count = xkb_state_key_get_syms(device_->keyboard->xkb_state, keycode, &syms);
         const std::uint32_t modifiers = wlr_keyboard_get_modifiers(device_->keyboard);
+        if (Modal* modal = seat_.modal()) {
+            // A dialog is up: it gets every key (VT switching aside), no client gets any.
+            swallowed_[event->keycode] = std::nullopt;
+            for (int i = 0; i < count; ++i) {
+                if (syms[i] >= XKB_KEY_XF86Switch_VT_1 && syms[i] <= XKB_KEY_XF86Switch_VT_12) {
+                    std::optional<config::Action> none;
+                    seat_.handle_key_binding(modifiers, syms[i], &none);
+                } else if (host_) {
+                    modal->key(syms[i]);
+                }
+                if (seat_.modal() != modal) {
+                    break; // answered: the dialog may be gone
+                }
+            }
+            return;
+        }
         for (int i = 0; i < count && !handled; ++i) {
             std::optional<config::Action> action;
             if (seat_.handle_key_binding(modifiers, syms[i], &action)) {

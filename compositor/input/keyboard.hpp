@@ -15,8 +15,10 @@ class Seat;
 
 class Keyboard {
 public:
-    // `owns_keymap` is false for virtual keyboards: their client supplies the keymap.
-    Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap);
+    // `owns_keymap` is false for virtual keyboards: their client supplies the keymap. `host` is
+    // false for a VM client's virtual keyboard (a VM allowed the protocol): its keys never
+    // answer prism's own dialogs.
+    Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap, bool host = true);
     Keyboard(const Keyboard&) = delete;
     Keyboard& operator=(const Keyboard&) = delete;
 
@@ -32,6 +34,7 @@ private:
     Seat& seat_;
     wlr_input_device* device_;
     bool owns_keymap_;
+    bool host_;
     // Keys whose press ran a binding, and its action: their release is not sent to any client
     // either, and ends actions that last while a key is held (x-ray).
     std::map<std::uint32_t, std::optional<config::Action>> swallowed_;

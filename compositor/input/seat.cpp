@@ -7,23 +7,63 @@ Seat::Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, Hooks ho
     , desktop_(desktop)
     , hooks_(std::move(hooks)) {
     cursor_ = std::make_unique<Cursor>(seat_, layout, desktop_, [this] { note_activity(); });
-
-    // The selection is offered only to the keyboard-focused client, so only the window the
-    // user is working in can paste. Per-origin mediation of crossings builds on these hooks.
-    request_set_selection_.connect(&seat_->events.request_set_selection,
-                                   [this](wlr_seat_request_set_selection_event* event) {
-                                       wlr_seat_set_selection(seat_, event->source, event->serial);
-                                   });
-    request_set_primary_selection_.connect(
-        &seat_->events.request_set_primary_selection,
-        [this](wlr_seat_request_set_primary_selection_event* event) {
-            wlr_seat_set_primary_selection(seat_, event->source, event->serial);
-        });
+    cursor_->intercept_button = [this](double x, double y, std::uint32_t button) {
+        if (modal_ == nullptr) {
+            return false;
+        }
+        modal_->button(x, y, button);
+        return true;
+    };
 }
 
 Seat::~Seat() {
+    set_modal(nullptr);
     keyboards_.clear();
     cursor_.reset();
+}
+
+namespace {
+
+// While a modal is up, the keyboard grab swallows what the desktop would send clients: focus
+// changes (remembered by the desktop, applied when the modal goes) and keys.
+void grab_enter(wlr_seat_keyboard_grab*, wlr_surface*, std::uint32_t[], std::size_t,
+                wlr_keyboard_modifiers*) {
+}
+void grab_clear_focus(wlr_seat_keyboard_grab*) {
+}
+void grab_key(wlr_seat_keyboard_grab*, std::uint32_t, std::uint32_t, std::uint32_t) {
+}
+void grab_modifiers(wlr_seat_keyboard_grab*, wlr_keyboard_modifiers*) {
+}
+void grab_cancel(wlr_seat_keyboard_grab*) {
+}
+constexpr wlr_keyboard_grab_interface kModalGrab = {
+    .enter = grab_enter,
+    .clear_focus = grab_clear_focus,
+    .key = grab_key,
+    .modifiers = grab_modifiers,
+    .cancel = grab_cancel,
+};
+
+} // namespace
+
+void Seat::set_modal(Modal* modal) {
+    if (modal == modal_) {
+        return;
+    }
+    const bool was_up = modal_ != nullptr;
+    modal_ = modal;
+    if (modal_ != nullptr && !was_up) {
+        wlr_seat_keyboard_notify_clear_focus(seat_);
+        modal_grab_.interface = &kModalGrab;
+        modal_grab_.data = this;
+        wlr_seat_keyboard_start_grab(seat_, &modal_grab_);
+    } else if (modal_ == nullptr && was_up) {
+        wlr_seat_keyboard_end_grab(seat_);
+        if (View* view = desktop_.focused()) {
+            desktop_.focus(view); // enters it again, with the keys held now
+        }
+    }
 }
 
 void Seat::apply_config(const config::Config& config) {
@@ -35,12 +75,18 @@ void Seat::apply_config(const config::Config& config) {
     cursor_->set_theme(config.cursor, hooks_.cursor_size_of);
 }
 
-void Seat::add_device(wlr_input_device* device, bool virtual_keyboard) {
+void Seat::add_device(wlr_input_device* device, bool virtual_keyboard, bool host) {
     switch (device->type) {
     case WLR_INPUT_DEVICE_KEYBOARD: {
-        auto keyboard = std::make_unique<Keyboard>(*this, device, !virtual_keyboard);
+        auto keyboard = std::make_unique<Keyboard>(*this, device, !virtual_keyboard, host);
         keyboard->apply(keyboard_config_);
-        wlr_seat_set_keyboard(seat_, device);
+        // A virtual keyboard has no keymap until its client sends one; made the seat's keyboard
+        // now, wlroots would send every client a keymap event with fd -1, which libwayland
+        // cannot marshal: it disconnects them all. It becomes the seat's keyboard with its first
+        // key or modifier, which wlroots accepts only after the keymap.
+        if (!virtual_keyboard) {
+            wlr_seat_set_keyboard(seat_, device);
+        }
         keyboards_.push_back(std::move(keyboard));
         break;
     }

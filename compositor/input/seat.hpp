@@ -4,6 +4,7 @@
 #include "compositor/input/bindings.hpp"
 #include "compositor/input/cursor.hpp"
 #include "compositor/input/keyboard.hpp"
+#include "compositor/input/modal.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/model/desktop.hpp"
 #include "compositor/wlr.hpp"
@@ -43,8 +44,9 @@ public:
     // Keyboard layout, repeat, bindings and cursor theme. Safe to call again on reload.
     void apply_config(const config::Config& config);
 
-    // A new input device; `virtual_keyboard` for a host client's virtual keyboard.
-    void add_device(wlr_input_device* device, bool virtual_keyboard = false);
+    // A new input device; `virtual_keyboard` for a client's virtual keyboard, `host` false when
+    // that client is a VM's.
+    void add_device(wlr_input_device* device, bool virtual_keyboard = false, bool host = true);
     void remove_keyboard(Keyboard& keyboard);
 
     // Called by Keyboard: handles a key press that is prism's (a binding, or a VT switch) and
@@ -57,6 +59,12 @@ public:
         }
     }
     void note_key_press() { desktop_.note_key_press(); }
+
+    // Puts `modal` up (nullptr: takes it down). While it is up, no client has keyboard focus or
+    // receives a key or a button press: keys of host keyboards and button presses go to it. The
+    // keyboard focus the desktop wants is restored when it goes.
+    void set_modal(Modal* modal);
+    Modal* modal() const { return modal_; }
     void note_activity() {
         if (hooks_.activity) {
             hooks_.activity();
@@ -72,10 +80,10 @@ private:
     std::unique_ptr<Cursor> cursor_;
     std::list<std::unique_ptr<Keyboard>> keyboards_;
     bool has_pointer_ = false;
+    Modal* modal_ = nullptr;
+    wlr_seat_keyboard_grab modal_grab_{};
     config::KeyboardConfig keyboard_config_;
     BindingTable bindings_;
-    Listener<wlr_seat_request_set_selection_event> request_set_selection_;
-    Listener<wlr_seat_request_set_primary_selection_event> request_set_primary_selection_;
 };
 
 } // namespace prism

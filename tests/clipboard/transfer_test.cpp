@@ -803,5 +803,75 @@ TEST_F(TransferTest, DestroyingATransferWhoseReportIsPendingReportsNothing) {
     close(dst.r);
 }
 
+// collect(): the source read into memory, for the clipboard dialog to know the size before any
+// byte reaches the destination.
+TEST(TransferCollect, ReadsEverythingIntoMemory) {
+    Loop loop;
+    const Bytes data = random_bytes(300 * 1024, 7);
+    Pipe src = make_pipe();
+    Outcome outcome;
+    auto t = Transfer::collect(loop.get(), src.r, {}, outcome.callback());
+    ASSERT_TRUE(t);
+    Feeder feeder(loop.get(), src.w, data);
+    ASSERT_TRUE(loop.run_until([&] { return outcome.calls > 0; }));
+    EXPECT_EQ(outcome.result.status, Status::Done);
+    EXPECT_EQ(outcome.result.bytes, data.size());
+    ASSERT_EQ(t->collected().size(), data.size());
+    EXPECT_TRUE(std::equal(data.begin(), data.end(),
+                           reinterpret_cast<const unsigned char*>(t->collected().data())));
+}
+
+TEST(TransferCollect, MoreThanMaxBytesIsTooLarge) {
+    Loop loop;
+    const Bytes data = random_bytes(1001, 8);
+    Pipe src = make_pipe();
+    Outcome outcome;
+    auto t = Transfer::collect(loop.get(), src.r, {.max_bytes = 1000, .idle_timeout_ms = 5000},
+                               outcome.callback());
+    Feeder feeder(loop.get(), src.w, data);
+    ASSERT_TRUE(loop.run_until([&] { return outcome.calls > 0; }));
+    EXPECT_EQ(outcome.result.status, Status::TooLarge);
+}
+
+TEST(TransferDeliver, WritesEveryByteThenCloses) {
+    Loop loop;
+    const Bytes data = random_bytes(2 * kMiB + 3, 9);
+    Pipe dst = make_pipe();
+    Outcome outcome;
+    auto t = Transfer::deliver(loop.get(), std::string(data.begin(), data.end()), dst.w, {},
+                               outcome.callback());
+    ASSERT_TRUE(t);
+    Sink sink(loop.get(), dst.r);
+    ASSERT_TRUE(loop.run_until([&] { return outcome.calls > 0 && sink.eof(); }));
+    EXPECT_EQ(outcome.result.status, Status::Done);
+    EXPECT_EQ(outcome.result.bytes, data.size());
+    EXPECT_EQ(sink.data(), data);
+}
+
+TEST(TransferDeliver, NothingToWriteClosesAtOnce) {
+    Loop loop;
+    Pipe dst = make_pipe();
+    Outcome outcome;
+    auto t = Transfer::deliver(loop.get(), std::string(), dst.w, {}, outcome.callback());
+    EXPECT_EQ(outcome.calls, 0) << "never reported from inside deliver()";
+    Sink sink(loop.get(), dst.r);
+    ASSERT_TRUE(loop.run_until([&] { return outcome.calls > 0 && sink.eof(); }));
+    EXPECT_EQ(outcome.result.status, Status::Done);
+    EXPECT_EQ(outcome.result.bytes, 0u);
+    EXPECT_TRUE(sink.data().empty());
+}
+
+TEST(TransferDeliver, ADestinationThatNeverReadsTimesOut) {
+    Loop loop;
+    Pipe dst = make_pipe();
+    Outcome outcome;
+    auto t = Transfer::deliver(loop.get(), std::string(kMiB, 'x'), dst.w,
+                               {.max_bytes = kMiB, .idle_timeout_ms = 100}, outcome.callback());
+    ASSERT_TRUE(loop.run_until([&] { return outcome.calls > 0; }, 5s));
+    EXPECT_EQ(outcome.result.status, Status::TimedOut);
+    EXPECT_LT(outcome.result.bytes, kMiB);
+    close(dst.r);
+}
+
 } // namespace
 } // namespace prism::clipboard

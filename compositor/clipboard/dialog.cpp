@@ -1,0 +1,296 @@
+#include "compositor/clipboard/dialog.hpp"
+
+#include "compositor/frame/contrast.hpp"
+#include "compositor/frame/text_buffer.hpp"
+#include "compositor/frame/title.hpp"
+
+#include <algorithm>
+
+#include <linux/input-event-codes.h>
+
+namespace prism::clipboard {
+namespace {
+
+constexpr int kWidth = 460;
+constexpr int kOuter = 3; // the host colour
+constexpr int kInner = 2; // the host accent
+constexpr int kPad = 14;
+constexpr int kRow = 26;
+constexpr int kChipWidth = 200;
+constexpr int kButtonWidth = 180;
+constexpr int kButtonHeight = 34;
+constexpr const char* kFont = "sans 11";
+constexpr const char* kTitleFont = "sans bold 13";
+constexpr config::Colour kBackground{30, 30, 30};
+constexpr config::Colour kText{235, 235, 235};
+constexpr config::Colour kDim{170, 170, 170};
+constexpr config::Colour kDenyButton{70, 70, 70};
+constexpr float kClear[4] = {0, 0, 0, 0};
+
+bool contains(const wlr_box& box, double x, double y) {
+    return x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height;
+}
+
+std::string size_text(std::uint64_t bytes) {
+    if (bytes < 1024) {
+        return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+    }
+    const double kib = static_cast<double>(bytes) / 1024.0;
+    char buffer[64];
+    if (kib < 1024.0) {
+        std::snprintf(buffer, sizeof buffer, "%.1f KiB (%llu bytes)", kib,
+                      static_cast<unsigned long long>(bytes));
+    } else {
+        std::snprintf(buffer, sizeof buffer, "%.1f MiB (%llu bytes)", kib / 1024.0,
+                      static_cast<unsigned long long>(bytes));
+    }
+    return buffer;
+}
+
+// The text a preview shows: one line, controls and bidi overrides removed, short.
+std::string preview_text(const std::string& raw) {
+    std::string text = frame::sanitize_title(raw, Mediator::kPreviewChars);
+    return text.empty() ? "(whitespace only)" : "\u201c" + text + "\u201d";
+}
+
+void set_colour(wlr_scene_rect* rect, config::Colour colour) {
+    const float rgba[4] = {colour.r / 255.0f, colour.g / 255.0f, colour.b / 255.0f, 1.0f};
+    wlr_scene_rect_set_color(rect, rgba);
+}
+
+} // namespace
+
+Dialog::Dialog(wlr_scene_tree* parent, Hooks hooks)
+    : parent_(parent)
+    , hooks_(std::move(hooks)) {
+}
+
+Dialog::~Dialog() {
+    clear();
+}
+
+void Dialog::clear() {
+    if (tree_ != nullptr) {
+        wlr_scene_node_destroy(&tree_->node);
+        tree_ = nullptr;
+    }
+}
+
+void Dialog::show(const std::optional<Prompt>& prompt, int timeout_ms) {
+    prompt_ = prompt;
+    timeout_ms_ = timeout_ms;
+    clear();
+    if (prompt_) {
+        draw();
+    }
+}
+
+bool Dialog::accepts_input() const {
+    return prompt_ && std::chrono::steady_clock::now() - prompt_->shown_at >= kInputDelay;
+}
+
+void Dialog::key(xkb_keysym_t keysym) {
+    if (!accepts_input()) {
+        return;
+    }
+    const std::uint64_t id = prompt_->id;
+    switch (keysym) {
+    case XKB_KEY_Return:
+    case XKB_KEY_KP_Enter:
+        hooks_.answer(id, true, "Enter");
+        break;
+    case XKB_KEY_y:
+    case XKB_KEY_Y:
+        hooks_.answer(id, true, "y");
+        break;
+    case XKB_KEY_Escape:
+        hooks_.answer(id, false, "Escape");
+        break;
+    case XKB_KEY_n:
+    case XKB_KEY_N:
+        hooks_.answer(id, false, "n");
+        break;
+    default:
+        break; // every other key is swallowed
+    }
+}
+
+void Dialog::button(double x, double y, std::uint32_t button) {
+    if (!accepts_input() || button != BTN_LEFT) {
+        return;
+    }
+    if (contains(allow_box_, x, y)) {
+        hooks_.answer(prompt_->id, true, "Allow button");
+    } else if (contains(deny_box_, x, y)) {
+        hooks_.answer(prompt_->id, false, "Deny button");
+    }
+}
+
+void Dialog::add_rect(int x, int y, int width, int height, config::Colour colour) {
+    wlr_scene_rect* rect = wlr_scene_rect_create(&tree_->node, width, height, kClear);
+    set_colour(rect, colour);
+    wlr_scene_node_set_position(&rect->node, x, y);
+}
+
+void Dialog::add_text(const std::string& text, int x, int y, int width, int height,
+                      config::Colour background, config::Colour colour, bool bold, bool centred,
+                      const char* font) {
+    frame::TextSpec spec;
+    spec.width = width;
+    spec.height = height;
+    spec.scale = scale_;
+    spec.background = background;
+    spec.text = colour;
+    spec.utf8 = text;
+    spec.font = font;
+    spec.bold = bold;
+    spec.centred = centred;
+    wlr_buffer* buffer = frame::render_text(spec);
+    if (buffer == nullptr) {
+        return;
+    }
+    wlr_scene_buffer* node = wlr_scene_buffer_create(&tree_->node, buffer);
+    wlr_buffer_drop(buffer);
+    wlr_scene_buffer_set_dest_size(node, width, height);
+    wlr_scene_node_set_position(&node->node, x, y);
+}
+
+void Dialog::draw() {
+    const Prompt& p = *prompt_;
+    const wlr_box area = hooks_.area_for(p.client, &scale_);
+    const FrameStyle host = hooks_.style_of("host");
+    const FrameStyle from = hooks_.style_of(p.from);
+    const FrameStyle to = hooks_.style_of(p.to);
+
+    tree_ = wlr_scene_tree_create(&parent_->node);
+    // The host's two-tone border, which no VM's frame can have; sized once the content is laid
+    // out.
+    const int left = kOuter + kInner;
+    const int inner = kWidth - 2 * left;
+    wlr_scene_rect* outer = wlr_scene_rect_create(&tree_->node, kWidth, 0, kClear);
+    set_colour(outer, host.colour);
+    wlr_scene_rect* accent = wlr_scene_rect_create(&tree_->node, kWidth - 2 * kOuter, 0, kClear);
+    set_colour(accent, host.accent);
+    wlr_scene_node_set_position(&accent->node, kOuter, kOuter);
+    wlr_scene_rect* background = wlr_scene_rect_create(&tree_->node, inner, 0, kClear);
+    set_colour(background, kBackground);
+    wlr_scene_node_set_position(&background->node, left, left);
+
+    const int x = left + kPad;
+    const int width = inner - 2 * kPad;
+    int y = left + kPad;
+    const std::string what =
+        p.selection == Selection::Clipboard ? "clipboard" : "primary selection (middle click)";
+    add_text("Paste across VMs? (" + what + ")", x, y, width, kRow, kBackground, kText, true, false,
+             kTitleFont);
+    y += kRow + kRow / 2;
+
+    auto chip_row = [&](const char* caption, const FrameStyle& style) {
+        add_text(caption, x, y, width - kChipWidth, kRow, kBackground, kDim, false, false, kFont);
+        if (style.host) {
+            add_rect(x + width - kChipWidth - 2, y - 2, kChipWidth + 4, kRow + 4, style.accent);
+        }
+        add_text(frame::sanitize_title(style.label, 40), x + width - kChipWidth, y, kChipWidth,
+                 kRow, style.colour, frame::text_colour_for(style.colour), true, true, kFont);
+        y += kRow + 6;
+    };
+    chip_row("From", from);
+    chip_row("Into", to);
+    y += kRow / 4;
+
+    std::string type = "Type: " + frame::sanitize_title(p.mime_type, 60);
+    if (p.more_types > 0) {
+        type += " (and " + std::to_string(p.more_types) + " more)";
+    }
+    add_text(type, x, y, width, kRow, kBackground, kText, false, false, kFont);
+    y += kRow;
+    add_text("Size: " + (p.size ? size_text(*p.size) : std::string("reading\u2026")), x, y, width,
+             kRow, kBackground, kText, false, false, kFont);
+    y += kRow;
+    if (!p.preview.empty()) {
+        add_text(preview_text(p.preview), x, y, width, kRow, kBackground, kDim, false, false,
+                 kFont);
+        y += kRow;
+    }
+    y += kRow / 2;
+
+    const int gap = width - 2 * kButtonWidth;
+    const int buttons_y = y;
+    add_text("Allow once (Enter)", x, y, kButtonWidth, kButtonHeight, host.colour,
+             frame::text_colour_for(host.colour), true, true, kFont);
+    add_text("Deny (Esc)", x + kButtonWidth + gap, y, kButtonWidth, kButtonHeight, kDenyButton,
+             kText, true, true, kFont);
+    y += kButtonHeight + kPad / 2;
+    add_text("Denied if not answered in " + std::to_string(timeout_ms_ / 1000) + " s", x, y, width,
+             kRow - 6, kBackground, kDim, false, false, "sans 9");
+    y += kRow - 6 + kPad;
+
+    const int height = y + left;
+    wlr_scene_rect_set_size(outer, kWidth, height);
+    wlr_scene_rect_set_size(accent, kWidth - 2 * kOuter, height - 2 * kOuter);
+    wlr_scene_rect_set_size(background, inner, height - 2 * left);
+    box_ = {area.x + (area.width - kWidth) / 2, area.y + (area.height - height) / 2, kWidth,
+            height};
+    wlr_scene_node_set_position(&tree_->node, box_.x, box_.y);
+    allow_box_ = {box_.x + x, box_.y + buttons_y, kButtonWidth, kButtonHeight};
+    deny_box_ = {box_.x + x + kButtonWidth + gap, box_.y + buttons_y, kButtonWidth, kButtonHeight};
+}
+
+Notice::Notice(wlr_scene_tree* parent, wl_event_loop* loop)
+    : parent_(parent) {
+    timer_ = wl_event_loop_add_timer(loop, on_timer, this);
+}
+
+Notice::~Notice() {
+    hide();
+    if (timer_ != nullptr) {
+        wl_event_source_remove(timer_);
+    }
+}
+
+void Notice::hide() {
+    if (tree_ != nullptr) {
+        wlr_scene_node_destroy(&tree_->node);
+        tree_ = nullptr;
+    }
+}
+
+int Notice::on_timer(void* data) {
+    static_cast<Notice*>(data)->hide();
+    return 0;
+}
+
+void Notice::show(const std::string& text, const FrameStyle& host, wlr_box area, float scale) {
+    hide();
+    const int width = std::min(std::max(area.width - 40, 100), 640);
+    const int height = 36;
+    tree_ = wlr_scene_tree_create(&parent_->node);
+    wlr_scene_node_set_position(&tree_->node, area.x + (area.width - width) / 2, area.y + 24);
+    wlr_scene_rect* outer = wlr_scene_rect_create(&tree_->node, width, height, kClear);
+    set_colour(outer, host.colour);
+    wlr_scene_rect* accent =
+        wlr_scene_rect_create(&tree_->node, width - 2 * kOuter, height - 2 * kOuter, kClear);
+    set_colour(accent, host.accent);
+    wlr_scene_node_set_position(&accent->node, kOuter, kOuter);
+    frame::TextSpec spec;
+    const int edge = kOuter + kInner;
+    spec.width = width - 2 * edge;
+    spec.height = height - 2 * edge;
+    spec.scale = scale;
+    spec.background = kBackground;
+    spec.text = kText;
+    spec.utf8 = text;
+    spec.font = kFont;
+    spec.centred = true;
+    if (wlr_buffer* buffer = frame::render_text(spec)) {
+        wlr_scene_buffer* node = wlr_scene_buffer_create(&tree_->node, buffer);
+        wlr_buffer_drop(buffer);
+        wlr_scene_buffer_set_dest_size(node, spec.width, spec.height);
+        wlr_scene_node_set_position(&node->node, edge, edge);
+    }
+    if (timer_ != nullptr) {
+        wl_event_source_timer_update(timer_, kShowMs);
+    }
+}
+
+} // namespace prism::clipboard

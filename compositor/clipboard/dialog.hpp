@@ -1,0 +1,95 @@
+// The confirmation dialog for a paste across origins, drawn by prism in the host's style.
+//
+// It shows the source and destination origins in their colours with their labels, the MIME
+// type, and the size and a short text preview once prism has read them. Enter or y allows this
+// one paste, Escape or n denies it; so do the dialog's two buttons. Input in the first
+// kInputDelay after it appears is ignored, so a keystroke or click meant for the window cannot
+// answer it. While it is up it is a Modal: the seat sends it every host key and button.
+#pragma once
+
+#include "compositor/clipboard/mediator.hpp"
+#include "compositor/frame/frame.hpp"
+#include "compositor/input/modal.hpp"
+#include "compositor/wlr.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace prism::clipboard {
+
+class Dialog : public Modal {
+public:
+    static constexpr std::chrono::milliseconds kInputDelay{500};
+
+    struct Hooks {
+        // How an origin ("host", a VM name, "unknown") is drawn: its colour and label.
+        std::function<FrameStyle(const std::string& origin)> style_of;
+        // Where to centre the dialog (layout coordinates) for a paste by `client`: the
+        // destination's window, else the output under the cursor. Sets `scale` to that output's.
+        std::function<wlr_box(const void* client, float* scale)> area_for;
+        // The user's answer.
+        std::function<void(std::uint64_t prompt, bool allow, const std::string& how)> answer;
+    };
+
+    Dialog(wlr_scene_tree* parent, Hooks hooks);
+    ~Dialog() override;
+    Dialog(const Dialog&) = delete;
+    Dialog& operator=(const Dialog&) = delete;
+
+    // Shows `prompt` (re-drawn when what is known changes), or hides the dialog.
+    void show(const std::optional<Prompt>& prompt, int timeout_ms);
+    bool visible() const { return prompt_.has_value(); }
+    // The dialog's box and its buttons' boxes, in layout coordinates (for tests and hit tests).
+    wlr_box box() const { return box_; }
+    wlr_box allow_box() const { return allow_box_; }
+    wlr_box deny_box() const { return deny_box_; }
+
+    void key(xkb_keysym_t keysym) override;
+    void button(double x, double y, std::uint32_t button) override;
+
+private:
+    bool accepts_input() const;
+    void draw();
+    void clear();
+    void add_text(const std::string& text, int x, int y, int width, int height,
+                  config::Colour background, config::Colour colour, bool bold, bool centred,
+                  const char* font);
+    void add_rect(int x, int y, int width, int height, config::Colour colour);
+
+    wlr_scene_tree* parent_;
+    wlr_scene_tree* tree_ = nullptr;
+    Hooks hooks_;
+    std::optional<Prompt> prompt_;
+    int timeout_ms_ = 0;
+    float scale_ = 1.0f;
+    wlr_box box_{};
+    wlr_box allow_box_{}, deny_box_{};
+};
+
+// A short message from prism ("Paste refused: ..."), drawn in the host's style at the top of
+// an output for a few seconds. A new notice replaces the one showing.
+class Notice {
+public:
+    static constexpr int kShowMs = 4000;
+
+    Notice(wlr_scene_tree* parent, wl_event_loop* loop);
+    ~Notice();
+    Notice(const Notice&) = delete;
+    Notice& operator=(const Notice&) = delete;
+
+    // `area`: the output (layout coordinates) to show it on; `scale` its scale.
+    void show(const std::string& text, const FrameStyle& host, wlr_box area, float scale);
+    bool visible() const { return tree_ != nullptr; }
+
+private:
+    static int on_timer(void* data);
+    void hide();
+
+    wlr_scene_tree* parent_;
+    wlr_scene_tree* tree_ = nullptr;
+    wl_event_source* timer_ = nullptr;
+};
+
+} // namespace prism::clipboard

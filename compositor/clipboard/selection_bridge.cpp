@@ -1,0 +1,298 @@
+#include "compositor/clipboard/selection_bridge.hpp"
+
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+#include <unistd.h>
+
+namespace prism::clipboard {
+namespace {
+
+// The MIME types of a wlroots source (a wl_array of char*), in order.
+std::vector<std::string> mime_types_of(const wl_array& array) {
+    std::vector<std::string> types;
+    const auto* items = static_cast<char* const*>(array.data);
+    for (std::size_t i = 0; i < array.size / sizeof(char*); ++i) {
+        types.emplace_back(items[i]);
+    }
+    return types;
+}
+
+// Fills a compositor-owned source's array; wlroots frees each string when it is destroyed.
+void copy_mime_types(const std::vector<std::string>& types, wl_array& array) {
+    for (const std::string& type : types) {
+        auto** slot = static_cast<char**>(wl_array_add(&array, sizeof(char*)));
+        if (slot == nullptr) {
+            return;
+        }
+        *slot = strdup(type.c_str());
+        if (*slot == nullptr) {
+            array.size -= sizeof(char*);
+            return;
+        }
+    }
+}
+
+} // namespace
+
+// One client source and the compositor-owned source that stands for it on the seat.
+class SelectionBridge::Wrapped : public SourceBackend {
+public:
+    // wlroots hands the impl functions a pointer to `base`; it comes first in a standard-layout
+    // struct, so that pointer is the shell's.
+    struct DataShell {
+        wlr_data_source base;
+        Wrapped* self;
+    };
+    struct PrimaryShell {
+        wlr_primary_selection_source base;
+        Wrapped* self;
+    };
+    static_assert(std::is_standard_layout_v<DataShell>);
+    static_assert(std::is_standard_layout_v<PrimaryShell>);
+
+    Wrapped(SelectionBridge& bridge, Selection kind)
+        : bridge_(bridge)
+        , kind_(kind) {}
+    Wrapped(const Wrapped&) = delete;
+    Wrapped& operator=(const Wrapped&) = delete;
+
+    // Wraps `original` and registers it with the mediator as set by `origin`.
+    void wrap(wlr_data_source* original, const std::string& origin) {
+        data_original_ = original;
+        const auto types = mime_types_of(original->mime_types);
+        data_shell_.self = this;
+        wlr_data_source_init(&data_shell_.base, &kDataImpl);
+        copy_mime_types(types, data_shell_.base.mime_types);
+        id_ = bridge_.mediator_.source_set(kind_, origin, types, this);
+        original_destroy_.connect(&original->events.destroy, [this](void*) { original_gone(); });
+    }
+    void wrap(wlr_primary_selection_source* original, const std::string& origin) {
+        primary_original_ = original;
+        const auto types = mime_types_of(original->mime_types);
+        primary_shell_.self = this;
+        wlr_primary_selection_source_init(&primary_shell_.base, &kPrimaryImpl);
+        copy_mime_types(types, primary_shell_.base.mime_types);
+        id_ = bridge_.mediator_.source_set(kind_, origin, types, this);
+        original_destroy_.connect(&original->events.destroy, [this](void*) { original_gone(); });
+    }
+
+    wlr_data_source* data_shell() { return &data_shell_.base; }
+    wlr_primary_selection_source* primary_shell() { return &primary_shell_.base; }
+    bool wraps(const void* original) const {
+        return !dead_ && original != nullptr &&
+               (original == data_original_ || original == primary_original_);
+    }
+    std::uint64_t id() const { return id_; }
+    Selection kind() const { return kind_; }
+
+    // The mediator asks the real source for the bytes.
+    void send(const std::string& mime_type, int fd) override {
+        if (data_original_ != nullptr) {
+            wlr_data_source_send(data_original_, mime_type.c_str(), fd);
+        } else if (primary_original_ != nullptr) {
+            wlr_primary_selection_source_send(primary_original_, mime_type.c_str(), fd);
+        } else {
+            close(fd);
+        }
+    }
+
+private:
+    // The client destroyed its source (or went away): the selection it stood for is gone.
+    void original_gone() {
+        original_destroy_.disconnect();
+        data_original_ = nullptr;
+        primary_original_ = nullptr;
+        bridge_.mediator_.source_gone(id_);
+        if (dead_) {
+            return;
+        }
+        // Destroying the shell clears the seat's selection (wlroots listens for that), then
+        // calls shell_destroyed().
+        if (kind_ == Selection::Clipboard) {
+            wlr_data_source_destroy(&data_shell_.base);
+        } else {
+            wlr_primary_selection_source_destroy(&primary_shell_.base);
+        }
+    }
+
+    // wlroots destroyed the shell: the selection was replaced or cleared.
+    void shell_destroyed() {
+        if (dead_) {
+            return;
+        }
+        dead_ = true;
+        bridge_.mediator_.source_gone(id_);
+        original_destroy_.disconnect();
+        // The client's source is told it is no longer the selection (wl_data_source.cancelled).
+        if (wlr_data_source* original = std::exchange(data_original_, nullptr)) {
+            wlr_data_source_destroy(original);
+        }
+        if (wlr_primary_selection_source* original = std::exchange(primary_original_, nullptr)) {
+            wlr_primary_selection_source_destroy(original);
+        }
+        bridge_.bury(*this);
+    }
+
+    static void data_send(wlr_data_source* source, const char* mime_type, std::int32_t fd) {
+        Wrapped* self = reinterpret_cast<DataShell*>(source)->self;
+        self->bridge_.paste(*self, mime_type, fd);
+    }
+    static void data_destroy(wlr_data_source* source) {
+        reinterpret_cast<DataShell*>(source)->self->shell_destroyed();
+    }
+    static void primary_send(wlr_primary_selection_source* source, const char* mime_type, int fd) {
+        Wrapped* self = reinterpret_cast<PrimaryShell*>(source)->self;
+        self->bridge_.paste(*self, mime_type, fd);
+    }
+    static void primary_destroy(wlr_primary_selection_source* source) {
+        reinterpret_cast<PrimaryShell*>(source)->self->shell_destroyed();
+    }
+    static constexpr wlr_data_source_impl kDataImpl = {
+        .send = data_send,
+        .accept = nullptr,
+        .destroy = data_destroy,
+        .dnd_drop = nullptr,
+        .dnd_finish = nullptr,
+        .dnd_action = nullptr,
+    };
+    static constexpr wlr_primary_selection_source_impl kPrimaryImpl = {
+        .send = primary_send,
+        .destroy = primary_destroy,
+    };
+
+    SelectionBridge& bridge_;
+    Selection kind_;
+    std::uint64_t id_ = 0;
+    bool dead_ = false;
+    wlr_data_source* data_original_ = nullptr;
+    wlr_primary_selection_source* primary_original_ = nullptr;
+    DataShell data_shell_{};
+    PrimaryShell primary_shell_{};
+    Listener<void> original_destroy_;
+};
+
+SelectionBridge::SelectionBridge(wl_display* display, wlr_seat* seat,
+                                 const vmbridge::ClientOrigins& origins, Mediator& mediator)
+    : loop_(wl_display_get_event_loop(display))
+    , seat_(seat)
+    , origins_(origins)
+    , mediator_(mediator)
+    , requests_(display) {
+    request_set_selection_.connect(&seat_->events.request_set_selection,
+                                   [this](wlr_seat_request_set_selection_event* event) {
+                                       handle_set_selection(event->source, event->serial);
+                                   });
+    request_set_primary_.connect(&seat_->events.request_set_primary_selection,
+                                 [this](wlr_seat_request_set_primary_selection_event* event) {
+                                     handle_set_primary(event->source, event->serial);
+                                 });
+}
+
+SelectionBridge::~SelectionBridge() {
+    request_set_selection_.disconnect();
+    request_set_primary_.disconnect();
+    // The serials stay what they were: a newer one would make wlroots reject the clients' next
+    // set_selection as stale.
+    wlr_seat_set_selection(seat_, nullptr, seat_->selection_serial);
+    wlr_seat_set_primary_selection(seat_, nullptr, seat_->primary_selection_serial);
+    live_.clear();
+    dead_.clear();
+    if (garbage_idle_ != nullptr) {
+        wl_event_source_remove(garbage_idle_);
+    }
+}
+
+std::string SelectionBridge::origin_name(wl_client* client) const {
+    if (client == nullptr) {
+        return "unknown";
+    }
+    return std::string(origins_.origin_of(client).display_name());
+}
+
+void SelectionBridge::handle_set_selection(wlr_data_source* source, std::uint32_t serial) {
+    const RequestContext::Request request = requests_.take(
+        {"wl_data_device.set_selection", "zwlr_data_control_device_v1.set_selection"});
+    if (source == nullptr) {
+        wlr_seat_set_selection(seat_, nullptr, serial);
+        return;
+    }
+    for (const auto& wrapped : live_) {
+        if (wrapped->wraps(source) && seat_->selection_source == wrapped->data_shell()) {
+            wlr_seat_set_selection(seat_, wrapped->data_shell(), serial); // the serial only
+            return;
+        }
+    }
+    live_.push_back(std::make_unique<Wrapped>(*this, Selection::Clipboard));
+    Wrapped& wrapped = *live_.back();
+    wrapped.wrap(source, origin_name(request.client));
+    // The serial is the client's own, already validated by wlroots: the seat's selection serial
+    // never runs ahead of what clients have seen.
+    wlr_seat_set_selection(seat_, wrapped.data_shell(), serial);
+}
+
+void SelectionBridge::handle_set_primary(wlr_primary_selection_source* source,
+                                         std::uint32_t serial) {
+    const RequestContext::Request request =
+        requests_.take({"zwp_primary_selection_device_v1.set_selection",
+                        "zwlr_data_control_device_v1.set_primary_selection"});
+    if (source == nullptr) {
+        wlr_seat_set_primary_selection(seat_, nullptr, serial);
+        return;
+    }
+    for (const auto& wrapped : live_) {
+        if (wrapped->wraps(source) && seat_->primary_selection_source == wrapped->primary_shell()) {
+            wlr_seat_set_primary_selection(seat_, wrapped->primary_shell(), serial);
+            return;
+        }
+    }
+    live_.push_back(std::make_unique<Wrapped>(*this, Selection::Primary));
+    Wrapped& wrapped = *live_.back();
+    wrapped.wrap(source, origin_name(request.client));
+    wlr_seat_set_primary_selection(seat_, wrapped.primary_shell(), serial);
+}
+
+void SelectionBridge::paste(Wrapped& wrapped, const char* mime_type, int fd) {
+    const RequestContext::Request request =
+        wrapped.kind() == Selection::Clipboard
+            ? requests_.take({"wl_data_offer.receive", "zwlr_data_control_offer_v1.receive"})
+            : requests_.take(
+                  {"zwp_primary_selection_offer_v1.receive", "zwlr_data_control_offer_v1.receive"});
+    Destination destination;
+    destination.client = request.client;
+    destination.origin = origin_name(request.client);
+    // data-control is host-only (or explicitly allowed to a VM): it reads the selection by
+    // design. Anyone else must be the window the user is in, or the one the dialog is for.
+    const bool control = request.interface != nullptr &&
+                         std::strcmp(request.interface, "zwlr_data_control_offer_v1") == 0;
+    const wl_client* focused = seat_->keyboard_state.focused_client
+                                   ? seat_->keyboard_state.focused_client->client
+                                   : nullptr;
+    const std::optional<Prompt> prompt = mediator_.current_prompt();
+    destination.entitled =
+        request.client != nullptr &&
+        (control || request.client == focused || (prompt && prompt->client == request.client));
+    mediator_.paste(wrapped.id(), destination, mime_type != nullptr ? mime_type : "", fd);
+}
+
+void SelectionBridge::bury(Wrapped& wrapped) {
+    for (auto it = live_.begin(); it != live_.end(); ++it) {
+        if (it->get() == &wrapped) {
+            dead_.push_back(std::move(*it));
+            live_.erase(it);
+            break;
+        }
+    }
+    if (garbage_idle_ == nullptr) {
+        garbage_idle_ = wl_event_loop_add_idle(loop_, collect_garbage, this);
+    }
+}
+
+void SelectionBridge::collect_garbage(void* data) {
+    auto* self = static_cast<SelectionBridge*>(data);
+    self->garbage_idle_ = nullptr;
+    self->dead_.clear();
+}
+
+} // namespace prism::clipboard

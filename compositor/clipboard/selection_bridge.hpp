@@ -1,0 +1,58 @@
+// Puts the clipboard mediator between the seat's selections and the clients that paste them.
+//
+// When a client sets the clipboard or primary selection, the bridge records its origin (from
+// the client that sent the set_selection request) and puts a compositor-owned source on the
+// seat in its place, offering the same MIME types. When any client pastes, wlroots asks that
+// compositor-owned source to send; the bridge identifies the pasting client the same way and
+// hands the request to the Mediator, which decides whether, and when, the real source is asked.
+// The client's own source is never on the seat, so no paste can reach it except through here.
+#pragma once
+
+#include "compositor/clipboard/mediator.hpp"
+#include "compositor/clipboard/request_context.hpp"
+#include "compositor/listener.hpp"
+#include "compositor/wlr.hpp"
+#include "vmbridge/client_origins.hpp"
+
+#include <functional>
+#include <list>
+#include <memory>
+#include <vector>
+
+namespace prism::clipboard {
+
+class SelectionBridge {
+public:
+    SelectionBridge(wl_display* display, wlr_seat* seat, const vmbridge::ClientOrigins& origins,
+                    Mediator& mediator);
+    // Clears both selections (while the seat still exists), so nothing refers to the bridge.
+    ~SelectionBridge();
+    SelectionBridge(const SelectionBridge&) = delete;
+    SelectionBridge& operator=(const SelectionBridge&) = delete;
+
+private:
+    class Wrapped;
+    friend class Wrapped;
+
+    void handle_set_selection(wlr_data_source* source, std::uint32_t serial);
+    void handle_set_primary(wlr_primary_selection_source* source, std::uint32_t serial);
+    std::string origin_name(wl_client* client) const;
+    // A compositor-owned source was asked to send: find who pastes and ask the mediator.
+    void paste(Wrapped& wrapped, const char* mime_type, int fd);
+    // A wrapper is done with: freed from the loop, never inside a callback of its own.
+    void bury(Wrapped& wrapped);
+    static void collect_garbage(void* data);
+
+    wl_event_loop* loop_;
+    wlr_seat* seat_;
+    const vmbridge::ClientOrigins& origins_;
+    Mediator& mediator_;
+    RequestContext requests_;
+    std::list<std::unique_ptr<Wrapped>> live_;
+    std::vector<std::unique_ptr<Wrapped>> dead_;
+    wl_event_source* garbage_idle_ = nullptr;
+    Listener<wlr_seat_request_set_selection_event> request_set_selection_;
+    Listener<wlr_seat_request_set_primary_selection_event> request_set_primary_;
+};
+
+} // namespace prism::clipboard

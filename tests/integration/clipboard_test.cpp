@@ -1,0 +1,364 @@
+// The clipboard across VMs, with real wl-copy and wl-paste on VM sockets and the host socket,
+// and the dialog answered the way a person would: keys from a host virtual keyboard (wtype).
+#include "screenshot.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <sys/wait.h>
+#include <thread>
+
+namespace prism::test {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+const Rgb kWork = rgb(0x3465a4);
+const Rgb kPersonal = rgb(0x4e9a06);
+const Rgb kHostColour = rgb(0xf2f2f2);
+
+const VmSpec kWorkVm{"work", "#3465a4", {}, ""};
+const VmSpec kPersonalVm{"personal", "#4e9a06", {}, ""};
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_file(const std::filesystem::path& path, const std::string& data) {
+    std::ofstream out(path, std::ios::binary);
+    out << data;
+}
+
+std::string random_binary(std::size_t size) {
+    std::mt19937_64 rng(size + 1);
+    std::string out(size, '\0');
+    for (std::size_t i = 0; i < size; i += 8) {
+        const std::uint64_t x = rng();
+        std::memcpy(out.data() + i, &x, std::min<std::size_t>(8, size - i));
+    }
+    for (std::size_t i = 0; i < size; i += 1000) {
+        out[i] = '\0';
+    }
+    return out;
+}
+
+class ClipboardTest : public ::testing::Test {
+protected:
+    // wl-copy in the foreground serves the selection until another copy replaces it.
+    Child copy(Prism& prism, const std::filesystem::path& display, const std::string& text,
+               const std::vector<std::string>& flags = {}) {
+        const auto file = prism.runtime_dir() / ("copy-" + std::to_string(++counter_));
+        write_file(file, text);
+        std::string command = "exec wl-copy --foreground";
+        for (const auto& flag : flags) {
+            command += " " + flag;
+        }
+        command += " < '" + file.string() + "'";
+        return prism.client({"sh", "-c", command}, display, "wl-copy");
+    }
+
+    // wl-paste writing to a file; returns the process and where its output goes.
+    std::pair<Child, std::filesystem::path> paste(Prism& prism,
+                                                  const std::filesystem::path& display,
+                                                  const std::vector<std::string>& flags = {}) {
+        const auto file = prism.runtime_dir() / ("paste-" + std::to_string(++counter_));
+        std::string command = "exec wl-paste --no-newline";
+        for (const auto& flag : flags) {
+            command += " " + flag;
+        }
+        command += " > '" + file.string() + "'";
+        return {prism.client({"sh", "-c", command}, display, "wl-paste"), file};
+    }
+
+    // Waits until the clipboard's owner is `origin`: the copy has taken.
+    static bool owned_by(Prism& prism, const std::string& origin,
+                         const std::string& selection = "clipboard") {
+        return eventually([&] {
+            const json state = prism.ctl("clipboard");
+            for (const json& s : state["selections"]) {
+                if (s["selection"] == selection && s["owner"] == origin) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    static json wait_prompt(Prism& prism) {
+        json prompt;
+        eventually([&] {
+            prompt = prism.ctl("clipboard")["prompt"];
+            return !prompt.is_null() && !prompt["size"].is_null();
+        });
+        return prompt;
+    }
+
+    // Presses one key on a virtual keyboard of the host, after the dialog's input delay.
+    static void press(Prism& prism, const std::string& key) {
+        std::this_thread::sleep_for(700ms);
+        Child wtype = prism.client({"wtype", "-k", key}, prism.host_socket(), "wtype");
+        const auto status = wtype.wait(20s);
+        ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << wtype.output();
+    }
+
+    static int exit_code(Child& child, std::chrono::milliseconds timeout = 20s) {
+        const auto status = child.wait(timeout);
+        if (!status) {
+            return -1;
+        }
+        return WIFEXITED(*status) ? WEXITSTATUS(*status) : 128 + WTERMSIG(*status);
+    }
+
+    static json last_crossing(Prism& prism) {
+        const json crossings = prism.ctl("clipboard")["crossings"];
+        return crossings.empty() ? json() : crossings.back();
+    }
+
+    int counter_ = 0;
+};
+
+TEST_F(ClipboardTest, CopyAndPasteWithinOneVmIsImmediate) {
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.vm_socket("work"), "inside work");
+    ASSERT_TRUE(owned_by(prism, "work"));
+    auto [paster, out] = paste(prism, prism.vm_socket("work"));
+    EXPECT_EQ(exit_code(paster), 0) << paster.output();
+    EXPECT_EQ(read_file(out), "inside work");
+    EXPECT_TRUE(prism.ctl("clipboard")["crossings"].empty());
+    EXPECT_TRUE(prism.ctl("clipboard")["prompt"].is_null());
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, CrossingWaitsForAllowThenArrivesWhole) {
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.vm_socket("work"), "from work, with love");
+    ASSERT_TRUE(owned_by(prism, "work"));
+    auto [paster, out] = paste(prism, prism.vm_socket("personal"));
+    const json prompt = wait_prompt(prism);
+    ASSERT_FALSE(prompt.is_null()) << prism.log();
+    EXPECT_EQ(prompt["from"], "work");
+    EXPECT_EQ(prompt["to"], "personal");
+    EXPECT_EQ(prompt["size"], 20);
+    EXPECT_EQ(prompt["mime_type"].get<std::string>().rfind("text/plain", 0), 0u);
+
+    // Nothing crosses while the dialog waits.
+    std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(paster.running());
+    EXPECT_EQ(read_file(out), "");
+
+    // The dialog, in the host's style, with both VMs' colours.
+    const Image image = screenshot(prism, "clipboard-dialog");
+    const json& box = prompt["dialog"];
+    int work = 0, personal = 0, host = 0;
+    for (int y = box["y"].get<int>(); y < box["y"].get<int>() + box["height"].get<int>(); ++y) {
+        for (int x = box["x"].get<int>(); x < box["x"].get<int>() + box["width"].get<int>(); ++x) {
+            if (!image.contains(x, y)) {
+                continue;
+            }
+            const Rgb pixel = image.at(x, y);
+            work += pixel == kWork;
+            personal += pixel == kPersonal;
+            host += pixel == kHostColour;
+        }
+    }
+    EXPECT_GT(work, 1000) << "the source VM's chip";
+    EXPECT_GT(personal, 1000) << "the destination VM's chip";
+    EXPECT_GT(host, 2000) << "the host-coloured border";
+
+    press(prism, "Return");
+    EXPECT_EQ(exit_code(paster), 0) << paster.output();
+    EXPECT_EQ(read_file(out), "from work, with love");
+    const json crossing = last_crossing(prism);
+    EXPECT_EQ(crossing["decision"], "allowed");
+    EXPECT_EQ(crossing["rule"], "dialog: allowed (Enter)");
+    EXPECT_EQ(crossing["bytes"], 20);
+    EXPECT_EQ(crossing["from"], "work");
+    EXPECT_EQ(crossing["to"], "personal");
+
+    // The dialog is gone and the next copy in the destination VM still takes (the seat's
+    // serial did not run ahead of the clients').
+    EXPECT_TRUE(prism.ctl("clipboard")["prompt"].is_null());
+    Child second = copy(prism, prism.vm_socket("personal"), "second copy");
+    ASSERT_TRUE(owned_by(prism, "personal")) << prism.log();
+    auto [again, again_out] = paste(prism, prism.vm_socket("personal"));
+    EXPECT_EQ(exit_code(again), 0);
+    EXPECT_EQ(read_file(again_out), "second copy");
+    Child third = copy(prism, prism.vm_socket("work"), "third copy");
+    ASSERT_TRUE(owned_by(prism, "work")) << prism.log();
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, DenyGivesNothingAndSaysWhy) {
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.vm_socket("work"), "secret");
+    ASSERT_TRUE(owned_by(prism, "work"));
+    auto [paster, out] = paste(prism, prism.vm_socket("personal"));
+    ASSERT_FALSE(wait_prompt(prism).is_null());
+    press(prism, "Escape");
+    exit_code(paster);
+    EXPECT_EQ(read_file(out), "");
+    const json crossing = last_crossing(prism);
+    EXPECT_EQ(crossing["decision"], "denied");
+    EXPECT_EQ(crossing["rule"], "dialog: denied (Escape)");
+    EXPECT_EQ(crossing["bytes"], 0);
+    EXPECT_NE(prism.log().find("clipboard: clipboard paste from work into personal"),
+              std::string::npos);
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, TheDialogsButtonsAnswerIt) {
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.vm_socket("work"), "clicked");
+    ASSERT_TRUE(owned_by(prism, "work"));
+    for (const char* button : {"deny", "allow"}) {
+        SCOPED_TRACE(button);
+        auto [paster, out] = paste(prism, prism.vm_socket("personal"));
+        const json prompt = wait_prompt(prism);
+        ASSERT_FALSE(prompt.is_null());
+        const json& box = prompt["dialog"][button];
+        const int x = box["x"].get<int>() + box["width"].get<int>() / 2;
+        const int y = box["y"].get<int>() + box["height"].get<int>() / 2;
+        std::this_thread::sleep_for(700ms); // past the dialog's input delay
+        Child click = prism.client({std::getenv("POINTER_CLIENT"), "1024x768", "move",
+                                    std::to_string(x), std::to_string(y), "click"},
+                                   prism.host_socket(), "pointer-client");
+        EXPECT_EQ(exit_code(click), 0) << click.output();
+        EXPECT_EQ(exit_code(paster), 0) << paster.output();
+        EXPECT_EQ(read_file(out), std::string(button) == "allow" ? "clicked" : "");
+        EXPECT_EQ(last_crossing(prism)["rule"],
+                  std::string("dialog: ") + (std::string(button) == "allow"
+                                                 ? "allowed (Allow button)"
+                                                 : "denied (Deny button)"));
+    }
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, PolicyAllowAndDenySkipTheDialog) {
+    Prism prism({kWorkVm,
+                 {"personal", "#4e9a06", {}, "[clipboard]\npaste_from = { work = \"allow\" }"},
+                 {"untrusted", "#cc0000", {}, "[clipboard]\npaste_from = { work = \"deny\" }"}});
+    Child source = copy(prism, prism.vm_socket("work"), "policy");
+    ASSERT_TRUE(owned_by(prism, "work"));
+
+    auto [allowed, allowed_out] = paste(prism, prism.vm_socket("personal"));
+    EXPECT_EQ(exit_code(allowed), 0);
+    EXPECT_EQ(read_file(allowed_out), "policy");
+    EXPECT_EQ(last_crossing(prism)["rule"], "paste_from.work = allow");
+
+    auto [denied, denied_out] = paste(prism, prism.vm_socket("untrusted"));
+    exit_code(denied);
+    EXPECT_EQ(read_file(denied_out), "");
+    EXPECT_EQ(last_crossing(prism)["decision"], "denied");
+    EXPECT_EQ(last_crossing(prism)["rule"], "paste_from.work = deny");
+    EXPECT_EQ(prism.ctl("clipboard")["crossings"].size(), 2u) << "no dialog, no other crossing";
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, PrimarySelectionCrossingsAreDeniedByDefault) {
+    Prism prism({kWorkVm,
+                 kPersonalVm,
+                 {"scratch", "#75507b", {}, "[primary]\npaste_from = { work = \"allow\" }"}});
+    Child source = copy(prism, prism.vm_socket("work"), "selected text", {"--primary"});
+    ASSERT_TRUE(owned_by(prism, "work", "primary"));
+
+    auto [same, same_out] = paste(prism, prism.vm_socket("work"), {"--primary"});
+    EXPECT_EQ(exit_code(same), 0);
+    EXPECT_EQ(read_file(same_out), "selected text");
+
+    auto [denied, denied_out] = paste(prism, prism.vm_socket("personal"), {"--primary"});
+    exit_code(denied);
+    EXPECT_EQ(read_file(denied_out), "");
+    EXPECT_EQ(last_crossing(prism)["selection"], "primary");
+    EXPECT_EQ(last_crossing(prism)["rule"], "paste_from.* = deny");
+
+    auto [allowed, allowed_out] = paste(prism, prism.vm_socket("scratch"), {"--primary"});
+    EXPECT_EQ(exit_code(allowed), 0);
+    EXPECT_EQ(read_file(allowed_out), "selected text");
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, BinaryCrossesByteIdenticalUpToTheLimit) {
+    Prism prism(
+        {kWorkVm, {"personal", "#4e9a06", {}, "[clipboard]\npaste_from = { work = \"allow\" }"}},
+        "[clipboard]\nmax_bytes = 2097152\n");
+    for (const std::size_t size : {std::size_t{1}, std::size_t{1} << 20, std::size_t{2} << 20}) {
+        SCOPED_TRACE(size);
+        const std::string data = random_binary(size);
+        Child source = copy(prism, prism.vm_socket("work"), data, {"--type", "image/png"});
+        ASSERT_TRUE(eventually([&] {
+            const json selections = prism.ctl("clipboard")["selections"];
+            return !selections.empty() && selections[0]["owner"] == "work" &&
+                   selections[0]["mime_types"] == json::array({"image/png"});
+        }));
+        auto [paster, out] = paste(prism, prism.vm_socket("personal"), {"--type", "image/png"});
+        EXPECT_EQ(exit_code(paster, 60s), 0) << paster.output();
+        const std::string got = read_file(out);
+        EXPECT_EQ(got.size(), data.size());
+        EXPECT_TRUE(got == data);
+        EXPECT_EQ(last_crossing(prism)["bytes"], size);
+        Child clear = prism.client({"wl-copy", "--clear"}, prism.vm_socket("work"), "wl-copy");
+        exit_code(clear);
+    }
+    // One byte more than max_bytes is refused whole, not truncated.
+    const std::string data = random_binary((2u << 20) + 1);
+    Child source = copy(prism, prism.vm_socket("work"), data, {"--type", "image/png"});
+    ASSERT_TRUE(owned_by(prism, "work"));
+    auto [paster, out] = paste(prism, prism.vm_socket("personal"), {"--type", "image/png"});
+    exit_code(paster, 60s);
+    EXPECT_EQ(read_file(out), "");
+    EXPECT_EQ(last_crossing(prism)["decision"], "refused");
+    EXPECT_EQ(last_crossing(prism)["rule"], "source sent more than clipboard.max_bytes = 2097152");
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, HostToolsPasteThroughTheSamePolicy) {
+    // wl-copy and wl-paste on the host socket use data-control, which only the host sees.
+    Prism prism({{"work", "#3465a4", {}, "[clipboard]\npaste_from = { host = \"allow\" }"}});
+    Child source = copy(prism, prism.host_socket(), "from the host");
+    ASSERT_TRUE(owned_by(prism, "host"));
+    auto [into_vm, into_vm_out] = paste(prism, prism.vm_socket("work"));
+    EXPECT_EQ(exit_code(into_vm), 0);
+    EXPECT_EQ(read_file(into_vm_out), "from the host");
+
+    Child vm_source = copy(prism, prism.vm_socket("work"), "from work");
+    ASSERT_TRUE(owned_by(prism, "work"));
+    auto [into_host, into_host_out] = paste(prism, prism.host_socket());
+    ASSERT_FALSE(wait_prompt(prism).is_null()) << "the host asks by default";
+    EXPECT_EQ(prism.ctl("clipboard")["prompt"]["to"], "host");
+    press(prism, "y");
+    EXPECT_EQ(exit_code(into_host), 0);
+    EXPECT_EQ(read_file(into_host_out), "from work");
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, PasterOrSourceGoingAwayCancelsTheDialog) {
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.vm_socket("work"), "going");
+    ASSERT_TRUE(owned_by(prism, "work"));
+    {
+        auto [paster, out] = paste(prism, prism.vm_socket("personal"));
+        ASSERT_FALSE(wait_prompt(prism).is_null());
+        paster.signal(SIGKILL);
+        exit_code(paster);
+        EXPECT_TRUE(eventually([&] { return prism.ctl("clipboard")["prompt"].is_null(); }));
+        EXPECT_EQ(last_crossing(prism)["decision"], "cancelled");
+    }
+    {
+        auto [paster, out] = paste(prism, prism.vm_socket("personal"));
+        ASSERT_FALSE(wait_prompt(prism).is_null());
+        source.signal(SIGKILL);
+        exit_code(source);
+        EXPECT_TRUE(eventually([&] { return prism.ctl("clipboard")["prompt"].is_null(); }));
+        exit_code(paster);
+        EXPECT_EQ(read_file(out), "");
+        EXPECT_EQ(last_crossing(prism)["decision"], "cancelled");
+        EXPECT_TRUE(prism.ctl("clipboard")["selections"].empty());
+    }
+    prism.stop();
+}
+
+} // namespace
+} // namespace prism::test
