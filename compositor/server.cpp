@@ -3,6 +3,7 @@
 #include "compositor/control/control_server.hpp"
 #include "compositor/control/protocol.hpp"
 #include "compositor/control_commands.hpp"
+#include "compositor/frame/title.hpp"
 #include "compositor/input/virtual_keyboard_reclaim.hpp"
 #include "compositor/model/popup.hpp"
 #include "vmbridge/global_policy.hpp"
@@ -495,9 +496,11 @@ void Server::init_clipboard(wlr_seat* seat) {
 }
 
 void Server::clipboard_crossed(const clipboard::Crossing& crossing) {
+    // The type comes from the pasting client: no control characters reach the log.
+    const std::string type = frame::sanitize_title(crossing.mime_type, 128);
     wlr_log(WLR_INFO, "clipboard: %s paste from %s into %s, type '%s', %llu bytes: %s (%s)",
             clipboard::to_string(crossing.selection), crossing.from.c_str(), crossing.to.c_str(),
-            crossing.mime_type.c_str(), static_cast<unsigned long long>(crossing.bytes),
+            type.c_str(), static_cast<unsigned long long>(crossing.bytes),
             crossing.decision.c_str(), crossing.rule.c_str());
     if (crossing.decision == "allowed") {
         return;

@@ -206,6 +206,24 @@ TEST_F(ClipboardTest, DenyGivesNothingAndSaysWhy) {
     EXPECT_EQ(crossing["bytes"], 0);
     EXPECT_NE(prism.log().find("clipboard: clipboard paste from work into personal"),
               std::string::npos);
+
+    // A notice in the host's style at the top of the screen says so.
+    const Image image = screenshot(prism, "clipboard-denied-notice");
+    int host = 0;
+    for (int y = 20; y < 70; ++y) {
+        for (int x = 0; x < image.width; ++x) {
+            host += image.at(x, y) == kHostColour;
+        }
+    }
+    EXPECT_GT(host, 500) << "the notice's host-coloured border";
+
+    // prismctl's table names the owner and the crossing, never the contents.
+    std::string table;
+    ASSERT_EQ(prism.ctl_raw({"clipboard"}, &table), 0) << table;
+    EXPECT_NE(table.find("OWNER"), std::string::npos) << table;
+    EXPECT_NE(table.find("work"), std::string::npos) << table;
+    EXPECT_NE(table.find("dialog: denied (Escape)"), std::string::npos) << table;
+    EXPECT_EQ(table.find("secret"), std::string::npos) << table;
     prism.stop();
 }
 
@@ -311,6 +329,28 @@ TEST_F(ClipboardTest, BinaryCrossesByteIdenticalUpToTheLimit) {
     EXPECT_EQ(read_file(out), "");
     EXPECT_EQ(last_crossing(prism)["decision"], "refused");
     EXPECT_EQ(last_crossing(prism)["rule"], "source sent more than clipboard.max_bytes = 2097152");
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, EmptyAndSixtyFourMiBCrossWithTheDefaultLimit) {
+    Prism prism(
+        {kWorkVm, {"personal", "#4e9a06", {}, "[clipboard]\npaste_from = { work = \"allow\" }"}});
+    for (const std::size_t size : {std::size_t{0}, std::size_t{64} << 20}) {
+        SCOPED_TRACE(size);
+        const std::string data = random_binary(size);
+        Child source = copy(prism, prism.vm_socket("work"), data, {"--type", "image/png"});
+        ASSERT_TRUE(owned_by(prism, "work"));
+        auto [paster, out] = paste(prism, prism.vm_socket("personal"), {"--type", "image/png"});
+        EXPECT_EQ(exit_code(paster, 120s), 0) << paster.output();
+        const std::string got = read_file(out);
+        EXPECT_EQ(got.size(), data.size());
+        EXPECT_TRUE(got == data);
+        EXPECT_EQ(last_crossing(prism)["decision"], "allowed");
+        EXPECT_EQ(last_crossing(prism)["bytes"], size);
+        source.signal(SIGTERM);
+        exit_code(source);
+        ASSERT_TRUE(eventually([&] { return prism.ctl("clipboard")["selections"].empty(); }));
+    }
     prism.stop();
 }
 
