@@ -1,0 +1,152 @@
+// The clipboard dialog on its own, in a scene graph without any output: which input answers it,
+// and when.
+#include "compositor/clipboard/dialog.hpp"
+
+#include <linux/input-event-codes.h>
+
+#include <gtest/gtest.h>
+
+namespace prism::clipboard {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Answer {
+    std::uint64_t prompt;
+    bool allow;
+    std::string how;
+};
+
+class DialogTest : public ::testing::Test {
+protected:
+    DialogTest()
+        : scene_(wlr_scene_create()) {
+        Dialog::Hooks hooks;
+        hooks.style_of = [](const std::string& origin) {
+            FrameStyle style;
+            style.host = origin == "host";
+            style.colour = origin == "work" ? config::Colour{0x34, 0x65, 0xa4}
+                                            : config::Colour{0x4e, 0x9a, 0x06};
+            style.accent = {0x20, 0x20, 0x20};
+            style.label = origin;
+            return style;
+        };
+        hooks.area_for = [](const void*, float* scale) {
+            *scale = 1.0f;
+            return wlr_box{100, 50, 1000, 800};
+        };
+        hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
+            answers_.push_back({prompt, allow, how});
+        };
+        dialog_ = std::make_unique<Dialog>(wlr_scene_tree_create(&scene_->node), std::move(hooks));
+    }
+    ~DialogTest() override {
+        dialog_.reset();
+        wlr_scene_node_destroy(&scene_->node);
+    }
+
+    // Shows a prompt that appeared `age` ago.
+    void show(std::chrono::milliseconds age, std::uint64_t id = 7) {
+        Prompt prompt;
+        prompt.id = id;
+        prompt.from = "work";
+        prompt.to = "personal";
+        prompt.mime_type = "text/plain";
+        prompt.size = 5;
+        prompt.preview = "hello";
+        prompt.shown_at = std::chrono::steady_clock::now() - age;
+        dialog_->show(prompt, 30000);
+    }
+
+    static std::pair<double, double> centre(const wlr_box& box) {
+        return {box.x + box.width / 2.0, box.y + box.height / 2.0};
+    }
+
+    wlr_scene* scene_;
+    std::unique_ptr<Dialog> dialog_;
+    std::vector<Answer> answers_;
+};
+
+TEST_F(DialogTest, IsCentredInItsAreaWithTwoButtonsInside) {
+    show(1s);
+    ASSERT_TRUE(dialog_->visible());
+    const wlr_box box = dialog_->box();
+    EXPECT_NEAR(box.x + box.width / 2.0, 600, 1);
+    EXPECT_NEAR(box.y + box.height / 2.0, 450, 1);
+    for (const wlr_box& button : {dialog_->allow_box(), dialog_->deny_box()}) {
+        EXPECT_GE(button.x, box.x);
+        EXPECT_GE(button.y, box.y);
+        EXPECT_LE(button.x + button.width, box.x + box.width);
+        EXPECT_LE(button.y + button.height, box.y + box.height);
+    }
+    EXPECT_LT(dialog_->allow_box().x + dialog_->allow_box().width, dialog_->deny_box().x);
+}
+
+TEST_F(DialogTest, InputInTheFirstHalfSecondIsIgnored) {
+    show(100ms);
+    dialog_->key(XKB_KEY_Return);
+    dialog_->key(XKB_KEY_y);
+    dialog_->key(XKB_KEY_Escape);
+    const auto [x, y] = centre(dialog_->allow_box());
+    dialog_->button(x, y, BTN_LEFT);
+    EXPECT_TRUE(answers_.empty()) << "a keystroke meant for the window must not answer";
+}
+
+TEST_F(DialogTest, KeysAnswerOnceTheDelayHasPassed) {
+    struct Case {
+        xkb_keysym_t key;
+        bool allow;
+        const char* how;
+    };
+    for (const Case& c :
+         {Case{XKB_KEY_Return, true, "Enter"}, Case{XKB_KEY_KP_Enter, true, "Enter"},
+          Case{XKB_KEY_y, true, "y"}, Case{XKB_KEY_Y, true, "y"},
+          Case{XKB_KEY_Escape, false, "Escape"}, Case{XKB_KEY_n, false, "n"}}) {
+        answers_.clear();
+        show(Dialog::kInputDelay + 50ms);
+        dialog_->key(c.key);
+        ASSERT_EQ(answers_.size(), 1u) << c.how;
+        EXPECT_EQ(answers_[0].prompt, 7u);
+        EXPECT_EQ(answers_[0].allow, c.allow);
+        EXPECT_EQ(answers_[0].how, c.how);
+    }
+}
+
+TEST_F(DialogTest, OtherKeysAndClicksElsewhereDoNothing) {
+    show(1s);
+    for (xkb_keysym_t key : {XKB_KEY_a, XKB_KEY_space, XKB_KEY_Tab, XKB_KEY_v, XKB_KEY_Control_L}) {
+        dialog_->key(key);
+    }
+    const wlr_box box = dialog_->box();
+    dialog_->button(box.x + 2, box.y + 2, BTN_LEFT);   // the border
+    dialog_->button(box.x - 50, box.y - 50, BTN_LEFT); // outside
+    const auto [x, y] = centre(dialog_->allow_box());
+    dialog_->button(x, y, BTN_RIGHT); // not the left button
+    EXPECT_TRUE(answers_.empty());
+}
+
+TEST_F(DialogTest, ButtonsAnswer) {
+    show(1s, 3);
+    auto [ax, ay] = centre(dialog_->allow_box());
+    dialog_->button(ax, ay, BTN_LEFT);
+    show(1s, 4);
+    auto [dx, dy] = centre(dialog_->deny_box());
+    dialog_->button(dx, dy, BTN_LEFT);
+    ASSERT_EQ(answers_.size(), 2u);
+    EXPECT_EQ(answers_[0].prompt, 3u);
+    EXPECT_TRUE(answers_[0].allow);
+    EXPECT_EQ(answers_[0].how, "Allow button");
+    EXPECT_EQ(answers_[1].prompt, 4u);
+    EXPECT_FALSE(answers_[1].allow);
+}
+
+TEST_F(DialogTest, HiddenItAnswersNothing) {
+    show(1s);
+    dialog_->show(std::nullopt, 30000);
+    EXPECT_FALSE(dialog_->visible());
+    dialog_->key(XKB_KEY_Return);
+    EXPECT_TRUE(answers_.empty());
+}
+
+} // namespace
+} // namespace prism::clipboard
