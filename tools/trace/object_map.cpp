@@ -43,6 +43,14 @@ std::variant<Message, std::string> ObjectMap::decode(const RawMessage& raw, Dire
     if (auto* message = std::get_if<Message>(&decoded)) {
         message->direction = direction;
         message->interface = *interface;
+        // An object argument of any interface (wl_display.error) names the one it has.
+        for (auto& arg : message->args) {
+            if (arg.type == ArgType::Object && arg.interface.empty() && arg.word != 0) {
+                if (const std::string* known = interface_of(arg.word)) {
+                    arg.interface = *known;
+                }
+            }
+        }
         learn(*message);
     }
     return decoded;
