@@ -281,11 +281,20 @@ Matcher::on_event(unsigned connection, const Message& got, size_t next_line, boo
            "\n  got:      " + prefix + received;
 }
 
-std::optional<size_t> Matcher::first_pending(size_t limit) const {
+std::optional<size_t> Matcher::first_pending(size_t limit, bool lazy_too,
+                                             std::optional<unsigned> connection) const {
     for (size_t i = 0; i < limit && i < trace_.lines.size(); ++i) {
         const TraceLine& line = trace_.lines[i];
-        if (!matched_[i] && line.kind == TraceLine::Kind::Message &&
-            line.message.direction == Direction::Event && !line.optional) {
+        if (matched_[i] || line.kind != TraceLine::Kind::Message ||
+            line.message.direction != Direction::Event || line.optional) {
+            continue;
+        }
+        if (connection && line.connection != *connection) {
+            continue;
+        }
+        const bool lazy =
+            line.message.interface == "wl_display" && line.message.name == "delete_id";
+        if (!lazy || lazy_too) {
             return i;
         }
     }

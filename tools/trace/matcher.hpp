@@ -6,9 +6,11 @@
 //   requests that use them are rewritten; times ("time", "callback_data", presentation and
 //   relative-pointer clocks) are not compared. Everything else must be equal: interface,
 //   message, version, enum values, sizes, strings, fd kind and size.
-// - Events on one object come in the recorded order. Events on different objects may come in
-//   any order, and an event may come earlier than recorded (before requests recorded before
-//   it), but never after a request recorded after it: the replayer waits for it first.
+// - Events on one object come in the recorded order (wl_display.delete_id may come later:
+//   the replayer does not wait for it before sending a request, only before a disconnect). Events
+//   on different objects may come in any order, and an event may come earlier than recorded (before
+//   requests recorded before it), but never after a request recorded after it: the replayer waits
+//   for it first.
 // - '*' for an argument accepts any value; '=' before one compares even a serial or a time;
 //   '# any' accepts any arguments; '# optional' lets an event not come at all.
 #pragma once
@@ -37,8 +39,11 @@ public:
     on_event(unsigned connection, const Message& got, size_t next_line, bool closing);
 
     // The index of the first expected, not optional event before line `limit` that has not
-    // come yet.
-    std::optional<size_t> first_pending(size_t limit) const;
+    // come yet. Lazy events (wl_display.delete_id: libwayland queues them until it sends
+    // another event, so when they arrive depends on how the compositor read the requests) are
+    // counted only with `lazy_too`, and only for `connection` when it is given.
+    std::optional<size_t> first_pending(size_t limit, bool lazy_too = true,
+                                        std::optional<unsigned> connection = {}) const;
     size_t matched_count() const;
 
     // `message` with this run's ids replaced by the trace's, for reports.

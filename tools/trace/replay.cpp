@@ -329,6 +329,12 @@ std::string Replayer::close_connection(unsigned id, size_t next_line) {
         if (!report.empty()) {
             return report;
         }
+        // After a roundtrip every event prism queued for this client has come, delete_id too.
+        if (auto missing = matcher_.first_pending(next_line, true, id)) {
+            return std::to_string(trace_.lines[*missing].number) +
+                   ": an expected event did not come before the connection closed" +
+                   "\n  expected: " + format_line(trace_.lines[*missing]);
+        }
     }
     for (auto& [pool, fd] : conn.pools) {
         close(fd);
@@ -389,10 +395,10 @@ int Replayer::run() {
         std::string report =
             line.kind == TraceLine::Kind::Disconnect ? close_connection(line.connection, i) : "";
         if (report.empty()) {
-            report = pump([this, i] { return !matcher_.first_pending(i); }, i);
+            report = pump([this, i] { return !matcher_.first_pending(i, false); }, i);
         }
         if (report == "timeout") {
-            const TraceLine& missing = trace_.lines[*matcher_.first_pending(i)];
+            const TraceLine& missing = trace_.lines[*matcher_.first_pending(i, false)];
             return fail(std::to_string(missing.number) +
                         ": an expected event did not come (waited " +
                         std::to_string(static_cast<int>(options_.timeout)) +
@@ -407,9 +413,9 @@ int Replayer::run() {
         }
     }
     const size_t end = trace_.lines.size();
-    auto report = pump([this, end] { return !matcher_.first_pending(end); }, end);
+    auto report = pump([this, end] { return !matcher_.first_pending(end, false); }, end);
     if (report == "timeout") {
-        const TraceLine& missing = trace_.lines[*matcher_.first_pending(end)];
+        const TraceLine& missing = trace_.lines[*matcher_.first_pending(end, false)];
         return fail(std::to_string(missing.number) + ": an expected event did not come (waited " +
                     std::to_string(static_cast<int>(options_.timeout)) +
                     " s)\n  expected: " + format_line(missing));
