@@ -223,5 +223,35 @@ TEST(Record, ARecordingOfWaylandInfoReplays) {
     EXPECT_EQ(WEXITSTATUS(*replayed), 0) << replayer.output();
 }
 
+// Any client's WAYLAND_DEBUG=1 output becomes a trace: import keeps the message lines (the log
+// here has wayland-info's own output mixed in) and the result replays.
+TEST(Import, AWaylandDebugLogReplays) {
+    Prism prism({{"work", "#3465a4", {}}});
+    Child info = prism.client({"env", "WAYLAND_DEBUG=1", "wayland-info"}, prism.vm_socket("work"),
+                              "wayland-info-debug");
+    const auto status = info.wait(std::chrono::seconds(60));
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << info.output();
+    const std::string output = info.output();
+    ASSERT_NE(output.find("interface: 'wl_compositor'"), std::string::npos) << output;
+    const auto log = test_output_dir() / "debug-output.txt";
+    std::ofstream(log) << output;
+
+    const auto trace = test_output_dir() / "imported.trace";
+    Child import = prism.client(
+        {trace_bin(), "import", "-o", trace.string(), "--header", "socket: vm work", log.string()},
+        prism.vm_socket("work"), "import");
+    const auto imported = import.wait(std::chrono::seconds(60));
+    ASSERT_TRUE(imported && WIFEXITED(*imported) && WEXITSTATUS(*imported) == 0) << import.output();
+    const std::string text = read_text(trace);
+    EXPECT_EQ(text.find("interface: 'wl_compositor'"), std::string::npos) << "not a message";
+    EXPECT_NE(text.find("-> wl_registry@2.bind("), std::string::npos) << text;
+
+    Child replayer = prism.client({trace_bin(), "replay", trace.string()}, prism.vm_socket("work"),
+                                  "replay-imported");
+    const auto replayed = replayer.wait(std::chrono::seconds(60));
+    ASSERT_TRUE(replayed && WIFEXITED(*replayed)) << replayer.output();
+    EXPECT_EQ(WEXITSTATUS(*replayed), 0) << replayer.output();
+}
+
 } // namespace
 } // namespace prism::test

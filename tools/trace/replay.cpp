@@ -423,15 +423,14 @@ int Replayer::run() {
     if (!report.empty()) {
         return fail(report);
     }
-    std::vector<unsigned> open;
+    // A connection the trace never disconnects (an imported WAYLAND_DEBUG log, which lacks
+    // the events its client never read) is closed without a closing roundtrip.
     for (auto& [id, conn] : connections_) {
-        open.push_back(id);
-    }
-    for (unsigned id : open) {
-        report = close_connection(id, end);
-        if (!report.empty()) {
-            return fail(report);
+        for (auto& [pool, fd] : conn.pools) {
+            close(fd);
         }
+        conn.pools.clear();
+        conn.socket.close();
     }
     report = check_pipes();
     if (!report.empty()) {
