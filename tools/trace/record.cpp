@@ -383,10 +383,14 @@ int Recorder::run() {
             break;
         }
         if (exited_at && now - *exited_at > std::chrono::duration<double>(options_.linger)) {
-            // Something the command left behind still holds a connection: end it.
+            // Something the command left behind still holds a connection: end it, and close
+            // what is still open (each with its closing roundtrip).
             kill(-child, SIGTERM);
-            exited_at = now - std::chrono::duration_cast<Clock::duration>(
-                                  std::chrono::duration<double>(options_.linger - 2));
+            for (auto& [id, session] : sessions_) {
+                if (session->client.open()) {
+                    start_drain(*session);
+                }
+            }
         }
 
         std::vector<pollfd> fds;

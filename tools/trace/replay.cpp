@@ -23,6 +23,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// What the replayer writes at most into a pipe whose content was not recorded, only its size.
+constexpr std::uint64_t kMaxPipePayload = 1u << 20;
+
 struct ClientConnection {
     Connection socket;
     ObjectMap objects;
@@ -141,7 +144,7 @@ std::string Replayer::handle_event(unsigned id, ClientConnection& conn, const Ra
         }
         std::string payload = info.content == FdInfo::Content::Bytes ? info.bytes : std::string();
         if (info.content != FdInfo::Content::Bytes && info.size) {
-            payload.assign(*info.size, '\0');
+            payload.assign(std::min<std::uint64_t>(*info.size, kMaxPipePayload), '\0');
         }
         for (size_t done = 0; done < payload.size();) {
             const ssize_t n = write(got.args[i].fd, payload.data() + done, payload.size() - done);
