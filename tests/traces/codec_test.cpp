@@ -1,6 +1,7 @@
 // The wire codec: messages encode to libwayland's layout and decode back, and malformed bytes
 // are refused with a reason instead of being read past their end.
 #include "tests/traces/test_protocols.hpp"
+#include "tools/trace/fd_info.hpp"
 #include "tools/trace/wire.hpp"
 
 #include <cstring>
@@ -140,6 +141,48 @@ TEST(Wire, MalformedBytesAreRefused) {
     auto good = decode(bytes, set_title, none);
     ASSERT_TRUE(std::holds_alternative<Message>(good));
     EXPECT_EQ(*std::get<Message>(good).args[0].text, "abc");
+}
+
+TEST(FdInfo, FilesAreDescribedAndMadeAgainWithTheirSizeAndContent) {
+    FdInfo small;
+    small.kind = FdInfo::Kind::File;
+    set_content(small, std::string("\x01\x02\x03\x04", 4), 4);
+    EXPECT_EQ(small.content, FdInfo::Content::Bytes);
+    const int fd = make_file(small, 0);
+    ASSERT_GE(fd, 0);
+    const FdInfo described = describe_fd(fd);
+    EXPECT_EQ(described.kind, FdInfo::Kind::File);
+    EXPECT_EQ(described.size, std::optional<std::uint64_t>(4));
+    EXPECT_EQ(described.bytes, small.bytes);
+    close(fd);
+
+    FdInfo zero;
+    set_content(zero, std::string(100000, '\0'), 100000);
+    EXPECT_EQ(zero.content, FdInfo::Content::Zero);
+    FdInfo big;
+    set_content(big, std::string(100000, 'x'), 100000);
+    EXPECT_EQ(big.content, FdInfo::Content::Hash);
+    EXPECT_EQ(big.hash, fnv1a(std::string(100000, 'x')));
+    // Only part of a pipe's bytes were kept: the count is known, the content is not.
+    FdInfo partial;
+    set_content(partial, "abc", 10);
+    EXPECT_EQ(partial.content, FdInfo::Content::Unknown);
+    EXPECT_EQ(partial.size, std::optional<std::uint64_t>(10));
+
+    // Nothing known but the message's size argument: a file of that size.
+    const int sized = make_file(FdInfo{}, 4096);
+    ASSERT_GE(sized, 0);
+    EXPECT_EQ(describe_fd(sized).size, std::optional<std::uint64_t>(4096));
+    EXPECT_EQ(describe_fd(sized).content, FdInfo::Content::Zero);
+    close(sized);
+
+    int ends[2];
+    ASSERT_EQ(pipe(ends), 0);
+    EXPECT_EQ(describe_fd(ends[0]).kind, FdInfo::Kind::Pipe);
+    EXPECT_FALSE(is_pipe_write_end(ends[0]));
+    EXPECT_TRUE(is_pipe_write_end(ends[1]));
+    close(ends[0]);
+    close(ends[1]);
 }
 
 } // namespace

@@ -85,7 +85,7 @@ private:
         line.connection = connection;
         lines_.push_back(std::move(line));
     }
-    void comment(unsigned connection, const std::string& text) {
+    void warn(unsigned connection, const std::string& text) {
         std::fprintf(stderr, "prism-trace: c%u: %s\n", connection, text.c_str());
     }
     void accept_client();
@@ -137,9 +137,9 @@ void Recorder::forward(Session& session, const RawMessage& raw, Direction direct
     auto decoded = session.objects.decode(raw, direction, protocols_, source.fds());
     if (auto* error = std::get_if<std::string>(&decoded)) {
         // Pass it on untouched; the trace cannot hold it.
-        comment(session.id, "cannot decode a " +
-                                std::string(direction == Direction::Request ? "request" : "event") +
-                                ": " + *error);
+        warn(session.id, "cannot decode a " +
+                             std::string(direction == Direction::Request ? "request" : "event") +
+                             ": " + *error);
         failed_ = true;
         target.send(raw.bytes, {});
         return;
@@ -198,7 +198,7 @@ void Recorder::from_client(Session& session) {
         forward(session, *raw, Direction::Request);
     }
     if (!error.empty()) {
-        comment(session.id, "client: " + error);
+        warn(session.id, "client: " + error);
         failed_ = true;
     }
     if (!alive || !error.empty()) {
@@ -254,7 +254,7 @@ void Recorder::finish(Session& session, bool client_left) {
         line.kind = TraceLine::Kind::Disconnect;
         add_line(session.id, std::move(line));
     } else {
-        comment(session.id, "the compositor closed the connection");
+        warn(session.id, "the compositor closed the connection");
     }
     session.client.close();
     session.upstream.close();
@@ -374,7 +374,7 @@ int Recorder::run() {
         for (auto it = sessions_.begin(); it != sessions_.end();) {
             Session& session = *it->second;
             if (session.draining && now > session.drain_deadline) {
-                comment(session.id, "no answer to the closing roundtrip");
+                warn(session.id, "no answer to the closing roundtrip");
                 finish(session, true);
             }
             it = session.upstream.open() ? std::next(it) : sessions_.erase(it);
