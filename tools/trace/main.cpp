@@ -12,6 +12,7 @@
 #include "tools/trace/replay.hpp"
 #include "tools/trace/text_format.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -117,6 +118,8 @@ int import_log(const std::string& input, const std::string& output,
 } // namespace
 
 int main(int argc, char** argv) {
+    // Pipes of a paste may lose their reader; a failed write is handled where it happens.
+    std::signal(SIGPIPE, SIG_IGN);
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         return usage(args.empty() ? "no command" : "");

@@ -343,6 +343,7 @@ int Recorder::run() {
     const pid_t child = fork();
     if (child == 0) {
         setpgid(0, 0);
+        signal(SIGPIPE, SIG_DFL); // ignored in prism-trace, and an ignored signal survives exec
         setenv("WAYLAND_DISPLAY", socket_path.c_str(), 1);
         unsetenv("WAYLAND_SOCKET");
         std::vector<char*> argv;
