@@ -299,7 +299,8 @@ bool Recorder::write_trace() {
     trace.header.emplace_back("prism-trace", "1");
     std::string command;
     for (const auto& word : options_.command) {
-        command += (command.empty() ? "" : " ") + word;
+        const bool plain = !word.empty() && word.find_first_of(" \t'\"\\;&|$") == std::string::npos;
+        command += (command.empty() ? "" : " ") + (plain ? word : "'" + word + "'");
     }
     trace.header.emplace_back("command", command);
     char date[64];

@@ -29,7 +29,8 @@ constexpr std::uint64_t kMaxPipePayload = 1u << 20;
 struct ClientConnection {
     Connection socket;
     ObjectMap objects;
-    bool dead = false;              // the compositor closed it (after a protocol error)
+    bool dead = false;              // the compositor closed it
+    bool got_error = false;         // ... after a protocol error (wl_display.error)
     std::uint32_t closing_sync = 0; // our final roundtrip's callback, while it runs
     bool closing_done = false;
     std::map<std::uint32_t, int> pools; // wl_shm_pool id -> its memfd, for resize
@@ -120,7 +121,7 @@ std::string Replayer::handle_event(unsigned id, ClientConnection& conn, const Ra
         return "";
     }
     if (got.interface == "wl_display" && got.name == "error") {
-        conn.dead = true;
+        conn.got_error = true;
     }
     auto result = matcher_.on_event(id, got, next_line, conn.closing_sync != 0);
     if (auto* report = std::get_if<std::string>(&result)) {
@@ -201,6 +202,14 @@ std::string Replayer::pump(const std::function<bool()>& done, size_t next_line) 
             if (!alive) {
                 conn.socket.close();
                 conn.dead = true;
+                if (!conn.got_error) {
+                    const size_t before = next_line < trace_.lines.size()
+                                              ? trace_.lines[next_line].number
+                                          : trace_.lines.empty() ? 0
+                                                                 : trace_.lines.back().number;
+                    return std::to_string(before) + ": c" + std::to_string(owners[i]) +
+                           ": the compositor closed the connection without a protocol error";
+                }
             }
         }
         for (size_t i = owners.size(); i < fds.size(); ++i) {
