@@ -11,7 +11,6 @@ build=$(cd "$root/${1:-build-sanitize}" && pwd)
 out="$root/tests/traces"
 prism="$build/compositor/prism"
 trace="$build/tools/trace/prism-trace"
-hostile="$build/tests/clients/hostile-client"
 ninja -C "$build" compositor/prism tools/trace/prism-trace tests/clients/hostile-client >/dev/null
 
 # Leak reports from clients' or prism's sanitizers are not what is being recorded here.
@@ -86,7 +85,9 @@ record vm-foot "vm work" -- foot sh -c 'echo hello; sleep 1'
 record_retry vm-clipboard "vm work" -- sh -c 'wl-copy --paste-once "hello from work" && wl-paste -n'
 record_retry vm-primary-selection "vm work" -- \
   sh -c 'wl-copy --primary --paste-once "primary in work" && wl-paste --primary -n'
-record vm-commit-then-disconnect "vm work" --duration 1 -- "$hostile" --title "commit then go"
+# From the build directory, so that the trace's header does not name this machine's paths.
+(cd "$build" && record vm-commit-then-disconnect "vm work" --duration 1 -- \
+  ./tests/clients/hostile-client --title "commit then go")
 
 # Hand-made from two recordings: a VM client asks for the registry, then binds
 # zwlr_screencopy_manager_v1 by the name the host sees it under. No real client does this,
