@@ -37,10 +37,13 @@ start_prism() {
 }
 
 stop_prism() {
-  kill "$prism_pid"
+  [ -n "$prism_pid" ] || return 0
+  kill "$prism_pid" 2>/dev/null || true
   wait "$prism_pid" || true
   rm -rf "$runtime"
+  prism_pid=""
 }
+trap stop_prism EXIT
 
 # record NAME SOCKET [prism-trace record options] -- COMMAND...
 #   SOCKET is "vm work" or "host".
