@@ -64,8 +64,10 @@ DeviceStats Device::stats() const {
     DeviceStats stats;
     auto& all = const_cast<VfdTable&>(vfds_).all();
     stats.vfds = all.size();
-    stats.contexts = static_cast<std::size_t>(std::count_if(
-        all.begin(), all.end(), [](const auto& entry) { return entry.second->kind == VfdKind::Context; }));
+    stats.contexts =
+        static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](const auto& entry) {
+            return entry.second->kind == VfdKind::Context;
+        }));
     stats.shm_bytes = region_.used_bytes();
     stats.queued_messages = queued_.size();
     stats.reading = reading_;
@@ -239,9 +241,9 @@ Response Device::send(const CmdVfdSend& command) {
         fds.push_back(fd);
     }
     const bool is_stream_target =
-        target->writable && target->fd && (target->kind == VfdKind::Context ||
-                                            target->kind == VfdKind::Pipe ||
-                                            target->kind == VfdKind::HostStream);
+        target->writable && target->fd &&
+        (target->kind == VfdKind::Context || target->kind == VfdKind::Pipe ||
+         target->kind == VfdKind::HostStream);
     if (!is_stream_target) {
         return error(ErrorCode::InvalidType);
     }
@@ -380,7 +382,8 @@ bool Device::flush_backlog(Vfd& vfd) {
         }
         front.fds.clear();
         const std::size_t done = std::min(static_cast<std::size_t>(n), front.data.size());
-        front.data.erase(front.data.begin(), front.data.begin() + static_cast<std::ptrdiff_t>(done));
+        front.data.erase(front.data.begin(),
+                         front.data.begin() + static_cast<std::ptrdiff_t>(done));
         vfd.backlog_bytes -= done;
         if (front.data.empty()) {
             vfd.backlog.pop_front();
@@ -432,9 +435,20 @@ void Device::queue(std::uint32_t owner, const InQueueMessage& message, std::uint
 }
 
 void Device::flush_queue() {
-    while (!queued_.empty() && transport_.push_in(queued_.front().bytes)) {
-        queued_.pop_front();
+    // A transport may call in_queue_ready() from inside push_in(): the outer loop goes on.
+    if (flushing_) {
+        return;
     }
+    flushing_ = true;
+    while (!queued_.empty() && transport_.in_queue_has_room()) {
+        Queued next = std::move(queued_.front());
+        queued_.pop_front();
+        if (!transport_.push_in(next.bytes)) {
+            queued_.push_front(std::move(next));
+            break;
+        }
+    }
+    flushing_ = false;
 }
 
 void Device::in_queue_ready() {

@@ -78,7 +78,7 @@ public:
 
 private:
     struct Queued {
-        std::uint32_t owner = 0; // the VFD the message is about (VFD_NEW: the receiving one)
+        std::uint32_t owner = 0;     // the VFD the message is about (VFD_NEW: the receiving one)
         std::uint32_t announced = 0; // VFD_NEW: the host VFD it announces; else 0
         std::vector<std::uint8_t> bytes;
     };
@@ -120,6 +120,7 @@ private:
     ShmemRegion region_;
     std::deque<Queued> queued_;
     bool reading_ = true;
+    bool flushing_ = false;
 };
 
 } // namespace prism::vmbridge::device

@@ -133,8 +133,8 @@ private:
         switch (tag) {
         case wire::kRequest: {
             start_device(Features::all_wl());
-            std::vector<std::uint8_t> response = device_->handle_request(
-                std::span<const std::uint8_t>(packet).subspan(wire::kBody));
+            std::vector<std::uint8_t> response =
+                device_->handle_request(std::span<const std::uint8_t>(packet).subspan(wire::kBody));
             std::vector<std::uint8_t> out(wire::kBody + response.size());
             store_le32(out, wire::kTag, wire::kResponse);
             std::memcpy(out.data() + wire::kBody, response.data(), response.size());
@@ -297,8 +297,8 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
     listener->path_ = std::move(path);
     listener->options_ = std::move(options);
     listener->fd_ = fd.release();
-    listener->source_ = wl_event_loop_add_fd(loop, listener->fd_, WL_EVENT_READABLE,
-                                             handle_accept, listener.get());
+    listener->source_ =
+        wl_event_loop_add_fd(loop, listener->fd_, WL_EVENT_READABLE, handle_accept, listener.get());
     return listener;
 }
 

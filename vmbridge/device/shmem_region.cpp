@@ -18,12 +18,12 @@ std::uint64_t ShmemRegion::page_round(std::uint64_t size) {
 
 std::optional<std::uint64_t> ShmemRegion::allocate(std::uint64_t size) {
     const std::uint64_t length = page_round(size);
-    if (length == 0 || length > size_) {
+    if (length == 0 || length > size_ - virtio_wl::kShmemFirstOffset) {
         return std::nullopt;
     }
-    std::uint64_t candidate = 0;
+    std::uint64_t candidate = virtio_wl::kShmemFirstOffset;
     for (const auto& [offset, used] : ranges_) {
-        if (offset - candidate >= length) {
+        if (offset >= candidate && offset - candidate >= length) {
             break;
         }
         candidate = offset + used;

@@ -16,8 +16,8 @@ inline constexpr std::uint32_t kFeatures = 3; // tag, u32 pad, u64 acked feature
 inline constexpr std::uint32_t kHello = 0x80;    // tag, u32 pad, u64 offered, u64 region size
 inline constexpr std::uint32_t kResponse = 0x81; // tag, then the response to the last request
 inline constexpr std::uint32_t kIn = 0x82;       // tag, then one in-queue message
-inline constexpr std::uint32_t kMap = 0x83;   // tag, u32 flags, u64 offset, u64 size; + 1 fd
-inline constexpr std::uint32_t kUnmap = 0x84; // tag, u32 pad, u64 offset, u64 size
+inline constexpr std::uint32_t kMap = 0x83;      // tag, u32 flags, u64 offset, u64 size; + 1 fd
+inline constexpr std::uint32_t kUnmap = 0x84;    // tag, u32 pad, u64 offset, u64 size
 
 inline constexpr std::size_t kTag = 0;
 inline constexpr std::size_t kBody = 4;        // request, response and in-queue bytes
