@@ -9,6 +9,7 @@ PRISM_BUILD_DEPS=(
   libxkbcommon-dev libpixman-1-dev libinput-dev libdrm-dev libseat-dev
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libpango1.0-dev libcairo2-dev
+  clang libclang-rt-14-dev # the libFuzzer target (tests/fuzz), built in its own build dir
 )
 # Real clients the integration tests (and a person trying prism) use.
 PRISM_TEST_DEPS=(
