@@ -297,5 +297,110 @@ TEST(VmbridgeEndToEnd, MalformedTransportPacketsEndOnlyThatConnection) {
     prism.stop();
 }
 
+TEST(VmbridgeEndToEnd, SameVmPasteFlowsThroughAGuestPipe) {
+    Prism prism({{"work", "#3465a4", {}, kBridge}});
+    SocketLink link(bridge_socket(prism, "work"));
+    GuestDriver guest(link);
+    WaylandSession session(guest);
+    ASSERT_TRUE(session.get_registry());
+    const std::uint32_t compositor = session.bind("wl_compositor", 4);
+    const std::uint32_t shm = session.bind("wl_shm", 1);
+    const std::uint32_t wm_base = session.bind("xdg_wm_base", 1);
+    const std::uint32_t seat = session.bind("wl_seat", 1);
+    const std::uint32_t manager = session.bind("wl_data_device_manager", 3);
+    ASSERT_TRUE(compositor && shm && wm_base && seat && manager);
+
+    // A keyboard, and a mapped window that takes keyboard focus: its enter serial is what
+    // wl_data_device.set_selection needs.
+    const std::uint32_t keyboard = session.new_id();
+    ASSERT_EQ(session.send(Message(seat, op::kSeatGetKeyboard).u(keyboard)), 0);
+    ASSERT_TRUE(session.wait_for(keyboard, op::kKeyboardKeymap));
+    session.fds.clear(); // the keymap's VFD
+    const std::uint32_t surface = session.new_id(), xdg_surface = session.new_id(),
+                        toplevel = session.new_id();
+    ASSERT_EQ(session.send(Message(compositor, op::kCompositorCreateSurface).u(surface)), 0);
+    ASSERT_EQ(session.send(Message(wm_base, op::kWmBaseGetXdgSurface).u(xdg_surface).u(surface)),
+              0);
+    ASSERT_EQ(session.send(Message(xdg_surface, op::kXdgSurfaceGetToplevel).u(toplevel)), 0);
+    ASSERT_EQ(session.send(Message(surface, op::kSurfaceCommit)), 0);
+    auto configure = session.wait_for(xdg_surface, op::kXdgSurfaceConfigure);
+    ASSERT_TRUE(configure);
+    ASSERT_EQ(session.send(
+                  Message(xdg_surface, op::kXdgSurfaceAckConfigure).u(ArgReader(*configure).u())),
+              0);
+    std::uint32_t memory = 0;
+    ASSERT_EQ(guest.new_alloc(64 * 64 * 4, &memory), 0);
+    const std::uint32_t pool = session.new_id(), buffer = session.new_id();
+    ASSERT_EQ(session.send(Message(shm, op::kShmCreatePool).u(pool).i(64 * 64 * 4), {memory}), 0);
+    ASSERT_EQ(session.send(Message(pool, op::kPoolCreateBuffer)
+                               .u(buffer)
+                               .i(0)
+                               .i(64)
+                               .i(64)
+                               .i(64 * 4)
+                               .u(op::kFormatXrgb8888)),
+              0);
+    ASSERT_EQ(session.send(Message(surface, op::kSurfaceAttach).u(buffer).i(0).i(0)), 0);
+    ASSERT_EQ(session.send(Message(surface, op::kSurfaceCommit)), 0);
+    constexpr std::uint16_t kKeyboardEnter = 1;
+    auto enter = session.wait_for(keyboard, kKeyboardEnter);
+    ASSERT_TRUE(enter) << prism.log();
+    const std::uint32_t serial = ArgReader(*enter).u();
+
+    // wl_data_device_manager / wl_data_source / wl_data_device / wl_data_offer opcodes.
+    constexpr std::uint16_t kCreateDataSource = 0, kGetDataDevice = 1, kSourceOffer = 0,
+                            kSetSelection = 1, kOfferReceive = 1;
+    constexpr std::uint16_t kDeviceDataOffer = 0, kDeviceSelection = 5, kSourceSend = 1;
+    const std::uint32_t device = session.new_id(), source = session.new_id();
+    ASSERT_EQ(session.send(Message(manager, kGetDataDevice).u(device).u(seat)), 0);
+    ASSERT_EQ(session.send(Message(manager, kCreateDataSource).u(source)), 0);
+    ASSERT_EQ(session.send(Message(source, kSourceOffer).s("text/plain;charset=utf-8")), 0);
+    ASSERT_EQ(session.send(Message(device, kSetSelection).u(source).u(serial)), 0);
+
+    // The focused client (this one) is offered the selection (after the empty selection it
+    // was sent when it got its data device) ...
+    auto offer_event = session.wait_for(device, kDeviceDataOffer);
+    ASSERT_TRUE(offer_event) << prism.log();
+    const std::uint32_t offer = ArgReader(*offer_event).u();
+    std::uint32_t selected = 0;
+    while (selected == 0) {
+        auto selection = session.wait_for(device, kDeviceSelection);
+        ASSERT_TRUE(selection);
+        selected = ArgReader(*selection).u();
+    }
+    EXPECT_EQ(selected, offer);
+
+    // ... and pastes it into a guest pipe (NEW_PIPE READ), passed as receive()'s fd.
+    std::uint32_t pipe = 0;
+    ASSERT_EQ(guest.new_pipe_read(&pipe), 0);
+    ASSERT_EQ(session.send(Message(offer, kOfferReceive).s("text/plain;charset=utf-8"), {pipe}), 0);
+
+    // The source side gets send(mime, fd): the fd is the pipe's write end, now a host VFD.
+    auto send_event = session.wait_for(source, kSourceSend);
+    ASSERT_TRUE(send_event) << prism.log();
+    EXPECT_EQ(ArgReader(*send_event).s(), "text/plain;charset=utf-8");
+    ASSERT_EQ(session.fds.size(), 1u);
+    const std::uint32_t write_end = session.fds.front();
+    ASSERT_NE(guest.vfd(write_end), nullptr);
+    EXPECT_EQ(guest.vfd(write_end)->flags, vmbridge::virtio_wl::kVfdWrite);
+    const std::string text = "pasted from the vm";
+    ASSERT_EQ(guest.send(write_end, std::span(reinterpret_cast<const std::uint8_t*>(text.data()),
+                                              text.size())),
+              0);
+    ASSERT_EQ(guest.close(write_end), 0);
+
+    std::string pasted;
+    for (;;) {
+        GuestDriver::Received received;
+        ASSERT_EQ(guest.recv(pipe, &received), 0) << "pasted so far: " << pasted;
+        if (received.eof) {
+            break;
+        }
+        pasted.append(received.data.begin(), received.data.end());
+    }
+    EXPECT_EQ(pasted, text);
+    prism.stop();
+}
+
 } // namespace
 } // namespace prism::test
