@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -43,6 +45,29 @@ std::uint32_t stream_flags(int fd, const Features& features, bool is_socket) {
     return kVfdRead | kVfdWrite;
 }
 
+// write() to a pipe, without SIGPIPE when its reader is gone (EPIPE instead): the device must
+// not depend on the process ignoring SIGPIPE. The signal is blocked around the write and a
+// pending one it raised is consumed before unblocking.
+ssize_t write_no_sigpipe(int fd, const void* data, std::size_t size) {
+    sigset_t pipe_only, old_mask;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    sigset_t pending;
+    sigpending(&pending);
+    const bool already_pending = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &old_mask);
+    const ssize_t n = write(fd, data, size);
+    const int saved = errno;
+    if (n < 0 && saved == EPIPE && !already_pending) {
+        const timespec zero{};
+        while (sigtimedwait(&pipe_only, nullptr, &zero) < 0 && errno == EINTR) {
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+    errno = saved;
+    return n;
+}
+
 } // namespace
 
 Device::Device(wl_event_loop* loop, Transport& transport, DeviceOptions options)
@@ -62,7 +87,7 @@ Device::~Device() {
 
 DeviceStats Device::stats() const {
     DeviceStats stats;
-    auto& all = const_cast<VfdTable&>(vfds_).all();
+    const auto& all = vfds_.all();
     stats.vfds = all.size();
     stats.contexts =
         static_cast<std::size_t>(std::count_if(all.begin(), all.end(), [](const auto& entry) {
@@ -145,6 +170,9 @@ Response Device::new_alloc(const CmdVfdNew& command) {
     const std::uint64_t bytes = ShmemRegion::page_round(command.size);
     if (bytes == 0) {
         return error(ErrorCode::Err); // nothing to allocate
+    }
+    if (bytes > UINT32_MAX) {
+        return error(ErrorCode::OutOfMemory); // its size could not be reported
     }
     if (at_vfd_limit() || region_.used_bytes() + bytes > options_.limits.max_shm_bytes) {
         return error(ErrorCode::OutOfMemory);
@@ -250,6 +278,11 @@ Response Device::send(const CmdVfdSend& command) {
     if (!target->is_socket && !fds.empty()) {
         return error(ErrorCode::InvalidType); // a pipe carries no fds
     }
+    if (command.data.empty() && !fds.empty()) {
+        // A stream cannot carry fds without a byte (Wayland never does this); refuse rather
+        // than invent one.
+        return error(ErrorCode::Err);
+    }
     Response response = write_to(*target, command.data, std::move(fds));
     if (std::holds_alternative<RespOk>(response)) {
         // The compositor has the remote ends now: dropping ours lets the host's end see the
@@ -286,11 +319,6 @@ Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::
     bool fds_sent = fds.empty();
     if (target.is_socket) {
         iovec iov{const_cast<std::uint8_t*>(data.data()), data.size()};
-        // A message with fds needs at least one byte; Wayland never sends fds without bytes.
-        std::uint8_t zero = 0;
-        if (data.empty()) {
-            iov = {&zero, 1};
-        }
         msghdr msg{};
         msg.msg_iov = &iov;
         msg.msg_iovlen = 1;
@@ -309,11 +337,11 @@ Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::
             return error(ErrorCode::Err);
         }
         if (n > 0) {
-            written = data.empty() ? 0 : static_cast<std::size_t>(n);
+            written = static_cast<std::size_t>(n);
             fds_sent = true;
         }
     } else {
-        const ssize_t n = write(target.fd.get(), data.data(), data.size());
+        const ssize_t n = write_no_sigpipe(target.fd.get(), data.data(), data.size());
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
             return error(ErrorCode::Err);
         }
@@ -352,11 +380,7 @@ bool Device::flush_backlog(Vfd& vfd) {
         }
         ssize_t n = 0;
         if (vfd.is_socket) {
-            std::uint8_t zero = 0;
             iovec iov{front.data.data(), front.data.size()};
-            if (front.data.empty()) {
-                iov = {&zero, 1};
-            }
             msghdr msg{};
             msg.msg_iov = &iov;
             msg.msg_iovlen = 1;
@@ -372,7 +396,7 @@ bool Device::flush_backlog(Vfd& vfd) {
             }
             n = sendmsg(vfd.fd.get(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
         } else {
-            n = write(vfd.fd.get(), front.data.data(), front.data.size());
+            n = write_no_sigpipe(vfd.fd.get(), front.data.data(), front.data.size());
         }
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -473,8 +497,8 @@ std::uint32_t Device::event_mask(const Vfd& vfd) const {
 }
 
 void Device::watch(Vfd& vfd) {
-    if (!vfd.fd || vfd.hung_up) {
-        return;
+    if (!vfd.fd || vfd.hung_up || (!vfd.readable && !vfd.writable)) {
+        return; // memory is never watched
     }
     if (vfd.source == nullptr) {
         vfd.device = this;
@@ -501,7 +525,10 @@ void Device::update_reading() {
         if (vfd->hung_up || !vfd->fd) {
             continue;
         }
-        if (reading && vfd->hangup_pending) {
+        if (vfd->hangup_pending) {
+            if (!reading) {
+                continue; // stays unwatched until reading resumes
+            }
             // Its source was removed while paused (a hang-up is reported even with no events
             // asked for); watching again reports it, after any data still unread.
             vfd->hangup_pending = false;

@@ -74,6 +74,7 @@ public:
     std::uint32_t next_host_id();
 
     std::map<std::uint32_t, std::unique_ptr<Vfd>>& all() { return vfds_; }
+    const std::map<std::uint32_t, std::unique_ptr<Vfd>>& all() const { return vfds_; }
 
 private:
     std::map<std::uint32_t, std::unique_ptr<Vfd>> vfds_;
