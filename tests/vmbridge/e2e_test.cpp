@@ -297,6 +297,44 @@ TEST(VmbridgeEndToEnd, MalformedTransportPacketsEndOnlyThatConnection) {
     prism.stop();
 }
 
+TEST(VmbridgeEndToEnd, ReloadOpensKeepsAndClosesTheDevice) {
+    Prism prism({{"work", "#3465a4", {}, ""}});
+    const auto socket = bridge_socket(prism, "work");
+    EXPECT_FALSE(std::filesystem::exists(socket));
+    EXPECT_FALSE(vm_state(prism, "work").contains("vmbridge"));
+
+    prism.write_vm({"work", "#3465a4", {}, kBridge});
+    prism.ctl("reload");
+    ASSERT_TRUE(std::filesystem::exists(socket));
+    SocketLink link(socket);
+    GuestDriver guest(link);
+    WaylandSession session(guest);
+    ASSERT_TRUE(session.get_registry());
+
+    // New limits keep the socket and the connected VMM (they apply from its next connection).
+    prism.write_vm({"work", "#3465a4", {}, kBridge + "max_vfds = 8\n"});
+    prism.ctl("reload");
+    EXPECT_TRUE(session.roundtrip());
+    EXPECT_EQ(vm_state(prism, "work")["vmbridge"]["connected"], true);
+
+    // Turning it off closes the socket, the connection and the VM's contexts.
+    prism.write_vm({"work", "#3465a4", {}, ""});
+    prism.ctl("reload");
+    EXPECT_FALSE(std::filesystem::exists(socket));
+    while (link.read_packet(5s)) {
+    }
+    EXPECT_TRUE(link.closed());
+    EXPECT_TRUE(eventually([&] { return vm_state(prism, "work")["clients"] == 0; }));
+
+    // A bad [vmbridge] section is rejected whole, like any configuration error.
+    prism.write_vm({"work", "#3465a4", {}, kBridge + "max_vfds = 0\n"});
+    std::string output;
+    EXPECT_NE(prism.ctl_raw({"reload"}, &output), 0);
+    EXPECT_NE(output.find("vmbridge.max_vfds"), std::string::npos) << output;
+    EXPECT_FALSE(std::filesystem::exists(socket));
+    prism.stop();
+}
+
 TEST(VmbridgeEndToEnd, SameVmPasteFlowsThroughAGuestPipe) {
     Prism prism({{"work", "#3465a4", {}, kBridge}});
     SocketLink link(bridge_socket(prism, "work"));
