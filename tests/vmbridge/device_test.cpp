@@ -329,7 +329,10 @@ TEST_F(DeviceTest, EveryErrorResponse) {
     EXPECT_EQ(response_type(CmdVfdSend{
                   .vfd_id = ctx, .vfd_ids = std::vector<std::uint32_t>(29, memory), .data = {1}}),
               kRespInvalidCmd);
-    // RESP_OUT_OF_MEMORY: more memory than max_shm_bytes, more VFDs than max_vfds.
+    // RESP_OUT_OF_MEMORY: one SEND larger than a VFD's backlog may hold, more memory than
+    // max_shm_bytes, more VFDs than max_vfds.
+    EXPECT_EQ(guest_->send(ctx, std::vector<std::uint8_t>(device::Limits{}.max_backlog_bytes + 1)),
+              -ENOMEM);
     EXPECT_EQ(response_type(CmdVfdNew{.vfd_id = 9, .size = 128 * 1024}), kRespOutOfMemory);
     std::uint32_t fourth = 0, fifth = 0;
     EXPECT_EQ(guest_->new_pipe_read(&fourth), 0);

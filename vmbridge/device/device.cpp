@@ -298,6 +298,10 @@ Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::
     if (data.empty() && fds.empty()) {
         return RespOk{};
     }
+    // One SEND never needs more than the backlog may hold: then what is kept is always bounded.
+    if (data.size() > options_.limits.max_backlog_bytes) {
+        return error(ErrorCode::OutOfMemory);
+    }
     if (!target.backlog.empty()) {
         if (target.backlog_bytes + data.size() > options_.limits.max_backlog_bytes) {
             return error(ErrorCode::OutOfMemory);
@@ -350,19 +354,17 @@ Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::
     if (written == data.size() && fds_sent) {
         return RespOk{};
     }
-    // The compositor is behind: keep the rest, bounded, and write it when the fd is writable.
-    const std::size_t rest = data.size() - written;
-    if (rest > options_.limits.max_backlog_bytes) {
-        if (written == 0 && !fds_sent) {
-            return error(ErrorCode::OutOfMemory);
-        }
-        // Part of the message is out already: it cannot be taken back, so keep the rest.
-    }
+    // The compositor is behind: keep the rest (at most max_backlog_bytes, see above) and write
+    // it when the fd is writable.
     PendingWrite pending;
     pending.data.assign(data.begin() + static_cast<std::ptrdiff_t>(written), data.end());
     if (!fds_sent) {
+        // Nothing went out yet: the fds go with the first byte, later.
         for (int fd : fds) {
             pending.fds.emplace_back(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+            if (!pending.fds.back()) {
+                return error(ErrorCode::OutOfMemory);
+            }
         }
     }
     target.backlog_bytes += pending.data.size();
