@@ -346,6 +346,32 @@ TEST_F(DeviceTest, EveryErrorResponse) {
     EXPECT_EQ(origins_->clients_of(Origin::vm("test")).size(), 1u);
 }
 
+TEST_F(DeviceTest, WithoutTransFlagsTheLegacyFlagsApply) {
+    GuestDriver::Options legacy;
+    legacy.features = Features::all_wl().without(kFeatureTransFlags);
+    start(true, {}, legacy);
+    std::uint32_t ctx = 0;
+    ASSERT_EQ(guest_->new_ctx(&ctx), 0);
+    EXPECT_EQ(guest_->vfd(ctx)->flags, kVfdLegacyControl);
+    // §1.7: legacy VFD_NEW takes WRITE|MAP and echoes them; anything else is RESP_ERR.
+    const auto response = guest_->raw_request(build(
+        Command{CmdVfdNew{.vfd_id = 5, .flags = kVfdLegacyWrite | kVfdLegacyMap, .size = 4096}},
+        legacy.features));
+    auto parsed = parse_response(response, legacy.features);
+    ASSERT_TRUE(parsed);
+    ASSERT_TRUE(std::holds_alternative<RespVfdNew>(parsed.value()));
+    EXPECT_EQ(std::get<RespVfdNew>(parsed.value()).flags, kVfdLegacyWrite | kVfdLegacyMap);
+    EXPECT_EQ(response_type(CmdVfdNew{.vfd_id = 6, .flags = kVfdLegacyControl, .size = 4096}),
+              kRespErr);
+    // Memory from the compositor is announced WRITE|MAP.
+    UniqueFd memory = memfd_with("m");
+    send_with_fds(raw_[0].get(), "x", {memory.get()});
+    GuestDriver::Received received;
+    ASSERT_EQ(guest_->recv(ctx, &received), 0);
+    ASSERT_EQ(received.ids.size(), 1u);
+    EXPECT_EQ(guest_->vfd(received.ids[0])->flags, kVfdLegacyWrite | kVfdLegacyMap);
+}
+
 TEST_F(DeviceTest, SendCarriesBytesAndTranslatedFds) {
     start(true);
     std::uint32_t ctx = 0, memory = 0, pipe = 0;
