@@ -37,6 +37,9 @@ vmbridge::device::DeviceOptions VmbridgeHost::options_for(const config::VmConfig
     options.limits.max_shm_bytes = vm.vmbridge.max_shm_bytes;
     options.limits.max_queued_messages = vm.vmbridge.max_queued_messages;
     options.log_name = "vmbridge " + vm.name;
+    options.log = [](const std::string& line) {
+        wlr_log(WLR_INFO, "%s", line.c_str());
+    };
     // Every context, named or not, is a client of this compositor with this VM's origin.
     options.connect_context = [this, names = vm.vmbridge.context_names](std::string_view name) {
         if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {

@@ -70,6 +70,15 @@ ssize_t write_no_sigpipe(int fd, const void* data, std::size_t size) {
 
 } // namespace
 
+void log_line(const DeviceOptions& options, const std::string& message) {
+    const std::string line = options.log_name + ": " + message;
+    if (options.log) {
+        options.log(line);
+    } else {
+        std::fprintf(stderr, "%s\n", line.c_str());
+    }
+}
+
 Device::Device(wl_event_loop* loop, Transport& transport, DeviceOptions options)
     : loop_(loop)
     , transport_(transport)
@@ -625,8 +634,7 @@ std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uin
     std::vector<std::uint32_t> ids;
     for (UniqueFd& fd : fds) {
         if (at_vfd_limit()) {
-            std::fprintf(stderr, "%s: max_vfds reached, dropping an fd from the compositor\n",
-                         options_.log_name.c_str());
+            log_line(options_, "max_vfds reached, dropping an fd from the compositor");
             continue;
         }
         struct stat st {};
@@ -640,8 +648,8 @@ std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uin
             const std::uint64_t bytes = ShmemRegion::page_round(static_cast<std::uint64_t>(end));
             if (bytes == 0 || static_cast<std::uint64_t>(end) > UINT32_MAX ||
                 region_.used_bytes() + bytes > options_.limits.max_shm_bytes) {
-                std::fprintf(stderr, "%s: dropping a shared-memory fd of %lld bytes\n",
-                             options_.log_name.c_str(), static_cast<long long>(end));
+                log_line(options_, "dropping a shared-memory fd of " + std::to_string(end) +
+                                       " bytes (empty, too large, or over max_shm_bytes)");
                 continue;
             }
             const std::optional<std::uint64_t> offset = region_.allocate(bytes);

@@ -48,7 +48,13 @@ struct DeviceOptions {
     // name, or the compositor could not take the client): RESP_ERR.
     std::function<int(std::string_view name)> connect_context;
     std::string log_name = "vmbridge"; // prefixes log lines
+    // Where the device and its transport report what they drop or refuse (one line, no
+    // newline). Unset: stderr.
+    std::function<void(const std::string& line)> log;
 };
+
+// Writes "<log_name>: <message>" through options.log, or to stderr.
+void log_line(const DeviceOptions& options, const std::string& message);
 
 struct DeviceStats {
     std::size_t vfds = 0;

@@ -4,7 +4,6 @@
 #include "vmbridge/virtio_wl/le.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <fcntl.h>
@@ -172,8 +171,7 @@ private:
     }
 
     bool protocol_error(const std::string& why) {
-        std::fprintf(stderr, "%s: test transport: %s; disconnecting\n",
-                     listener_.options_.log_name.c_str(), why.c_str());
+        log_line(listener_.options_, "test transport: " + why + "; disconnecting");
         broken_ = true;
         return false;
     }
@@ -327,8 +325,8 @@ int SeqpacketListener::handle_accept(int, std::uint32_t, void* data) {
         return 0;
     }
     if (listener->connection_ || listener->drop_idle_ != nullptr) {
-        std::fprintf(stderr, "%s: test transport: a peer is already connected; refusing another\n",
-                     listener->options_.log_name.c_str());
+        log_line(listener->options_,
+                 "test transport: a peer is already connected; refusing another");
         return 0; // closing it tells the peer
     }
     listener->connection_ = std::make_unique<Connection>(*listener, fd.release());
