@@ -278,6 +278,18 @@ TEST(VmbridgeEndToEnd, AThousandContextsComeAndGoWithoutALeakInPrism) {
     prism.stop();
 }
 
+TEST(VmbridgeEndToEnd, NamedContextsReachPrismOnlyUnderConfiguredNames) {
+    Prism prism({{"work", "#3465a4", {}, kBridge + "context_names = [\"camera\"]\n"}});
+    SocketLink link(bridge_socket(prism, "work"));
+    GuestDriver guest(link);
+    std::uint32_t id = 0;
+    EXPECT_EQ(guest.new_ctx_named("nope", &id), -ENODEV);
+    WaylandSession camera(guest, "camera");
+    ASSERT_TRUE(camera.get_registry());
+    EXPECT_EQ(vm_state(prism, "work")["clients"], 1);
+    prism.stop();
+}
+
 TEST(VmbridgeEndToEnd, MalformedTransportPacketsEndOnlyThatConnection) {
     Prism prism({{"work", "#3465a4", {}, kBridge}});
     namespace wire = vmbridge::device::test_wire;
