@@ -113,7 +113,12 @@ int GuestDriver::send(std::uint32_t id, std::span<const std::uint8_t> data,
 int GuestDriver::close(std::uint32_t id) {
     const std::vector<std::uint8_t> bytes =
         build(Command{CmdVfdClose{.vfd_id = id}}, options_.features);
-    vfds_.erase(id);
+    auto it = vfds_.find(id);
+    if (it != vfds_.end()) {
+        const std::size_t held = it->second.received.size();
+        vfds_.erase(it);
+        repost(held); // buffers of data nobody will read go back
+    }
     Parsed<Response> response = parse_response(link_.request(bytes), options_.features);
     return response ? guest_errno_for(message_type(response.value())) : -EPROTO;
 }
@@ -134,14 +139,13 @@ const GuestDriver::Vfd* GuestDriver::vfd(std::uint32_t id) const {
 void GuestDriver::on_in(std::vector<std::uint8_t> message) {
     ++in_messages_;
     Parsed<InQueueMessage> parsed = parse_in_queue(message, options_.features);
-    if (options_.repost) {
-        link_.post_in_buffers(1);
-    }
     if (!parsed) {
         throw std::runtime_error("device sent a malformed in-queue message");
     }
+    // Whether the buffer stays with a VFD's queue until RECV reads it.
+    bool held = false;
     std::visit(
-        [this](const auto& m) {
+        [this, &held](const auto& m) {
             using T = std::decay_t<decltype(m)>;
             if constexpr (std::is_same_v<T, InVfdNew>) {
                 // The driver ignores ids without bit 30 or with bit 31 (§1.6).
@@ -163,6 +167,7 @@ void GuestDriver::on_in(std::vector<std::uint8_t> message) {
                     }
                 }
                 it->second.received.push_back(std::move(chunk));
+                held = true;
             } else if constexpr (std::is_same_v<T, InVfdHup>) {
                 auto it = vfds_.find(m.vfd_id);
                 if (it != vfds_.end()) {
@@ -171,6 +176,15 @@ void GuestDriver::on_in(std::vector<std::uint8_t> message) {
             }
         },
         parsed.value());
+    if (!held) {
+        repost(1);
+    }
+}
+
+void GuestDriver::repost(std::size_t buffers) {
+    if (options_.repost && buffers > 0) {
+        link_.post_in_buffers(static_cast<std::uint32_t>(buffers));
+    }
 }
 
 int GuestDriver::recv(std::uint32_t id, Received* out, std::chrono::milliseconds timeout) {
@@ -186,6 +200,7 @@ int GuestDriver::recv(std::uint32_t id, Received* out, std::chrono::milliseconds
             out->ids = std::move(vfd.received.front().ids);
             out->eof = false;
             vfd.received.pop_front();
+            repost(1); // RECV has read it: the buffer goes back
             return 0;
         }
         if (vfd.hup) {

@@ -7,9 +7,10 @@
 // ALLOC'd (or host) VFD through the shared-memory region, checking pfn and size as the driver
 // does. Every call returns 0 or the driver's negative errno (§1.3).
 //
-// In-queue buffers: `in_buffers` are posted at start; each one is re-posted as soon as its
-// message is parsed (the double copies it), unless `repost` is false: a guest that never
-// gives buffers back.
+// In-queue buffers (§1.1): `in_buffers` are posted at start. A buffer holding VFD_NEW or
+// VFD_HUP is re-posted as soon as it is parsed; one holding a VFD_RECV is held until RECV has
+// returned its data and ids (or the VFD is closed), as the driver does. With `repost` false
+// nothing is given back: a guest that never reads its in queue.
 #pragma once
 
 #include "link.hpp"
@@ -106,6 +107,7 @@ public:
 private:
     int create(const virtio_wl::Command& command, std::uint32_t id);
     std::uint32_t allocate_id();
+    void repost(std::size_t buffers);
     void on_in(std::vector<std::uint8_t> message);
 
     struct RegionEntry {
