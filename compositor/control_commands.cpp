@@ -27,6 +27,18 @@ json list_vms(const Server& server) {
             {"clients", server.origins().clients_of(origin).size()},
             {"windows", windows},
         });
+        if (const VmbridgeHost* bridge = server.vms().bridge(vm->name)) {
+            json state = {{"socket", bridge->socket().string()},
+                          {"connected", bridge->connected()}};
+            if (const auto stats = bridge->stats()) {
+                state["contexts"] = stats->contexts;
+                state["vfds"] = stats->vfds;
+                state["shm_bytes"] = stats->shm_bytes;
+                state["queued_messages"] = stats->queued_messages;
+                state["reading"] = stats->reading;
+            }
+            result.back()["vmbridge"] = std::move(state);
+        }
     }
     return result;
 }

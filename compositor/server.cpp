@@ -375,6 +375,9 @@ bool Server::start() {
                 runtime != nullptr ? runtime : "", host_socket_.c_str());
     for (const config::VmConfig* vm : vms_->all()) {
         std::printf("vm %s: %s\n", vm->name.c_str(), vm->socket.c_str());
+        if (const VmbridgeHost* bridge = vms_->bridge(vm->name)) {
+            std::printf("vmbridge %s: %s\n", vm->name.c_str(), bridge->socket().c_str());
+        }
     }
     std::printf("control: PRISM_SOCKET=%s\n", control_path.c_str());
     std::fflush(stdout);

@@ -53,6 +53,18 @@ bool VmManager::apply(const std::vector<config::VmConfig>& vms, std::vector<std:
                 ok = false;
             }
         }
+        // The virtio-wl device keeps its socket (and a connected VMM) when the path stays.
+        auto old = vms_.find(config.name);
+        const bool keep_bridge = old != vms_.end() && old->second.bridge &&
+                                 old->second.bridge->socket() == config.vmbridge.socket;
+        if (config.vmbridge.enabled && !keep_bridge) {
+            std::string error;
+            vm.bridge = VmbridgeHost::create(loop_, origins_, config, &error);
+            if (!vm.bridge) {
+                errors->push_back("vm " + config.name + ": vmbridge: " + error);
+                ok = false;
+            }
+        }
         next.emplace(config.name, std::move(vm));
     }
     if (!ok) {
@@ -62,6 +74,11 @@ bool VmManager::apply(const std::vector<config::VmConfig>& vms, std::vector<std:
     // Commit: hand kept sockets over, then disconnect the clients of VMs that are gone or
     // whose socket was replaced by another VM's.
     for (auto& [name, vm] : next) {
+        auto previous = vms_.find(name);
+        if (vm.config.vmbridge.enabled && !vm.bridge && previous != vms_.end()) {
+            vm.bridge = std::move(previous->second.bridge);
+            vm.bridge->reconfigure(vm.config);
+        }
         if (vm.socket) {
             continue;
         }
@@ -82,6 +99,10 @@ bool VmManager::apply(const std::vector<config::VmConfig>& vms, std::vector<std:
     vms_ = std::move(next);
     for (const auto& [name, vm] : vms_) {
         wlr_log(WLR_INFO, "vm %s: listening on %s", name.c_str(), vm.config.socket.c_str());
+        if (vm.bridge) {
+            wlr_log(WLR_INFO, "vm %s: vmbridge test transport on %s", name.c_str(),
+                    vm.bridge->socket().c_str());
+        }
     }
     return true;
 }
@@ -103,6 +124,11 @@ std::vector<const config::VmConfig*> VmManager::all() const {
         result.push_back(&vm.config);
     }
     return result;
+}
+
+const VmbridgeHost* VmManager::bridge(const std::string& name) const {
+    auto it = vms_.find(name);
+    return it == vms_.end() ? nullptr : it->second.bridge.get();
 }
 
 void VmManager::clear() {

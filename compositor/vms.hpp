@@ -1,6 +1,7 @@
 // The configured VMs at run time: each VM's config and its listening socket.
 #pragma once
 
+#include "compositor/vmbridge_host.hpp"
 #include "config/config.hpp"
 #include "vmbridge/client_origins.hpp"
 #include "vmbridge/vm_socket.hpp"
@@ -26,6 +27,8 @@ public:
     // The VM's [protocols] allow list; empty for an unknown VM.
     const std::vector<std::string>& allow_list(const std::string& name) const;
     std::vector<const config::VmConfig*> all() const;
+    // The VM's in-prism virtio-wl device ([vmbridge] enabled), or nullptr.
+    const VmbridgeHost* bridge(const std::string& name) const;
     // Closes every socket (at shutdown, before the display goes away).
     void clear();
 
@@ -34,6 +37,7 @@ private:
         config::VmConfig config;
         std::unique_ptr<vmbridge::VmSocket> socket;
         std::shared_ptr<std::string> accept_as; // the VM name the socket's clients get
+        std::unique_ptr<VmbridgeHost> bridge;   // when [vmbridge] enabled
     };
     std::unique_ptr<vmbridge::VmSocket> open_socket(const std::filesystem::path& path,
                                                     std::shared_ptr<std::string> accept_as,

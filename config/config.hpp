@@ -67,6 +67,21 @@ struct ClipboardLimits {
     bool operator==(const ClipboardLimits&) const = default;
 };
 
+// The virtio-wl device inside prism for one VM ([vmbridge] table; docs/vmbridge.md).
+struct VmbridgeConfig {
+    bool enabled = false;
+    // The test transport's SOCK_SEQPACKET socket; absolute. Default (when enabled):
+    // $XDG_RUNTIME_DIR/prism-vmbridge-<name>.sock
+    std::filesystem::path socket;
+    std::uint32_t max_vfds = 1024;              // live VFDs, 1 .. 65536
+    std::uint64_t max_shm_bytes = 256ull << 20; // shared memory in use, 1 MiB .. 4 GiB
+    std::uint32_t max_queued_messages = 256;    // in-queue messages held, 32 .. 65536
+    // Names VFD_NEW_CTX_NAMED may ask for (1 to 32 bytes each); all reach prism like the
+    // unnamed context. Any other name is refused.
+    std::vector<std::string> context_names;
+    bool operator==(const VmbridgeConfig&) const = default;
+};
+
 struct VmConfig {
     std::string name;  // unique, [a-z0-9-]+, at most 32 characters
     std::string label; // shown to the user; defaults to name
@@ -84,6 +99,7 @@ struct VmConfig {
     // selection (a stray middle click must neither cross silently nor pop up a dialog).
     PastePolicy clipboard{.paste_from = {{"*", PasteDecision::Ask}}};
     PastePolicy primary{.paste_from = {{"*", PasteDecision::Deny}}};
+    VmbridgeConfig vmbridge;
 
     bool operator==(const VmConfig&) const = default;
 };

@@ -97,6 +97,20 @@ void check_across_files(const std::vector<VmConfig>& vms, std::vector<Error>& er
                 break;
             }
         }
+        // A [vmbridge] socket is a path like any other: no VM may use it for anything else.
+        if (vms[i].vmbridge.enabled && !vms[i].vmbridge.socket.empty()) {
+            const fs::path& bridge = vms[i].vmbridge.socket;
+            for (std::size_t j = 0; j < vms.size(); ++j) {
+                const bool clash = vms[j].socket == bridge || (j < i && vms[j].vmbridge.enabled &&
+                                                               vms[j].vmbridge.socket == bridge);
+                if (clash) {
+                    errors.push_back(Error{vms[i].source_file.string(), 0, 0, "vmbridge.socket",
+                                           "socket " + detail::quote(bridge.string()) +
+                                               " is also used by " + vms[j].source_file.string()});
+                    break;
+                }
+            }
+        }
     }
 }
 

@@ -57,6 +57,84 @@ std::vector<std::string> parse_allow(detail::Reporter& reporter, const toml::arr
     return names;
 }
 
+constexpr std::int64_t kMaxVmbridgeVfds = 65536;
+constexpr std::int64_t kMinShmBytes = 1ll << 20;
+constexpr std::int64_t kMaxShmBytes = 4ll << 30; // the device's shared-memory region
+// One read of a context can produce 29 in-queue messages (28 VFD_NEW and a VFD_RECV).
+constexpr std::int64_t kMinQueuedMessages = 32;
+constexpr std::int64_t kMaxQueuedMessages = 65536;
+constexpr std::size_t kMaxContextNameBytes = 32; // virtio_wl_ctrl_vfd_new.name[32]
+
+void parse_vmbridge(detail::Reporter& reporter, const toml::table& table, VmConfig& vm,
+                    const Environment& env) {
+    const std::string prefix = "vmbridge";
+    detail::check_unknown_keys(
+        reporter, table, prefix,
+        {"enabled", "socket", "max_vfds", "max_shm_bytes", "max_queued_messages", "context_names"});
+    VmbridgeConfig& bridge = vm.vmbridge;
+    if (auto enabled = detail::get_boolean(reporter, table, "enabled", prefix)) {
+        bridge.enabled = *enabled;
+    }
+    if (auto value =
+            detail::get_integer(reporter, table, "max_vfds", prefix, 1, kMaxVmbridgeVfds)) {
+        bridge.max_vfds = static_cast<std::uint32_t>(*value);
+    }
+    if (auto value = detail::get_integer(reporter, table, "max_shm_bytes", prefix, kMinShmBytes,
+                                         kMaxShmBytes)) {
+        bridge.max_shm_bytes = static_cast<std::uint64_t>(*value);
+    }
+    if (auto value = detail::get_integer(reporter, table, "max_queued_messages", prefix,
+                                         kMinQueuedMessages, kMaxQueuedMessages)) {
+        bridge.max_queued_messages = static_cast<std::uint32_t>(*value);
+    }
+    if (const toml::array* names = detail::get_array(reporter, table, "context_names", prefix)) {
+        const std::string path = prefix + ".context_names";
+        for (const toml::node& entry : *names) {
+            std::optional<std::string> name = detail::as_string(reporter, entry, path);
+            if (!name) {
+                continue;
+            }
+            if (name->empty() || name->size() > kMaxContextNameBytes ||
+                name->find('\0') != std::string::npos) {
+                reporter.at(entry.source(), path,
+                            "expected 1 to 32 bytes without NUL, got " + detail::quote(*name));
+            } else if (std::find(bridge.context_names.begin(), bridge.context_names.end(), *name) !=
+                       bridge.context_names.end()) {
+                reporter.at(entry.source(), path, detail::quote(*name) + " is listed twice");
+            } else {
+                bridge.context_names.push_back(std::move(*name));
+            }
+        }
+    }
+    const std::string socket_key = prefix + ".socket";
+    if (const toml::node* socket = table.get("socket")) {
+        if (auto path = detail::as_string(reporter, *socket, socket_key)) {
+            if (path->empty() || (*path)[0] != '/') {
+                reporter.at(socket->source(), socket_key,
+                            "expected an absolute path, got " + detail::quote(*path));
+            } else if (path->find('\0') != std::string::npos) {
+                reporter.at(socket->source(), socket_key, "must not contain a NUL character");
+            } else if (path->size() > kMaxSocketPathLength) {
+                reporter.at(socket->source(), socket_key, socket_too_long(*path));
+            } else {
+                bridge.socket = std::filesystem::path(*path).lexically_normal();
+            }
+        }
+    } else if (bridge.enabled) {
+        if (env.runtime_dir.empty()) {
+            reporter.at(table.source(), socket_key, "no socket given and XDG_RUNTIME_DIR is unset");
+        } else if (!vm.name.empty()) {
+            const std::filesystem::path path =
+                env.runtime_dir / ("prism-vmbridge-" + vm.name + ".sock");
+            if (path.string().size() > kMaxSocketPathLength) {
+                reporter.at(table.source(), socket_key, socket_too_long(path));
+            } else {
+                bridge.socket = path.lexically_normal();
+            }
+        }
+    }
+}
+
 } // namespace
 
 bool is_valid_vm_name(std::string_view name) {
@@ -81,7 +159,7 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
     vm.source_file = file;
     detail::check_unknown_keys(reporter, *root, "",
                                {"name", "colour", "label", "socket", "allow_fullscreen",
-                                "protocols", "clipboard", "primary"});
+                                "protocols", "clipboard", "primary", "vmbridge"});
 
     if (detail::require_key(reporter, *root, "name", "")) {
         if (auto name = detail::get_string(reporter, *root, "name", "")) {
@@ -167,6 +245,10 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
     if (const toml::table* primary = detail::get_table(reporter, *root, "primary", "")) {
         detail::check_unknown_keys(reporter, *primary, "primary", {"paste_from", "mime"});
         detail::parse_paste_policy(reporter, *primary, "primary", vm.primary);
+    }
+
+    if (const toml::table* vmbridge = detail::get_table(reporter, *root, "vmbridge", "")) {
+        parse_vmbridge(reporter, *vmbridge, vm, env);
     }
 
     detail::sort_errors(result.errors);

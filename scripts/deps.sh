@@ -10,6 +10,11 @@ PRISM_BUILD_DEPS=(
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libpango1.0-dev libcairo2-dev libexpat1-dev
 )
+# clang and its libFuzzer runtime: scripts/test builds the virtio-wl fuzzer (tests/fuzz) with
+# them; installed only by `prism_install_deps --fuzz` (scripts/test).
+PRISM_FUZZ_DEPS=(
+  clang libclang-rt-14-dev
+)
 # Real clients the integration tests (and a person trying prism) use.
 PRISM_TEST_DEPS=(
   foot weston wayland-utils wl-clipboard grim wtype xkb-data
@@ -25,8 +30,9 @@ prism_missing_packages() {
 }
 
 prism_install_deps() {
-  local missing
-  mapfile -t missing < <(prism_missing_packages "${PRISM_BUILD_DEPS[@]}" "${PRISM_TEST_DEPS[@]}")
+  local missing wanted=("${PRISM_BUILD_DEPS[@]}" "${PRISM_TEST_DEPS[@]}")
+  if [ "${1:-}" = "--fuzz" ]; then wanted+=("${PRISM_FUZZ_DEPS[@]}"); fi
+  mapfile -t missing < <(prism_missing_packages "${wanted[@]}")
   [ "${#missing[@]}" -eq 0 ] && return 0
   echo "prism: installing missing packages: ${missing[*]}" >&2
   local sudo=()
@@ -37,5 +43,5 @@ prism_install_deps() {
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  prism_install_deps
+  prism_install_deps "$@"
 fi

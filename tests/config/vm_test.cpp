@@ -370,3 +370,60 @@ allow = [1]
 
 } // namespace
 } // namespace prism::config
+
+namespace prism::config {
+namespace {
+
+TEST(ParseVmbridgeTest, OffByDefaultWithDocumentedLimits) {
+    const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n");
+    EXPECT_FALSE(vm.vmbridge.enabled);
+    EXPECT_TRUE(vm.vmbridge.socket.empty());
+    EXPECT_EQ(vm.vmbridge.max_vfds, 1024u);
+    EXPECT_EQ(vm.vmbridge.max_shm_bytes, 256u << 20);
+    EXPECT_EQ(vm.vmbridge.max_queued_messages, 256u);
+    EXPECT_TRUE(vm.vmbridge.context_names.empty());
+}
+
+TEST(ParseVmbridgeTest, EnabledGetsTheDefaultSocketAndEveryKeyIsRead) {
+    const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n[vmbridge]\n"
+                                 "enabled = true\nmax_vfds = 64\nmax_shm_bytes = 2097152\n"
+                                 "max_queued_messages = 40\ncontext_names = [\"camera\"]\n");
+    EXPECT_TRUE(vm.vmbridge.enabled);
+    EXPECT_EQ(vm.vmbridge.socket, "/run/user/1000/prism-vmbridge-work.sock");
+    EXPECT_EQ(vm.vmbridge.max_vfds, 64u);
+    EXPECT_EQ(vm.vmbridge.max_shm_bytes, 2097152u);
+    EXPECT_EQ(vm.vmbridge.max_queued_messages, 40u);
+    EXPECT_EQ(vm.vmbridge.context_names, std::vector<std::string>{"camera"});
+    EXPECT_EQ(parse_ok("name = \"work\"\ncolour = \"blue\"\n[vmbridge]\nenabled = true\n"
+                       "socket = \"/tmp/x//bridge.sock\"\n")
+                  .vmbridge.socket,
+              "/tmp/x/bridge.sock");
+}
+
+TEST(ParseVmbridgeTest, ErrorsNameFileLineAndKey) {
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[vmbridge]\n";
+    EXPECT_THAT(
+        parse_errors(head + "enabeld = true\n"),
+        ElementsAre(::testing::HasSubstr("vms/work.toml:4:1: vmbridge.enabeld: unknown key")));
+    EXPECT_THAT(parse_errors(head + "max_vfds = 0\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:12: vmbridge.max_vfds: ")));
+    EXPECT_THAT(parse_errors(head + "max_shm_bytes = 8589934592\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:17: vmbridge.max_shm_bytes: ")));
+    EXPECT_THAT(
+        parse_errors(head + "max_queued_messages = 8\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:23: vmbridge.max_queued_messages: ")));
+    EXPECT_THAT(parse_errors(head + "context_names = [\"a\", \"a\"]\n"),
+                ElementsAre(::testing::HasSubstr("vmbridge.context_names: \"a\" is listed twice")));
+    EXPECT_THAT(parse_errors(head + "context_names = [\"\"]\n"),
+                ElementsAre(::testing::HasSubstr("vmbridge.context_names: expected 1 to 32")));
+    EXPECT_THAT(parse_errors(head + "socket = \"relative\"\n"),
+                ElementsAre(::testing::HasSubstr("vmbridge.socket: expected an absolute path")));
+    EXPECT_THAT(parse_errors("name = \"work\"\ncolour = \"blue\"\nsocket = \"/tmp/w\"\n"
+                             "[vmbridge]\nenabled = true\n",
+                             Environment{}),
+                ElementsAre("vms/work.toml:4:1: vmbridge.socket: no socket given and "
+                            "XDG_RUNTIME_DIR is unset"));
+}
+
+} // namespace
+} // namespace prism::config

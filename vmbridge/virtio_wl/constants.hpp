@@ -211,6 +211,10 @@ inline constexpr std::uint64_t kShmemRegionSize = std::uint64_t{1} << 32;
 inline constexpr std::uint64_t kShmemNoMemoryPfn = kShmemRegionSize >> kPfnShift;
 static_assert(kShmemNoMemoryPfn == 0x100000);
 inline constexpr std::uint64_t kLegacyNoMemoryPfn = 0; // without USE_SHMEM (§1.9)
+// A choice (§1.9 is silent): the device never places memory at region offset 0, so pfn 0
+// means "no memory" in every response (contexts and pipes carry a literal 0, §1.9) and a guest
+// can never mistake a context for mapped memory.
+inline constexpr std::uint64_t kShmemFirstOffset = kPageSize;
 
 // ---- §1.7 malformed input -> response code -----------------------------------------------------
 // Where the document names the response these are exact; where it is silent they are choices.

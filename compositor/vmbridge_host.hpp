@@ -1,0 +1,43 @@
+// One VM's virtio-wl device inside prism (docs/vmbridge.md), reachable through the test
+// transport socket. Every Wayland context the device opens is a client of this display with
+// the VM's origin, set by ClientOrigins::create_vm_client before a byte of it is read.
+#pragma once
+
+#include "config/config.hpp"
+#include "vmbridge/client_origins.hpp"
+#include "vmbridge/device/seqpacket_transport.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace prism {
+
+class VmbridgeHost {
+public:
+    // Opens `vm.vmbridge.socket`. nullptr with a message in `error` on failure.
+    static std::unique_ptr<VmbridgeHost> create(wl_event_loop* loop,
+                                                vmbridge::ClientOrigins& origins,
+                                                const config::VmConfig& vm, std::string* error);
+    ~VmbridgeHost();
+    VmbridgeHost(const VmbridgeHost&) = delete;
+    VmbridgeHost& operator=(const VmbridgeHost&) = delete;
+
+    // New limits and context names; they apply from the next connection of the VMM.
+    void reconfigure(const config::VmConfig& vm);
+
+    const std::filesystem::path& socket() const { return listener_->path(); }
+    bool connected() const { return listener_->connected(); }
+    std::optional<vmbridge::device::DeviceStats> stats() const { return listener_->stats(); }
+
+private:
+    VmbridgeHost(vmbridge::ClientOrigins& origins, std::string vm);
+    vmbridge::device::DeviceOptions options_for(const config::VmConfig& vm);
+
+    vmbridge::ClientOrigins& origins_;
+    std::string vm_;
+    std::unique_ptr<vmbridge::device::SeqpacketListener> listener_;
+};
+
+} // namespace prism

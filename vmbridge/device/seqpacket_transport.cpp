@@ -1,0 +1,348 @@
+#include "vmbridge/device/seqpacket_transport.hpp"
+
+#include "vmbridge/device/test_transport_wire.hpp"
+#include "vmbridge/virtio_wl/le.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <vector>
+
+namespace prism::vmbridge::device {
+
+using namespace virtio_wl;
+namespace wire = test_wire;
+
+// One peer: the transport of one device.
+class SeqpacketListener::Connection final : public Transport {
+public:
+    Connection(SeqpacketListener& listener, int fd)
+        : listener_(listener)
+        , fd_(fd) {
+        source_ = wl_event_loop_add_fd(listener.loop_, fd, WL_EVENT_READABLE, handle_event, this);
+        std::vector<std::uint8_t> hello(wire::kHelloSize);
+        store_le32(hello, wire::kTag, wire::kHello);
+        store_le64(hello, wire::kHelloOffered, Features::all_wl().bits);
+        store_le64(hello, wire::kHelloRegionSize, kShmemRegionSize);
+        send_packet(std::move(hello), -1);
+    }
+    ~Connection() override {
+        device_.reset(); // unmaps through this transport while it is still whole
+        if (source_ != nullptr) {
+            wl_event_source_remove(source_);
+        }
+    }
+
+    std::optional<DeviceStats> stats() const {
+        return device_ ? std::optional<DeviceStats>(device_->stats()) : std::nullopt;
+    }
+
+    // Transport
+    bool in_queue_has_room() const override { return !broken_ && credits_ > 0 && out_.empty(); }
+    bool push_in(std::span<const std::uint8_t> message) override {
+        if (!in_queue_has_room()) {
+            return false;
+        }
+        --credits_;
+        std::vector<std::uint8_t> packet(wire::kBody + message.size());
+        store_le32(packet, wire::kTag, wire::kIn);
+        std::memcpy(packet.data() + wire::kBody, message.data(), message.size());
+        send_packet(std::move(packet), -1);
+        return true;
+    }
+    bool map_shmem(std::uint64_t offset, int fd, std::uint64_t size, bool writable) override {
+        std::vector<std::uint8_t> packet(wire::kMapPacketSize);
+        store_le32(packet, wire::kTag, wire::kMap);
+        store_le32(packet, wire::kMapFlags, writable ? wire::kMapWritable : 0);
+        store_le64(packet, wire::kMapOffset, offset);
+        store_le64(packet, wire::kMapSize, size);
+        send_packet(std::move(packet), fd);
+        return !broken_;
+    }
+    void unmap_shmem(std::uint64_t offset, std::uint64_t size) override {
+        std::vector<std::uint8_t> packet(wire::kMapPacketSize);
+        store_le32(packet, wire::kTag, wire::kUnmap);
+        store_le64(packet, wire::kMapOffset, offset);
+        store_le64(packet, wire::kMapSize, size);
+        send_packet(std::move(packet), -1);
+    }
+
+private:
+    struct Outgoing {
+        std::vector<std::uint8_t> bytes;
+        UniqueFd fd;
+    };
+
+    static int handle_event(int, std::uint32_t mask, void* data) {
+        static_cast<Connection*>(data)->on_event(mask);
+        return 0;
+    }
+
+    void on_event(std::uint32_t mask) {
+        if ((mask & WL_EVENT_WRITABLE) != 0) {
+            flush();
+        }
+        if ((mask & WL_EVENT_READABLE) != 0) {
+            for (int i = 0; i < wire::kPacketsPerWakeup && !broken_ && out_.empty(); ++i) {
+                if (!read_packet()) {
+                    break;
+                }
+            }
+        } else if ((mask & (WL_EVENT_HANGUP | WL_EVENT_ERROR)) != 0) {
+            broken_ = true;
+        }
+        if (broken_) {
+            if (source_ != nullptr) {
+                wl_event_source_remove(source_);
+                source_ = nullptr;
+            }
+            listener_.schedule_drop();
+            return;
+        }
+        update_mask();
+        if (device_ && in_queue_has_room()) {
+            device_->in_queue_ready();
+        }
+    }
+
+    // Reads one packet; false when there is none (or the connection broke).
+    bool read_packet() {
+        std::vector<std::uint8_t> packet(wire::kMaxRequestPacket);
+        const ssize_t n = recv(fd_.get(), packet.data(), packet.size(), MSG_DONTWAIT | MSG_TRUNC);
+        if (n < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                broken_ = true;
+            }
+            return false;
+        }
+        if (n == 0) {
+            broken_ = true; // the peer closed: the device and its contexts go
+            return false;
+        }
+        if (static_cast<std::size_t>(n) > packet.size() || n < 4) {
+            return protocol_error("packet of " + std::to_string(n) + " bytes");
+        }
+        packet.resize(static_cast<std::size_t>(n));
+        const std::uint32_t tag = load_le32(packet, wire::kTag);
+        switch (tag) {
+        case wire::kRequest: {
+            start_device(Features::all_wl());
+            std::vector<std::uint8_t> response =
+                device_->handle_request(std::span<const std::uint8_t>(packet).subspan(wire::kBody));
+            std::vector<std::uint8_t> out(wire::kBody + response.size());
+            store_le32(out, wire::kTag, wire::kResponse);
+            std::memcpy(out.data() + wire::kBody, response.data(), response.size());
+            send_packet(std::move(out), -1);
+            return true;
+        }
+        case wire::kCredit: {
+            if (packet.size() != wire::kCreditSize) {
+                return protocol_error("bad credit packet");
+            }
+            const std::uint64_t credits =
+                std::uint64_t{credits_} + load_le32(packet, wire::kCreditCount);
+            if (credits > wire::kMaxCredits) {
+                return protocol_error("more in-queue buffers than a queue holds");
+            }
+            credits_ = static_cast<std::uint32_t>(credits);
+            return true;
+        }
+        case wire::kFeatures: {
+            if (packet.size() != wire::kFeaturesSize || device_) {
+                return protocol_error("features packet too late or malformed");
+            }
+            const Features acked{load_le64(packet, wire::kFeaturesBits)};
+            // pfns are region offsets: a driver that does not take USE_SHMEM cannot be
+            // served (vhost-user has the same rule, §1.2).
+            if (!acked.subset_of(Features::all_wl()) || !acked.use_shmem()) {
+                return protocol_error("features must include USE_SHMEM and only offered bits");
+            }
+            start_device(acked);
+            return true;
+        }
+        default:
+            return protocol_error("unknown packet tag " + std::to_string(tag));
+        }
+    }
+
+    bool protocol_error(const std::string& why) {
+        log_line(listener_.options_, "test transport: " + why + "; disconnecting");
+        broken_ = true;
+        return false;
+    }
+
+    void start_device(Features features) {
+        if (device_) {
+            return;
+        }
+        DeviceOptions options = listener_.options_;
+        options.features = features;
+        device_ = std::make_unique<Device>(listener_.loop_, *this, std::move(options));
+    }
+
+    void send_packet(std::vector<std::uint8_t> bytes, int fd) {
+        if (broken_) {
+            return;
+        }
+        Outgoing packet{std::move(bytes), UniqueFd(fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1)};
+        if (fd >= 0 && !packet.fd) {
+            broken_ = true;
+            return;
+        }
+        out_.push_back(std::move(packet));
+        flush();
+        update_mask();
+    }
+
+    void flush() {
+        while (!out_.empty() && !broken_) {
+            Outgoing& packet = out_.front();
+            iovec iov{packet.bytes.data(), packet.bytes.size()};
+            msghdr msg{};
+            msg.msg_iov = &iov;
+            msg.msg_iovlen = 1;
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+            if (packet.fd) {
+                msg.msg_control = control;
+                msg.msg_controllen = sizeof(control);
+                cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+                cmsg->cmsg_level = SOL_SOCKET;
+                cmsg->cmsg_type = SCM_RIGHTS;
+                cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+                const int raw = packet.fd.get();
+                std::memcpy(CMSG_DATA(cmsg), &raw, sizeof(int));
+            }
+            if (sendmsg(fd_.get(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+                if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                    broken_ = true;
+                }
+                return;
+            }
+            out_.pop_front();
+        }
+    }
+
+    // Requests are read only while everything owed to the peer has been sent: a peer that
+    // does not read cannot make prism queue without bound.
+    void update_mask() {
+        if (source_ == nullptr) {
+            return;
+        }
+        wl_event_source_fd_update(source_, out_.empty() ? WL_EVENT_READABLE : WL_EVENT_WRITABLE);
+    }
+
+    SeqpacketListener& listener_;
+    UniqueFd fd_;
+    wl_event_source* source_ = nullptr;
+    std::unique_ptr<Device> device_;
+    std::deque<Outgoing> out_;
+    std::uint32_t credits_ = 0;
+    bool broken_ = false;
+};
+
+std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop,
+                                                             std::filesystem::path path,
+                                                             DeviceOptions options,
+                                                             std::string* error) {
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    if (path.string().size() >= sizeof(addr.sun_path)) {
+        *error = "socket path " + path.string() + " is too long";
+        return nullptr;
+    }
+    std::memcpy(addr.sun_path, path.c_str(), path.string().size());
+
+    struct stat st {};
+    if (lstat(path.c_str(), &st) == 0) {
+        if (!S_ISSOCK(st.st_mode)) {
+            *error = path.string() + " exists and is not a socket";
+            return nullptr;
+        }
+        UniqueFd probe(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
+        if (probe && connect(probe.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+            *error = path.string() + " is in use by another process";
+            return nullptr;
+        }
+        unlink(path.c_str()); // stale: left by a compositor that died
+    }
+
+    UniqueFd fd(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!fd) {
+        *error = std::string("socket: ") + std::strerror(errno);
+        return nullptr;
+    }
+    // Bind under a restrictive umask so the socket is never reachable by others, even briefly.
+    const mode_t old_umask = umask(0177);
+    const int bound = bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+    umask(old_umask);
+    if (bound != 0) {
+        *error = "bind " + path.string() + ": " + std::strerror(errno);
+        return nullptr;
+    }
+    if (chmod(path.c_str(), 0600) != 0 || listen(fd.get(), 4) != 0) {
+        *error = "listen " + path.string() + ": " + std::strerror(errno);
+        unlink(path.c_str());
+        return nullptr;
+    }
+
+    std::unique_ptr<SeqpacketListener> listener(new SeqpacketListener());
+    listener->loop_ = loop;
+    listener->path_ = std::move(path);
+    listener->options_ = std::move(options);
+    listener->fd_ = fd.release();
+    listener->source_ =
+        wl_event_loop_add_fd(loop, listener->fd_, WL_EVENT_READABLE, handle_accept, listener.get());
+    return listener;
+}
+
+SeqpacketListener::~SeqpacketListener() {
+    connection_.reset();
+    if (drop_idle_ != nullptr) {
+        wl_event_source_remove(drop_idle_);
+    }
+    if (source_ != nullptr) {
+        wl_event_source_remove(source_);
+    }
+    if (fd_ >= 0) {
+        ::close(fd_);
+        unlink(path_.c_str());
+    }
+}
+
+std::optional<DeviceStats> SeqpacketListener::stats() const {
+    return connection_ ? connection_->stats() : std::nullopt;
+}
+
+int SeqpacketListener::handle_accept(int, std::uint32_t, void* data) {
+    auto* listener = static_cast<SeqpacketListener*>(data);
+    UniqueFd fd(accept4(listener->fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    if (!fd) {
+        return 0;
+    }
+    if (listener->connection_ || listener->drop_idle_ != nullptr) {
+        log_line(listener->options_,
+                 "test transport: a peer is already connected; refusing another");
+        return 0; // closing it tells the peer
+    }
+    listener->connection_ = std::make_unique<Connection>(*listener, fd.release());
+    return 0;
+}
+
+void SeqpacketListener::schedule_drop() {
+    if (drop_idle_ == nullptr) {
+        drop_idle_ = wl_event_loop_add_idle(loop_, handle_drop, this);
+    }
+}
+
+void SeqpacketListener::handle_drop(void* data) {
+    auto* listener = static_cast<SeqpacketListener*>(data);
+    listener->drop_idle_ = nullptr;
+    listener->connection_.reset();
+}
+
+} // namespace prism::vmbridge::device
