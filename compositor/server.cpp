@@ -290,6 +290,8 @@ Server::~Server() {
     wl_event_loop_dispatch_idle(loop_);
     // The clipboard goes while the seat and the scene exist: the bridge clears the selections.
     origins_->on_client_destroyed = nullptr;
+    start_drag_.disconnect();
+    drag_icon_.reset();
     selection_bridge_.reset();
     if (seat_) {
         seat_->set_modal(nullptr);
@@ -461,8 +463,8 @@ void Server::init_clipboard(wlr_seat* seat) {
     dialog_hooks.style_of = [this](const std::string& origin) {
         return frame_style(origin);
     };
-    dialog_hooks.area_for = [this](const void* client, float* scale) {
-        return clipboard_area(client, scale);
+    dialog_hooks.area_for = [this](const void* client, wlr_box* output, float* scale) {
+        return clipboard_area(client, output, scale);
     };
     dialog_hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
         clipboard_->answer(prompt, allow, how);
@@ -496,6 +498,19 @@ void Server::init_clipboard(wlr_seat* seat) {
     origins_->on_client_destroyed = [this](wl_client* client, const vmbridge::Origin&) {
         clipboard_->client_gone(client);
     };
+    // A drag's icon is drawn above every window and follows the pointer.
+    start_drag_.connect(&seat->events.start_drag, [this](wlr_drag* drag) {
+        drag_icon_.reset();
+        if (drag->icon != nullptr) {
+            wlr_cursor* cursor = seat_->cursor().wlr();
+            drag_icon_ = std::make_unique<DragIcon>(overlay_, drag->icon, cursor->x, cursor->y);
+        }
+    });
+    seat_->cursor().moved = [this](double x, double y) {
+        if (drag_icon_) {
+            drag_icon_->move_to(x, y);
+        }
+    };
 }
 
 void Server::clipboard_crossed(const clipboard::Crossing& crossing) {
@@ -508,17 +523,19 @@ void Server::clipboard_crossed(const clipboard::Crossing& crossing) {
     if (crossing.decision == "allowed") {
         return;
     }
-    const std::string what =
-        crossing.selection == clipboard::Selection::Clipboard ? "Paste" : "Primary paste";
+    const std::string what = crossing.selection == clipboard::Selection::Clipboard ? "Paste"
+                             : crossing.selection == clipboard::Selection::Primary ? "Primary paste"
+                                                                                   : "Drop";
     const std::string text = what + " from " + frame_style(crossing.from).label + " into " +
                              frame_style(crossing.to).label + " " + crossing.decision + ": " +
                              crossing.rule;
     float scale = 1.0f;
-    const wlr_box area = clipboard_area(nullptr, &scale);
+    wlr_box output{};
+    const wlr_box area = clipboard_area(nullptr, &output, &scale);
     notice_->show(text, frame_style(std::string("host")), area, scale);
 }
 
-wlr_box Server::clipboard_area(const void* client, float* scale) const {
+wlr_box Server::clipboard_area(const void* client, wlr_box* output_box, float* scale) const {
     const View* target = nullptr;
     if (client != nullptr) {
         for (const auto& view : desktop_->views()) {
@@ -529,6 +546,7 @@ wlr_box Server::clipboard_area(const void* client, float* scale) const {
         }
     }
     const wlr_box output = desktop_->output_box_for(target);
+    *output_box = output;
     wlr_output* wlr_output = wlr_output_layout_output_at(layout_, output.x + output.width / 2.0,
                                                          output.y + output.height / 2.0);
     *scale = wlr_output != nullptr ? wlr_output->scale : 1.0f;

@@ -8,6 +8,7 @@
 #include "compositor/clipboard/selection_bridge.hpp"
 #include "compositor/desktop/decorations.hpp"
 #include "compositor/desktop/output.hpp"
+#include "compositor/input/drag_icon.hpp"
 #include "compositor/input/seat.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/model/desktop.hpp"
@@ -76,7 +77,7 @@ private:
     void init_clipboard(wlr_seat* seat);
     void clipboard_crossed(const clipboard::Crossing& crossing);
     // Where the clipboard dialog goes for a paste by `client`: its window, else an output.
-    wlr_box clipboard_area(const void* client, float* scale) const;
+    wlr_box clipboard_area(const void* client, wlr_box* output, float* scale) const;
 
     void handle_new_output(wlr_output* output);
     void handle_new_input(wlr_input_device* device);
@@ -112,6 +113,7 @@ private:
     std::unique_ptr<clipboard::Dialog> clipboard_dialog_;
     std::unique_ptr<clipboard::Notice> notice_;
     std::unique_ptr<clipboard::SelectionBridge> selection_bridge_;
+    std::unique_ptr<DragIcon> drag_icon_; // while a client drags with an icon
     std::unique_ptr<control::ControlServer> control_;
     std::list<std::unique_ptr<Output>> outputs_;
     std::string host_socket_;
@@ -121,6 +123,7 @@ private:
     Listener<wlr_input_device> new_input_;
     Listener<wlr_xdg_surface> new_xdg_surface_;
     Listener<wlr_xdg_activation_v1_request_activate_event> request_activate_;
+    Listener<wlr_drag> start_drag_;
     Listener<wlr_virtual_keyboard_v1> new_virtual_keyboard_;
     Listener<wlr_virtual_pointer_v1_new_pointer_event> new_virtual_pointer_;
     Listener<void> layout_change_;

@@ -157,7 +157,8 @@ void Dialog::add_text(const std::string& text, int x, int y, int width, int heig
 
 void Dialog::draw() {
     const Prompt& p = *prompt_;
-    const wlr_box area = hooks_.area_for(p.client, &scale_);
+    wlr_box output{};
+    const wlr_box area = hooks_.area_for(p.client, &output, &scale_);
     const FrameStyle host = hooks_.style_of("host");
     const FrameStyle from = hooks_.style_of(p.from);
     const FrameStyle to = hooks_.style_of(p.to);
@@ -179,10 +180,11 @@ void Dialog::draw() {
     const int x = left + kPad;
     const int width = inner - 2 * kPad;
     int y = left + kPad;
-    const std::string what =
-        p.selection == Selection::Clipboard ? "clipboard" : "primary selection (middle click)";
-    add_text("Paste across VMs? (" + what + ")", x, y, width, kRow, kBackground, kText, true, false,
-             kTitleFont);
+    const char* title = p.selection == Selection::Clipboard ? "Paste across VMs? (clipboard)"
+                        : p.selection == Selection::Primary
+                            ? "Paste across VMs? (primary selection)"
+                            : "Drop across VMs? (drag and drop)";
+    add_text(title, x, y, width, kRow, kBackground, kText, true, false, kTitleFont);
     y += kRow + kRow / 2;
 
     auto chip_row = [&](const char* caption, const FrameStyle& style) {
@@ -231,6 +233,12 @@ void Dialog::draw() {
     wlr_scene_rect_set_size(background, inner, height - 2 * left);
     box_ = {area.x + (area.width - kWidth) / 2, area.y + (area.height - height) / 2, kWidth,
             height};
+    // Over the window, but all of it on the window's output (its top-left corner wins when the
+    // output is smaller than the dialog).
+    if (output.width > 0 && output.height > 0) {
+        box_.x = std::max(output.x, std::min(box_.x, output.x + output.width - kWidth));
+        box_.y = std::max(output.y, std::min(box_.y, output.y + output.height - height));
+    }
     wlr_scene_node_set_position(&tree_->node, box_.x, box_.y);
     allow_box_ = {box_.x + x, box_.y + buttons_y, kButtonWidth, kButtonHeight};
     deny_box_ = {box_.x + x + kButtonWidth + gap, box_.y + buttons_y, kButtonWidth, kButtonHeight};

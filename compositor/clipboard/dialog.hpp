@@ -27,8 +27,9 @@ public:
         // How an origin ("host", a VM name, "unknown") is drawn: its colour and label.
         std::function<FrameStyle(const std::string& origin)> style_of;
         // Where to centre the dialog (layout coordinates) for a paste by `client`: the
-        // destination's window, else the output under the cursor. Sets `scale` to that output's.
-        std::function<wlr_box(const void* client, float* scale)> area_for;
+        // destination's window, else the output under the cursor. Sets `output` to the box of
+        // that output, which the dialog stays inside, and `scale` to its scale.
+        std::function<wlr_box(const void* client, wlr_box* output, float* scale)> area_for;
         // The user's answer.
         std::function<void(std::uint64_t prompt, bool allow, const std::string& how)> answer;
     };

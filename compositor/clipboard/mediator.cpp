@@ -39,7 +39,15 @@ std::string fetch_failure(const TransferResult& result, const config::ClipboardL
 } // namespace
 
 const char* to_string(Selection selection) {
-    return selection == Selection::Clipboard ? "clipboard" : "primary";
+    switch (selection) {
+    case Selection::Clipboard:
+        return "clipboard";
+    case Selection::Primary:
+        return "primary";
+    case Selection::Drag:
+        return "drag";
+    }
+    return "unknown";
 }
 
 struct Mediator::Request {

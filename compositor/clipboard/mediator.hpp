@@ -40,7 +40,7 @@
 
 namespace prism::clipboard {
 
-const char* to_string(Selection selection); // "clipboard", "primary"
+const char* to_string(Selection selection); // "clipboard", "primary", "drag"
 
 // The real data behind a selection: asks the client (or whatever set it) to write one MIME type
 // into an fd.
@@ -171,7 +171,7 @@ private:
     Hooks hooks_;
     std::uint64_t next_id_ = 1;
     std::map<std::uint64_t, Source> sources_;
-    std::optional<std::uint64_t> current_[2];  // by Selection
+    std::optional<std::uint64_t> current_[3];  // by Selection
     std::list<std::unique_ptr<Group>> groups_; // queue order; the front one asking is shown
     // (client, source) pairs the user refused: a second paste of the same selection into the
     // same client is refused without asking again, so a client cannot flood the user.

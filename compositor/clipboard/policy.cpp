@@ -48,7 +48,7 @@ Match match(const config::PastePolicy& policy, Selection selection, std::string_
         return {Rule::Wildcard, it->second};
     }
     return {Rule::Default,
-            selection == Selection::Clipboard ? PasteDecision::Ask : PasteDecision::Deny};
+            selection == Selection::Primary ? PasteDecision::Deny : PasteDecision::Ask};
 }
 
 char lower(char c) {

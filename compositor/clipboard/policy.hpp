@@ -22,6 +22,7 @@ namespace prism::clipboard {
 enum class Selection {
     Clipboard, // wl_data_device: Ctrl+C / Ctrl+V
     Primary,   // zwp_primary_selection: select / middle click
+    Drag,      // wl_data_device drag and drop: decided by the [clipboard] policy
 };
 
 // Decides a paste into `destination` of data set by `source`, given the destination's policy
@@ -29,7 +30,7 @@ enum class Selection {
 // - "unknown" (or an empty name) on either side: Deny, always;
 // - the same origin: Allow, without consulting the policy;
 // - otherwise paste_from[source], else paste_from["*"], else the built-in default: Ask for the
-//   clipboard, Deny for the primary selection.
+//   clipboard and drag and drop, Deny for the primary selection.
 config::PasteDecision decide(const config::PastePolicy& destination_policy, Selection selection,
                              std::string_view source, std::string_view destination);
 

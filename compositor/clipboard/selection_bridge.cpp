@@ -63,11 +63,31 @@ public:
         data_original_ = original;
         const auto types = mime_types_of(original->mime_types);
         data_shell_.self = this;
-        wlr_data_source_init(&data_shell_.base, &kDataImpl);
+        wlr_data_source_init(&data_shell_.base, kind_ == Selection::Drag ? &kDragImpl : &kDataImpl);
+        data_shell_.base.actions = original->actions;
+        data_shell_.base.compositor_action = original->compositor_action;
         copy_mime_types(types, data_shell_.base.mime_types);
         id_ = bridge_.mediator_.source_set(kind_, origin, types, this);
         original_destroy_.connect(&original->events.destroy, [this](void*) { original_gone(); });
     }
+    // Takes the place of `drag`'s source before the drag starts, so offers, accept, actions
+    // and the drop all go through the shell, and remembers which client the drop lands on.
+    void wrap_drag(wlr_drag* drag, const std::string& origin) {
+        wrap(drag->source, origin);
+        wl_list_remove(&drag->source_destroy.link);
+        drag->source = &data_shell_.base;
+        wl_signal_add(&drag->source->events.destroy, &drag->source_destroy);
+        drag_drop_.connect(&drag->events.drop, [this, drag](wlr_drag_drop_event*) {
+            dropped_on_ = drag->focus_client != nullptr ? drag->focus_client->client : nullptr;
+        });
+        drag_destroy_.connect(&drag->events.destroy, [this](void*) {
+            drag_drop_.disconnect();
+            drag_destroy_.disconnect();
+        });
+    }
+    // The client the drag was dropped on: the only one that may receive its data.
+    const wl_client* dropped_on() const { return dropped_on_; }
+
     void wrap(wlr_primary_selection_source* original, const std::string& origin) {
         primary_original_ = original;
         const auto types = mime_types_of(original->mime_types);
@@ -110,7 +130,7 @@ private:
         }
         // Destroying the shell clears the seat's selection (wlroots listens for that), then
         // calls shell_destroyed().
-        if (kind_ == Selection::Clipboard) {
+        if (kind_ != Selection::Primary) {
             wlr_data_source_destroy(&data_shell_.base);
         } else {
             wlr_primary_selection_source_destroy(&primary_shell_.base);
@@ -149,6 +169,38 @@ private:
     static void primary_destroy(wlr_primary_selection_source* source) {
         reinterpret_cast<PrimaryShell*>(source)->self->shell_destroyed();
     }
+    // Drag and drop: the source client hears what the target does, through the shell.
+    static wlr_data_source* original_of(wlr_data_source* shell) {
+        return reinterpret_cast<DataShell*>(shell)->self->data_original_;
+    }
+    static void drag_accept(wlr_data_source* shell, std::uint32_t serial, const char* mime_type) {
+        if (wlr_data_source* original = original_of(shell)) {
+            wlr_data_source_accept(original, serial, mime_type);
+        }
+    }
+    static void drag_drop(wlr_data_source* shell) {
+        if (wlr_data_source* original = original_of(shell)) {
+            wlr_data_source_dnd_drop(original);
+        }
+    }
+    static void drag_finish(wlr_data_source* shell) {
+        if (wlr_data_source* original = original_of(shell)) {
+            wlr_data_source_dnd_finish(original);
+        }
+    }
+    static void drag_action(wlr_data_source* shell, wl_data_device_manager_dnd_action action) {
+        if (wlr_data_source* original = original_of(shell)) {
+            wlr_data_source_dnd_action(original, action);
+        }
+    }
+    static constexpr wlr_data_source_impl kDragImpl = {
+        .send = data_send,
+        .accept = drag_accept,
+        .destroy = data_destroy,
+        .dnd_drop = drag_drop,
+        .dnd_finish = drag_finish,
+        .dnd_action = drag_action,
+    };
     static constexpr wlr_data_source_impl kDataImpl = {
         .send = data_send,
         .accept = nullptr,
@@ -171,6 +223,9 @@ private:
     DataShell data_shell_{};
     PrimaryShell primary_shell_{};
     Listener<void> original_destroy_;
+    const wl_client* dropped_on_ = nullptr;
+    Listener<wlr_drag_drop_event> drag_drop_;
+    Listener<void> drag_destroy_;
 };
 
 SelectionBridge::SelectionBridge(wl_display* display, wlr_seat* seat,
@@ -184,6 +239,10 @@ SelectionBridge::SelectionBridge(wl_display* display, wlr_seat* seat,
                                    [this](wlr_seat_request_set_selection_event* event) {
                                        handle_set_selection(event->source, event->serial);
                                    });
+    request_start_drag_.connect(&seat_->events.request_start_drag,
+                                [this](wlr_seat_request_start_drag_event* event) {
+                                    handle_start_drag(event->drag, event->origin, event->serial);
+                                });
     request_set_primary_.connect(&seat_->events.request_set_primary_selection,
                                  [this](wlr_seat_request_set_primary_selection_event* event) {
                                      handle_set_primary(event->source, event->serial);
@@ -193,6 +252,7 @@ SelectionBridge::SelectionBridge(wl_display* display, wlr_seat* seat,
 SelectionBridge::~SelectionBridge() {
     request_set_selection_.disconnect();
     request_set_primary_.disconnect();
+    request_start_drag_.disconnect();
     // The serials stay what they were: a newer one would make wlroots reject the clients' next
     // set_selection as stale.
     wlr_seat_set_selection(seat_, nullptr, seat_->selection_serial);
@@ -253,7 +313,36 @@ void SelectionBridge::handle_set_primary(wlr_primary_selection_source* source,
     wlr_seat_set_primary_selection(seat_, wrapped.primary_shell(), serial);
 }
 
+void SelectionBridge::handle_start_drag(wlr_drag* drag, wlr_surface* origin, std::uint32_t serial) {
+    // Only a drag that starts with a button held on the client's own surface (wlroots keeps the
+    // serial of that press).
+    if (!wlr_seat_validate_pointer_grab_serial(seat_, origin, serial)) {
+        wlr_log(WLR_DEBUG, "clipboard: refusing a drag without a matching button press");
+        if (drag->source != nullptr) {
+            wlr_data_source_destroy(drag->source);
+        }
+        return;
+    }
+    if (drag->source != nullptr) {
+        wl_client* client = drag->seat_client != nullptr ? drag->seat_client->client : nullptr;
+        live_.push_back(std::make_unique<Wrapped>(*this, Selection::Drag));
+        live_.back()->wrap_drag(drag, origin_name(client));
+    }
+    // A drag without a source stays inside its client (wl_data_device.start_drag's rule).
+    wlr_seat_start_pointer_drag(seat_, drag, serial);
+}
+
 void SelectionBridge::paste(Wrapped& wrapped, const char* mime_type, int fd) {
+    if (wrapped.kind() == Selection::Drag) {
+        // Only the client the drag was dropped on may read it, and only after the drop.
+        const RequestContext::Request request = requests_.take({"wl_data_offer.receive"});
+        Destination destination;
+        destination.client = request.client;
+        destination.origin = origin_name(request.client);
+        destination.entitled = request.client != nullptr && request.client == wrapped.dropped_on();
+        mediator_.paste(wrapped.id(), destination, mime_type != nullptr ? mime_type : "", fd);
+        return;
+    }
     const RequestContext::Request request =
         wrapped.kind() == Selection::Clipboard
             ? requests_.take({"wl_data_offer.receive", "zwlr_data_control_offer_v1.receive"})

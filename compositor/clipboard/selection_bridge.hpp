@@ -6,6 +6,11 @@
 // compositor-owned source to send; the bridge identifies the pasting client the same way and
 // hands the request to the Mediator, which decides whether, and when, the real source is asked.
 // The client's own source is never on the seat, so no paste can reach it except through here.
+//
+// Drag and drop goes the same way: before a drag starts, its source is replaced by a
+// compositor-owned one (accept, actions and the drop are passed on to the client's), and only
+// the client the drag is dropped on may receive the data, through the mediator, under the
+// destination's [clipboard] policy.
 #pragma once
 
 #include "compositor/clipboard/mediator.hpp"
@@ -36,6 +41,7 @@ private:
 
     void handle_set_selection(wlr_data_source* source, std::uint32_t serial);
     void handle_set_primary(wlr_primary_selection_source* source, std::uint32_t serial);
+    void handle_start_drag(wlr_drag* drag, wlr_surface* origin, std::uint32_t serial);
     std::string origin_name(wl_client* client) const;
     // A compositor-owned source was asked to send: find who pastes and ask the mediator.
     void paste(Wrapped& wrapped, const char* mime_type, int fd);
@@ -53,6 +59,7 @@ private:
     wl_event_source* garbage_idle_ = nullptr;
     Listener<wlr_seat_request_set_selection_event> request_set_selection_;
     Listener<wlr_seat_request_set_primary_selection_event> request_set_primary_;
+    Listener<wlr_seat_request_start_drag_event> request_start_drag_;
 };
 
 } // namespace prism::clipboard

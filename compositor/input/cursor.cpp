@@ -139,6 +139,9 @@ void Cursor::end_interactive(const View* view) {
 
 void Cursor::handle_motion(std::uint32_t time_msec) {
     on_activity_();
+    if (moved) {
+        moved(cursor_->x, cursor_->y);
+    }
     const double dx = cursor_->x - grab_x_;
     const double dy = cursor_->y - grab_y_;
     if (mode_ == Mode::Move && grabbed_ != nullptr) {

@@ -44,6 +44,8 @@ public:
     // Given every button press first (layout coordinates); returning true swallows the press
     // and its release (a modal dialog is up).
     std::function<bool(double x, double y, std::uint32_t button)> intercept_button;
+    // Told every pointer motion (layout coordinates), e.g. to move a drag icon.
+    std::function<void(double x, double y)> moved;
 
 private:
     enum class Mode { Passthrough, Move, Resize };

@@ -31,9 +31,10 @@ protected:
             style.label = origin;
             return style;
         };
-        hooks.area_for = [](const void*, float* scale) {
+        hooks.area_for = [this](const void*, wlr_box* output, float* scale) {
             *scale = 1.0f;
-            return wlr_box{100, 50, 1000, 800};
+            *output = output_;
+            return area_;
         };
         hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
             answers_.push_back({prompt, allow, how});
@@ -62,6 +63,8 @@ protected:
         return {box.x + box.width / 2.0, box.y + box.height / 2.0};
     }
 
+    wlr_box area_{100, 50, 1000, 800};
+    wlr_box output_{0, 0, 1200, 900};
     wlr_scene* scene_;
     std::unique_ptr<Dialog> dialog_;
     std::vector<Answer> answers_;
@@ -80,6 +83,16 @@ TEST_F(DialogTest, IsCentredInItsAreaWithTwoButtonsInside) {
         EXPECT_LE(button.y + button.height, box.y + box.height);
     }
     EXPECT_LT(dialog_->allow_box().x + dialog_->allow_box().width, dialog_->deny_box().x);
+}
+
+TEST_F(DialogTest, StaysOnTheOutputOfASmallWindowAtItsEdge) {
+    area_ = {1100, 800, 100, 100}; // a small window in the bottom-right corner
+    show(1s);
+    const wlr_box box = dialog_->box();
+    EXPECT_LE(box.x + box.width, output_.x + output_.width);
+    EXPECT_LE(box.y + box.height, output_.y + output_.height);
+    EXPECT_GE(box.x, output_.x);
+    EXPECT_GE(box.y, output_.y);
 }
 
 TEST_F(DialogTest, InputInTheFirstHalfSecondIsIgnored) {

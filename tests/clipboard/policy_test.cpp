@@ -52,6 +52,9 @@ TEST(DecideTest, BuiltInDefaultPerSelection) {
     EXPECT_EQ(decide(p, Selection::Primary, "personal", "untrusted"), Deny);
     EXPECT_EQ(decide(policy({}), Selection::Clipboard, "host", "work"), Ask);
     EXPECT_EQ(decide(policy({}), Selection::Primary, "host", "work"), Deny);
+    // A drop is a deliberate gesture, decided like the clipboard.
+    EXPECT_EQ(decide(p, Selection::Drag, "personal", "untrusted"), Ask);
+    EXPECT_EQ(decide(p, Selection::Drag, "work", "untrusted"), Allow);
 }
 
 TEST(DecideTest, ConfigDefaults) {

@@ -400,5 +400,123 @@ TEST_F(ClipboardTest, PasterOrSourceGoingAwayCancelsTheDialog) {
     prism.stop();
 }
 
+// Drag and drop with a real client pair (dnd-client) and the pointer of the host.
+class DragAndDropTest : public ClipboardTest {
+protected:
+    static void pointer(Prism& prism, const std::vector<std::string>& actions) {
+        std::vector<std::string> argv{std::getenv("POINTER_CLIENT"), "1024x768"};
+        argv.insert(argv.end(), actions.begin(), actions.end());
+        Child client = prism.client(argv, prism.host_socket(), "pointer-client");
+        ASSERT_EQ(exit_code(client), 0) << client.output();
+    }
+    static std::string at(int value) { return std::to_string(value); }
+
+    static json window_of(Prism& prism, const std::string& vm, const std::string& title) {
+        json found;
+        eventually([&] {
+            for (const json& w : prism.windows_of(vm)) {
+                if (w["title"] == title) {
+                    found = w;
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found;
+    }
+
+    // Opens the source in `from` and the target in `to`, side by side, then drags from the
+    // middle of one to the middle of the other and lets go.
+    std::pair<Child, Child> drag(Prism& prism, const std::string& from, const std::string& to,
+                                 const std::string& text) {
+        Child source = prism.client({std::getenv("DND_CLIENT"), "source", text},
+                                    prism.vm_socket(from), "dnd-source");
+        const json s = window_of(prism, from, "dnd source");
+        Child target =
+            prism.client({std::getenv("DND_CLIENT"), "target"}, prism.vm_socket(to), "dnd-target");
+        json t = window_of(prism, to, "dnd target");
+        EXPECT_FALSE(s.is_null() || t.is_null()) << prism.ctl("windows").dump(2);
+        // Move the target 300 px to the right by its title bar, clear of the source.
+        const json& f = t["frame"];
+        const int grab_x = f["x"].get<int>() + 40, grab_y = f["y"].get<int>() + 6;
+        pointer(prism, {"move", at(grab_x), at(grab_y), "press", "move", at(grab_x + 150),
+                        at(grab_y), "move", at(grab_x + 300), at(grab_y), "release"});
+        t = window_of(prism, to, "dnd target");
+        const int sx = s["x"].get<int>() + 100, sy = s["y"].get<int>() + 100;
+        const int tx = t["x"].get<int>() + 100, ty = t["y"].get<int>() + 100;
+        EXPECT_GT(tx - sx, 250) << "the windows must not overlap";
+        pointer(prism, {"move",
+                        at(sx),
+                        at(sy),
+                        "press",
+                        "sleep",
+                        "100",
+                        "move",
+                        at(sx + 40),
+                        at(sy),
+                        "sleep",
+                        "50",
+                        "move",
+                        at((sx + tx) / 2),
+                        at(sy),
+                        "sleep",
+                        "50",
+                        "move",
+                        at(tx),
+                        at(ty),
+                        "sleep",
+                        "100",
+                        "move",
+                        at(tx + 5),
+                        at(ty),
+                        "sleep",
+                        "100",
+                        "release"});
+        return {std::move(source), std::move(target)};
+    }
+};
+
+TEST_F(DragAndDropTest, WithinOneVmTheDropIsImmediate) {
+    Prism prism({kWorkVm});
+    auto [source, target] = drag(prism, "work", "work", "dragged inside work");
+    EXPECT_EQ(exit_code(target), 0) << target.output();
+    EXPECT_NE(target.output().find("dropped: dragged inside work"), std::string::npos)
+        << target.output();
+    EXPECT_EQ(exit_code(source), 0);
+    EXPECT_NE(source.output().find("finished"), std::string::npos) << source.output();
+    EXPECT_TRUE(prism.ctl("clipboard")["crossings"].empty());
+    prism.stop();
+}
+
+TEST_F(DragAndDropTest, AcrossVmsTheDropWaitsForAllow) {
+    Prism prism({kWorkVm, kPersonalVm});
+    auto [source, target] = drag(prism, "work", "personal", "dragged across");
+    const json prompt = wait_prompt(prism);
+    ASSERT_FALSE(prompt.is_null()) << prism.log();
+    EXPECT_EQ(prompt["selection"], "drag");
+    EXPECT_EQ(prompt["from"], "work");
+    EXPECT_EQ(prompt["to"], "personal");
+    EXPECT_EQ(target.output().find("dropped"), std::string::npos) << "nothing before Allow";
+    screenshot(prism, "drag-dialog");
+    press(prism, "Return");
+    EXPECT_EQ(exit_code(target), 0) << target.output();
+    EXPECT_NE(target.output().find("dropped: dragged across"), std::string::npos)
+        << target.output();
+    EXPECT_EQ(last_crossing(prism)["selection"], "drag");
+    EXPECT_EQ(last_crossing(prism)["decision"], "allowed");
+    prism.stop();
+}
+
+TEST_F(DragAndDropTest, ADeniedDropDeliversNothing) {
+    Prism prism(
+        {kWorkVm, {"personal", "#4e9a06", {}, "[clipboard]\npaste_from = { work = \"deny\" }"}});
+    auto [source, target] = drag(prism, "work", "personal", "must not arrive");
+    EXPECT_EQ(exit_code(target), 0) << target.output();
+    EXPECT_NE(target.output().find("dropped: \n"), std::string::npos) << target.output();
+    EXPECT_EQ(last_crossing(prism)["selection"], "drag");
+    EXPECT_EQ(last_crossing(prism)["rule"], "paste_from.work = deny");
+    prism.stop();
+}
+
 } // namespace
 } // namespace prism::test
