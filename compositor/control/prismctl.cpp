@@ -443,13 +443,29 @@ bool print_vms(const json& result) {
                               {"windows", Kind::Integer}})) {
             return false;
         }
+        // The virtio-wl device (docs/vmbridge.md): off, waiting for its VMM, or its load.
+        std::string bridge = "-";
+        if (const auto it = vm.find("vmbridge"); it != vm.end() && it->is_object()) {
+            bridge = "waiting";
+            if (has_members(*it, {{"connected", Kind::Boolean},
+                                  {"contexts", Kind::Integer},
+                                  {"vfds", Kind::Integer}}) &&
+                (*it)["connected"].get<bool>()) {
+                bridge = std::to_string((*it)["contexts"].get<long long>()) + " ctx, " +
+                         std::to_string((*it)["vfds"].get<long long>()) + " vfds";
+                if (it->contains("reading") && (*it)["reading"].is_boolean() &&
+                    !(*it)["reading"].get<bool>()) {
+                    bridge += ", paused";
+                }
+            }
+        }
         rows.push_back({text_cell(vm["name"], kMaxTextWidth), text_cell(vm["label"], kMaxTextWidth),
                         text_cell(vm["colour"], kMaxTextWidth),
                         sanitise(vm["socket"].get<std::string>()),
                         std::to_string(vm["clients"].get<long long>()),
-                        std::to_string(vm["windows"].get<long long>())});
+                        std::to_string(vm["windows"].get<long long>()), bridge});
     }
-    print_table({"NAME", "LABEL", "COLOUR", "SOCKET", "CLIENTS", "WINDOWS"}, rows);
+    print_table({"NAME", "LABEL", "COLOUR", "SOCKET", "CLIENTS", "WINDOWS", "VMBRIDGE"}, rows);
     return true;
 }
 

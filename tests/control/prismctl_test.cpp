@@ -59,7 +59,15 @@ protected:
                                  {"colour", "#3366ff"},
                                  {"socket", "/run/user/1000/prism-vm-work.sock"},
                                  {"clients", 2},
-                                 {"windows", 5}},
+                                 {"windows", 5},
+                                 {"vmbridge",
+                                  {{"socket", "/run/user/1000/prism-vmbridge-work.sock"},
+                                   {"connected", true},
+                                   {"contexts", 3},
+                                   {"vfds", 12},
+                                   {"shm_bytes", 65536},
+                                   {"queued_messages", 0},
+                                   {"reading", false}}}},
                                 {{"name", "banking"},
                                  {"label", "Banking (isolated)"},
                                  {"colour", "#cc0000"},
@@ -192,10 +200,12 @@ TEST_F(PrismctlTest, VmsTable) {
     EXPECT_EQ(
         result.out,
         "NAME     LABEL               COLOUR   SOCKET                                CLIENTS  "
-        "WINDOWS\n"
-        "work     Work                #3366ff  /run/user/1000/prism-vm-work.sock     2        5\n"
+        "WINDOWS  VMBRIDGE\n"
+        "work     Work                #3366ff  /run/user/1000/prism-vm-work.sock     2        5    "
+        "    "
+        "3 ctx, 12 vfds, paused\n"
         "banking  Banking (isolated)  #cc0000  /run/user/1000/prism-vm-banking.sock  0        "
-        "0\n");
+        "0        -\n");
 }
 
 TEST_F(PrismctlTest, OutputsTable) {
