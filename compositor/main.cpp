@@ -1,4 +1,5 @@
 // prism: a Wayland compositor that keeps virtual machines apart.
+#include "compositor/fd_limit.hpp"
 #include "compositor/server.hpp"
 
 #include <csignal>
@@ -112,6 +113,7 @@ int main(int argc, char** argv) {
     // A client that closes its end of a pipe or socket prism writes to must cost prism an
     // EPIPE, not its life. Programs prism starts get the default back (Server::spawn).
     std::signal(SIGPIPE, SIG_IGN);
+    prism::raise_fd_limit();
     wlr_log_init(debug ? WLR_DEBUG : WLR_INFO, nullptr);
     auto server = prism::Server::create(std::move(*loaded.config), std::move(options));
     if (!server || !server->start()) {

@@ -3,6 +3,7 @@
 #include "compositor/control/control_server.hpp"
 #include "compositor/control/protocol.hpp"
 #include "compositor/control_commands.hpp"
+#include "compositor/fd_limit.hpp"
 #include "compositor/frame/title.hpp"
 #include "compositor/input/virtual_keyboard_reclaim.hpp"
 #include "compositor/model/popup.hpp"
@@ -695,6 +696,7 @@ void Server::spawn(const std::string& command) {
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, nullptr);
         signal(SIGPIPE, SIG_DFL); // prism ignores it; an ignored signal survives exec
+        restore_fd_limit();
         setsid();
         execl("/bin/sh", "/bin/sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         _exit(127);

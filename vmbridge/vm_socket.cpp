@@ -112,6 +112,7 @@ std::unique_ptr<VmSocket> VmSocket::create(wl_event_loop* loop, std::filesystem:
         unlink(self->path_.c_str());
         return nullptr;
     }
+    self->pause_ = std::make_unique<AcceptPause>(loop);
     self->source_ = wl_event_loop_add_fd(loop, self->fd_, WL_EVENT_READABLE,
                                          &VmSocket::handle_readable, self.get());
     if (self->source_ == nullptr) {
@@ -148,7 +149,10 @@ int VmSocket::handle_readable(int fd, uint32_t mask, void* data) {
     for (;;) {
         int client = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
         if (client < 0) {
-            break; // EAGAIN, or a transient error (EMFILE, ...): try again on the next wakeup
+            // EAGAIN: all taken. Out of fds: pause, or the pending connection would wake the
+            // loop again at once, forever. Anything else: try again on the next wakeup.
+            self->pause_->after_failure(self->source_, errno);
+            break;
         }
         self->on_accept_(client);
     }

@@ -5,6 +5,8 @@
 // VM's origin.
 #pragma once
 
+#include "vmbridge/accept_pause.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -42,6 +44,7 @@ private:
     dev_t dev_ = 0;
     ino_t ino_ = 0;
     wl_event_source* source_ = nullptr;
+    std::unique_ptr<AcceptPause> pause_;
     AcceptFn on_accept_;
 };
 

@@ -1,9 +1,13 @@
 // The prism command line and prismctl's commands that change state.
 #include "harness.hpp"
 
+#include <algorithm>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <sstream>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 namespace prism::test {
@@ -89,6 +93,40 @@ TEST(Startup, CommandsRunWithTheHostSocketAndDefaultSignals) {
     // prism ignores SIGPIPE itself; what it starts must not inherit that.
     ASSERT_EQ(label, "SigIgn:");
     EXPECT_EQ(std::stoull(mask, nullptr, 16) & (1ull << (SIGPIPE - 1)), 0u) << mask;
+}
+
+TEST(Startup, PrismTakesItsWholeFdLimitButItsCommandsGetTheOriginal) {
+    // The test runs with some soft limit below the hard one (CI and shells usually do).
+    rlimit limit{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+    rlimit lowered = limit;
+    lowered.rlim_cur = std::min<rlim_t>(limit.rlim_max, 1024);
+    if (lowered.rlim_cur == limit.rlim_max) {
+        GTEST_SKIP() << "the hard limit is " << limit.rlim_max << ": nothing to raise";
+    }
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
+    Prism prism({}, "",
+                {"--startup", "ulimit -Sn > \"$XDG_RUNTIME_DIR/n.tmp\"; "
+                              "mv \"$XDG_RUNTIME_DIR/n.tmp\" \"$XDG_RUNTIME_DIR/n\""});
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &limit), 0);
+
+    std::ifstream limits("/proc/" + std::to_string(prism.process().pid()) + "/limits");
+    std::string line, soft, hard;
+    while (std::getline(limits, line)) {
+        if (line.rfind("Max open files", 0) == 0) {
+            std::istringstream fields(line.substr(std::strlen("Max open files")));
+            fields >> soft >> hard;
+        }
+    }
+    EXPECT_EQ(soft, std::to_string(limit.rlim_max)) << "prism's own soft limit";
+    EXPECT_EQ(hard, std::to_string(limit.rlim_max));
+
+    const auto path = prism.runtime_dir() / "n";
+    ASSERT_TRUE(eventually([&] { return std::filesystem::exists(path); }));
+    std::ifstream in(path);
+    std::string child;
+    in >> child;
+    EXPECT_EQ(child, std::to_string(lowered.rlim_cur)) << "what prism starts gets the original";
 }
 
 TEST(Outputs, ScaleAndLayoutComeFromTheConfig) {

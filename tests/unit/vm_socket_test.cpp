@@ -1,8 +1,10 @@
 #include "vmbridge/vm_socket.hpp"
 
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -68,6 +70,46 @@ TEST_F(VmSocketTest, AcceptsConnectionsAndIsPrivate) {
     int client = connect_to(path_);
     ASSERT_GE(client, 0);
     wl_event_loop_dispatch(loop_, 1000);
+    ASSERT_EQ(accepted.size(), 1u);
+    close(accepted[0]);
+    close(client);
+}
+
+TEST_F(VmSocketTest, OutOfFdsItPausesInsteadOfSpinningAndAcceptsLater) {
+    std::vector<int> accepted;
+    std::string error;
+    auto sock = VmSocket::create(
+        loop_, path_, [&](int fd) { accepted.push_back(fd); }, &error);
+    ASSERT_TRUE(sock) << error;
+    const int client = connect_to(path_);
+    ASSERT_GE(client, 0);
+
+    // No fd left for accept(): the soft limit at the lowest free descriptor.
+    rlimit saved{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    const int lowest_free = dup(0);
+    ASSERT_GE(lowest_free, 0);
+    close(lowest_free);
+    rlimit tight = saved;
+    tight.rlim_cur = static_cast<rlim_t>(lowest_free);
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+
+    // A loop that spins would dispatch thousands of times in 300 ms; a paused socket lets each
+    // dispatch wait out its timeout.
+    int dispatches = 0;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+    while (std::chrono::steady_clock::now() < end) {
+        wl_event_loop_dispatch(loop_, 20);
+        ++dispatches;
+    }
+    ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+    EXPECT_TRUE(accepted.empty());
+    EXPECT_LT(dispatches, 100) << "the loop spun on a connection it could not accept";
+
+    // With descriptors again, the waiting connection is taken after the pause.
+    for (int i = 0; i < 100 && accepted.empty(); ++i) {
+        wl_event_loop_dispatch(loop_, 20);
+    }
     ASSERT_EQ(accepted.size(), 1u);
     close(accepted[0]);
     close(client);

@@ -566,6 +566,71 @@ TEST_F(DeviceTest, GuestClosingMidSendFreesWhatWasBuffered) {
     guest_->pump(50ms);
 }
 
+TEST_F(DeviceTest, AContextNeverTravelsInASend) {
+    // Sent over itself (or another context), prism would hold the context's own peer end and
+    // its client would outlive VFD_CLOSE.
+    start();
+    std::uint32_t a = 0, b = 0;
+    ASSERT_EQ(guest_->new_ctx(&a), 0);
+    ASSERT_EQ(guest_->new_ctx(&b), 0);
+    const std::vector<std::uint8_t> byte{1};
+    EXPECT_EQ(guest_->send(a, byte, {a}), -EINVAL);
+    EXPECT_EQ(guest_->send(a, byte, {b}), -EINVAL);
+    EXPECT_EQ(guest_->close(a), 0);
+    EXPECT_EQ(guest_->close(b), 0);
+    bool gone = false;
+    for (int i = 0; i < 100 && !gone; ++i) {
+        guest_->pump(10ms);
+        gone = origins_->clients_of(Origin::vm("test")).empty();
+    }
+    EXPECT_TRUE(gone) << "a closed context's client must go";
+}
+
+TEST_F(DeviceTest, ABacklogIsBoundedInWritesAndFdsNotJustBytes) {
+    start(true);
+    std::uint32_t ctx = 0, memory = 0;
+    ASSERT_EQ(guest_->new_ctx(&ctx), 0);
+    ASSERT_EQ(guest_->new_alloc(4096, &memory), 0);
+    // Fill the socket (the compositor end never reads) so that what follows is kept: 720 KB,
+    // more than a Unix socket buffers, less than the 1 MiB a VFD's backlog may hold.
+    const std::vector<std::uint8_t> payload(60000, 0x5a);
+    for (int i = 0; i < 12; ++i) {
+        ASSERT_EQ(guest_->send(ctx, payload), 0);
+    }
+    // One byte with 28 copies of the memfd, over and over: refused long before prism's fd
+    // table is in danger.
+    const std::vector<std::uint8_t> byte{1};
+    const std::vector<std::uint32_t> ids(28, memory);
+    int sends = 0, result = 0;
+    while ((result = guest_->send(ctx, byte, ids)) == 0 && sends < 1000) {
+        ++sends;
+    }
+    EXPECT_EQ(result, -ENOMEM);
+    EXPECT_LE(static_cast<std::size_t>(sends) * 28, device::kMaxBacklogFds);
+    // Plain bytes are merged, within the byte limit.
+    EXPECT_EQ(guest_->send(ctx, byte), 0);
+    EXPECT_EQ(guest_->close(ctx), 0);
+}
+
+TEST_F(DeviceTest, ClosingAnAnnouncedHostVfdTakesItOutOfTheQueuedRecv) {
+    start(true, {}, GuestDriver::Options{.in_buffers = 1, .repost = false});
+    std::uint32_t ctx = 0;
+    ASSERT_EQ(guest_->new_ctx(&ctx), 0);
+    UniqueFd first = memfd_with("one"), second = memfd_with("two");
+    send_with_fds(raw_[0].get(), "x", {first.get(), second.get()});
+    guest_->pump(200ms);
+    ASSERT_EQ(guest_->in_messages(), 1u); // VFD_NEW(host 0) went out; VFD_NEW(host 1), RECV wait
+    // The guest closes the second host VFD before it has even heard of it.
+    EXPECT_EQ(guest_->close(kHostIdBase + 1), 0);
+    EXPECT_EQ(stats().queued_messages, 1u) << "its VFD_NEW is dropped";
+    guest_->post_in_buffers(4);
+    GuestDriver::Received received;
+    ASSERT_EQ(guest_->recv(ctx, &received, 2s), 0);
+    EXPECT_EQ(received.data, std::vector<std::uint8_t>{'x'});
+    EXPECT_EQ(received.ids, std::vector<std::uint32_t>{kHostIdBase})
+        << "the closed id is no longer listed";
+}
+
 TEST_F(DeviceTest, HostFdsBeyondMaxVfdsAreDroppedNotQueued) {
     device::Limits limits;
     limits.max_vfds = 3;

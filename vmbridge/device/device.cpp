@@ -262,8 +262,11 @@ Response Device::send(const CmdVfdSend& command) {
         int fd = -1;
         switch (vfd->kind) {
         case VfdKind::Shm:
-        case VfdKind::Context:
             fd = vfd->fd.get();
+            break;
+        case VfdKind::Context:
+            // A Wayland connection never travels over another (or itself): prism would hold
+            // its own peer end, and the client would outlive VFD_CLOSE.
             break;
         case VfdKind::Pipe:
             fd = vfd->remote.get();
@@ -312,8 +315,23 @@ Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::
         return error(ErrorCode::OutOfMemory);
     }
     if (!target.backlog.empty()) {
-        if (target.backlog_bytes + data.size() > options_.limits.max_backlog_bytes) {
+        std::size_t held_fds = 0;
+        for (const PendingWrite& pending : target.backlog) {
+            held_fds += pending.fds.size();
+        }
+        if (target.backlog_bytes + data.size() > options_.limits.max_backlog_bytes ||
+            backlog_total_ + data.size() > options_.limits.max_total_backlog_bytes ||
+            held_fds + fds.size() > kMaxBacklogFds ||
+            (!fds.empty() && target.backlog.size() >= kMaxBacklogWrites)) {
             return error(ErrorCode::OutOfMemory);
+        }
+        if (fds.empty()) {
+            // Plain bytes continue the last write: the number of writes stays bounded.
+            PendingWrite& last = target.backlog.back();
+            last.data.insert(last.data.end(), data.begin(), data.end());
+            target.backlog_bytes += data.size();
+            backlog_total_ += data.size();
+            return RespOk{};
         }
         PendingWrite pending;
         pending.data.assign(data.begin(), data.end());
@@ -324,6 +342,7 @@ Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::
             }
         }
         target.backlog_bytes += data.size();
+        backlog_total_ += data.size();
         target.backlog.push_back(std::move(pending));
         return RespOk{};
     }
@@ -365,6 +384,12 @@ Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::
     }
     // The compositor is behind: keep the rest (at most max_backlog_bytes, see above) and write
     // it when the fd is writable.
+    const std::size_t rest = data.size() - written;
+    if (backlog_total_ + rest > options_.limits.max_total_backlog_bytes) {
+        // Part of it may have gone out already: the stream cannot be kept whole.
+        hang_up(target);
+        return error(ErrorCode::OutOfMemory);
+    }
     PendingWrite pending;
     pending.data.assign(data.begin() + static_cast<std::ptrdiff_t>(written), data.end());
     if (!fds_sent) {
@@ -377,6 +402,7 @@ Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::
         }
     }
     target.backlog_bytes += pending.data.size();
+    backlog_total_ += pending.data.size();
     target.backlog.push_back(std::move(pending));
     watch(target); // now also for writability
     return RespOk{};
@@ -420,6 +446,7 @@ bool Device::flush_backlog(Vfd& vfd) {
         front.data.erase(front.data.begin(),
                          front.data.begin() + static_cast<std::ptrdiff_t>(done));
         vfd.backlog_bytes -= done;
+        backlog_total_ -= done;
         if (front.data.empty()) {
             vfd.backlog.pop_front();
         }
@@ -436,6 +463,9 @@ Response Device::close(std::uint32_t id) {
     // (§1.7 VFD_CLOSE).
     std::vector<std::uint32_t> orphans;
     std::erase_if(queued_, [&](const Queued& queued) {
+        if (queued.announced == id) {
+            return true; // the VFD_NEW announcing it: the guest never hears of it
+        }
         if (queued.owner != id) {
             return false;
         }
@@ -444,6 +474,22 @@ Response Device::close(std::uint32_t id) {
         }
         return true;
     });
+    // A queued VFD_RECV may still list it: take it out, or the guest would later meet an id
+    // whose region range has been given to another VFD.
+    if (id >= kHostIdBase) {
+        for (Queued& queued : queued_) {
+            Parsed<InQueueMessage> parsed = parse_in_queue(queued.bytes, options_.features);
+            if (!parsed) {
+                continue;
+            }
+            InQueueMessage message = std::move(parsed).value();
+            if (auto* recv = std::get_if<InVfdRecv>(&message)) {
+                if (std::erase(recv->vfd_ids, id) > 0) {
+                    queued.bytes = build(message);
+                }
+            }
+        }
+    }
     for (std::uint32_t orphan : orphans) {
         free_vfd(vfds_.remove(orphan));
     }
@@ -456,6 +502,7 @@ void Device::free_vfd(std::unique_ptr<Vfd> vfd) {
         return;
     }
     unwatch(*vfd);
+    drop_backlog(*vfd);
     if (vfd->region_bytes != 0) {
         transport_.unmap_shmem(vfd->offset, vfd->region_bytes);
         region_.free(vfd->offset);
@@ -557,8 +604,10 @@ int Device::handle_fd(int, std::uint32_t mask, void* data) {
 void Device::on_fd(Vfd& vfd, std::uint32_t mask) {
     if ((mask & WL_EVENT_WRITABLE) != 0 && !vfd.backlog.empty()) {
         if (!flush_backlog(vfd)) {
-            vfd.backlog.clear();
-            vfd.backlog_bytes = 0;
+            // Bytes the guest was told went out never will: the stream is broken.
+            hang_up(vfd);
+            update_reading();
+            return;
         }
         watch(vfd);
     }
@@ -642,7 +691,8 @@ std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uin
             continue;
         }
         auto vfd = std::make_unique<Vfd>();
-        const off_t end = S_ISREG(st.st_mode) ? lseek(fd.get(), 0, SEEK_END) : -1;
+        // The size from fstat: lseek would move an offset the compositor may share.
+        const off_t end = S_ISREG(st.st_mode) ? st.st_size : -1;
         if (end >= 0) {
             // Shared memory (a memfd: a buffer, or a keymap): place it in the region.
             const std::uint64_t bytes = ShmemRegion::page_round(static_cast<std::uint64_t>(end));
@@ -702,9 +752,14 @@ void Device::hang_up(Vfd& vfd) {
     vfd.hung_up = true;
     vfd.hangup_pending = false;
     vfd.fd.reset();
+    drop_backlog(vfd);
+    queue(vfd.id, InVfdHup{.vfd_id = vfd.id});
+}
+
+void Device::drop_backlog(Vfd& vfd) {
+    backlog_total_ -= vfd.backlog_bytes;
     vfd.backlog.clear();
     vfd.backlog_bytes = 0;
-    queue(vfd.id, InVfdHup{.vfd_id = vfd.id});
 }
 
 } // namespace prism::vmbridge::device

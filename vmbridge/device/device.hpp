@@ -35,7 +35,14 @@ struct Limits {
     std::uint32_t max_queued_messages = 256;
     // Bytes the device holds for one VFD when the compositor does not read fast enough.
     std::size_t max_backlog_bytes = 1u << 20;
+    // ... and for all VFDs of the device together.
+    std::size_t max_total_backlog_bytes = 8u << 20;
 };
+
+// What one VFD's backlog may hold besides bytes: separate writes (fd-less data is merged into
+// the last one) and duplicated fds waiting to go with their first byte.
+inline constexpr std::size_t kMaxBacklogWrites = 64;
+inline constexpr std::size_t kMaxBacklogFds = 256;
 
 // One read may produce this many in-queue messages: a VFD_NEW per fd and the VFD_RECV.
 inline constexpr std::uint32_t kMaxMessagesPerRead = virtio_wl::kSendMaxAllocs + 1;
@@ -108,6 +115,8 @@ private:
     // Turns fds the compositor sent into host VFDs; returns their ids.
     std::vector<std::uint32_t> adopt_fds(std::vector<UniqueFd> fds, std::uint32_t receiver);
     void hang_up(Vfd& vfd);
+    // Forgets what `vfd` still had to write (and its share of the device's total).
+    void drop_backlog(Vfd& vfd);
     void free_vfd(std::unique_ptr<Vfd> vfd);
 
     void queue(std::uint32_t owner, const virtio_wl::InQueueMessage& message,
@@ -125,6 +134,7 @@ private:
     VfdTable vfds_;
     ShmemRegion region_;
     std::deque<Queued> queued_;
+    std::size_t backlog_total_ = 0; // backlog bytes of every VFD
     bool reading_ = true;
     bool flushing_ = false;
 };

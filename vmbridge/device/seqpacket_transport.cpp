@@ -295,6 +295,7 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
     listener->path_ = std::move(path);
     listener->options_ = std::move(options);
     listener->fd_ = fd.release();
+    listener->pause_ = std::make_unique<AcceptPause>(loop);
     listener->source_ =
         wl_event_loop_add_fd(loop, listener->fd_, WL_EVENT_READABLE, handle_accept, listener.get());
     return listener;
@@ -322,6 +323,7 @@ int SeqpacketListener::handle_accept(int, std::uint32_t, void* data) {
     auto* listener = static_cast<SeqpacketListener*>(data);
     UniqueFd fd(accept4(listener->fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (!fd) {
+        listener->pause_->after_failure(listener->source_, errno); // out of fds: no spinning
         return 0;
     }
     if (listener->connection_ || listener->drop_idle_ != nullptr) {

@@ -8,6 +8,8 @@
 // it opened go too. A second peer is refused while one is connected.
 #pragma once
 
+#include "vmbridge/accept_pause.hpp"
+
 #include "vmbridge/device/device.hpp"
 
 #include <filesystem>
@@ -49,6 +51,7 @@ private:
     int fd_ = -1;
     wl_event_source* source_ = nullptr;
     wl_event_source* drop_idle_ = nullptr;
+    std::unique_ptr<AcceptPause> pause_;
     std::unique_ptr<Connection> connection_;
 };
 
