@@ -254,10 +254,14 @@ bool Server::init() {
             seat_->add_device(&keyboard->input_device, true, host);
             reclaim_when_destroyed(keyboard, loop_);
         });
-    new_virtual_pointer_.connect(&virtual_pointers->events.new_virtual_pointer,
-                                 [this](wlr_virtual_pointer_v1_new_pointer_event* event) {
-                                     seat_->add_device(&event->new_pointer->input_device);
-                                 });
+    new_virtual_pointer_.connect(
+        &virtual_pointers->events.new_virtual_pointer,
+        [this](wlr_virtual_pointer_v1_new_pointer_event* event) {
+            wlr_virtual_pointer_v1* pointer = event->new_pointer;
+            const bool host =
+                origins_->origin_of(wl_resource_get_client(pointer->resource)).is_host();
+            seat_->add_device(&pointer->input_device, false, host);
+        });
     layout_change_.connect(&layout_->events.change, [this](void*) {
         desktop_->rescue_offscreen_views();
         // Warping in place re-places the cursor image on every output of the new layout.
@@ -496,8 +500,12 @@ void Server::init_clipboard(wlr_seat* seat) {
         std::make_unique<clipboard::Mediator>(loop_, config_.clipboard_limits, std::move(hooks));
     selection_bridge_ =
         std::make_unique<clipboard::SelectionBridge>(display_, seat, *origins_, *clipboard_);
+    selection_bridge_->modal_active = [this] {
+        return seat_->modal() != nullptr;
+    };
     origins_->on_client_destroyed = [this](wl_client* client, const vmbridge::Origin&) {
         clipboard_->client_gone(client);
+        selection_bridge_->client_gone(client);
     };
     // A drag's icon is drawn above every window and follows the pointer.
     start_drag_.connect(&seat->events.start_drag, [this](wlr_drag* drag) {
@@ -515,6 +523,22 @@ void Server::init_clipboard(wlr_seat* seat) {
 }
 
 void Server::clipboard_crossed(const clipboard::Crossing& crossing) {
+    // A VM can cause refusals as fast as it sends requests: at most kCrossingLinesPerSecond log
+    // lines and notices a second, and a count of what was left out.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - crossing_window_ >= std::chrono::seconds(1)) {
+        if (crossings_unlogged_ > 0) {
+            wlr_log(WLR_INFO, "clipboard: %d more crossings in the last second not logged",
+                    crossings_unlogged_);
+        }
+        crossing_window_ = now;
+        crossings_logged_ = 0;
+        crossings_unlogged_ = 0;
+    }
+    if (++crossings_logged_ > kCrossingLinesPerSecond) {
+        ++crossings_unlogged_; // still in prismctl clipboard's list
+        return;
+    }
     // The type comes from the pasting client: no control characters reach the log.
     const std::string type = frame::sanitize_title(crossing.mime_type, 128);
     wlr_log(WLR_INFO, "clipboard: %s paste from %s into %s, type '%s', %llu bytes: %s (%s)",

@@ -19,6 +19,7 @@
 #include "vmbridge/client_origins.hpp"
 #include "vmbridge/global_filter.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <list>
 #include <memory>
@@ -114,6 +115,9 @@ private:
     std::unique_ptr<clipboard::Notice> notice_;
     std::unique_ptr<clipboard::SelectionBridge> selection_bridge_;
     std::unique_ptr<DragIcon> drag_icon_; // while a client drags with an icon
+    static constexpr int kCrossingLinesPerSecond = 10;
+    std::chrono::steady_clock::time_point crossing_window_{};
+    int crossings_logged_ = 0, crossings_unlogged_ = 0;
     std::unique_ptr<control::ControlServer> control_;
     std::list<std::unique_ptr<Output>> outputs_;
     std::string host_socket_;

@@ -231,14 +231,21 @@ void Dialog::draw() {
     wlr_scene_rect_set_size(outer, kWidth, height);
     wlr_scene_rect_set_size(accent, kWidth - 2 * kOuter, height - 2 * kOuter);
     wlr_scene_rect_set_size(background, inner, height - 2 * left);
-    box_ = {area.x + (area.width - kWidth) / 2, area.y + (area.height - height) / 2, kWidth,
-            height};
-    // Over the window, but all of it on the window's output (its top-left corner wins when the
-    // output is smaller than the dialog).
-    if (output.width > 0 && output.height > 0) {
-        box_.x = std::max(output.x, std::min(box_.x, output.x + output.width - kWidth));
-        box_.y = std::max(output.y, std::min(box_.y, output.y + output.height - height));
+    if (placed_id_ != p.id) {
+        // Placed once per prompt: a client that moves or resizes its window while asking must
+        // not be able to move the buttons under the user's pointer.
+        placed_id_ = p.id;
+        box_ = {area.x + (area.width - kWidth) / 2, area.y + (area.height - height) / 2, kWidth,
+                height};
+        // Over the window, but all of it on the window's output (its top-left corner wins when
+        // the output is smaller than the dialog).
+        if (output.width > 0 && output.height > 0) {
+            box_.x = std::max(output.x, std::min(box_.x, output.x + output.width - kWidth));
+            box_.y = std::max(output.y, std::min(box_.y, output.y + output.height - height));
+        }
     }
+    box_.width = kWidth;
+    box_.height = height;
     wlr_scene_node_set_position(&tree_->node, box_.x, box_.y);
     allow_box_ = {box_.x + x, box_.y + buttons_y, kButtonWidth, kButtonHeight};
     deny_box_ = {box_.x + x + kButtonWidth + gap, box_.y + buttons_y, kButtonWidth, kButtonHeight};

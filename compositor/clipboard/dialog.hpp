@@ -66,6 +66,7 @@ private:
     int timeout_ms_ = 0;
     float scale_ = 1.0f;
     wlr_box box_{};
+    std::uint64_t placed_id_ = 0; // the prompt box_ was placed for
     wlr_box allow_box_{}, deny_box_{};
 };
 

@@ -57,6 +57,7 @@ struct Mediator::Request {
     std::unique_ptr<Transfer> transfer;
     bool fetched = false;
     std::string data;
+    std::uint64_t held = 0; // counted in held_bytes_ from the fetch until finish()
 };
 
 struct Mediator::Group {
@@ -186,6 +187,16 @@ void Mediator::paste(std::uint64_t source_id, const Destination& destination,
         refuse_now("refused", "too many pastes waiting");
         return;
     }
+    std::size_t fetching = 0;
+    for (const auto& group : groups_) {
+        for (const auto& request : group->requests) {
+            fetching += request->fetched ? 0 : 1;
+        }
+    }
+    if (fetching >= kMaxFetching) {
+        refuse_now("refused", "too many pastes being read");
+        return;
+    }
 
     // One prompt for every request of one client for one selection while it asks: a paste
     // that reads two types, or a client asking twice, is one question.
@@ -248,8 +259,19 @@ void Mediator::fetch_done(Request& request, const TransferResult& result) {
         finish(request, "refused", fetch_failure(result, limits_), 0);
         return;
     }
+    const std::uint64_t size = transfer->collected().size();
+    const std::uint64_t budget = kHeldBudgetInMaxBytes * limits_.max_bytes;
+    if (held_bytes_ + size > budget) {
+        finish(request, "refused",
+               "more than " + std::to_string(kHeldBudgetInMaxBytes) +
+                   " x clipboard.max_bytes waiting in all pastes",
+               0);
+        return;
+    }
     request.data = std::move(transfer->collected());
     request.fetched = true;
+    request.held = size;
+    held_bytes_ += size;
     if (request.group->allowed) {
         deliver(request);
     } else {
@@ -279,6 +301,8 @@ void Mediator::deliver(Request& request) {
 void Mediator::finish(Request& request, const std::string& decision, const std::string& rule,
                       std::uint64_t bytes) {
     Group& group = *request.group;
+    held_bytes_ -= request.held;
+    request.held = 0;
     record(Crossing{now_unix_ms(), group.selection, group.from, group.to, request.mime_type, bytes,
                     decision, rule});
     if (request.fd >= 0) {

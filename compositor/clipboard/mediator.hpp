@@ -99,6 +99,11 @@ public:
 
     // Pastes waiting for an answer or their data, across all destinations; one more is refused.
     static constexpr std::size_t kMaxPending = 16;
+    // Of those, how many may be reading their source at once.
+    static constexpr std::size_t kMaxFetching = 4;
+    // Bytes read from sources and not yet delivered, all pastes together, in units of
+    // max_bytes: a paste that would hold more is refused.
+    static constexpr std::uint64_t kHeldBudgetInMaxBytes = 2;
     static constexpr std::size_t kMaxLog = 100;
     static constexpr std::size_t kPreviewChars = 80;
 
@@ -177,6 +182,7 @@ private:
     // same client is refused without asking again, so a client cannot flood the user.
     std::set<std::pair<const void*, std::uint64_t>> refused_;
     std::deque<Crossing> log_;
+    std::uint64_t held_bytes_ = 0; // read from sources, not yet delivered or dropped
     std::optional<Prompt> shown_;
     wl_event_source* prompt_timer_ = nullptr;
 };

@@ -279,10 +279,16 @@ void SelectionBridge::handle_set_selection(wlr_data_source* source, std::uint32_
         return;
     }
     for (const auto& wrapped : live_) {
-        if (wrapped->wraps(source) && seat_->selection_source == wrapped->data_shell()) {
-            wlr_seat_set_selection(seat_, wrapped->data_shell(), serial); // the serial only
-            return;
+        if (!wrapped->wraps(source)) {
+            continue;
         }
+        if (seat_->selection_source == wrapped->data_shell()) {
+            wlr_seat_set_selection(seat_, wrapped->data_shell(), serial); // the serial only
+        } else {
+            // The source of a drag still in progress: one use at a time, as the protocol says.
+            wlr_log(WLR_DEBUG, "clipboard: ignoring a selection whose source is in use");
+        }
+        return;
     }
     live_.push_back(std::make_unique<Wrapped>(*this, Selection::Clipboard));
     Wrapped& wrapped = *live_.back();
@@ -314,17 +320,36 @@ void SelectionBridge::handle_set_primary(wlr_primary_selection_source* source,
 }
 
 void SelectionBridge::handle_start_drag(wlr_drag* drag, wlr_surface* origin, std::uint32_t serial) {
-    // Only a drag that starts with a button held on the client's own surface (wlroots keeps the
-    // serial of that press).
-    if (!wlr_seat_validate_pointer_grab_serial(seat_, origin, serial)) {
-        wlr_log(WLR_DEBUG, "clipboard: refusing a drag without a matching button press");
+    wl_client* client = drag->seat_client != nullptr ? drag->seat_client->client : nullptr;
+    // Refused: a drag without a button held on the client's own surface (wlroots keeps the
+    // serial of that press), any drag while prism's dialog is up, and a source that is already
+    // in use (a selection, or an earlier drag whose target never finished): starting it would
+    // destroy the earlier use's source under wlroots' feet, and the new drag with it.
+    const char* refusal = nullptr;
+    if (modal_active && modal_active()) {
+        refusal = "a dialog is up";
+    } else if (!wlr_seat_validate_pointer_grab_serial(seat_, origin, serial)) {
+        refusal = "no matching button press";
+    } else if (drag->source != nullptr) {
+        for (const auto& wrapped : live_) {
+            if (wrapped->wraps(drag->source)) {
+                refusal = "its source is already in use";
+            }
+        }
+    }
+    if (refusal != nullptr) {
+        wlr_log(WLR_DEBUG, "clipboard: refusing a drag: %s", refusal);
         if (drag->source != nullptr) {
+            // Not started yet: wlroots frees the drag with its source.
             wlr_data_source_destroy(drag->source);
+        } else if (client != nullptr && ++refused_sourceless_[client] > kMaxRefusedDrags) {
+            // wlroots 0.15 cannot free a drag without a source that never started; a client
+            // that keeps asking is cut off before that adds up.
+            wl_client_post_implementation_error(client, "too many refused drags");
         }
         return;
     }
     if (drag->source != nullptr) {
-        wl_client* client = drag->seat_client != nullptr ? drag->seat_client->client : nullptr;
         live_.push_back(std::make_unique<Wrapped>(*this, Selection::Drag));
         live_.back()->wrap_drag(drag, origin_name(client));
     }
@@ -334,8 +359,15 @@ void SelectionBridge::handle_start_drag(wlr_drag* drag, wlr_surface* origin, std
 
 void SelectionBridge::paste(Wrapped& wrapped, const char* mime_type, int fd) {
     if (wrapped.kind() == Selection::Drag) {
-        // Only the client the drag was dropped on may read it, and only after the drop.
+        // Only the client the drag was dropped on may read it, and only after the drop. A
+        // target reading while the drag merely passes over it is refused quietly: that is no
+        // paste the user made.
         const RequestContext::Request request = requests_.take({"wl_data_offer.receive"});
+        if (request.client == nullptr || request.client != wrapped.dropped_on()) {
+            wlr_log(WLR_DEBUG, "clipboard: refusing a read of a drag that was not dropped there");
+            close(fd);
+            return;
+        }
         Destination destination;
         destination.client = request.client;
         destination.origin = origin_name(request.client);

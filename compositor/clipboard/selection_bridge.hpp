@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -34,6 +35,14 @@ public:
     ~SelectionBridge();
     SelectionBridge(const SelectionBridge&) = delete;
     SelectionBridge& operator=(const SelectionBridge&) = delete;
+
+    // A client went away: forget what was counted for it.
+    void client_gone(const wl_client* client) { refused_sourceless_.erase(client); }
+
+    // Whether prism's dialog is up: no drag may start then.
+    std::function<bool()> modal_active;
+    // Refused drags without a source a client may ask for before it is disconnected.
+    static constexpr int kMaxRefusedDrags = 32;
 
 private:
     class Wrapped;
@@ -56,6 +65,7 @@ private:
     RequestContext requests_;
     std::list<std::unique_ptr<Wrapped>> live_;
     std::vector<std::unique_ptr<Wrapped>> dead_;
+    std::map<const wl_client*, int> refused_sourceless_; // a client's refused sourceless drags
     wl_event_source* garbage_idle_ = nullptr;
     Listener<wlr_seat_request_set_selection_event> request_set_selection_;
     Listener<wlr_seat_request_set_primary_selection_event> request_set_primary_;

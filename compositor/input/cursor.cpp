@@ -28,6 +28,9 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
                     [this](wlr_event_pointer_button* event) { handle_button(event); });
     axis_.connect(&cursor_->events.axis, [this](wlr_event_pointer_axis* event) {
         on_activity_();
+        if (modal_active && modal_active()) {
+            return; // no client scrolls under prism's dialog
+        }
         wlr_seat_pointer_notify_axis(seat_, event->time_msec, event->orientation, event->delta,
                                      event->delta_discrete, event->source);
     });
@@ -35,13 +38,29 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
     request_set_cursor_.connect(&seat_->events.request_set_cursor,
                                 [this](wlr_seat_pointer_request_set_cursor_event* event) {
                                     // Only the client the pointer is over may change the cursor
-                                    // image.
-                                    if (event->seat_client == seat_->pointer_state.focused_client) {
+                                    // image, and none while prism's dialog is up (an image
+                                    // offset from its hotspot could aim the user's click).
+                                    if (event->seat_client == seat_->pointer_state.focused_client &&
+                                        !(modal_active && modal_active())) {
                                         client_image_ = true;
                                         wlr_cursor_set_surface(cursor_, event->surface,
                                                                event->hotspot_x, event->hotspot_y);
                                     }
                                 });
+}
+
+void Cursor::attach(wlr_input_device* device, bool host) {
+    wlr_cursor_attach_input_device(cursor_, device);
+    if (!host) {
+        vm_devices_.insert(device);
+        auto listener = std::make_unique<Listener<void>>();
+        listener->connect(&device->events.destroy, [this, device](void*) {
+            vm_devices_.erase(device);
+            // Disconnected, not erased: erasing would destroy this very listener mid-call.
+            vm_device_destroy_[device]->disconnect();
+        });
+        vm_device_destroy_[device] = std::move(listener);
+    }
 }
 
 Cursor::~Cursor() {
@@ -173,6 +192,14 @@ void Cursor::update_focus(std::uint32_t time_msec) {
     if (mode_ != Mode::Passthrough) {
         return;
     }
+    if (modal_active && modal_active()) {
+        // Over prism's dialog nothing of any client shows or listens: prism's own arrow.
+        wlr_seat_pointer_clear_focus(seat_);
+        if (client_image_ || image_ != "left_ptr") {
+            set_image("left_ptr");
+        }
+        return;
+    }
     const Desktop::Hit hit = desktop_.hit_test(cursor_->x, cursor_->y);
     if (hit.surface == nullptr) {
         if (client_image_ || image_ != "left_ptr") {
@@ -217,8 +244,11 @@ void Cursor::handle_button(wlr_event_pointer_button* event) {
         return;
     }
 
-    if (intercept_button && intercept_button(cursor_->x, cursor_->y, event->button)) {
+    if (modal_active && modal_active()) {
         swallowed_buttons_.insert(event->button);
+        if (modal_button && vm_devices_.count(event->device) == 0) {
+            modal_button(cursor_->x, cursor_->y, event->button);
+        }
         return;
     }
     const Desktop::Hit hit = desktop_.hit_test(cursor_->x, cursor_->y);

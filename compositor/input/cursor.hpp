@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -23,7 +24,9 @@ public:
     Cursor& operator=(const Cursor&) = delete;
 
     wlr_cursor* wlr() const { return cursor_; }
-    void attach(wlr_input_device* device) { wlr_cursor_attach_input_device(cursor_, device); }
+    // `host` is false for a VM client's virtual pointer (a VM allowed the protocol): it still
+    // moves the pointer, but never answers prism's own dialogs.
+    void attach(wlr_input_device* device, bool host = true);
 
     // Theme and size; `size_of_output` gives an output's own cursor size (per-output config).
     void set_theme(const config::CursorConfig& config,
@@ -41,9 +44,10 @@ public:
     // Re-sends pointer focus for what is under the cursor now (after windows moved).
     void update_focus(std::uint32_t time_msec);
 
-    // Given every button press first (layout coordinates); returning true swallows the press
-    // and its release (a modal dialog is up).
-    std::function<bool(double x, double y, std::uint32_t button)> intercept_button;
+    // Whether a modal dialog is up. Then no client has pointer focus, sets the cursor image or
+    // gets a button or scroll event; button presses of host devices go to `modal_button`.
+    std::function<bool()> modal_active;
+    std::function<void(double x, double y, std::uint32_t button)> modal_button;
     // Told every pointer motion (layout coordinates), e.g. to move a drag icon.
     std::function<void(double x, double y)> moved;
 
@@ -79,6 +83,8 @@ private:
     wlr_box grab_box_{};             // view content box at grab start
     std::uint32_t resize_edges_ = 0;
 
+    std::set<const wlr_input_device*> vm_devices_; // VM clients' virtual pointers
+    std::map<const wlr_input_device*, std::unique_ptr<Listener<void>>> vm_device_destroy_;
     Listener<wlr_event_pointer_motion> motion_;
     Listener<wlr_event_pointer_motion_absolute> motion_absolute_;
     Listener<wlr_event_pointer_button> button_;

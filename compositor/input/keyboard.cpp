@@ -58,6 +58,9 @@ bool Keyboard::apply(const config::KeyboardConfig& config) {
 }
 
 void Keyboard::handle_modifiers() {
+    if (seat_.modal() != nullptr) {
+        return; // no client hears the keyboard while prism's dialog is up
+    }
     wlr_seat_set_keyboard(seat_.wlr(), device_);
     wlr_seat_keyboard_notify_modifiers(seat_.wlr(), &device_->keyboard->modifiers);
 }

@@ -7,12 +7,13 @@ Seat::Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, Hooks ho
     , desktop_(desktop)
     , hooks_(std::move(hooks)) {
     cursor_ = std::make_unique<Cursor>(seat_, layout, desktop_, [this] { note_activity(); });
-    cursor_->intercept_button = [this](double x, double y, std::uint32_t button) {
-        if (modal_ == nullptr) {
-            return false;
+    cursor_->modal_active = [this] {
+        return modal_ != nullptr;
+    };
+    cursor_->modal_button = [this](double x, double y, std::uint32_t button) {
+        if (modal_ != nullptr) {
+            modal_->button(x, y, button);
         }
-        modal_->button(x, y, button);
-        return true;
     };
 }
 
@@ -54,15 +55,25 @@ void Seat::set_modal(Modal* modal) {
     const bool was_up = modal_ != nullptr;
     modal_ = modal;
     if (modal_ != nullptr && !was_up) {
+        // A drag in progress ends (cancelled): its grabs would otherwise replace the dialog's.
+        if (seat_->drag != nullptr) {
+            wlr_seat_pointer_end_grab(seat_);
+        }
         wlr_seat_keyboard_notify_clear_focus(seat_);
         modal_grab_.interface = &kModalGrab;
         modal_grab_.data = this;
         wlr_seat_keyboard_start_grab(seat_, &modal_grab_);
+        cursor_->update_focus(0); // no client under the pointer either
     } else if (modal_ == nullptr && was_up) {
-        wlr_seat_keyboard_end_grab(seat_);
-        if (View* view = desktop_.focused()) {
-            desktop_.focus(view); // enters it again, with the keys held now
+        if (seat_->keyboard_state.grab == &modal_grab_) {
+            wlr_seat_keyboard_end_grab(seat_);
         }
+        if (View* view = desktop_.focused()) {
+            // Entered again without the keys held now: the key that answered the dialog
+            // (its release is swallowed) must not look stuck to the window.
+            desktop_.focus(view, false);
+        }
+        cursor_->update_focus(0);
     }
 }
 
@@ -91,7 +102,7 @@ void Seat::add_device(wlr_input_device* device, bool virtual_keyboard, bool host
         break;
     }
     case WLR_INPUT_DEVICE_POINTER:
-        cursor_->attach(device);
+        cursor_->attach(device, host);
         has_pointer_ = true;
         break;
     default:

@@ -83,7 +83,7 @@ void Desktop::request_interactive(View& view, std::uint32_t edges) {
     }
 }
 
-void Desktop::focus(View* view) {
+void Desktop::focus(View* view, bool with_held_keys) {
     View* previous = focused_;
     if (view == nullptr) {
         focused_ = nullptr;
@@ -110,8 +110,9 @@ void Desktop::focus(View* view) {
 
     wlr_keyboard* keyboard = wlr_seat_get_keyboard(services_.seat);
     if (keyboard != nullptr) {
-        wlr_seat_keyboard_notify_enter(services_.seat, view->surface(), keyboard->keycodes,
-                                       keyboard->num_keycodes, &keyboard->modifiers);
+        wlr_seat_keyboard_notify_enter(
+            services_.seat, view->surface(), with_held_keys ? keyboard->keycodes : nullptr,
+            with_held_keys ? keyboard->num_keycodes : 0, &keyboard->modifiers);
     } else {
         wlr_seat_keyboard_notify_enter(services_.seat, view->surface(), nullptr, 0, nullptr);
     }

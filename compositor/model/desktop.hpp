@@ -54,8 +54,9 @@ public:
     void view_unmapped(View& view);
     void request_interactive(View& view, std::uint32_t edges);
 
-    // Gives keyboard focus to `view` (nullptr: nobody) and raises it.
-    void focus(View* view);
+    // Gives keyboard focus to `view` (nullptr: nobody) and raises it. The keys held now are
+    // sent with the focus unless `with_held_keys` is false.
+    void focus(View* view, bool with_held_keys = true);
     View* focused() const { return focused_; }
     // Focuses the next mapped view in stacking order (Alt+Tab).
     void cycle_focus();

@@ -5,6 +5,8 @@
 //                            asked; prints "finished" or "cancelled" and exits when it ends
 //   dnd-client target        accepts text/plain;charset=utf-8 (copy) on enter; on drop reads the
 //                            data, prints "dropped: " and it, calls finish and exits
+//   dnd-client reuse         hostile: drags one and the same source on every press, onto
+//                            itself, accepting but never finishing; prints "drag N" each time
 //
 // Both print "ready" once their window is shown, and exit 3 after 60 s.
 #include "xdg-shell-client-protocol.h"
@@ -31,6 +33,9 @@ constexpr const char* kType = "text/plain;charset=utf-8";
 
 struct Client {
     bool source = false;
+    bool reuse = false;
+    wl_data_source* reused = nullptr;
+    int drags = 0;
     std::string text;
     wl_compositor* compositor = nullptr;
     wl_shm* shm = nullptr;
@@ -121,6 +126,17 @@ void pointer_motion(void*, wl_pointer*, uint32_t, wl_fixed_t, wl_fixed_t) {
 void pointer_button(void* data, wl_pointer*, uint32_t serial, uint32_t, uint32_t button,
                     uint32_t state) {
     auto* c = static_cast<Client*>(data);
+    if (c->reuse && button == BTN_LEFT && state == WL_POINTER_BUTTON_STATE_PRESSED) {
+        if (c->reused == nullptr) {
+            c->reused = wl_data_device_manager_create_data_source(c->manager);
+            wl_data_source_offer(c->reused, kType);
+            wl_data_source_set_actions(c->reused, WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY);
+        }
+        wl_data_device_start_drag(c->device, c->reused, c->surface, nullptr, serial);
+        std::printf("drag %d\n", ++c->drags);
+        std::fflush(stdout);
+        return;
+    }
     if (!c->source || c->dragging || button != BTN_LEFT ||
         state != WL_POINTER_BUTTON_STATE_PRESSED) {
         return;
@@ -167,7 +183,7 @@ void device_enter(void* data, wl_data_device*, uint32_t serial, wl_surface*, wl_
     auto* c = static_cast<Client*>(data);
     c->offer = offer;
     c->enter_serial = serial;
-    if (offer != nullptr && !c->source) {
+    if (offer != nullptr && (!c->source || c->reuse)) {
         wl_data_offer_accept(offer, serial, kType);
         wl_data_offer_set_actions(offer, WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY,
                                   WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY);
@@ -180,8 +196,8 @@ void device_motion(void*, wl_data_device*, uint32_t, wl_fixed_t, wl_fixed_t) {
 }
 void device_drop(void* data, wl_data_device*) {
     auto* c = static_cast<Client*>(data);
-    if (c->source || c->offer == nullptr) {
-        return;
+    if (c->source || c->reuse || c->offer == nullptr) {
+        return; // reuse: holds the dropped offer, never finishing
     }
     int fds[2];
     if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
@@ -245,8 +261,10 @@ int main(int argc, char** argv) {
     if (argc == 3 && std::strcmp(argv[1], "source") == 0) {
         c.source = true;
         c.text = argv[2];
+    } else if (argc == 2 && std::strcmp(argv[1], "reuse") == 0) {
+        c.reuse = true;
     } else if (!(argc == 2 && std::strcmp(argv[1], "target") == 0)) {
-        std::fprintf(stderr, "usage: dnd-client source TEXT | dnd-client target\n");
+        std::fprintf(stderr, "usage: dnd-client source TEXT | target | reuse\n");
         return 2;
     }
     std::signal(SIGPIPE, SIG_IGN);
@@ -275,7 +293,9 @@ int main(int argc, char** argv) {
     xdg_surface_add_listener(xdg, &kSurface, &c);
     xdg_toplevel* toplevel = xdg_surface_get_toplevel(xdg);
     xdg_toplevel_add_listener(toplevel, &kToplevel, &c);
-    xdg_toplevel_set_title(toplevel, c.source ? "dnd source" : "dnd target");
+    xdg_toplevel_set_title(toplevel, c.reuse    ? "dnd reuse"
+                                     : c.source ? "dnd source"
+                                                : "dnd target");
     wl_surface_commit(c.surface);
     while (!c.configured && wl_display_dispatch(display) >= 0) {
     }

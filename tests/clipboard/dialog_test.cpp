@@ -95,6 +95,17 @@ TEST_F(DialogTest, StaysOnTheOutputOfASmallWindowAtItsEdge) {
     EXPECT_GE(box.y, output_.y);
 }
 
+TEST_F(DialogTest, StaysPutWhileTheSamePromptIsRedrawn) {
+    show(1s, 5);
+    const wlr_box before = dialog_->box();
+    area_ = {0, 0, 100, 100}; // the asking client moved its window
+    show(1s, 5);
+    EXPECT_EQ(dialog_->box().x, before.x);
+    EXPECT_EQ(dialog_->box().y, before.y);
+    show(1s, 6); // a new prompt is placed anew
+    EXPECT_NE(dialog_->box().x, before.x);
+}
+
 TEST_F(DialogTest, InputInTheFirstHalfSecondIsIgnored) {
     show(100ms);
     dialog_->key(XKB_KEY_Return);

@@ -509,9 +509,41 @@ TEST_F(MediatorTest, TooManyWaitingPastesAreRefused) {
     for (std::size_t i = 0; i < Mediator::kMaxPending + 1; ++i) {
         pastes.push_back(std::make_unique<Paste>());
         paste_into(id, "personal", *pastes.back(), "text/plain;charset=utf-8", pastes.back().get());
+        if (source().asks.size() > i) {
+            source().answer(i, "x"); // read at once: only the dialog keeps it waiting
+            run_for(20ms);
+        }
     }
     EXPECT_EQ(mediator_->pending_count(), Mediator::kMaxPending);
     EXPECT_EQ(crossings_.back().rule, "too many pastes waiting");
+}
+
+TEST_F(MediatorTest, OnlyAFewSourcesAreReadAtOnce) {
+    const auto id = copy("work");
+    std::vector<std::unique_ptr<Paste>> pastes;
+    for (std::size_t i = 0; i < Mediator::kMaxFetching + 1; ++i) {
+        pastes.push_back(std::make_unique<Paste>());
+        paste_into(id, "personal", *pastes.back(), "text/plain;charset=utf-8", pastes.back().get());
+    }
+    EXPECT_EQ(source().asks.size(), Mediator::kMaxFetching) << "a source that never writes";
+    EXPECT_EQ(crossings_.back().rule, "too many pastes being read");
+}
+
+TEST_F(MediatorTest, WaitingDataIsBoundedForAllPastesTogether) {
+    set_limits(1000, 30000, 5000);
+    const auto id = copy("work");
+    Paste a, b, c;
+    paste_into(id, "personal", a, "text/plain;charset=utf-8", &a);
+    paste_into(id, "host", b, "text/plain;charset=utf-8", &b);
+    paste_into(id, "personal", c, "text/plain;charset=utf-8", &c);
+    ASSERT_EQ(source().asks.size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i) {
+        source().answer(i, std::string(900, 'd'));
+    }
+    ASSERT_TRUE(run_until([&] { return c.eof; }, {&c}));
+    EXPECT_EQ(c.got, "");
+    EXPECT_EQ(crossings_.back().rule, "more than 2 x clipboard.max_bytes waiting in all pastes");
+    EXPECT_EQ(mediator_->pending_count(), 2u);
 }
 
 TEST_F(MediatorTest, ListsSelectionsAndKeepsABoundedLog) {

@@ -507,6 +507,30 @@ TEST_F(DragAndDropTest, AcrossVmsTheDropWaitsForAllow) {
     prism.stop();
 }
 
+TEST_F(DragAndDropTest, ReusingADragSourceIsRefusedNotAUseAfterFree) {
+    // A hostile client drags the same source twice, holding the first drop's offer without
+    // finishing: starting the second drag would destroy the first one's source under wlroots.
+    Prism prism({kWorkVm});
+    Child client =
+        prism.client({std::getenv("DND_CLIENT"), "reuse"}, prism.vm_socket("work"), "dnd-reuse");
+    const json w = window_of(prism, "work", "dnd reuse");
+    ASSERT_FALSE(w.is_null()) << prism.ctl("windows").dump(2);
+    const int x = w["x"].get<int>() + 100, y = w["y"].get<int>() + 100;
+    for (int i = 0; i < 2; ++i) {
+        pointer(prism, {"move", at(x), at(y), "press", "sleep", "50", "move", at(x + 20), at(y),
+                        "sleep", "50", "release", "sleep", "50"});
+    }
+    EXPECT_TRUE(eventually([&] { return client.output().find("drag 2") != std::string::npos; }))
+        << client.output();
+    EXPECT_TRUE(eventually([&] {
+        return prism.log().find("refusing a drag: its source is already in use") !=
+               std::string::npos;
+    })) << prism.log();
+    EXPECT_TRUE(client.running()) << "a refusal, not a disconnection";
+    EXPECT_EQ(prism.ctl("windows").size(), 1u) << "prism is alive and answers";
+    prism.stop(); // and exits cleanly under ASan
+}
+
 TEST_F(DragAndDropTest, ADeniedDropDeliversNothing) {
     Prism prism(
         {kWorkVm, {"personal", "#4e9a06", {}, "[clipboard]\npaste_from = { work = \"deny\" }"}});
