@@ -48,6 +48,31 @@ std::uint32_t stream_flags(int fd, const Features& features, bool is_socket) {
 // write() to a pipe, without SIGPIPE when its reader is gone (EPIPE instead): the device must
 // not depend on the process ignoring SIGPIPE. The signal is blocked around the write and a
 // pending one it raised is consumed before unblocking.
+// One sendmsg of `size` bytes with `fds` (at most kSendMaxAllocs) attached; never blocks and
+// never raises SIGPIPE.
+ssize_t send_with_fds(int socket, const std::uint8_t* data, std::size_t size,
+                      const std::vector<int>& fds) {
+    iovec iov{const_cast<std::uint8_t*>(data), size};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    if (fds.size() > kSendMaxAllocs) {
+        errno = EINVAL; // the codec never lets a SEND carry more
+        return -1;
+    }
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kSendMaxAllocs)];
+    if (!fds.empty()) {
+        msg.msg_control = control;
+        msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
+        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+        std::memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
+    }
+    return sendmsg(socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 ssize_t write_no_sigpipe(int fd, const void* data, std::size_t size) {
     sigset_t pipe_only, old_mask;
     sigemptyset(&pipe_only);
@@ -350,21 +375,7 @@ Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::
     std::size_t written = 0;
     bool fds_sent = fds.empty();
     if (target.is_socket) {
-        iovec iov{const_cast<std::uint8_t*>(data.data()), data.size()};
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kSendMaxAllocs)];
-        if (!fds.empty()) {
-            msg.msg_control = control;
-            msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-            cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-            cmsg->cmsg_level = SOL_SOCKET;
-            cmsg->cmsg_type = SCM_RIGHTS;
-            cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-            std::memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
-        }
-        const ssize_t n = sendmsg(target.fd.get(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+        const ssize_t n = send_with_fds(target.fd.get(), data.data(), data.size(), fds);
         if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
             return error(ErrorCode::Err);
         }
@@ -417,21 +428,7 @@ bool Device::flush_backlog(Vfd& vfd) {
         }
         ssize_t n = 0;
         if (vfd.is_socket) {
-            iovec iov{front.data.data(), front.data.size()};
-            msghdr msg{};
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kSendMaxAllocs)];
-            if (!fds.empty()) {
-                msg.msg_control = control;
-                msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-                cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-                cmsg->cmsg_level = SOL_SOCKET;
-                cmsg->cmsg_type = SCM_RIGHTS;
-                cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-                std::memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
-            }
-            n = sendmsg(vfd.fd.get(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+            n = send_with_fds(vfd.fd.get(), front.data.data(), front.data.size(), fds);
         } else {
             n = write_no_sigpipe(vfd.fd.get(), front.data.data(), front.data.size());
         }
