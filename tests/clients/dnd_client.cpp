@@ -7,6 +7,9 @@
 //                            data, prints "dropped: " and it, calls finish and exits
 //   dnd-client reuse         hostile: drags one and the same source on every press, onto
 //                            itself, accepting but never finishing; prints "drag N" each time
+//   dnd-client paste         pastes the clipboard (text/plain;charset=utf-8) as soon as it has
+//                            keyboard focus, printing "key N" for every key it is sent; prints
+//                            "pasted: " and the text, then exits after the next key
 //
 // Both print "ready" once their window is shown, and exit 3 after 60 s.
 #include "xdg-shell-client-protocol.h"
@@ -32,6 +35,10 @@ constexpr int kSize = 200;
 constexpr const char* kType = "text/plain;charset=utf-8";
 
 struct Client {
+    bool paster = false;
+    bool pasted = false;
+    wl_data_offer* selection = nullptr;
+    wl_keyboard* keyboard = nullptr;
     bool source = false;
     bool reuse = false;
     wl_data_source* reused = nullptr;
@@ -208,10 +215,49 @@ void device_drop(void* data, wl_data_device*) {
     c->receive_fd = fds[0]; // read by the main loop: the compositor may ask the user first
     c->dropped = c->offer;  // a leave follows the drop and forgets c->offer
 }
-void device_selection(void*, wl_data_device*, wl_data_offer*) {
+void start_paste(Client* c) {
+    if (!c->paster || c->selection == nullptr || c->receive_fd >= 0 || c->pasted) {
+        return;
+    }
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+        std::exit(1);
+    }
+    wl_data_offer_receive(c->selection, kType, fds[1]);
+    close(fds[1]);
+    c->receive_fd = fds[0];
+}
+void device_selection(void* data, wl_data_device*, wl_data_offer* offer) {
+    auto* c = static_cast<Client*>(data);
+    c->selection = offer;
+    start_paste(c); // the selection comes with the keyboard focus
 }
 const wl_data_device_listener kDevice = {device_data_offer, device_enter, device_leave,
                                          device_motion,     device_drop,  device_selection};
+
+// --- the keyboard (paste mode) -----------------------------------------------------------------
+
+void keyboard_keymap(void*, wl_keyboard*, uint32_t, int32_t fd, uint32_t) {
+    close(fd);
+}
+void keyboard_enter(void*, wl_keyboard*, uint32_t, wl_surface*, wl_array*) {
+}
+void keyboard_leave(void*, wl_keyboard*, uint32_t, wl_surface*) {
+}
+void keyboard_key(void* data, wl_keyboard*, uint32_t, uint32_t, uint32_t key, uint32_t state) {
+    auto* c = static_cast<Client*>(data);
+    std::printf("key %u %s\n", key, state == WL_KEYBOARD_KEY_STATE_PRESSED ? "down" : "up");
+    std::fflush(stdout);
+    if (c->pasted && state == WL_KEYBOARD_KEY_STATE_RELEASED) {
+        c->done = true;
+    }
+}
+void keyboard_modifiers(void*, wl_keyboard*, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t) {
+}
+void keyboard_repeat_info(void*, wl_keyboard*, int32_t, int32_t) {
+}
+const wl_keyboard_listener kKeyboard = {keyboard_keymap, keyboard_enter,     keyboard_leave,
+                                        keyboard_key,    keyboard_modifiers, keyboard_repeat_info};
 
 // --- the window --------------------------------------------------------------------------------
 
@@ -263,8 +309,10 @@ int main(int argc, char** argv) {
         c.text = argv[2];
     } else if (argc == 2 && std::strcmp(argv[1], "reuse") == 0) {
         c.reuse = true;
+    } else if (argc == 2 && std::strcmp(argv[1], "paste") == 0) {
+        c.paster = true;
     } else if (!(argc == 2 && std::strcmp(argv[1], "target") == 0)) {
-        std::fprintf(stderr, "usage: dnd-client source TEXT | target | reuse\n");
+        std::fprintf(stderr, "usage: dnd-client source TEXT | target | reuse | paste\n");
         return 2;
     }
     std::signal(SIGPIPE, SIG_IGN);
@@ -284,6 +332,10 @@ int main(int argc, char** argv) {
     }
     xdg_wm_base_add_listener(c.wm_base, &kWmBase, nullptr);
     c.pointer = wl_seat_get_pointer(c.seat);
+    if (c.paster) {
+        c.keyboard = wl_seat_get_keyboard(c.seat);
+        wl_keyboard_add_listener(c.keyboard, &kKeyboard, &c);
+    }
     wl_pointer_add_listener(c.pointer, &kPointer, &c);
     c.device = wl_data_device_manager_get_data_device(c.manager, c.seat);
     wl_data_device_add_listener(c.device, &kDevice, &c);
@@ -293,7 +345,8 @@ int main(int argc, char** argv) {
     xdg_surface_add_listener(xdg, &kSurface, &c);
     xdg_toplevel* toplevel = xdg_surface_get_toplevel(xdg);
     xdg_toplevel_add_listener(toplevel, &kToplevel, &c);
-    xdg_toplevel_set_title(toplevel, c.reuse    ? "dnd reuse"
+    xdg_toplevel_set_title(toplevel, c.paster   ? "dnd paste"
+                                     : c.reuse  ? "dnd reuse"
                                      : c.source ? "dnd source"
                                                 : "dnd target");
     wl_surface_commit(c.surface);
@@ -334,10 +387,16 @@ int main(int argc, char** argv) {
             if (n == 0) {
                 close(c.receive_fd);
                 c.receive_fd = -1;
-                std::printf("dropped: %s\n", c.received.c_str());
-                std::fflush(stdout);
-                wl_data_offer_finish(c.dropped);
-                c.done = true;
+                if (c.paster) {
+                    std::printf("pasted: %s\n", c.received.c_str());
+                    std::fflush(stdout);
+                    c.pasted = true; // exits after the next key
+                } else {
+                    std::printf("dropped: %s\n", c.received.c_str());
+                    std::fflush(stdout);
+                    wl_data_offer_finish(c.dropped);
+                    c.done = true;
+                }
             }
         }
     }

@@ -191,6 +191,39 @@ TEST_F(ClipboardTest, CrossingWaitsForAllowThenArrivesWhole) {
     prism.stop();
 }
 
+TEST_F(ClipboardTest, KeysTypedIntoTheDialogReachNoClient) {
+    // The pasting client itself logs every key it is sent.
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.vm_socket("work"), "secret");
+    ASSERT_TRUE(owned_by(prism, "work"));
+    Child paster = prism.client({std::getenv("DND_CLIENT"), "paste"}, prism.vm_socket("personal"),
+                                "dnd-paste");
+    ASSERT_FALSE(wait_prompt(prism).is_null()) << prism.log();
+    std::this_thread::sleep_for(700ms);
+    Child typing = prism.client({"wtype", "abc"}, prism.host_socket(), "wtype");
+    EXPECT_EQ(exit_code(typing), 0) << typing.output();
+    EXPECT_FALSE(prism.ctl("clipboard")["prompt"].is_null()) << "other keys do not answer";
+    press(prism, "Escape");
+    EXPECT_TRUE(eventually([&] { return paster.output().find("pasted:") != std::string::npos; }))
+        << paster.output();
+    // After the dialog the window has the keyboard again: a key now reaches it.
+    std::this_thread::sleep_for(300ms);
+    Child after = prism.client({"wtype", "x"}, prism.host_socket(), "wtype");
+    EXPECT_EQ(exit_code(after), 0);
+    EXPECT_EQ(exit_code(paster), 0) << paster.output();
+    const std::string out = paster.output();
+    const std::size_t pasted = out.find("pasted:");
+    ASSERT_NE(pasted, std::string::npos) << out;
+    EXPECT_EQ(out.find("key "), out.find("key ", pasted))
+        << "no key before the paste was answered:\n"
+        << out;
+    // wtype numbers the keys of its own keymap, so x is not evdev's 45: any key will do.
+    EXPECT_NE(out.find(" down", out.find("key ", pasted)), std::string::npos) << "x, after it:\n"
+                                                                              << out;
+    EXPECT_EQ(out.find("pasted: secret"), std::string::npos) << "denied: nothing crossed";
+    prism.stop();
+}
+
 TEST_F(ClipboardTest, DenyGivesNothingAndSaysWhy) {
     Prism prism({kWorkVm, kPersonalVm});
     Child source = copy(prism, prism.vm_socket("work"), "secret");
