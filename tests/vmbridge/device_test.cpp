@@ -50,6 +50,9 @@ protected:
     void start(bool raw = false, device::Limits limits = {}, GuestDriver::Options guest = {}) {
         device::DeviceOptions options;
         options.limits = limits;
+        options.log = [this](const std::string& line) {
+            logs_.push_back(line);
+        };
         options.features = guest.features;
         options.connect_context = [this, raw](std::string_view name) -> int {
             if (name != "" && name != "wayland-test") {
@@ -90,6 +93,7 @@ protected:
     std::unique_ptr<guest::InProcessLink> link_;
     std::unique_ptr<GuestDriver> guest_;
     std::vector<UniqueFd> raw_;
+    std::vector<std::string> logs_; // what the device logged
 };
 
 // Sends `data` and `fds` on a raw compositor end.
@@ -648,6 +652,25 @@ TEST_F(DeviceTest, HostFdsBeyondMaxVfdsAreDroppedNotQueued) {
     ASSERT_EQ(guest_->recv(ctx, &received), 0);
     EXPECT_EQ(received.ids.size(), 2u);
     EXPECT_EQ(stats().vfds, 3u);
+}
+
+TEST_F(DeviceTest, DroppedHostFdsDoNotFloodTheLog) {
+    device::Limits limits;
+    limits.max_vfds = 1;
+    start(true, limits);
+    std::uint32_t ctx = 0;
+    ASSERT_EQ(guest_->new_ctx(&ctx), 0);
+    UniqueFd memfd = memfd_with("m");
+    for (int i = 0; i < 40; ++i) { // 40 x 25 = 1000 fds the device has no room for
+        send_with_fds(raw_[0].get(), "x", std::vector<int>(25, memfd.get()));
+        GuestDriver::Received received;
+        ASSERT_EQ(guest_->recv(ctx, &received), 0);
+        EXPECT_TRUE(received.ids.empty());
+    }
+    // The 1st, 2nd, 4th, ... 512th drop: 10 lines for 1000 drops.
+    EXPECT_EQ(logs_.size(), 10u);
+    ASSERT_FALSE(logs_.empty());
+    EXPECT_NE(logs_.back().find("(512 dropped so far)"), std::string::npos) << logs_.back();
 }
 
 TEST_F(DeviceTest, AThousandContextsOpenAndCloseWithoutALeak) {

@@ -680,7 +680,7 @@ std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uin
     std::vector<std::uint32_t> ids;
     for (UniqueFd& fd : fds) {
         if (at_vfd_limit()) {
-            log_line(options_, "max_vfds reached, dropping an fd from the compositor");
+            log_drop("max_vfds reached, dropping an fd from the compositor");
             continue;
         }
         struct stat st {};
@@ -695,8 +695,8 @@ std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uin
             const std::uint64_t bytes = ShmemRegion::page_round(static_cast<std::uint64_t>(end));
             if (bytes == 0 || static_cast<std::uint64_t>(end) > UINT32_MAX ||
                 region_.used_bytes() + bytes > options_.limits.max_shm_bytes) {
-                log_line(options_, "dropping a shared-memory fd of " + std::to_string(end) +
-                                       " bytes (empty, too large, or over max_shm_bytes)");
+                log_drop("dropping a shared-memory fd of " + std::to_string(end) +
+                         " bytes (empty, too large, or over max_shm_bytes)");
                 continue;
             }
             const std::optional<std::uint64_t> offset = region_.allocate(bytes);
@@ -739,6 +739,15 @@ std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uin
         ids.push_back(added.id);
     }
     return ids;
+}
+
+void Device::log_drop(const std::string& message) {
+    // A guest can make the compositor send fds over and over (a keymap per wl_keyboard): the
+    // 1st, 2nd, 4th, 8th, ... drop is logged, with the count, so the log stays small.
+    ++dropped_fds_;
+    if ((dropped_fds_ & (dropped_fds_ - 1)) == 0) {
+        log_line(options_, message + " (" + std::to_string(dropped_fds_) + " dropped so far)");
+    }
 }
 
 void Device::hang_up(Vfd& vfd) {

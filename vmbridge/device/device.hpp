@@ -117,6 +117,8 @@ private:
     void hang_up(Vfd& vfd);
     // Forgets what `vfd` still had to write (and its share of the device's total).
     void drop_backlog(Vfd& vfd);
+    // Logs a dropped compositor fd, rate-limited.
+    void log_drop(const std::string& message);
     void free_vfd(std::unique_ptr<Vfd> vfd);
 
     void queue(std::uint32_t owner, const virtio_wl::InQueueMessage& message,
@@ -135,6 +137,7 @@ private:
     ShmemRegion region_;
     std::deque<Queued> queued_;
     std::size_t backlog_total_ = 0; // backlog bytes of every VFD
+    std::uint64_t dropped_fds_ = 0;
     bool reading_ = true;
     bool flushing_ = false;
 };
