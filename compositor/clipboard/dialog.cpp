@@ -1,6 +1,7 @@
 #include "compositor/clipboard/dialog.hpp"
 
 #include "compositor/frame/contrast.hpp"
+#include "compositor/frame/scene_colour.hpp"
 #include "compositor/frame/text_buffer.hpp"
 #include "compositor/frame/title.hpp"
 
@@ -27,10 +28,6 @@ constexpr config::Colour kDim{170, 170, 170};
 constexpr config::Colour kDenyButton{70, 70, 70};
 constexpr float kClear[4] = {0, 0, 0, 0};
 
-bool contains(const wlr_box& box, double x, double y) {
-    return x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height;
-}
-
 std::string size_text(std::uint64_t bytes) {
     if (bytes < 1024) {
         return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
@@ -51,11 +48,6 @@ std::string size_text(std::uint64_t bytes) {
 std::string preview_text(const std::string& raw) {
     std::string text = frame::sanitize_title(raw, Mediator::kPreviewChars);
     return text.empty() ? "(whitespace only)" : "\u201c" + text + "\u201d";
-}
-
-void set_colour(wlr_scene_rect* rect, config::Colour colour) {
-    const float rgba[4] = {colour.r / 255.0f, colour.g / 255.0f, colour.b / 255.0f, 1.0f};
-    wlr_scene_rect_set_color(rect, rgba);
 }
 
 } // namespace
@@ -119,16 +111,16 @@ void Dialog::button(double x, double y, std::uint32_t button) {
     if (!accepts_input() || button != BTN_LEFT) {
         return;
     }
-    if (contains(allow_box_, x, y)) {
+    if (wlr_box_contains_point(&allow_box_, x, y)) {
         hooks_.answer(prompt_->id, true, "Allow button");
-    } else if (contains(deny_box_, x, y)) {
+    } else if (wlr_box_contains_point(&deny_box_, x, y)) {
         hooks_.answer(prompt_->id, false, "Deny button");
     }
 }
 
 void Dialog::add_rect(int x, int y, int width, int height, config::Colour colour) {
     wlr_scene_rect* rect = wlr_scene_rect_create(&tree_->node, width, height, kClear);
-    set_colour(rect, colour);
+    frame::set_rect_colour(rect, colour);
     wlr_scene_node_set_position(&rect->node, x, y);
 }
 
@@ -169,12 +161,12 @@ void Dialog::draw() {
     const int left = kOuter + kInner;
     const int inner = kWidth - 2 * left;
     wlr_scene_rect* outer = wlr_scene_rect_create(&tree_->node, kWidth, 0, kClear);
-    set_colour(outer, host.colour);
+    frame::set_rect_colour(outer, host.colour);
     wlr_scene_rect* accent = wlr_scene_rect_create(&tree_->node, kWidth - 2 * kOuter, 0, kClear);
-    set_colour(accent, host.accent);
+    frame::set_rect_colour(accent, host.accent);
     wlr_scene_node_set_position(&accent->node, kOuter, kOuter);
     wlr_scene_rect* background = wlr_scene_rect_create(&tree_->node, inner, 0, kClear);
-    set_colour(background, kBackground);
+    frame::set_rect_colour(background, kBackground);
     wlr_scene_node_set_position(&background->node, left, left);
 
     const int x = left + kPad;
@@ -282,10 +274,10 @@ void Notice::show(const std::string& text, const FrameStyle& host, wlr_box area,
     tree_ = wlr_scene_tree_create(&parent_->node);
     wlr_scene_node_set_position(&tree_->node, area.x + (area.width - width) / 2, area.y + 24);
     wlr_scene_rect* outer = wlr_scene_rect_create(&tree_->node, width, height, kClear);
-    set_colour(outer, host.colour);
+    frame::set_rect_colour(outer, host.colour);
     wlr_scene_rect* accent =
         wlr_scene_rect_create(&tree_->node, width - 2 * kOuter, height - 2 * kOuter, kClear);
-    set_colour(accent, host.accent);
+    frame::set_rect_colour(accent, host.accent);
     wlr_scene_node_set_position(&accent->node, kOuter, kOuter);
     frame::TextSpec spec;
     const int edge = kOuter + kInner;

@@ -1,6 +1,7 @@
 #include "compositor/frame/frame.hpp"
 
 #include "compositor/frame/contrast.hpp"
+#include "compositor/frame/scene_colour.hpp"
 #include "compositor/frame/text_buffer.hpp"
 #include "compositor/frame/title.hpp"
 
@@ -18,21 +19,10 @@ constexpr int kMinFullscreenEdge = 2;
 constexpr float kTintAlpha = 0.45f;
 constexpr const char* kLabelFont = "sans bold 28";
 
-void set_colour(wlr_scene_rect* rect, config::Colour colour, float alpha = 1.0f) {
-    // Scene colours are premultiplied.
-    const float rgba[4] = {colour.r / 255.0f * alpha, colour.g / 255.0f * alpha,
-                           colour.b / 255.0f * alpha, alpha};
-    wlr_scene_rect_set_color(rect, rgba);
-}
-
 void place(wlr_scene_rect* rect, int x, int y, int width, int height) {
     wlr_scene_node_set_position(&rect->node, x, y);
     wlr_scene_rect_set_size(rect, std::max(0, width), std::max(0, height));
     wlr_scene_node_set_enabled(&rect->node, width > 0 && height > 0);
-}
-
-bool contains(const wlr_box& box, double x, double y) {
-    return x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height;
 }
 
 } // namespace
@@ -80,7 +70,7 @@ void Frame::place_border(std::size_t first, const wlr_box& outer, int width,
     place(left, outer.x, outer.y + width, width, outer.height - 2 * width);
     place(right, outer.x + outer.width - width, outer.y + width, width, outer.height - 2 * width);
     for (std::size_t i = first; i < first + 4; ++i) {
-        set_colour(rects_[i], colour);
+        frame::set_rect_colour(rects_[i], colour);
     }
 }
 
@@ -191,7 +181,7 @@ void Frame::render_overlay() {
         tint_ = wlr_scene_rect_create(&tree_->node, 0, 0, kClear);
         tint_->node.data = &border_tag_;
     }
-    set_colour(tint_, style_.colour, kTintAlpha);
+    frame::set_rect_colour(tint_, style_.colour, kTintAlpha);
     const wlr_box tinted = mode_ == Mode::Normal ? outer_box() : box_;
     place(tint_, tinted.x, tinted.y, tinted.width, tinted.height);
     wlr_scene_node_set_enabled(&tint_->node, xray_);
@@ -250,12 +240,14 @@ FramePart Frame::part_at(double x, double y) const {
         return FramePart::None;
     }
     const wlr_box title = {box_.x, box_.y - title_height_, box_.width, title_height_};
-    if (contains(title, x, y)) {
+    if (wlr_box_contains_point(&title, x, y)) {
         const frame::Rect close = frame::close_button_rect(box_.width, title_height_);
         const wlr_box close_box = {title.x + close.x, title.y + close.y, close.width, close.height};
-        return contains(close_box, x, y) ? FramePart::CloseButton : FramePart::TitleBar;
+        return wlr_box_contains_point(&close_box, x, y) ? FramePart::CloseButton
+                                                        : FramePart::TitleBar;
     }
-    if (contains(outer_box(), x, y) && !contains(box_, x, y)) {
+    const wlr_box outer = outer_box();
+    if (wlr_box_contains_point(&outer, x, y) && !wlr_box_contains_point(&box_, x, y)) {
         return FramePart::Border;
     }
     return FramePart::None;
