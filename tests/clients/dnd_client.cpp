@@ -12,6 +12,7 @@
 //                            "pasted: " and the text, then exits after the next key
 //
 // Both print "ready" once their window is shown, and exit 3 after 60 s.
+#include "shm_buffer.hpp"
 #include "xdg-shell-client-protocol.h"
 
 #include <cerrno>
@@ -61,28 +62,6 @@ struct Client {
     std::string received;
     bool done = false;
 };
-
-wl_buffer* make_buffer(wl_shm* shm, int width, int height, std::uint32_t colour) {
-    const int stride = width * 4;
-    const auto size = static_cast<size_t>(stride) * static_cast<size_t>(height);
-    int fd = memfd_create("dnd-buffer", MFD_CLOEXEC);
-    if (fd < 0 || ftruncate(fd, static_cast<off_t>(size)) < 0) {
-        std::perror("memfd");
-        std::exit(1);
-    }
-    auto* pixels =
-        static_cast<std::uint32_t*>(mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
-    for (size_t i = 0; i < size / 4; ++i) {
-        pixels[i] = colour;
-    }
-    munmap(pixels, size);
-    wl_shm_pool* pool = wl_shm_create_pool(shm, fd, static_cast<int32_t>(size));
-    wl_buffer* buffer =
-        wl_shm_pool_create_buffer(pool, 0, width, height, stride, WL_SHM_FORMAT_ARGB8888);
-    wl_shm_pool_destroy(pool);
-    close(fd);
-    return buffer;
-}
 
 // --- the source side -------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
 //                  [--popup WxH] [--csd-margin N] [--explicit-geometry] [--fullscreen]
 //
 // It runs until killed, and prints "ready" once everything it asked for is committed.
+#include "shm_buffer.hpp"
 #include "xdg-shell-client-protocol.h"
 
 #include <cstdint>
@@ -49,33 +50,6 @@ struct Client {
     bool popup_configured = false;
     int popup_w = 0, popup_h = 0;
 };
-
-wl_buffer* make_buffer(wl_shm* shm, int width, int height, std::uint32_t fill, int inner_margin,
-                       std::uint32_t inner) {
-    const int stride = width * 4;
-    const size_t size = static_cast<size_t>(stride) * static_cast<size_t>(height);
-    int fd = memfd_create("hostile-buffer", MFD_CLOEXEC);
-    if (fd < 0 || ftruncate(fd, static_cast<off_t>(size)) < 0) {
-        std::perror("memfd");
-        std::exit(1);
-    }
-    auto* pixels =
-        static_cast<std::uint32_t*>(mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
-    for (int y = 0; y < height; ++y) {
-        for (int x = 0; x < width; ++x) {
-            const bool in = x >= inner_margin && y >= inner_margin && x < width - inner_margin &&
-                            y < height - inner_margin;
-            pixels[y * width + x] = in ? inner : fill;
-        }
-    }
-    munmap(pixels, size);
-    wl_shm_pool* pool = wl_shm_create_pool(shm, fd, static_cast<int32_t>(size));
-    wl_buffer* buffer =
-        wl_shm_pool_create_buffer(pool, 0, width, height, stride, WL_SHM_FORMAT_ARGB8888);
-    wl_shm_pool_destroy(pool);
-    close(fd);
-    return buffer;
-}
 
 void global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t) {
     auto* c = static_cast<Client*>(data);
