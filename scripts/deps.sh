@@ -1,24 +1,57 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages prism needs to build, run and test, if any are missing.
-# Sourced by scripts/run and scripts/test; safe to run on its own.
+# The Debian 13 packages prism needs to build, run and test, and where they come from.
+# Sourced by scripts/run, scripts/test, scripts/bench and scripts/in-root; safe to run on its own.
+#
+# prism builds against wlroots 0.18. On Debian 13 (or a system whose apt has
+# libwlroots-0.18-dev) the packages are installed on the system itself. On older Debian (the
+# project's machines and CI are Debian 12) they are installed into a Debian 13 build root
+# (scripts/in-root), and the build and the tests run there.
 set -euo pipefail
 
 PRISM_BUILD_DEPS=(
-  meson ninja-build pkg-config g++ clang-format
-  libwlroots-dev libwayland-dev wayland-protocols libwayland-bin
+  meson ninja-build pkg-config g++ clang-format git python3
+  libwlroots-0.18-dev libwayland-dev wayland-protocols libwayland-bin
   libxkbcommon-dev libpixman-1-dev libinput-dev libdrm-dev libseat-dev
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libpango1.0-dev libcairo2-dev libexpat1-dev
 )
 # clang and its libFuzzer runtime: scripts/test builds the virtio-wl fuzzer (tests/fuzz) with
-# them; installed only by `prism_install_deps --fuzz` (scripts/test).
+# them.
 PRISM_FUZZ_DEPS=(
-  clang libclang-rt-14-dev
+  clang libclang-rt-dev
 )
-# Real clients the integration tests (and a person trying prism) use.
+# Real clients the integration tests (and a person trying prism) use: foot (server-side
+# decorations), weston-terminal and gtk3-demo (client-side decorations), and the tools.
 PRISM_TEST_DEPS=(
-  foot weston wayland-utils wl-clipboard grim wtype xkb-data
+  foot weston gtk-3-examples wayland-utils wl-clipboard grim wtype xkb-data fonts-dejavu-core
 )
+
+# The marker a build root carries (scripts/in-root writes it).
+PRISM_ROOT_MARKER=/etc/prism-build-root
+
+# Succeeds when this system builds prism itself: inside the build root, or where apt knows
+# libwlroots-0.18-dev. PRISM_BUILD_ROOT=never forces native, =always forces the build root.
+prism_is_native() {
+  case "${PRISM_BUILD_ROOT:-auto}" in
+    never) return 0 ;;
+    always) [ -f "$PRISM_ROOT_MARKER" ]; return ;;
+  esac
+  [ -f "$PRISM_ROOT_MARKER" ] && return 0
+  local id="" version=""
+  if [ -r /etc/os-release ]; then
+    id=$(. /etc/os-release && echo "${ID:-}")
+    version=$(. /etc/os-release && echo "${VERSION_ID:-0}")
+  fi
+  if [ "$id" = debian ] && [ "${version%%.*}" -ge 13 ] 2>/dev/null; then return 0; fi
+  pkg-config --exists 'wlroots-0.18' 2>/dev/null && return 0
+  local candidate
+  candidate=$(apt-cache policy libwlroots-0.18-dev 2>/dev/null | sed -n 's/^ *Candidate: //p')
+  [ -n "$candidate" ] && [ "$candidate" != "(none)" ]
+}
+
+prism_all_packages() {
+  printf '%s\n' "${PRISM_BUILD_DEPS[@]}" "${PRISM_TEST_DEPS[@]}" "${PRISM_FUZZ_DEPS[@]}"
+}
 
 prism_missing_packages() {
   local pkg
@@ -29,10 +62,14 @@ prism_missing_packages() {
   done
 }
 
+# Installs what is missing: on this system when it is native, else into the build root.
 prism_install_deps() {
-  local missing wanted=("${PRISM_BUILD_DEPS[@]}" "${PRISM_TEST_DEPS[@]}")
-  if [ "${1:-}" = "--fuzz" ]; then wanted+=("${PRISM_FUZZ_DEPS[@]}"); fi
-  mapfile -t missing < <(prism_missing_packages "${wanted[@]}")
+  if ! prism_is_native; then
+    "$(dirname "${BASH_SOURCE[0]}")/in-root" true
+    return
+  fi
+  local missing
+  mapfile -t missing < <(prism_missing_packages $(prism_all_packages))
   [ "${#missing[@]}" -eq 0 ] && return 0
   echo "prism: installing missing packages: ${missing[*]}" >&2
   local sudo=()
@@ -42,6 +79,14 @@ prism_install_deps() {
     "${missing[@]}" >&2
 }
 
+# Re-runs the calling script inside the build root when this system is not native:
+#   prism_enter_build_env "$0" "$@"
+prism_enter_build_env() {
+  if ! prism_is_native; then
+    exec "$(dirname "${BASH_SOURCE[0]}")/in-root" "$@"
+  fi
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  prism_install_deps "$@"
+  prism_install_deps
 fi
