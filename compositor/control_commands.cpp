@@ -79,9 +79,7 @@ json list_outputs(const Server& server) {
     for (const auto& output : server.outputs()) {
         wlr_output* wlr = output->wlr();
         wlr_box box{};
-        if (wlr_box* in_layout = wlr_output_layout_get_box(server.desktop().layout(), wlr)) {
-            box = *in_layout;
-        }
+        wlr_output_layout_get_box(server.desktop().layout(), wlr, &box); // empty if not in it
         result.push_back({
             {"name", output->name()},
             {"x", box.x},

@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
             debug = true;
             break;
         case 'v':
-            std::printf("prism %s\n", PRISM_VERSION);
+            std::printf("prism %s (wlroots %s, wayland %s)\n", PRISM_VERSION, WLR_VERSION_STR,
+                        WAYLAND_VERSION);
             return 0;
         case 'h':
             usage(stdout);

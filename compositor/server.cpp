@@ -5,7 +5,6 @@
 #include "compositor/control_commands.hpp"
 #include "compositor/fd_limit.hpp"
 #include "compositor/frame/title.hpp"
-#include "compositor/input/virtual_keyboard_reclaim.hpp"
 #include "compositor/model/popup.hpp"
 #include "vmbridge/global_policy.hpp"
 
@@ -52,20 +51,32 @@ void find_headless(wlr_backend* backend, void* data) {
     }
 }
 
+// The View of a toplevel's surface, found through the popup tree it keeps in xdg->data (and
+// clears when it goes).
 View* view_of_surface(wlr_surface* surface) {
-    if (surface == nullptr || !wlr_surface_is_xdg_surface(surface)) {
+    wlr_xdg_toplevel* toplevel =
+        surface != nullptr ? wlr_xdg_toplevel_try_from_wlr_surface(surface) : nullptr;
+    if (toplevel == nullptr || toplevel->base->data == nullptr) {
         return nullptr;
     }
-    wlr_xdg_surface* xdg = wlr_xdg_surface_from_wlr_surface(surface);
-    if (xdg == nullptr || xdg->role != WLR_XDG_SURFACE_ROLE_TOPLEVEL || xdg->data == nullptr) {
-        return nullptr;
-    }
-    // The xdg node sits in the view's tree, which carries the view's tag.
-    auto* node = static_cast<wlr_scene_node*>(xdg->data);
-    auto* tag = node->parent != nullptr ? static_cast<SceneTag*>(node->parent->data) : nullptr;
+    auto* popups = static_cast<wlr_scene_tree*>(toplevel->base->data);
+    wlr_scene_tree* view_tree = popups->node.parent;
+    auto* tag = view_tree != nullptr ? static_cast<SceneTag*>(view_tree->node.data) : nullptr;
     return tag != nullptr && tag->kind == SceneTag::Kind::View ? static_cast<View*>(tag->owner)
                                                                : nullptr;
 }
+
+// The headless backend has no input devices of its own. prism makes a keyboard and a pointer:
+// without a keyboard many clients refuse to run ("This seat has no keyboard").
+void headless_led_update(wlr_keyboard*, std::uint32_t) {
+}
+const wlr_keyboard_impl kHeadlessKeyboard = {
+    .name = "prism-headless-keyboard",
+    .led_update = headless_led_update,
+};
+const wlr_pointer_impl kHeadlessPointer = {
+    .name = "prism-headless-pointer",
+};
 
 int handle_terminate_signal(int signal, void* data) {
     wlr_log(WLR_INFO, "signal %d: quitting", signal);
@@ -111,6 +122,10 @@ std::unique_ptr<Server> Server::create(config::Config config, Options options) {
 bool Server::init() {
     display_ = wl_display_create();
     loop_ = wl_display_get_event_loop(display_);
+    // Each connection buffers at most this much in each direction: room for the largest message
+    // the wire format allows (64 KiB), so a malformed one is read whole and refused, and a
+    // client that stops reading is disconnected once this much waits for it.
+    wl_display_set_default_max_buffer_size(display_, kConnectionBufferBytes);
 
     // Origins first: every client, from the first, must be attributed when it is created.
     origins_ = std::make_unique<vmbridge::ClientOrigins>(display_);
@@ -125,7 +140,7 @@ bool Server::init() {
     // wlroots' autocreate adds WLR_HEADLESS_OUTPUTS outputs (default 1) of its own; prism adds
     // the ones [headless] asks for once it knows it is headless.
     setenv("WLR_HEADLESS_OUTPUTS", "0", 1);
-    backend_ = wlr_backend_autocreate(display_);
+    backend_ = wlr_backend_autocreate(loop_, &session_);
     if (backend_ == nullptr) {
         wlr_log(WLR_ERROR, "no backend: set WLR_BACKENDS=headless to run without a display");
         return false;
@@ -135,7 +150,6 @@ bool Server::init() {
     } else if (wlr_backend_is_headless(backend_)) {
         headless_ = backend_;
     }
-    session_ = wlr_backend_get_session(backend_);
 
     renderer_ = wlr_renderer_autocreate(backend_);
     if (renderer_ == nullptr && !env_set("WLR_RENDERER")) {
@@ -155,16 +169,17 @@ bool Server::init() {
     }
 
     // VM-safe globals (see vmbridge/global_policy.cpp for the classification).
-    wlr_compositor_create(display_, renderer_); // wl_compositor and wl_subcompositor
+    wlr_compositor_create(display_, kCompositorVersion, renderer_);
+    wlr_subcompositor_create(display_);
     wlr_data_device_manager_create(display_);
     wlr_primary_selection_v1_device_manager_create(display_);
     wlr_viewporter_create(display_);
-    layout_ = wlr_output_layout_create();
+    layout_ = wlr_output_layout_create(display_);
     wlr_xdg_output_manager_v1_create(display_, layout_);
     scene_ = wlr_scene_create();
-    wlr_scene_attach_output_layout(scene_, layout_);
-    wlr_scene_set_presentation(scene_, wlr_presentation_create(display_, backend_));
-    xdg_shell_ = wlr_xdg_shell_create(display_);
+    scene_layout_ = wlr_scene_attach_output_layout(scene_, layout_);
+    wlr_presentation_create(display_, backend_); // the scene reports presentation times
+    xdg_shell_ = wlr_xdg_shell_create(display_, kXdgShellVersion);
     decorations_ = std::make_unique<Decorations>(display_, *origins_);
     wlr_xdg_activation_v1* activation = wlr_xdg_activation_v1_create(display_);
 
@@ -172,8 +187,8 @@ bool Server::init() {
     wlr_screencopy_manager_v1_create(display_);
     wlr_export_dmabuf_manager_v1_create(display_);
     wlr_data_control_manager_v1_create(display_);
-    wlr_gamma_control_manager_v1_create(display_);
-    idle_ = wlr_idle_create(display_);
+    wlr_gamma_control_manager_v1* gamma = wlr_gamma_control_manager_v1_create(display_);
+    idle_ = wlr_idle_notifier_v1_create(display_);
     wlr_virtual_keyboard_manager_v1* virtual_keyboards =
         wlr_virtual_keyboard_manager_v1_create(display_);
     wlr_virtual_pointer_manager_v1* virtual_pointers =
@@ -224,7 +239,7 @@ bool Server::init() {
         return true;
     };
     hooks.activity = [this] {
-        wlr_idle_notify_activity(idle_, seat_->wlr());
+        wlr_idle_notifier_v1_notify_activity(idle_, seat_->wlr());
     };
     hooks.cursor_size_of = [this](wlr_output* output) {
         auto* prism_output = static_cast<Output*>(output->data);
@@ -242,8 +257,14 @@ bool Server::init() {
                         [this](wlr_output* output) { handle_new_output(output); });
     new_input_.connect(&backend_->events.new_input,
                        [this](wlr_input_device* device) { handle_new_input(device); });
-    new_xdg_surface_.connect(&xdg_shell_->events.new_surface,
-                             [this](wlr_xdg_surface* xdg) { handle_new_xdg_surface(xdg); });
+    new_toplevel_.connect(&xdg_shell_->events.new_toplevel,
+                          [this](wlr_xdg_toplevel* toplevel) { handle_new_toplevel(toplevel); });
+    new_popup_.connect(&xdg_shell_->events.new_popup,
+                       [this](wlr_xdg_popup* popup) { handle_new_popup(popup); });
+    set_gamma_.connect(&gamma->events.set_gamma,
+                       [this](wlr_gamma_control_manager_v1_set_gamma_event* event) {
+                           handle_set_gamma(event);
+                       });
     request_activate_.connect(
         &activation->events.request_activate,
         [this](wlr_xdg_activation_v1_request_activate_event* event) { handle_activation(event); });
@@ -251,8 +272,7 @@ bool Server::init() {
         &virtual_keyboards->events.new_virtual_keyboard, [this](wlr_virtual_keyboard_v1* keyboard) {
             const bool host =
                 origins_->origin_of(wl_resource_get_client(keyboard->resource)).is_host();
-            seat_->add_device(&keyboard->input_device, true, host);
-            reclaim_when_destroyed(keyboard, loop_);
+            seat_->add_device(&keyboard->keyboard.base, true, host);
         });
     new_virtual_pointer_.connect(
         &virtual_pointers->events.new_virtual_pointer,
@@ -260,7 +280,7 @@ bool Server::init() {
             wlr_virtual_pointer_v1* pointer = event->new_pointer;
             const bool host =
                 origins_->origin_of(wl_resource_get_client(pointer->resource)).is_host();
-            seat_->add_device(&pointer->input_device, false, host);
+            seat_->add_device(&pointer->pointer.base, false, host);
         });
     layout_change_.connect(&layout_->events.change, [this](void*) {
         desktop_->rescue_offscreen_views();
@@ -290,7 +310,7 @@ Server::~Server() {
         vms_->clear();
     }
     // Clients first, while every object their resources point into is alive; then the idle
-    // work their destruction queued (see virtual_keyboard_reclaim.hpp).
+    // work their destruction queued.
     wl_display_destroy_clients(display_);
     wl_event_loop_dispatch_idle(loop_);
     // The clipboard goes while the seat and the scene exist: the bridge clears the selections.
@@ -308,8 +328,9 @@ Server::~Server() {
         wl_event_source_remove(source);
     }
     // Destroying the backend destroys the outputs, whose handlers still use the desktop and
-    // the cursor: it goes before them.
+    // the cursor: it goes before them. prism's own headless input devices go first.
     layout_change_.disconnect();
+    destroy_headless_devices();
     if (backend_ != nullptr) {
         wlr_backend_destroy(backend_);
     }
@@ -324,7 +345,7 @@ Server::~Server() {
     desktop_.reset();
     decorations_.reset();
     if (scene_ != nullptr) {
-        wlr_scene_node_destroy(&scene_->node);
+        wlr_scene_node_destroy(&scene_->tree.node);
     }
     if (allocator_ != nullptr) {
         wlr_allocator_destroy(allocator_);
@@ -403,10 +424,26 @@ void Server::add_headless_devices() {
         wlr_headless_add_output(headless_, static_cast<unsigned>(config_.headless.width),
                                 static_cast<unsigned>(config_.headless.height));
     }
-    // Without a keyboard many clients refuse to run ("This seat has no keyboard"); tests also
-    // inject input through these.
-    wlr_headless_add_input_device(headless_, WLR_INPUT_DEVICE_KEYBOARD);
-    wlr_headless_add_input_device(headless_, WLR_INPUT_DEVICE_POINTER);
+    // A keyboard and a pointer, so clients see a seat with both; tests drive them through the
+    // host's virtual keyboard and pointer, which the seat and cursor treat alike.
+    headless_keyboard_ = std::make_unique<wlr_keyboard>();
+    wlr_keyboard_init(headless_keyboard_.get(), &kHeadlessKeyboard, kHeadlessKeyboard.name);
+    seat_->add_device(&headless_keyboard_->base);
+    headless_pointer_ = std::make_unique<wlr_pointer>();
+    wlr_pointer_init(headless_pointer_.get(), &kHeadlessPointer, kHeadlessPointer.name);
+    seat_->add_device(&headless_pointer_->base);
+}
+
+void Server::destroy_headless_devices() {
+    // Finishing a device emits its destroy signal: the seat and cursor let go of it.
+    if (headless_keyboard_) {
+        wlr_keyboard_finish(headless_keyboard_.get());
+        headless_keyboard_.reset();
+    }
+    if (headless_pointer_) {
+        wlr_pointer_finish(headless_pointer_.get());
+        headless_pointer_.reset();
+    }
 }
 
 void Server::run() {
@@ -461,7 +498,7 @@ void Server::apply_config() {
 
 void Server::init_clipboard(wlr_seat* seat) {
     // Created after the desktop's trees, so it is drawn above every window and popup.
-    overlay_ = wlr_scene_tree_create(&scene_->node);
+    overlay_ = wlr_scene_tree_create(&scene_->tree);
     notice_ = std::make_unique<clipboard::Notice>(overlay_, loop_);
 
     clipboard::Dialog::Hooks dialog_hooks;
@@ -625,9 +662,9 @@ void Server::arrange_outputs() {
     for (const auto& output : outputs_) {
         const config::OutputConfig* config = config_.output_for(output->name());
         if (config != nullptr && config->x && config->y) {
-            wlr_output_layout_add(layout_, output->wlr(), *config->x, *config->y);
+            output->place(layout_, scene_layout_, config->x, config->y);
         } else {
-            wlr_output_layout_add_auto(layout_, output->wlr());
+            output->place(layout_, scene_layout_, std::nullopt, std::nullopt);
         }
     }
 }
@@ -638,8 +675,7 @@ void Server::handle_new_output(wlr_output* wlr_output) {
         return;
     }
     auto output = std::make_unique<Output>(
-        wlr_output, scene_, [this] { desktop_->enforce_containment(); },
-        [this](Output& gone) {
+        wlr_output, scene_, [this](Output& gone) {
             outputs_.remove_if([&](const auto& candidate) { return candidate.get() == &gone; });
             desktop_->rescue_offscreen_views();
         });
@@ -657,41 +693,70 @@ void Server::handle_new_input(wlr_input_device* device) {
     seat_->add_device(device);
 }
 
-void Server::handle_new_xdg_surface(wlr_xdg_surface* xdg) {
-    if (xdg->role == WLR_XDG_SURFACE_ROLE_TOPLEVEL) {
-        wl_client* client = wl_resource_get_client(xdg->resource);
-        desktop_->add_view(xdg, origins_->origin_of(client));
-        return;
-    }
-    if (xdg->role != WLR_XDG_SURFACE_ROLE_POPUP || xdg->popup->parent == nullptr ||
-        !wlr_surface_is_xdg_surface(xdg->popup->parent)) {
-        return; // a popup of something prism does not show (e.g. a layer surface): never shown
-    }
-    wlr_xdg_surface* parent = wlr_xdg_surface_from_wlr_surface(xdg->popup->parent);
-    if (parent == nullptr || parent->data == nullptr) {
-        return;
-    }
-    // Shown inside its parent's tree, with an outline in the origin's colour.
-    Popup::create(xdg, static_cast<wlr_scene_node*>(parent->data));
+void Server::handle_new_toplevel(wlr_xdg_toplevel* toplevel) {
+    wl_client* client = wl_resource_get_client(toplevel->resource);
+    desktop_->add_view(toplevel, origins_->origin_of(client));
+}
 
-    // Keep the popup on the output of its window: express the output's box in the toplevel's
-    // surface coordinates and let the positioner rules move it inside.
-    wlr_xdg_surface* root = parent;
-    while (root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup->parent != nullptr &&
-           wlr_surface_is_xdg_surface(root->popup->parent)) {
-        root = wlr_xdg_surface_from_wlr_surface(root->popup->parent);
+void Server::handle_new_popup(wlr_xdg_popup* popup) {
+    // The parent's popup tree: a window's, or another popup's. None when the parent is not an
+    // xdg surface prism shows (a layer surface, a surface whose toplevel role is gone).
+    wlr_xdg_surface* parent =
+        popup->parent != nullptr ? wlr_xdg_surface_try_from_wlr_surface(popup->parent) : nullptr;
+    if (parent == nullptr || parent->data == nullptr) {
+        return; // never shown; wlroots still answers the client
     }
-    View* view = view_of_surface(root->surface);
+    const vmbridge::Origin origin = origins_->origin_of(wl_resource_get_client(popup->resource));
+    std::optional<config::Colour> outline;
+    if (!origin.is_host()) {
+        outline = frame_style(origin).colour;
+    }
+    Popup::create(popup, static_cast<wlr_scene_tree*>(parent->data), outline,
+                  [this](wlr_xdg_popup* placed) { return popup_constraint(placed); });
+}
+
+std::optional<wlr_box> Server::popup_constraint(wlr_xdg_popup* popup) const {
+    // Keep the popup on the output of its window.
+    wlr_xdg_surface* root = popup->base;
+    while (root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup != nullptr &&
+           root->popup->parent != nullptr) {
+        wlr_xdg_surface* parent = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
+        if (parent == nullptr) {
+            return std::nullopt;
+        }
+        root = parent;
+    }
+    const View* view = view_of_surface(root->surface);
     if (view == nullptr) {
-        return;
+        return std::nullopt;
     }
+    // wlroots wants the box in the toplevel's surface coordinates (and adds nested popups'
+    // offsets itself); the view's tree sits at the window geometry's corner.
     const wlr_box area = desktop_->output_box_for(view);
-    wlr_box geometry;
-    wlr_xdg_surface_get_geometry(root, &geometry);
-    // The surface's origin is the geometry's corner moved back by the geometry's offset.
-    const wlr_box box = {area.x - view->geometry_x() + geometry.x,
-                         area.y - view->geometry_y() + geometry.y, area.width, area.height};
-    wlr_xdg_popup_unconstrain_from_box(xdg->popup, &box);
+    return wlr_box{area.x - view->geometry_x() + root->current.geometry.x,
+                   area.y - view->geometry_y() + root->current.geometry.y, area.width, area.height};
+}
+
+void Server::handle_set_gamma(wlr_gamma_control_manager_v1_set_gamma_event* event) {
+    // Host tools (gammastep, wlsunset) set a gamma ramp; the backend applies it with the next
+    // commit, or says it cannot.
+    wlr_output_state state;
+    wlr_output_state_init(&state);
+    if (event->control != nullptr) {
+        if (!wlr_gamma_control_v1_apply(event->control, &state)) {
+            wlr_output_state_finish(&state);
+            return;
+        }
+    } else {
+        wlr_output_state_set_gamma_lut(&state, 0, nullptr, nullptr, nullptr); // reset
+    }
+    if (!wlr_output_test_state(event->output, &state) ||
+        !wlr_output_commit_state(event->output, &state)) {
+        if (event->control != nullptr) {
+            wlr_gamma_control_v1_send_failed_and_destroy(event->control);
+        }
+    }
+    wlr_output_state_finish(&state);
 }
 
 void Server::handle_activation(wlr_xdg_activation_v1_request_activate_event* event) {

@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,11 @@ class ControlServer;
 
 class Server {
 public:
+    // The versions prism implements: wl_compositor 6, xdg_wm_base 6.
+    static constexpr std::uint32_t kCompositorVersion = 6;
+    static constexpr std::uint32_t kXdgShellVersion = 6;
+    static constexpr std::size_t kConnectionBufferBytes = 128 * 1024;
+
     struct Options {
         std::filesystem::path config_dir;
         std::vector<std::string> startup_commands;
@@ -82,10 +88,14 @@ private:
 
     void handle_new_output(wlr_output* output);
     void handle_new_input(wlr_input_device* device);
-    void handle_new_xdg_surface(wlr_xdg_surface* xdg);
+    void handle_new_toplevel(wlr_xdg_toplevel* toplevel);
+    void handle_new_popup(wlr_xdg_popup* popup);
+    std::optional<wlr_box> popup_constraint(wlr_xdg_popup* popup) const;
+    void handle_set_gamma(wlr_gamma_control_manager_v1_set_gamma_event* event);
     void handle_activation(wlr_xdg_activation_v1_request_activate_event* event);
     void arrange_outputs();
     void add_headless_devices();
+    void destroy_headless_devices();
 
     config::Config config_;
     Options options_;
@@ -100,7 +110,11 @@ private:
     wlr_scene* scene_ = nullptr;
     wlr_output_layout* layout_ = nullptr;
     wlr_xdg_shell* xdg_shell_ = nullptr;
-    wlr_idle* idle_ = nullptr;
+    wlr_idle_notifier_v1* idle_ = nullptr;
+    wlr_scene_output_layout* scene_layout_ = nullptr;
+    // prism's own keyboard and pointer when headless (the headless backend has none).
+    std::unique_ptr<wlr_keyboard> headless_keyboard_;
+    std::unique_ptr<wlr_pointer> headless_pointer_;
 
     std::unique_ptr<vmbridge::ClientOrigins> origins_;
     std::unique_ptr<vmbridge::GlobalFilter> global_filter_;
@@ -125,7 +139,9 @@ private:
 
     Listener<wlr_output> new_output_;
     Listener<wlr_input_device> new_input_;
-    Listener<wlr_xdg_surface> new_xdg_surface_;
+    Listener<wlr_xdg_toplevel> new_toplevel_;
+    Listener<wlr_xdg_popup> new_popup_;
+    Listener<wlr_gamma_control_manager_v1_set_gamma_event> set_gamma_;
     Listener<wlr_xdg_activation_v1_request_activate_event> request_activate_;
     Listener<wlr_drag> start_drag_;
     Listener<wlr_virtual_keyboard_v1> new_virtual_keyboard_;

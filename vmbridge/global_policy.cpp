@@ -43,9 +43,8 @@ constexpr std::array kRules = {
     GlobalRule{"zwlr_gamma_control_manager_v1", H, "changes the colours of every output"},
     GlobalRule{"zwlr_output_power_manager_v1", H, "turns outputs off"},
     GlobalRule{"zwp_input_method_manager_v2", H, "sees and types text into other windows"},
-    GlobalRule{"org_kde_kwin_idle", H, "watches the user's activity"},
+    GlobalRule{"ext_idle_notifier_v1", H, "watches the user's activity"},
     GlobalRule{"zwp_idle_inhibit_manager_v1", H, "keeps the screen from blanking or locking"},
-    GlobalRule{"wl_drm", H, "legacy Mesa buffer sharing with the host GPU"},
 };
 // clang-format on
 

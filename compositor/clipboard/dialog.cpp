@@ -119,7 +119,7 @@ void Dialog::button(double x, double y, std::uint32_t button) {
 }
 
 void Dialog::add_rect(int x, int y, int width, int height, config::Colour colour) {
-    wlr_scene_rect* rect = wlr_scene_rect_create(&tree_->node, width, height, kClear);
+    wlr_scene_rect* rect = wlr_scene_rect_create(tree_, width, height, kClear);
     frame::set_rect_colour(rect, colour);
     wlr_scene_node_set_position(&rect->node, x, y);
 }
@@ -141,7 +141,7 @@ void Dialog::add_text(const std::string& text, int x, int y, int width, int heig
     if (buffer == nullptr) {
         return;
     }
-    wlr_scene_buffer* node = wlr_scene_buffer_create(&tree_->node, buffer);
+    wlr_scene_buffer* node = wlr_scene_buffer_create(tree_, buffer);
     wlr_buffer_drop(buffer);
     wlr_scene_buffer_set_dest_size(node, width, height);
     wlr_scene_node_set_position(&node->node, x, y);
@@ -155,17 +155,17 @@ void Dialog::draw() {
     const FrameStyle from = hooks_.style_of(p.from);
     const FrameStyle to = hooks_.style_of(p.to);
 
-    tree_ = wlr_scene_tree_create(&parent_->node);
+    tree_ = wlr_scene_tree_create(parent_);
     // The host's two-tone border, which no VM's frame can have; sized once the content is laid
     // out.
     const int left = kOuter + kInner;
     const int inner = kWidth - 2 * left;
-    wlr_scene_rect* outer = wlr_scene_rect_create(&tree_->node, kWidth, 0, kClear);
+    wlr_scene_rect* outer = wlr_scene_rect_create(tree_, kWidth, 0, kClear);
     frame::set_rect_colour(outer, host.colour);
-    wlr_scene_rect* accent = wlr_scene_rect_create(&tree_->node, kWidth - 2 * kOuter, 0, kClear);
+    wlr_scene_rect* accent = wlr_scene_rect_create(tree_, kWidth - 2 * kOuter, 0, kClear);
     frame::set_rect_colour(accent, host.accent);
     wlr_scene_node_set_position(&accent->node, kOuter, kOuter);
-    wlr_scene_rect* background = wlr_scene_rect_create(&tree_->node, inner, 0, kClear);
+    wlr_scene_rect* background = wlr_scene_rect_create(tree_, inner, 0, kClear);
     frame::set_rect_colour(background, kBackground);
     wlr_scene_node_set_position(&background->node, left, left);
 
@@ -271,12 +271,12 @@ void Notice::show(const std::string& text, const FrameStyle& host, wlr_box area,
     hide();
     const int width = std::min(std::max(area.width - 40, 100), 640);
     const int height = 36;
-    tree_ = wlr_scene_tree_create(&parent_->node);
+    tree_ = wlr_scene_tree_create(parent_);
     wlr_scene_node_set_position(&tree_->node, area.x + (area.width - width) / 2, area.y + 24);
-    wlr_scene_rect* outer = wlr_scene_rect_create(&tree_->node, width, height, kClear);
+    wlr_scene_rect* outer = wlr_scene_rect_create(tree_, width, height, kClear);
     frame::set_rect_colour(outer, host.colour);
     wlr_scene_rect* accent =
-        wlr_scene_rect_create(&tree_->node, width - 2 * kOuter, height - 2 * kOuter, kClear);
+        wlr_scene_rect_create(tree_, width - 2 * kOuter, height - 2 * kOuter, kClear);
     frame::set_rect_colour(accent, host.accent);
     wlr_scene_node_set_position(&accent->node, kOuter, kOuter);
     frame::TextSpec spec;
@@ -290,7 +290,7 @@ void Notice::show(const std::string& text, const FrameStyle& host, wlr_box area,
     spec.font = kFont;
     spec.centred = true;
     if (wlr_buffer* buffer = frame::render_text(spec)) {
-        wlr_scene_buffer* node = wlr_scene_buffer_create(&tree_->node, buffer);
+        wlr_scene_buffer* node = wlr_scene_buffer_create(tree_, buffer);
         wlr_buffer_drop(buffer);
         wlr_scene_buffer_set_dest_size(node, spec.width, spec.height);
         wlr_scene_node_set_position(&node->node, edge, edge);

@@ -1,4 +1,5 @@
-// One monitor (or headless/nested output): its mode, scale, place in the layout, and frames.
+// One monitor (or headless/nested output): its mode, scale, place in the layout, and the scene
+// output that draws it.
 #pragma once
 
 #include "compositor/listener.hpp"
@@ -6,15 +7,14 @@
 #include "config/config.hpp"
 
 #include <functional>
+#include <optional>
 
 namespace prism {
 
 class Output {
 public:
     // `on_destroy` is called when wlroots destroys the output; the owner then deletes this.
-    // `before_render` runs before every frame is drawn (frames enforce containment there).
-    Output(wlr_output* output, wlr_scene* scene, std::function<void()> before_render,
-           std::function<void(Output&)> on_destroy);
+    Output(wlr_output* output, wlr_scene* scene, std::function<void(Output&)> on_destroy);
     ~Output();
     Output(const Output&) = delete;
     Output& operator=(const Output&) = delete;
@@ -28,15 +28,21 @@ public:
     // The cursor size configured for this output, in logical pixels (before scale).
     int cursor_size(int fallback) const { return cursor_size_ > 0 ? cursor_size_ : fallback; }
 
+    // Puts the output at x, y in `layout` (nullopt: to the right of the others). The first
+    // call also makes the scene draw it there; later calls only move it.
+    void place(wlr_output_layout* layout, wlr_scene_output_layout* scene_layout,
+               std::optional<int> x, std::optional<int> y);
+
 private:
     void handle_frame();
 
     wlr_output* output_;
-    wlr_scene* scene_;
-    std::function<void()> before_render_;
+    wlr_scene_output* scene_output_;
     std::function<void(Output&)> on_destroy_;
+    bool placed_ = false;
     int cursor_size_ = 0;
     Listener<void> frame_, destroy_;
+    Listener<wlr_output_event_request_state> request_state_;
 };
 
 } // namespace prism

@@ -28,13 +28,13 @@ void place(wlr_scene_rect* rect, int x, int y, int width, int height) {
 } // namespace
 
 Frame::Frame(wlr_scene_tree* parent, void* owner)
-    : tree_(wlr_scene_tree_create(&parent->node))
+    : tree_(wlr_scene_tree_create(parent))
     , owner_(owner)
     , border_tag_{SceneTag::Kind::Frame, owner, FramePart::Border}
     , title_tag_{SceneTag::Kind::Frame, owner, FramePart::TitleBar} {
     static constexpr float kClear[4] = {0, 0, 0, 0};
     for (auto& rect : rects_) {
-        rect = wlr_scene_rect_create(&tree_->node, 0, 0, kClear);
+        rect = wlr_scene_rect_create(tree_, 0, 0, kClear);
         rect->node.data = &border_tag_;
         wlr_scene_node_set_enabled(&rect->node, false);
     }
@@ -139,7 +139,7 @@ wlr_scene_buffer* Frame::replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffe
     if (buffer == nullptr) {
         return nullptr;
     }
-    wlr_scene_buffer* node = wlr_scene_buffer_create(&tree_->node, buffer);
+    wlr_scene_buffer* node = wlr_scene_buffer_create(tree_, buffer);
     wlr_buffer_drop(buffer); // the scene node holds its own lock
     node->node.data = tag;
     return node;
@@ -178,7 +178,7 @@ void Frame::render_overlay() {
     overlay_dirty_ = false;
     if (tint_ == nullptr) {
         static constexpr float kClear[4] = {0, 0, 0, 0};
-        tint_ = wlr_scene_rect_create(&tree_->node, 0, 0, kClear);
+        tint_ = wlr_scene_rect_create(tree_, 0, 0, kClear);
         tint_->node.data = &border_tag_;
     }
     frame::set_rect_colour(tint_, style_.colour, kTintAlpha);

@@ -15,24 +15,25 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
     , cursor_(wlr_cursor_create()) {
     wlr_cursor_attach_output_layout(cursor_, layout_);
 
-    motion_.connect(&cursor_->events.motion, [this](wlr_event_pointer_motion* event) {
-        wlr_cursor_move(cursor_, event->device, event->delta_x, event->delta_y);
+    motion_.connect(&cursor_->events.motion, [this](wlr_pointer_motion_event* event) {
+        wlr_cursor_move(cursor_, &event->pointer->base, event->delta_x, event->delta_y);
         handle_motion(event->time_msec);
     });
     motion_absolute_.connect(
-        &cursor_->events.motion_absolute, [this](wlr_event_pointer_motion_absolute* event) {
-            wlr_cursor_warp_absolute(cursor_, event->device, event->x, event->y);
+        &cursor_->events.motion_absolute, [this](wlr_pointer_motion_absolute_event* event) {
+            wlr_cursor_warp_absolute(cursor_, &event->pointer->base, event->x, event->y);
             handle_motion(event->time_msec);
         });
     button_.connect(&cursor_->events.button,
-                    [this](wlr_event_pointer_button* event) { handle_button(event); });
-    axis_.connect(&cursor_->events.axis, [this](wlr_event_pointer_axis* event) {
+                    [this](wlr_pointer_button_event* event) { handle_button(event); });
+    axis_.connect(&cursor_->events.axis, [this](wlr_pointer_axis_event* event) {
         on_activity_();
         if (modal_active && modal_active()) {
             return; // no client scrolls under prism's dialog
         }
         wlr_seat_pointer_notify_axis(seat_, event->time_msec, event->orientation, event->delta,
-                                     event->delta_discrete, event->source);
+                                     event->delta_discrete, event->source,
+                                     event->relative_direction);
     });
     frame_.connect(&cursor_->events.frame, [this](void*) { wlr_seat_pointer_notify_frame(seat_); });
     request_set_cursor_.connect(&seat_->events.request_set_cursor,
@@ -64,63 +65,61 @@ void Cursor::attach(wlr_input_device* device, bool host) {
 }
 
 Cursor::~Cursor() {
-    for (auto& [size, manager] : managers_) {
-        wlr_xcursor_manager_destroy(manager);
-    }
     wlr_cursor_destroy(cursor_);
+    if (manager_ != nullptr) {
+        wlr_xcursor_manager_destroy(manager_);
+    }
 }
 
 void Cursor::set_theme(const config::CursorConfig& config,
                        std::function<int(wlr_output*)> size_of_output) {
-    for (auto& [size, manager] : managers_) {
-        wlr_xcursor_manager_destroy(manager);
-    }
-    managers_.clear();
     config_ = config;
     size_of_output_ = std::move(size_of_output);
     refresh_image();
 }
 
-wlr_xcursor_manager* Cursor::manager_for(int size) {
-    auto it = managers_.find(size);
-    if (it != managers_.end()) {
-        return it->second;
+wlr_xcursor_manager* Cursor::build_manager() const {
+    const char* theme = config_.theme.empty() ? nullptr : config_.theme.c_str();
+    const auto base = static_cast<std::uint32_t>(config_.size);
+    wlr_xcursor_manager* manager = wlr_xcursor_manager_create(theme, base);
+    if (manager == nullptr) {
+        return nullptr;
     }
-    wlr_xcursor_manager* manager = wlr_xcursor_manager_create(
-        config_.theme.empty() ? nullptr : config_.theme.c_str(), static_cast<uint32_t>(size));
-    managers_[size] = manager;
+    // wlr_cursor loads each output's theme at the manager's size times the output's scale,
+    // once per scale. Loading them here first, with the size an output of that scale is
+    // configured for, gives outputs of one scale the first such output's size.
+    wlr_output_layout_output* entry;
+    wl_list_for_each(entry, &layout_->outputs, link) {
+        wlr_output* output = entry->output;
+        manager->size =
+            static_cast<std::uint32_t>(size_of_output_ ? size_of_output_(output) : config_.size);
+        wlr_xcursor_manager_load(manager, output->scale); // a no-op for a scale already loaded
+    }
+    manager->size = base;
     return manager;
 }
 
 void Cursor::set_image(const char* name) {
     image_ = name;
     client_image_ = false;
-    // wlr_cursor shows an image on every output whose scale equals the image's scale. Outputs
-    // of one scale therefore share one size: the first such output's configured size.
-    std::set<float> done;
-    wlr_output_layout_output* entry;
-    wl_list_for_each(entry, &layout_->outputs, link) {
-        wlr_output* output = entry->output;
-        if (!done.insert(output->scale).second) {
-            continue;
-        }
-        const int size = size_of_output_ ? size_of_output_(output) : config_.size;
-        wlr_xcursor_manager* manager = manager_for(size);
-        if (manager == nullptr || !wlr_xcursor_manager_load(manager, output->scale)) {
-            continue;
-        }
-        wlr_xcursor* xcursor = wlr_xcursor_manager_get_xcursor(manager, name, output->scale);
-        if (xcursor == nullptr || xcursor->image_count == 0) {
-            continue; // no such theme or image installed: the cursor stays as it was
-        }
-        wlr_xcursor_image* image = xcursor->images[0];
-        wlr_cursor_set_image(cursor_, image->buffer, image->width * 4, image->width, image->height,
-                             image->hotspot_x, image->hotspot_y, output->scale);
+    if (manager_ == nullptr) {
+        manager_ = build_manager();
+    }
+    if (manager_ != nullptr) {
+        // Outputs whose theme lacks the image keep no image rather than a stale one.
+        wlr_cursor_set_xcursor(cursor_, manager_, name);
     }
 }
 
 void Cursor::refresh_image() {
+    // Outputs, scales or sizes changed: a new manager, set before the old one goes (the
+    // cursor refers to the manager it shows).
+    wlr_xcursor_manager* old = manager_;
+    manager_ = build_manager();
     set_image(image_.c_str());
+    if (old != nullptr) {
+        wlr_xcursor_manager_destroy(old);
+    }
 }
 
 void Cursor::begin_grab(View& view, Mode mode, std::uint32_t edges, const char* image) {
@@ -226,9 +225,9 @@ constexpr std::uint32_t kDoubleClickMs = 400;
 
 } // namespace
 
-void Cursor::handle_button(wlr_event_pointer_button* event) {
+void Cursor::handle_button(wlr_pointer_button_event* event) {
     on_activity_();
-    if (event->state == WLR_BUTTON_RELEASED) {
+    if (event->state == WL_POINTER_BUTTON_STATE_RELEASED) {
         // Any release ends a move or resize, also one the client asked for.
         const bool grabbing = mode_ != Mode::Passthrough;
         end_interactive();
@@ -246,7 +245,7 @@ void Cursor::handle_button(wlr_event_pointer_button* event) {
 
     if (modal_active && modal_active()) {
         swallowed_buttons_.insert(event->button);
-        if (modal_button && vm_devices_.count(event->device) == 0) {
+        if (modal_button && vm_devices_.count(&event->pointer->base) == 0) {
             modal_button(cursor_->x, cursor_->y, event->button);
         }
         return;

@@ -56,9 +56,11 @@ private:
 
     void begin_grab(View& view, Mode mode, std::uint32_t edges, const char* image);
     void handle_motion(std::uint32_t time_msec);
-    void handle_button(wlr_event_pointer_button* event);
+    void handle_button(wlr_pointer_button_event* event);
     void set_image(const char* name);
-    wlr_xcursor_manager* manager_for(int size);
+    // A theme manager holding, for each output scale in the layout, the theme at the size
+    // configured for the first output of that scale.
+    wlr_xcursor_manager* build_manager() const;
 
     wlr_seat* seat_;
     wlr_output_layout* layout_;
@@ -67,7 +69,7 @@ private:
     wlr_cursor* cursor_;
     config::CursorConfig config_;
     std::function<int(wlr_output*)> size_of_output_;
-    std::map<int, wlr_xcursor_manager*> managers_; // by size in logical pixels
+    wlr_xcursor_manager* manager_ = nullptr;
     std::string image_ = "left_ptr"; // the compositor image shown when no client sets one
     bool client_image_ = false;
 
@@ -85,10 +87,10 @@ private:
 
     std::set<const wlr_input_device*> vm_devices_; // VM clients' virtual pointers
     std::map<const wlr_input_device*, std::unique_ptr<Listener<void>>> vm_device_destroy_;
-    Listener<wlr_event_pointer_motion> motion_;
-    Listener<wlr_event_pointer_motion_absolute> motion_absolute_;
-    Listener<wlr_event_pointer_button> button_;
-    Listener<wlr_event_pointer_axis> axis_;
+    Listener<wlr_pointer_motion_event> motion_;
+    Listener<wlr_pointer_motion_absolute_event> motion_absolute_;
+    Listener<wlr_pointer_button_event> button_;
+    Listener<wlr_pointer_axis_event> axis_;
     Listener<void> frame_;
     Listener<wlr_seat_pointer_request_set_cursor_event> request_set_cursor_;
 };

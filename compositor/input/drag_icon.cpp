@@ -7,7 +7,7 @@ namespace prism {
 DragIcon::DragIcon(wlr_scene_tree* parent, wlr_drag_icon* icon, double x, double y) {
     // The icon's surface and its subsurfaces, as the client draws them; the scene shows them
     // only while mapped.
-    node_ = wlr_scene_subsurface_tree_create(&parent->node, icon->surface);
+    node_ = &wlr_scene_subsurface_tree_create(parent, icon->surface)->node;
     destroy_.connect(&icon->events.destroy, [this](void*) { remove(); });
     move_to(x, y);
 }

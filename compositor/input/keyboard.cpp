@@ -7,11 +7,12 @@ namespace prism {
 Keyboard::Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap, bool host)
     : seat_(seat)
     , device_(device)
+    , keyboard_(wlr_keyboard_from_input_device(device))
     , owns_keymap_(owns_keymap)
     , host_(host) {
-    key_.connect(&device_->keyboard->events.key,
-                 [this](wlr_event_keyboard_key* event) { handle_key(event); });
-    modifiers_.connect(&device_->keyboard->events.modifiers, [this](void*) { handle_modifiers(); });
+    key_.connect(&keyboard_->events.key,
+                 [this](wlr_keyboard_key_event* event) { handle_key(event); });
+    modifiers_.connect(&keyboard_->events.modifiers, [this](void*) { handle_modifiers(); });
     destroy_.connect(&device_->events.destroy, [this](void*) {
         // A keyboard unplugged (or a virtual one closed) with a binding key down never sends
         // its release: end what the key held (x-ray) now.
@@ -25,7 +26,7 @@ Keyboard::Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap, bool 
 }
 
 bool Keyboard::apply(const config::KeyboardConfig& config) {
-    wlr_keyboard_set_repeat_info(device_->keyboard, config.repeat_rate, config.repeat_delay);
+    wlr_keyboard_set_repeat_info(keyboard_, config.repeat_rate, config.repeat_delay);
     if (!owns_keymap_) {
         return true;
     }
@@ -48,7 +49,7 @@ bool Keyboard::apply(const config::KeyboardConfig& config) {
                      : nullptr;
     }
     if (keymap != nullptr) {
-        wlr_keyboard_set_keymap(device_->keyboard, keymap);
+        wlr_keyboard_set_keymap(keyboard_, keymap);
         xkb_keymap_unref(keymap);
     }
     if (context != nullptr) {
@@ -61,11 +62,11 @@ void Keyboard::handle_modifiers() {
     if (seat_.modal() != nullptr) {
         return; // no client hears the keyboard while prism's dialog is up
     }
-    wlr_seat_set_keyboard(seat_.wlr(), device_);
-    wlr_seat_keyboard_notify_modifiers(seat_.wlr(), &device_->keyboard->modifiers);
+    wlr_seat_set_keyboard(seat_.wlr(), keyboard_);
+    wlr_seat_keyboard_notify_modifiers(seat_.wlr(), &keyboard_->modifiers);
 }
 
-void Keyboard::handle_key(wlr_event_keyboard_key* event) {
+void Keyboard::handle_key(wlr_keyboard_key_event* event) {
     seat_.note_activity();
     const bool pressed = event->state == WL_KEYBOARD_KEY_STATE_PRESSED;
     if (pressed) {
@@ -76,8 +77,8 @@ void Keyboard::handle_key(wlr_event_keyboard_key* event) {
     if (pressed) {
         const xkb_keycode_t keycode = event->keycode + 8;
         const xkb_keysym_t* syms = nullptr;
-        const int count = xkb_state_key_get_syms(device_->keyboard->xkb_state, keycode, &syms);
-        const std::uint32_t modifiers = wlr_keyboard_get_modifiers(device_->keyboard);
+        const int count = xkb_state_key_get_syms(keyboard_->xkb_state, keycode, &syms);
+        const std::uint32_t modifiers = wlr_keyboard_get_modifiers(keyboard_);
         if (Modal* modal = seat_.modal()) {
             // A dialog is up: it gets every key (VT switching aside), no client gets any.
             swallowed_[event->keycode] = std::nullopt;
@@ -110,8 +111,9 @@ void Keyboard::handle_key(wlr_event_keyboard_key* event) {
         handled = true;
     }
     if (!handled) {
-        wlr_seat_set_keyboard(seat_.wlr(), device_);
-        wlr_seat_keyboard_notify_key(seat_.wlr(), event->time_msec, event->keycode, event->state);
+        wlr_seat_set_keyboard(seat_.wlr(), keyboard_);
+        wlr_seat_keyboard_notify_key(seat_.wlr(), event->time_msec, event->keycode,
+                                     static_cast<std::uint32_t>(event->state));
     }
 }
 

@@ -23,22 +23,23 @@ public:
     Keyboard& operator=(const Keyboard&) = delete;
 
     wlr_input_device* device() const { return device_; }
-    wlr_keyboard* wlr() const { return device_->keyboard; }
+    wlr_keyboard* wlr() const { return keyboard_; }
     // Applies the layout and repeat settings; returns false if xkbcommon rejects the layout.
     bool apply(const config::KeyboardConfig& config);
 
 private:
-    void handle_key(wlr_event_keyboard_key* event);
+    void handle_key(wlr_keyboard_key_event* event);
     void handle_modifiers();
 
     Seat& seat_;
     wlr_input_device* device_;
+    wlr_keyboard* keyboard_;
     bool owns_keymap_;
     bool host_;
     // Keys whose press ran a binding, and its action: their release is not sent to any client
     // either, and ends actions that last while a key is held (x-ray).
     std::map<std::uint32_t, std::optional<config::Action>> swallowed_;
-    Listener<wlr_event_keyboard_key> key_;
+    Listener<wlr_keyboard_key_event> key_;
     Listener<void> modifiers_, destroy_;
 };
 

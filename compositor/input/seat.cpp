@@ -27,14 +27,14 @@ namespace {
 
 // While a modal is up, the keyboard grab swallows what the desktop would send clients: focus
 // changes (remembered by the desktop, applied when the modal goes) and keys.
-void grab_enter(wlr_seat_keyboard_grab*, wlr_surface*, std::uint32_t[], std::size_t,
-                wlr_keyboard_modifiers*) {
+void grab_enter(wlr_seat_keyboard_grab*, wlr_surface*, const std::uint32_t[], std::size_t,
+                const wlr_keyboard_modifiers*) {
 }
 void grab_clear_focus(wlr_seat_keyboard_grab*) {
 }
 void grab_key(wlr_seat_keyboard_grab*, std::uint32_t, std::uint32_t, std::uint32_t) {
 }
-void grab_modifiers(wlr_seat_keyboard_grab*, wlr_keyboard_modifiers*) {
+void grab_modifiers(wlr_seat_keyboard_grab*, const wlr_keyboard_modifiers*) {
 }
 void grab_cancel(wlr_seat_keyboard_grab*) {
 }
@@ -96,7 +96,7 @@ void Seat::add_device(wlr_input_device* device, bool virtual_keyboard, bool host
         // cannot marshal: it disconnects them all. It becomes the seat's keyboard with its first
         // key or modifier, which wlroots accepts only after the keymap.
         if (!virtual_keyboard) {
-            wlr_seat_set_keyboard(seat_, device);
+            wlr_seat_set_keyboard(seat_, keyboard->wlr());
         }
         keyboards_.push_back(std::move(keyboard));
         break;

@@ -8,7 +8,7 @@ namespace prism {
 Desktop::Desktop(Services services, const config::FocusConfig& focus_policy)
     : services_(std::move(services))
     , focus_policy_(focus_policy) {
-    windows_ = wlr_scene_tree_create(&services_.scene->node);
+    windows_ = wlr_scene_tree_create(&services_.scene->tree);
 }
 
 Desktop::~Desktop() {
@@ -16,8 +16,8 @@ Desktop::~Desktop() {
     wlr_scene_node_destroy(&windows_->node);
 }
 
-View& Desktop::add_view(wlr_xdg_surface* xdg, vmbridge::Origin origin) {
-    views_.push_front(std::make_unique<View>(*this, xdg, std::move(origin), next_id_++));
+View& Desktop::add_view(wlr_xdg_toplevel* toplevel, vmbridge::Origin origin) {
+    views_.push_front(std::make_unique<View>(*this, toplevel, std::move(origin), next_id_++));
     return *views_.front();
 }
 
@@ -150,7 +150,8 @@ Desktop::Hit Desktop::hit_test(double lx, double ly) const {
         return hit;
     }
     // Walk up to the view's own tree, which carries the View.
-    for (wlr_scene_node* walk = node; walk != nullptr; walk = walk->parent) {
+    for (wlr_scene_node* walk = node; walk != nullptr;
+         walk = walk->parent != nullptr ? &walk->parent->node : nullptr) {
         auto* tag = static_cast<SceneTag*>(walk->data);
         if (tag != nullptr && tag->kind == SceneTag::Kind::View) {
             hit.view = static_cast<View*>(tag->owner);
@@ -160,8 +161,12 @@ Desktop::Hit Desktop::hit_test(double lx, double ly) const {
     if (hit.view == nullptr) {
         return hit;
     }
-    if (node->type == WLR_SCENE_NODE_SURFACE) {
-        hit.surface = wlr_scene_surface_from_node(node)->surface;
+    wlr_scene_surface* scene_surface = nullptr;
+    if (node->type == WLR_SCENE_NODE_BUFFER) {
+        scene_surface = wlr_scene_surface_try_from_buffer(wlr_scene_buffer_from_node(node));
+    }
+    if (scene_surface != nullptr) {
+        hit.surface = scene_surface->surface;
         hit.sx = sx;
         hit.sy = sy;
     } else {
@@ -192,14 +197,6 @@ void Desktop::set_xray(bool on) {
     }
 }
 
-void Desktop::enforce_containment() {
-    for (const auto& view : views_) {
-        if (view->mapped()) {
-            view->enforce_containment();
-        }
-    }
-}
-
 wlr_box Desktop::output_box_for(const View* view) const {
     wlr_output* output = nullptr;
     if (view != nullptr) {
@@ -217,7 +214,7 @@ wlr_box Desktop::output_box_for(const View* view) const {
     }
     wlr_box box{};
     if (output != nullptr) {
-        box = *wlr_output_layout_get_box(services_.layout, output);
+        wlr_output_layout_get_box(services_.layout, output, &box);
     }
     return box;
 }

@@ -46,7 +46,7 @@ public:
 
     void set_focus_policy(const config::FocusConfig& policy) { focus_policy_ = policy; }
 
-    View& add_view(wlr_xdg_surface* xdg, vmbridge::Origin origin);
+    View& add_view(wlr_xdg_toplevel* toplevel, vmbridge::Origin origin);
     void remove_view(View& view);
 
     // Called by View.
@@ -76,8 +76,6 @@ public:
     wl_event_loop* event_loop() const { return services_.loop; }
     void refresh_frames();
     void set_xray(bool on);
-    // Before each frame is rendered: nothing of a client may show outside its frame.
-    void enforce_containment();
 
     // Top first.
     const std::list<std::unique_ptr<View>>& views() const { return views_; }

@@ -1,5 +1,6 @@
-// A popup (menu, tooltip) of a window: shown in its own thin outline of the origin's colour,
-// so no VM pixel is ever outside a VM-coloured frame or outline.
+// A popup (menu, tooltip) of a window: its surfaces clipped to its window geometry, inside a
+// thin outline of the origin's colour, so no VM pixel is ever outside a VM-coloured frame or
+// outline.
 #pragma once
 
 #include "compositor/listener.hpp"
@@ -8,40 +9,49 @@
 #include "config/config.hpp"
 
 #include <array>
+#include <functional>
 #include <optional>
 
 namespace prism {
 
 class Popup {
 public:
-    // Creates the popup's scene node under `parent_node` and owns itself: it is deleted with
-    // the xdg surface.
-    static Popup* create(wlr_xdg_surface* xdg, wlr_scene_node* parent_node);
+    // Where a popup may go, in the coordinates of its toplevel's window geometry; nullopt when
+    // its toplevel is gone.
+    using ConstraintBox = std::function<std::optional<wlr_box>(wlr_xdg_popup*)>;
 
-    wlr_scene_node* node() const { return node_; }
-
-    // Places the outline around the popup's extent and hides any of its subsurfaces that reach
-    // beyond it. `outline` is the origin's colour; nullopt (host popups) draws none.
-    void enforce_containment(std::optional<config::Colour> outline);
+    // Creates the popup's scene tree under `parent` (its parent's popup tree) and owns itself:
+    // it is deleted with the xdg_popup. `outline` is the origin's colour; nullopt (host popups)
+    // draws none. On the popup's first commit it is moved inside `constraint`'s box.
+    static Popup* create(wlr_xdg_popup* popup, wlr_scene_tree* parent,
+                         std::optional<config::Colour> outline, ConstraintBox constraint);
 
 private:
-    Popup(wlr_xdg_surface* xdg, wlr_scene_node* parent_node);
+    Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, std::optional<config::Colour> outline,
+          ConstraintBox constraint);
+    ~Popup();
+    void handle_commit();
+    void forget_tree();
+    // Places the tree, the clip and the outline from the popup's current geometry.
+    void update();
 
-    wlr_xdg_surface* xdg_;
-    wlr_scene_node* node_;
+    wlr_xdg_popup* popup_;
+    std::optional<config::Colour> outline_colour_;
+    ConstraintBox constraint_;
+    wlr_scene_tree* tree_;         // destroyed with the parent's tree, or by this
+    wlr_scene_tree* surface_tree_; // the popup's surface and subsurfaces, clipped
     SceneTag tag_;
     std::array<wlr_scene_rect*, 4> outline_{};
-    Listener<void> destroy_;
+    Listener<void> commit_, destroy_, tree_destroy_;
 };
 
-// The box, relative to an xdg surface's scene node, that its frame or outline encloses: its
-// window geometry and its main surface, whichever reaches further.
-wlr_box framed_extent(wlr_xdg_surface* xdg);
+// The window geometry of an xdg surface: the box its frame or outline encloses, in surface
+// coordinates. Empty while the surface has no content.
+wlr_box window_geometry(wlr_xdg_surface* xdg);
 
-// Hides every surface below `node` (except `main`, and except inside popups, which enforce
-// their own) that reaches beyond `box`, and shows those within it. Popups found on the way are
-// asked to enforce their own outline in `outline`'s colour.
-void contain_surfaces(wlr_scene_node* node, wlr_surface* main, const wlr_box& box,
-                      std::optional<config::Colour> outline);
+// Clips `surface_tree` (a subsurface tree of `xdg`'s surface, inside a tree whose origin is the
+// geometry's corner) to the window geometry: nothing of the client shows outside it. With an
+// empty geometry nothing shows at all.
+void clip_to_geometry(wlr_scene_tree* surface_tree, wlr_xdg_surface* xdg);
 
 } // namespace prism

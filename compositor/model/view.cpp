@@ -14,54 +14,55 @@ constexpr int kFullscreenLabelMs = 3000;
 
 } // namespace
 
-View::View(Desktop& desktop, wlr_xdg_surface* xdg, vmbridge::Origin origin, std::uint64_t id)
+View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, vmbridge::Origin origin,
+           std::uint64_t id)
     : desktop_(desktop)
-    , xdg_(xdg)
+    , toplevel_(toplevel)
+    , xdg_(toplevel->base)
     , origin_(std::move(origin))
     , id_(id)
     , tag_{SceneTag::Kind::View, this} {
-    tree_ = wlr_scene_tree_create(&desktop_.windows_tree()->node);
+    tree_ = wlr_scene_tree_create(desktop_.windows_tree());
     tree_->node.data = &tag_;
-    surface_node_ = wlr_scene_xdg_surface_create(&tree_->node, xdg_);
-    // Popups find their parent's scene node through xdg->data.
-    xdg_->data = surface_node_;
-    // Created after the surface, the frame is drawn above it: no client pixel covers it.
+    surface_tree_ = wlr_scene_subsurface_tree_create(tree_, xdg_->surface);
+    popups_ = wlr_scene_tree_create(tree_);
+    // Popups find the tree to go in through xdg->data; the destructor clears it.
+    xdg_->data = popups_;
+    // Created after the surface and its popups, the frame is drawn above them: no client pixel
+    // covers it.
     frame_ = std::make_unique<Frame>(tree_, this);
     wlr_scene_node_set_enabled(&tree_->node, false);
 
-    map_.connect(&xdg_->events.map, [this](void*) { handle_map(); });
-    unmap_.connect(&xdg_->events.unmap, [this](void*) { handle_unmap(); });
-    destroy_.connect(&xdg_->events.destroy, [this](void*) { desktop_.remove_view(*this); });
-    commit_.connect(&xdg_->surface->events.commit, [this](void*) {
-        if (mapped_) {
-            update_frame();
-        }
-    });
+    map_.connect(&xdg_->surface->events.map, [this](void*) { handle_map(); });
+    unmap_.connect(&xdg_->surface->events.unmap, [this](void*) { handle_unmap(); });
+    // The toplevel role can go while its xdg_surface stays: the view goes with the role.
+    destroy_.connect(&toplevel_->events.destroy, [this](void*) { desktop_.remove_view(*this); });
+    commit_.connect(&xdg_->surface->events.commit, [this](void*) { handle_commit(); });
 
-    wlr_xdg_toplevel* toplevel = xdg_->toplevel;
-    set_title_.connect(&toplevel->events.set_title, [this](void*) {
+    set_title_.connect(&toplevel_->events.set_title, [this](void*) {
         if (mapped_) {
             update_frame();
         }
     });
-    request_move_.connect(&toplevel->events.request_move,
+    request_move_.connect(&toplevel_->events.request_move,
                           [this](auto*) { desktop_.request_interactive(*this, WLR_EDGE_NONE); });
-    request_resize_.connect(&toplevel->events.request_resize,
+    request_resize_.connect(&toplevel_->events.request_resize,
                             [this](wlr_xdg_toplevel_resize_event* event) {
                                 desktop_.request_interactive(*this, event->edges);
                             });
-    request_maximize_.connect(&toplevel->events.request_maximize, [this](void*) {
+    // Before the first commit there is nothing to configure yet: the initial commit reads
+    // what was requested. Before the map, the configure in reply is all xdg-shell asks.
+    request_maximize_.connect(&toplevel_->events.request_maximize, [this](void*) {
         if (mapped_) {
-            set_maximized(xdg_->toplevel->requested.maximized);
-        } else {
-            // xdg-shell requires a configure in reply, even before the first map.
+            set_maximized(toplevel_->requested.maximized);
+        } else if (xdg_->initialized) {
             wlr_xdg_surface_schedule_configure(xdg_);
         }
     });
-    request_fullscreen_.connect(&toplevel->events.request_fullscreen, [this](void*) {
+    request_fullscreen_.connect(&toplevel_->events.request_fullscreen, [this](void*) {
         if (mapped_) {
-            set_fullscreen(xdg_->toplevel->requested.fullscreen);
-        } else {
+            set_fullscreen(toplevel_->requested.fullscreen);
+        } else if (xdg_->initialized) {
             wlr_xdg_surface_schedule_configure(xdg_);
         }
     });
@@ -71,24 +72,45 @@ View::~View() {
     if (label_timer_ != nullptr) {
         wl_event_source_remove(label_timer_);
     }
+    // The xdg_surface can outlive its toplevel role: it must not point at a freed tree.
+    if (xdg_->data == popups_) {
+        xdg_->data = nullptr;
+    }
     frame_.reset();
-    // The scene node of the xdg surface is destroyed by wlroots with the surface; the tree
-    // holding it is ours.
+    // The whole tree is ours: the surface tree and the popups' trees go with it.
     wlr_scene_node_destroy(&tree_->node);
 }
 
+void View::handle_commit() {
+    if (xdg_->initial_commit) {
+        // The first configure: prism's capabilities, and let the client choose its size (a
+        // maximize or fullscreen asked for before now is applied when it maps).
+        wlr_xdg_toplevel_set_wm_capabilities(toplevel_,
+                                             WLR_XDG_TOPLEVEL_WM_CAPABILITIES_MAXIMIZE |
+                                                 WLR_XDG_TOPLEVEL_WM_CAPABILITIES_FULLSCREEN);
+        wlr_xdg_toplevel_set_size(toplevel_, 0, 0);
+        return;
+    }
+    clip_to_geometry(surface_tree_, xdg_);
+    if (mapped_) {
+        update_frame();
+    }
+}
+
 std::string View::title() const {
-    const char* title = xdg_->toplevel->title;
+    const char* title = toplevel_->title;
     return title != nullptr ? title : "";
 }
 
 std::string View::app_id() const {
-    const char* app_id = xdg_->toplevel->app_id;
+    const char* app_id = toplevel_->app_id;
     return app_id != nullptr ? app_id : "";
 }
 
 wlr_box View::extent() const {
-    return framed_extent(xdg_);
+    // The tree's origin is the geometry's corner.
+    const wlr_box geometry = window_geometry(xdg_);
+    return {0, 0, geometry.width, geometry.height};
 }
 
 wlr_box View::content_box() const {
@@ -116,11 +138,11 @@ void View::move_outer_to(int x, int y) {
 
 void View::request_size(int width, int height) {
     // 0 lets the client choose that dimension, as xdg-shell defines.
-    wlr_xdg_toplevel_set_size(xdg_, std::max(0, width), std::max(0, height));
+    wlr_xdg_toplevel_set_size(toplevel_, std::max(0, width), std::max(0, height));
 }
 
 void View::set_activated(bool activated) {
-    wlr_xdg_toplevel_set_activated(xdg_, activated);
+    wlr_xdg_toplevel_set_activated(toplevel_, activated);
     if (mapped_) {
         update_frame();
     }
@@ -141,23 +163,16 @@ FramePart View::frame_part_at(double lx, double ly) const {
     return frame_->part_at(lx - x_, ly - y_);
 }
 
-void View::enforce_containment() {
-    std::optional<config::Colour> outline;
-    if (!origin_.is_host()) {
-        outline = desktop_.frame_style(origin_).colour;
-    }
-    contain_surfaces(surface_node_, xdg_->surface, extent(), outline);
-}
-
 void View::handle_map() {
     mapped_ = true;
+    clip_to_geometry(surface_tree_, xdg_);
     update_frame();
     wlr_scene_node_set_enabled(&tree_->node, true);
     desktop_.view_mapped(*this);
     // A client may ask for these before it maps; honour them now.
-    if (xdg_->toplevel->requested.fullscreen) {
+    if (toplevel_->requested.fullscreen) {
         set_fullscreen(true);
-    } else if (xdg_->toplevel->requested.maximized) {
+    } else if (toplevel_->requested.maximized) {
         set_maximized(true);
     }
 }
@@ -202,7 +217,7 @@ void View::set_maximized(bool maximized) {
     if (!maximized) {
         restore();
     }
-    wlr_xdg_toplevel_set_maximized(xdg_, maximized);
+    wlr_xdg_toplevel_set_maximized(toplevel_, maximized);
     update_frame();
 }
 
@@ -230,7 +245,7 @@ void View::set_fullscreen(bool fullscreen) {
             restore();
         }
     }
-    wlr_xdg_toplevel_set_fullscreen(xdg_, fullscreen);
+    wlr_xdg_toplevel_set_fullscreen(toplevel_, fullscreen);
     update_frame();
     if (fullscreen && !origin_.is_host()) {
         // Say whose fullscreen this is, for a moment.
@@ -251,7 +266,7 @@ void View::set_fullscreen(bool fullscreen) {
 }
 
 void View::close() {
-    wlr_xdg_toplevel_send_close(xdg_);
+    wlr_xdg_toplevel_send_close(toplevel_);
 }
 
 } // namespace prism

@@ -18,7 +18,7 @@ class Desktop;
 
 class View {
 public:
-    View(Desktop& desktop, wlr_xdg_surface* xdg, vmbridge::Origin origin, std::uint64_t id);
+    View(Desktop& desktop, wlr_xdg_toplevel* toplevel, vmbridge::Origin origin, std::uint64_t id);
     ~View();
     View(const View&) = delete;
     View& operator=(const View&) = delete;
@@ -26,8 +26,11 @@ public:
     std::uint64_t id() const { return id_; }
     const vmbridge::Origin& origin() const { return origin_; }
     wlr_xdg_surface* xdg() const { return xdg_; }
+    wlr_xdg_toplevel* toplevel() const { return toplevel_; }
     wlr_surface* surface() const { return xdg_->surface; }
     wlr_scene_tree* tree() const { return tree_; }
+    // Where this window's popups go (xdg_surface::data points here while the view lives).
+    wlr_scene_tree* popup_tree() const { return popups_; }
     bool mapped() const { return mapped_; }
     bool urgent() const { return urgent_; }
     void set_urgent(bool urgent) { urgent_ = urgent; }
@@ -35,8 +38,8 @@ public:
     std::string title() const;
     std::string app_id() const;
 
-    // The area inside the frame, in layout coordinates: the window geometry, or the whole
-    // surface when a client draws beyond its geometry (shadows, its own decorations).
+    // The area inside the frame, in layout coordinates: the window geometry. Whatever the client
+    // draws beyond it (shadows, its own decorations' margins) is clipped away.
     wlr_box content_box() const;
     // Where the window geometry's top-left corner is, in layout coordinates.
     int geometry_x() const { return x_; }
@@ -62,10 +65,9 @@ public:
     void update_frame();
     FramePart frame_part_at(double lx, double ly) const;
     void set_xray(bool on) { frame_->set_xray(on); }
-    // Hides subsurfaces and popup parts that would show outside the frame or an outline.
-    void enforce_containment();
 
 private:
+    void handle_commit();
     void handle_map();
     void handle_unmap();
     // Fits the view's outer box to `area` (layout coordinates), remembering where it was.
@@ -74,12 +76,14 @@ private:
     wlr_box extent() const; // the content box relative to the view's tree
 
     Desktop& desktop_;
+    wlr_xdg_toplevel* toplevel_;
     wlr_xdg_surface* xdg_;
     vmbridge::Origin origin_;
     std::uint64_t id_;
     SceneTag tag_;
-    wlr_scene_tree* tree_;
-    wlr_scene_node* surface_node_;
+    wlr_scene_tree* tree_;         // at the window geometry's corner
+    wlr_scene_tree* surface_tree_; // the client's surfaces, clipped to the geometry
+    wlr_scene_tree* popups_;
     std::unique_ptr<Frame> frame_;
     wl_event_source* label_timer_ = nullptr;
     bool mapped_ = false;

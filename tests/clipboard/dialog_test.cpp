@@ -39,11 +39,11 @@ protected:
         hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
             answers_.push_back({prompt, allow, how});
         };
-        dialog_ = std::make_unique<Dialog>(wlr_scene_tree_create(&scene_->node), std::move(hooks));
+        dialog_ = std::make_unique<Dialog>(wlr_scene_tree_create(&scene_->tree), std::move(hooks));
     }
     ~DialogTest() override {
         dialog_.reset();
-        wlr_scene_node_destroy(&scene_->node);
+        wlr_scene_node_destroy(&scene_->tree.node);
     }
 
     // Shows a prompt that appeared `age` ago.

@@ -29,6 +29,15 @@ CheckResult check_config(const std::filesystem::path& dir) {
     return {status && WIFEXITED(*status) ? WEXITSTATUS(*status) : -1, check.output()};
 }
 
+TEST(Cli, VersionNamesTheWlrootsItRunsOn) {
+    Child version({std::getenv("PRISM_BIN"), "--version"}, {{"PATH", "/usr/bin:/bin"}},
+                  test_output_dir() / "version.log");
+    const auto status = version.wait(20s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << version.output();
+    EXPECT_NE(version.output().find("prism "), std::string::npos) << version.output();
+    EXPECT_NE(version.output().find("(wlroots 0.18."), std::string::npos) << version.output();
+}
+
 class CheckConfig : public ::testing::Test {
 protected:
     void SetUp() override {

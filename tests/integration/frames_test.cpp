@@ -17,6 +17,7 @@ const Rgb kWork = rgb(0x3465a4);
 const Rgb kUntrusted = rgb(0xcc0000);
 const Rgb kHostColour = rgb(0xf2f2f2); // [host] defaults
 const Rgb kHostAccent = rgb(0x202020);
+const Rgb kClient = rgb(0xffffff); // hostile-client's default window colour
 
 std::string hostile() {
     return std::getenv("HOSTILE_CLIENT");
@@ -189,15 +190,21 @@ TEST(Frames, FramesScaleWithTheOutput) {
     EXPECT_NE(image.at(x - 9, y), kWork);
 }
 
-TEST(Frames, SubsurfaceOutsideTheWindowIsHidden) {
+TEST(Frames, SubsurfaceReachingOutsideTheWindowIsClipped) {
+    // A 60x60 magenta subsurface at (-40, -40): only its 20x20 corner inside the window
+    // geometry may show, and the frame around it is intact.
     Prism prism({{"untrusted", "red", {}}});
     Child outside = prism.client({hostile(), "--explicit-geometry", "--subsurface", "-40,-40"},
                                  prism.vm_socket("untrusted"), "outside");
     const auto windows = json(wait_for_windows(prism, 1));
+    const json& w = windows[0];
     const Image image = screenshot(prism, "subsurface-outside");
     int total = 0;
-    EXPECT_EQ(magenta_outside(image, 0, 0, 0, 0, &total), 0);
-    EXPECT_EQ(total, 0) << "the subsurface outside the window is visible";
+    EXPECT_EQ(
+        magenta_outside(image, get(w, "x"), get(w, "y"), get(w, "width"), get(w, "height"), &total),
+        0);
+    EXPECT_EQ(total, 20 * 20) << "the part inside the window is not shown whole";
+    EXPECT_EQ(image.at(get(w, "x"), get(w, "y")), kMagenta);
     const auto check = check_border(image, windows, 0, kUntrusted);
     EXPECT_TRUE(check.wrong.empty()) << check.wrong.front();
 }
@@ -217,21 +224,30 @@ TEST(Frames, SubsurfaceInsideTheWindowIsShown) {
     EXPECT_EQ(total, 60 * 60);
 }
 
-TEST(Frames, ClientDrawingBeyondItsGeometryIsFramedWhole) {
+TEST(Frames, FrameHugsTheWindowGeometryAndTheShadowIsClipped) {
+    // A client-side decorated client (GTK, Chromium, weston-terminal) draws a shadow margin
+    // beyond its window geometry: here 20 magenta pixels on every side of a 300x200 window.
     Prism prism({{"work", "#3465a4", {}}});
     Child csd = prism.client({hostile(), "--csd-margin", "20", "--size", "300x200"},
                              prism.vm_socket("work"), "csd");
     const auto windows = json(wait_for_windows(prism, 1));
     const json& w = windows[0];
-    // The frame goes around the whole surface, shadow margin included.
-    EXPECT_EQ(get(w, "width"), 340);
-    EXPECT_EQ(get(w, "height"), 240);
+    // The frame goes around the window geometry, not around the shadow.
+    EXPECT_EQ(get(w, "width"), 300);
+    EXPECT_EQ(get(w, "height"), 200);
     const Image image = screenshot(prism, "csd");
     int total = 0;
-    EXPECT_EQ(
-        magenta_outside(image, get(w, "x"), get(w, "y"), get(w, "width"), get(w, "height"), &total),
-        0);
-    EXPECT_GT(total, 0);
+    EXPECT_EQ(magenta_outside(image, 0, 0, 0, 0, &total), 0);
+    EXPECT_EQ(total, 0) << "the shadow margin shows";
+    // The first pixel outside the geometry is the VM's colour, the first inside the client's.
+    const int x = get(w, "x"), y = get(w, "y");
+    const int mid_x = x + get(w, "width") / 2, mid_y = y + get(w, "height") / 2;
+    EXPECT_EQ(image.at(x - 1, mid_y), kWork);
+    EXPECT_EQ(image.at(x, mid_y), kClient);
+    EXPECT_EQ(image.at(x + get(w, "width"), mid_y), kWork);
+    EXPECT_EQ(image.at(x + get(w, "width") - 1, mid_y), kClient);
+    EXPECT_EQ(image.at(mid_x, y + get(w, "height")), kWork);
+    EXPECT_EQ(image.at(mid_x, y + get(w, "height") - 1), kClient);
     const auto check = check_border(image, windows, 0, kWork);
     EXPECT_TRUE(check.wrong.empty()) << check.wrong.front();
 }

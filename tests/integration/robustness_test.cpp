@@ -94,12 +94,20 @@ TEST(Robustness, GarbageOnAVmSocketDisconnectsOnlyThatConnection) {
     Child bystander = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "bystander");
     ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
 
-    // wl_display@1 has no request 99.
-    expect_garbage_disconnects(prism, {1, header(8, 99)});
-    // A request to an object that was never created.
-    expect_garbage_disconnects(prism, {77, header(8, 0)});
-    // A flood announcing a message larger than any buffer.
-    expect_garbage_disconnects(prism, std::vector<uint32_t>(4096, 0xffffffffu));
+    {
+        SCOPED_TRACE("wl_display@1 has no request 99");
+        expect_garbage_disconnects(prism, {1, header(8, 99)});
+    }
+    {
+        SCOPED_TRACE("a request to an object that was never created");
+        expect_garbage_disconnects(prism, {77, header(8, 0)});
+    }
+    {
+        // libwayland 1.23 buffers a message up to its announced size (at most 64 KiB): the flood
+        // is longer than that, so a whole message of garbage arrives.
+        SCOPED_TRACE("a flood of the largest message size, to an object that does not exist");
+        expect_garbage_disconnects(prism, std::vector<uint32_t>(20000, 0xffffffffu));
+    }
 
     EXPECT_TRUE(prism.process().running());
     EXPECT_TRUE(bystander.running());

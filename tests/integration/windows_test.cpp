@@ -84,7 +84,8 @@ TEST(Windows, SmartFocusKeepsFocusWhileTheUserTypesIntoAnotherVm) {
     Prism prism({{"work", "#3465a4", {}}, {"untrusted", "red", {}}},
                 "[headless]\nwidth = 1024\nheight = 768\n[focus]\nnew_window = \"smart\"\n"
                 "typing_grace_ms = 30000\n");
-    Child work = prism.client({"weston-simple-shm"}, prism.vm_socket("work"), "work");
+    // A terminal to type into (weston-simple-shm quits on evdev key 1, which wtype uses).
+    Child work = prism.client({"foot", "sh", "-c", "sleep 120"}, prism.vm_socket("work"), "work");
     ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
     ASSERT_EQ(prism.windows_of("work")[0]["focused"], true);
 

@@ -36,7 +36,7 @@ struct Parser {
 
     void fail(const std::string& what) {
         if (error.empty()) {
-            error = origin + ":" + std::to_string(XML_GetCurrentLineNumber(xml)) + ": " + what;
+            error = origin + ":" + std::to_string(XML_GetCurrentLineNumber64(xml)) + ": " + what;
         }
         XML_StopParser(xml, XML_FALSE);
     }
@@ -113,7 +113,7 @@ std::optional<std::string> Protocols::load_text(const std::string& xml_text,
     const auto status =
         XML_Parse(parser.xml, xml_text.data(), static_cast<int>(xml_text.size()), XML_TRUE);
     if (status == XML_STATUS_ERROR && parser.error.empty()) {
-        parser.error = origin + ":" + std::to_string(XML_GetCurrentLineNumber(parser.xml)) + ": " +
+        parser.error = origin + ":" + std::to_string(XML_GetCurrentLineNumber64(parser.xml)) + ": " +
                        XML_ErrorString(XML_GetErrorCode(parser.xml));
     }
     XML_ParserFree(parser.xml);
