@@ -261,10 +261,9 @@ bool Server::init() {
                           [this](wlr_xdg_toplevel* toplevel) { handle_new_toplevel(toplevel); });
     new_popup_.connect(&xdg_shell_->events.new_popup,
                        [this](wlr_xdg_popup* popup) { handle_new_popup(popup); });
-    set_gamma_.connect(&gamma->events.set_gamma,
-                       [this](wlr_gamma_control_manager_v1_set_gamma_event* event) {
-                           handle_set_gamma(event);
-                       });
+    set_gamma_.connect(
+        &gamma->events.set_gamma,
+        [this](wlr_gamma_control_manager_v1_set_gamma_event* event) { handle_set_gamma(event); });
     request_activate_.connect(
         &activation->events.request_activate,
         [this](wlr_xdg_activation_v1_request_activate_event* event) { handle_activation(event); });
@@ -674,11 +673,10 @@ void Server::handle_new_output(wlr_output* wlr_output) {
         wlr_log(WLR_ERROR, "output %s: cannot initialise rendering", wlr_output->name);
         return;
     }
-    auto output = std::make_unique<Output>(
-        wlr_output, scene_, [this](Output& gone) {
-            outputs_.remove_if([&](const auto& candidate) { return candidate.get() == &gone; });
-            desktop_->rescue_offscreen_views();
-        });
+    auto output = std::make_unique<Output>(wlr_output, scene_, [this](Output& gone) {
+        outputs_.remove_if([&](const auto& candidate) { return candidate.get() == &gone; });
+        desktop_->rescue_offscreen_views();
+    });
     if (!output->configure(config_.output_for(wlr_output->name))) {
         return;
     }

@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <wayland-server-core.h>
-#include <wayland-version.h>
 #include <wayland-server-protocol.h>
+#include <wayland-version.h>
 #include <xkbcommon/xkbcommon.h>
 
 extern "C" {

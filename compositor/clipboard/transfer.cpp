@@ -23,7 +23,7 @@ bool set_nonblocking(int fd) {
 }
 
 bool is_socket(int fd) {
-    struct stat st {};
+    struct stat st{};
     return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 

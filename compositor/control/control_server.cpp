@@ -114,7 +114,7 @@ std::unique_ptr<ControlServer> ControlServer::create(wl_event_loop* loop,
         return nullptr;
     }
 
-    struct stat existing {};
+    struct stat existing{};
     if (lstat(where, &existing) == 0) {
         if (!S_ISSOCK(existing.st_mode)) {
             wlr_log(WLR_ERROR, "control: %s exists and is not a socket; not replacing it", where);
@@ -159,7 +159,7 @@ std::unique_ptr<ControlServer> ControlServer::create(wl_event_loop* loop,
         close(fd);
         return nullptr;
     }
-    struct stat bound {};
+    struct stat bound{};
     if (chmod(where, S_IRUSR | S_IWUSR) != 0 || stat(where, &bound) != 0) {
         wlr_log(WLR_ERROR, "control: cannot set mode 0600 on %s: %s", where,
                 errno_text(errno).c_str());
@@ -211,7 +211,7 @@ ControlServer::~ControlServer() {
     }
     close(listen_fd_);
     // Only remove the file if it is still the socket we created, not a successor's.
-    struct stat current {};
+    struct stat current{};
     if (lstat(path_.c_str(), &current) == 0 && current.st_dev == socket_dev_ &&
         current.st_ino == socket_ino_) {
         unlink(path_.c_str());

@@ -594,10 +594,10 @@ void count_sigpipe(int) {
 
 TEST_F(TransferTest, SocketDestinationThatStoppedReadingRaisesNoSigpipe) {
     // Count SIGPIPE instead of ignoring it for this test.
-    struct sigaction counting {};
+    struct sigaction counting{};
     counting.sa_handler = count_sigpipe;
     sigemptyset(&counting.sa_mask);
-    struct sigaction previous {};
+    struct sigaction previous{};
     ASSERT_EQ(sigaction(SIGPIPE, &counting, &previous), 0);
     g_sigpipes = 0;
 

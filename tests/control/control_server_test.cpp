@@ -290,7 +290,7 @@ TEST_F(ControlServerTest, TooManyClientsAreTurnedAway) {
 }
 
 TEST_F(ControlServerTest, SocketHasMode0600) {
-    struct stat st {};
+    struct stat st{};
     ASSERT_EQ(stat(socket_path_.c_str(), &st), 0);
     EXPECT_TRUE(S_ISSOCK(st.st_mode));
     EXPECT_EQ(st.st_mode & 07777, 0600u);
@@ -302,7 +302,7 @@ TEST_F(ControlServerTest, SocketHasMode0600EvenWithPermissiveUmask) {
     server_ = ControlServer::create(loop_.get(), socket_path_);
     umask(old_umask);
     ASSERT_NE(server_, nullptr);
-    struct stat st {};
+    struct stat st{};
     ASSERT_EQ(stat(socket_path_.c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 07777, 0600u);
 }

@@ -153,7 +153,7 @@ UniqueFd memfd_with(std::string_view content) {
 }
 
 ino_t inode_of(int fd) {
-    struct stat st {};
+    struct stat st{};
     fstat(fd, &st);
     return st.st_ino;
 }

@@ -74,7 +74,7 @@ protected:
 };
 
 TEST_F(SeqpacketTest, SocketIsPrivateAndReplacedWhenStale) {
-    struct stat st {};
+    struct stat st{};
     ASSERT_EQ(stat((dir_ / "bridge.sock").c_str(), &st), 0);
     EXPECT_TRUE(S_ISSOCK(st.st_mode));
     EXPECT_EQ(st.st_mode & 0777, 0600u);
@@ -83,7 +83,9 @@ TEST_F(SeqpacketTest, SocketIsPrivateAndReplacedWhenStale) {
     EXPECT_FALSE(SeqpacketListener::create(loop_, dir_ / "bridge.sock", {}, &error))
         << "a live socket was replaced";
     EXPECT_NE(error.find("in use"), std::string::npos) << error;
-    { std::ofstream(dir_ / "file") << "x"; }
+    {
+        std::ofstream(dir_ / "file") << "x";
+    }
     EXPECT_FALSE(SeqpacketListener::create(loop_, dir_ / "file", {}, &error));
     lock.unlock();
 

@@ -32,7 +32,7 @@ void set_content(FdInfo& info, const std::string& bytes, std::uint64_t total_siz
 
 FdInfo describe_fd(int fd) {
     FdInfo info;
-    struct stat st {};
+    struct stat st{};
     if (fstat(fd, &st) != 0) {
         return info;
     }
@@ -84,7 +84,7 @@ int make_file(const FdInfo& info, std::uint64_t fallback_size) {
 }
 
 bool is_pipe_write_end(int fd) {
-    struct stat st {};
+    struct stat st{};
     if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) {
         return false;
     }

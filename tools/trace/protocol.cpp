@@ -113,8 +113,8 @@ std::optional<std::string> Protocols::load_text(const std::string& xml_text,
     const auto status =
         XML_Parse(parser.xml, xml_text.data(), static_cast<int>(xml_text.size()), XML_TRUE);
     if (status == XML_STATUS_ERROR && parser.error.empty()) {
-        parser.error = origin + ":" + std::to_string(XML_GetCurrentLineNumber64(parser.xml)) + ": " +
-                       XML_ErrorString(XML_GetErrorCode(parser.xml));
+        parser.error = origin + ":" + std::to_string(XML_GetCurrentLineNumber64(parser.xml)) +
+                       ": " + XML_ErrorString(XML_GetErrorCode(parser.xml));
     }
     XML_ParserFree(parser.xml);
     if (!parser.error.empty()) {

@@ -280,7 +280,7 @@ std::string Replayer::send_request(const TraceLine& line) {
     } else if (message.interface == "wl_shm_pool" && message.name == "resize") {
         auto pool = conn->pools.find(message.object);
         if (pool != conn->pools.end()) {
-            struct stat st {};
+            struct stat st{};
             const auto size = static_cast<std::int32_t>(message.args[0].word);
             if (fstat(pool->second, &st) == 0 && st.st_size < size) {
                 if (ftruncate(pool->second, size) != 0) {

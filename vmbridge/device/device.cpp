@@ -683,7 +683,7 @@ std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uin
             log_drop("max_vfds reached, dropping an fd from the compositor");
             continue;
         }
-        struct stat st {};
+        struct stat st{};
         if (fstat(fd.get(), &st) != 0) {
             continue;
         }

@@ -257,7 +257,7 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
     }
     std::memcpy(addr.sun_path, path.c_str(), path.string().size());
 
-    struct stat st {};
+    struct stat st{};
     if (lstat(path.c_str(), &st) == 0) {
         if (!S_ISSOCK(st.st_mode)) {
             *error = path.string() + " exists and is not a socket";
