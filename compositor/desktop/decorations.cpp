@@ -7,9 +7,22 @@ struct Decorations::Toplevel {
     Toplevel(wlr_xdg_toplevel_decoration_v1* decoration, bool force_server_side)
         : decoration(decoration)
         , force_server_side(force_server_side) {
-        request_mode.connect(&decoration->events.request_mode, [this](void*) { choose(); });
+        // Before the toplevel's first commit no configure may go out: the mode is chosen then,
+        // and goes out with the first configure.
+        request_mode.connect(&decoration->events.request_mode, [this](void*) {
+            if (this->decoration->toplevel->base->initialized) {
+                choose();
+            }
+        });
+        commit.connect(&decoration->toplevel->base->surface->events.commit, [this](void*) {
+            if (this->decoration->toplevel->base->initial_commit) {
+                choose();
+            }
+        });
         destroy.connect(&decoration->events.destroy, [this](void*) { delete this; });
-        choose();
+        if (decoration->toplevel->base->initialized) {
+            choose();
+        }
     }
 
     void choose() {
@@ -22,7 +35,7 @@ struct Decorations::Toplevel {
 
     wlr_xdg_toplevel_decoration_v1* decoration;
     bool force_server_side;
-    Listener<void> request_mode, destroy;
+    Listener<void> request_mode, commit, destroy;
 };
 
 Decorations::Decorations(wl_display* display, const vmbridge::ClientOrigins& origins)

@@ -12,6 +12,7 @@
 #include "tools/trace/replay.hpp"
 #include "tools/trace/text_format.hpp"
 
+#include <cctype>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -70,6 +71,25 @@ std::optional<std::string> read_text(const std::string& path) {
 
 // Keeps the lines of WAYLAND_DEBUG=1 output that are messages, checks that each parses, and
 // writes them as a trace.
+// Writes object ids as "name@id" where libwayland 1.23 writes "name#id", leaving quoted
+// strings as they are.
+std::string at_object_ids(std::string line) {
+    bool quoted = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '\\' && quoted) {
+            ++i;
+        } else if (line[i] == '"') {
+            quoted = !quoted;
+        } else if (!quoted && line[i] == '#' && i > 0 && i + 1 < line.size() &&
+                   std::isdigit(static_cast<unsigned char>(line[i + 1])) &&
+                   (std::isalnum(static_cast<unsigned char>(line[i - 1])) || line[i - 1] == '_' ||
+                    line[i - 1] == ']')) {
+            line[i] = '@';
+        }
+    }
+    return line;
+}
+
 int import_log(const std::string& input, const std::string& output,
                const std::vector<std::pair<std::string, std::string>>& header,
                const Protocols& protocols) {
@@ -78,8 +98,10 @@ int import_log(const std::string& input, const std::string& output,
         std::fprintf(stderr, "prism-trace import: cannot read %s\n", input.c_str());
         return 2;
     }
+    // libwayland 1.23 writes "[time] {Queue name}  -> wl_display#1.sync(new id wl_callback#3)";
+    // earlier versions "[time]  -> wl_display@1.sync(new id wl_callback@3)".
     static const std::regex kMessage(
-        R"(^(\[[0-9. ]+\]\s*)?(-> )?[A-Za-z_][A-Za-z0-9_]*@[0-9]+\.[A-Za-z_][A-Za-z0-9_]*\(.*$)");
+        R"(^(\[[0-9. ]+\]\s*)?(\{[^}]*\}\s*)?(-> )?[A-Za-z_][A-Za-z0-9_]*[@#][0-9]+\.[A-Za-z_][A-Za-z0-9_]*\(.*$)");
     Trace trace;
     trace.header.emplace_back("prism-trace", "1");
     trace.header.emplace_back("imported-from", input);
@@ -97,7 +119,7 @@ int import_log(const std::string& input, const std::string& output,
         if (!std::regex_match(raw, kMessage)) {
             continue;
         }
-        auto parsed = parse_line(raw, protocols);
+        auto parsed = parse_line(at_object_ids(raw), protocols);
         if (auto* error = std::get_if<std::string>(&parsed)) {
             std::fprintf(stderr, "prism-trace import: %s:%zu: %s\n", input.c_str(), number,
                          error->c_str());

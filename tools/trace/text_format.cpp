@@ -481,6 +481,16 @@ std::variant<TraceLine, std::string> parse_line(const std::string& text,
         while (start < text.size() && text[start] == ' ') {
             ++start;
         }
+        // libwayland 1.23 names the event queue next: "{Default Queue} ".
+        if (start < text.size() && text[start] == '{') {
+            const size_t close = text.find('}', start);
+            if (close != std::string::npos) {
+                start = close + 1;
+                while (start < text.size() && text[start] == ' ') {
+                    ++start;
+                }
+            }
+        }
     }
     const std::string body = text.substr(start);
     Cursor in(body);
