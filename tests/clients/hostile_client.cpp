@@ -4,6 +4,11 @@
 //
 //   hostile-client [--title T] [--size WxH] [--colour RRGGBB] [--subsurface X,Y]
 //                  [--popup WxH] [--csd-margin N] [--explicit-geometry] [--fullscreen]
+//                  [--tall-content N]
+//
+// --tall-content N draws the window's content in a subsurface N pixels taller than the window
+// geometry, redrawn on every frame callback, as Firefox does; it prints "content frames K" every
+// 10 frames.
 //
 // It runs until killed, and prints "ready" once everything it asked for is committed.
 #include "shm_buffer.hpp"
@@ -32,6 +37,7 @@ struct Options {
     int csd_margin = 0;
     bool explicit_geometry = false;
     bool fullscreen = false;
+    int tall_content = 0;
 };
 
 struct Client {
@@ -49,7 +55,40 @@ struct Client {
     xdg_surface* popup_xdg = nullptr;
     bool popup_configured = false;
     int popup_w = 0, popup_h = 0;
+    // --tall-content
+    wl_surface* content = nullptr;
+    int content_width = 0, content_height = 0;
+    int content_frames = 0;
 };
+
+void draw_content(Client* c);
+
+void content_frame_done(void* data, wl_callback* callback, uint32_t) {
+    wl_callback_destroy(callback);
+    auto* c = static_cast<Client*>(data);
+    if (++c->content_frames % 10 == 0) {
+        std::printf("content frames %d\n", c->content_frames);
+        std::fflush(stdout);
+    }
+    draw_content(c);
+}
+const wl_callback_listener kContentFrame = {content_frame_done};
+
+void release_buffer(void*, wl_buffer* buffer) {
+    wl_buffer_destroy(buffer);
+}
+const wl_buffer_listener kReleaseBuffer = {release_buffer};
+
+// A new buffer each frame, alternating two shades, and a frame callback for the next one.
+void draw_content(Client* c) {
+    const std::uint32_t shade = c->content_frames % 2 == 0 ? 0xff20a020 : 0xff30b030;
+    wl_buffer* buffer = make_buffer(c->shm, c->content_width, c->content_height, shade, 0, shade);
+    wl_buffer_add_listener(buffer, &kReleaseBuffer, nullptr);
+    wl_surface_attach(c->content, buffer, 0, 0);
+    wl_surface_damage(c->content, 0, 0, c->content_width, c->content_height);
+    wl_callback_add_listener(wl_surface_frame(c->content), &kContentFrame, c);
+    wl_surface_commit(c->content);
+}
 
 void global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t) {
     auto* c = static_cast<Client*>(data);
@@ -137,6 +176,10 @@ int main(int argc, char** argv) {
             opt.explicit_geometry = true;
         } else if (arg == "--fullscreen") {
             opt.fullscreen = true;
+        } else if (arg == "--tall-content") {
+            opt.tall_content = std::atoi(value);
+            opt.explicit_geometry = true;
+            ++i;
         } else {
             std::fprintf(stderr, "hostile-client: bad argument '%s'\n", arg.c_str());
             return 2;
@@ -195,6 +238,15 @@ int main(int argc, char** argv) {
         wl_subsurface_set_desync(sub);
         wl_surface_attach(child, make_buffer(c.shm, 60, 60, kMagenta, 0, kMagenta), 0, 0);
         wl_surface_commit(child);
+    }
+    if (opt.tall_content > 0) {
+        c.content = wl_compositor_create_surface(c.compositor);
+        wl_subsurface* sub = wl_subcompositor_get_subsurface(c.subcompositor, c.content, c.surface);
+        wl_subsurface_set_position(sub, m, m);
+        wl_subsurface_set_desync(sub);
+        c.content_width = width;
+        c.content_height = height + opt.tall_content;
+        draw_content(&c);
     }
     wl_surface_commit(c.surface);
     wl_display_roundtrip(c.display);

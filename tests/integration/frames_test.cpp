@@ -209,6 +209,65 @@ TEST(Frames, SubsurfaceReachingOutsideTheWindowIsClipped) {
     EXPECT_TRUE(check.wrong.empty()) << check.wrong.front();
 }
 
+TEST(Frames, ContentTallerThanTheWindowKeepsRedrawing) {
+    // Firefox draws its content in a subsurface a few pixels taller than its window geometry.
+    // Clipped, it must still get frame callbacks, or it never redraws (it stayed black).
+    Prism prism({{"work", "#3465a4", {}}});
+    Child tall = prism.client({hostile(), "--size", "400x300", "--tall-content", "13"},
+                              prism.vm_socket("work"), "tall");
+    const auto windows = json(wait_for_windows(prism, 1));
+    EXPECT_TRUE(eventually([&] {
+        return tall.output().find("content frames 30") != std::string::npos;
+    })) << tall.output();
+    const json& w = windows[0];
+    EXPECT_EQ(get(w, "height"), 300);
+    const Image image = screenshot(prism, "tall-content");
+    // Clipped at the geometry: the border right below it is the VM's colour.
+    EXPECT_EQ(image.at(get(w, "x") + 200, get(w, "y") + 300), kWork);
+    const Rgb inside = image.at(get(w, "x") + 200, get(w, "y") + 299);
+    EXPECT_TRUE(inside == rgb(0x20a020) || inside == rgb(0x30b030)) << to_string(inside);
+}
+
+// Real clients on a VM socket: weston-terminal draws its own decorations and a shadow, foot
+// asks for server-side decorations. Both get the VM's colour on the first pixel outside their
+// window geometry and their own pixels on the first pixel inside.
+void expect_framed_at_geometry(const char* name, std::vector<std::string> command, Rgb colour) {
+    SCOPED_TRACE(name);
+    Prism prism({{"work", "#3465a4", {}}, {"untrusted", "red", {}}},
+                "[headless]\nwidth = 1280\nheight = 1024\n");
+    const std::string vm = colour == kWork ? "work" : "untrusted";
+    Child client = prism.client(std::move(command), prism.vm_socket(vm), name);
+    const auto windows = json(wait_for_windows(prism, 1));
+    std::this_thread::sleep_for(700ms); // real clients take a few frames to settle
+    const json w = prism.ctl("windows")[0];
+    const Image image = screenshot(prism, name);
+    const int x = get(w, "x"), y = get(w, "y"), width = get(w, "width"), height = get(w, "height");
+    const Rgb black = rgb(0x000000);
+    const std::pair<std::pair<int, int>, std::pair<int, int>> probes[] = {
+        {{x - 1, y + height / 2}, {x, y + height / 2}},                 // left
+        {{x + width, y + height / 2}, {x + width - 1, y + height / 2}}, // right
+        {{x + width / 2, y + height}, {x + width / 2, y + height - 1}}, // bottom
+    };
+    for (const auto& [outside, inside] : probes) {
+        EXPECT_EQ(image.at(outside.first, outside.second), colour)
+            << "outside at " << outside.first << "," << outside.second;
+        const Rgb own = image.at(inside.first, inside.second);
+        EXPECT_NE(own, colour) << "inside at " << inside.first << "," << inside.second;
+        EXPECT_NE(own, black) << "inside at " << inside.first << "," << inside.second;
+    }
+    const auto check = check_border(image, windows, 0, colour);
+    EXPECT_GT(check.checked, 100);
+    EXPECT_TRUE(check.wrong.empty()) << check.wrong.size() << " e.g. " << check.wrong.front();
+}
+
+TEST(Frames, WestonTerminalIsFramedAtItsGeometryWithoutItsShadow) {
+    expect_framed_at_geometry("weston-terminal", {"weston-terminal"}, kUntrusted);
+}
+
+TEST(Frames, FootIsFramedAtItsGeometry) {
+    expect_framed_at_geometry("foot", {"foot", "sh", "-c", "sleep 60"}, kWork);
+}
+
 TEST(Frames, SubsurfaceInsideTheWindowIsShown) {
     // The same check, with the subsurface inside: it must show, or the test above proves nothing.
     Prism prism({{"untrusted", "red", {}}});
