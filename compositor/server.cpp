@@ -51,21 +51,6 @@ void find_headless(wlr_backend* backend, void* data) {
     }
 }
 
-// The View of a toplevel's surface, found through the popup tree it keeps in xdg->data (and
-// clears when it goes).
-View* view_of_surface(wlr_surface* surface) {
-    wlr_xdg_toplevel* toplevel =
-        surface != nullptr ? wlr_xdg_toplevel_try_from_wlr_surface(surface) : nullptr;
-    if (toplevel == nullptr || toplevel->base->data == nullptr) {
-        return nullptr;
-    }
-    auto* popups = static_cast<wlr_scene_tree*>(toplevel->base->data);
-    wlr_scene_tree* view_tree = popups->node.parent;
-    auto* tag = view_tree != nullptr ? static_cast<SceneTag*>(view_tree->node.data) : nullptr;
-    return tag != nullptr && tag->kind == SceneTag::Kind::View ? static_cast<View*>(tag->owner)
-                                                               : nullptr;
-}
-
 // The headless backend has no input devices of its own. prism makes a keyboard and a pointer:
 // without a keyboard many clients refuse to run ("This seat has no keyboard").
 void headless_led_update(wlr_keyboard*, std::uint32_t) {
@@ -194,6 +179,7 @@ bool Server::init() {
     wlr_virtual_pointer_manager_v1* virtual_pointers =
         wlr_virtual_pointer_manager_v1_create(display_);
 
+    frame_styles_ = std::make_unique<FrameStyles>(config_);
     Desktop::Services services;
     services.scene = scene_;
     services.layout = layout_;
@@ -207,9 +193,6 @@ bool Server::init() {
         } else {
             seat_->cursor().begin_resize(view, edges);
         }
-    };
-    services.frame_style = [this](const vmbridge::Origin& origin) {
-        return frame_style(origin);
     };
     services.fullscreen_allowed = [this](const vmbridge::Origin& origin) {
         if (origin.is_host()) {
@@ -249,7 +232,7 @@ bool Server::init() {
     // One wlr_seat: the Desktop gives it keyboard focus, the Seat feeds it input.
     wlr_seat* seat = wlr_seat_create(display_, "seat0");
     services.seat = seat;
-    desktop_ = std::make_unique<Desktop>(services, config_.focus);
+    desktop_ = std::make_unique<Desktop>(services, *frame_styles_, config_.focus);
     seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, hooks);
     init_clipboard(seat);
 
@@ -593,7 +576,7 @@ void Server::clipboard_crossed(const clipboard::Crossing& crossing) {
     float scale = 1.0f;
     wlr_box output{};
     const wlr_box area = clipboard_area(nullptr, &output, &scale);
-    notice_->show(text, frame_style(std::string("host")), area, scale);
+    notice_->show(text, frame_styles_->host(), area, scale);
 }
 
 wlr_box Server::clipboard_area(const void* client, wlr_box* output_box, float* scale) const {
@@ -625,35 +608,12 @@ wlr_box Server::clipboard_area(const void* client, wlr_box* output_box, float* s
 
 FrameStyle Server::frame_style(const std::string& origin_name) const {
     if (origin_name == "host") {
-        return frame_style(vmbridge::Origin::host());
+        return frame_styles_->host();
     }
     if (origin_name == "unknown" || origin_name.empty()) {
-        return frame_style(vmbridge::Origin::unknown());
+        return frame_styles_->of(vmbridge::Origin::unknown());
     }
-    return frame_style(vmbridge::Origin::vm(origin_name));
-}
-
-FrameStyle Server::frame_style(const vmbridge::Origin& origin) const {
-    FrameStyle style;
-    style.font = config_.frame.font;
-    style.border = config_.frame.border;
-    if (origin.is_host()) {
-        style.host = true;
-        style.colour = config_.host.colour;
-        style.accent = config_.host.accent;
-        style.label = config_.host.label;
-        return style;
-    }
-    const config::VmConfig* vm = origin.is_vm() ? vms_->find(origin.vm_name()) : nullptr;
-    if (vm != nullptr) {
-        style.colour = vm->colour;
-        style.label = vm->label;
-    } else {
-        // A VM removed from the config whose window is still closing, or an unknown client.
-        style.colour = {0, 0, 0};
-        style.label = std::string(origin.display_name());
-    }
-    return style;
+    return frame_styles_->of(vmbridge::Origin::vm(origin_name));
 }
 
 void Server::arrange_outputs() {
@@ -697,42 +657,8 @@ void Server::handle_new_toplevel(wlr_xdg_toplevel* toplevel) {
 }
 
 void Server::handle_new_popup(wlr_xdg_popup* popup) {
-    // The parent's popup tree: a window's, or another popup's. None when the parent is not an
-    // xdg surface prism shows (a layer surface, a surface whose toplevel role is gone).
-    wlr_xdg_surface* parent =
-        popup->parent != nullptr ? wlr_xdg_surface_try_from_wlr_surface(popup->parent) : nullptr;
-    if (parent == nullptr || parent->data == nullptr) {
-        return; // never shown; wlroots still answers the client
-    }
     const vmbridge::Origin origin = origins_->origin_of(wl_resource_get_client(popup->resource));
-    std::optional<config::Colour> outline;
-    if (!origin.is_host()) {
-        outline = frame_style(origin).colour;
-    }
-    Popup::create(popup, static_cast<wlr_scene_tree*>(parent->data), outline,
-                  [this](wlr_xdg_popup* placed) { return popup_constraint(placed); });
-}
-
-std::optional<wlr_box> Server::popup_constraint(wlr_xdg_popup* popup) const {
-    // Keep the popup on the output of its window.
-    wlr_xdg_surface* root = popup->base;
-    while (root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup != nullptr &&
-           root->popup->parent != nullptr) {
-        wlr_xdg_surface* parent = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
-        if (parent == nullptr) {
-            return std::nullopt;
-        }
-        root = parent;
-    }
-    const View* view = view_of_surface(root->surface);
-    if (view == nullptr) {
-        return std::nullopt;
-    }
-    // wlroots wants the box in the toplevel's surface coordinates (and adds nested popups'
-    // offsets itself); the view's tree sits at the window geometry's corner.
-    const wlr_box area = desktop_->output_box_for(view);
-    return wlr_box{area.x - view->geometry_x() + root->current.geometry.x,
-                   area.y - view->geometry_y() + root->current.geometry.y, area.width, area.height};
+    Popup::create(popup, *desktop_, frame_styles_->popup_outline(origin));
 }
 
 void Server::handle_set_gamma(wlr_gamma_control_manager_v1_set_gamma_event* event) {
@@ -758,7 +684,7 @@ void Server::handle_set_gamma(wlr_gamma_control_manager_v1_set_gamma_event* even
 }
 
 void Server::handle_activation(wlr_xdg_activation_v1_request_activate_event* event) {
-    View* view = view_of_surface(event->surface);
+    View* view = View::from_surface(event->surface);
     if (view == nullptr || !view->mapped()) {
         return;
     }

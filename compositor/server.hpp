@@ -79,7 +79,6 @@ private:
     bool init();
     void apply_config();
     void run_action(const config::Binding& binding);
-    FrameStyle frame_style(const vmbridge::Origin& origin) const;
     FrameStyle frame_style(const std::string& origin_name) const;
     void init_clipboard(wlr_seat* seat);
     void clipboard_crossed(const clipboard::Crossing& crossing);
@@ -90,7 +89,6 @@ private:
     void handle_new_input(wlr_input_device* device);
     void handle_new_toplevel(wlr_xdg_toplevel* toplevel);
     void handle_new_popup(wlr_xdg_popup* popup);
-    std::optional<wlr_box> popup_constraint(wlr_xdg_popup* popup) const;
     void handle_set_gamma(wlr_gamma_control_manager_v1_set_gamma_event* event);
     void handle_activation(wlr_xdg_activation_v1_request_activate_event* event);
     void arrange_outputs();
@@ -120,6 +118,7 @@ private:
     std::unique_ptr<vmbridge::GlobalFilter> global_filter_;
     std::unique_ptr<ProtocolErrorLog> protocol_errors_;
     std::unique_ptr<Decorations> decorations_;
+    std::unique_ptr<FrameStyles> frame_styles_;
     std::unique_ptr<Desktop> desktop_;
     std::unique_ptr<Seat> seat_;
     std::unique_ptr<VmManager> vms_;

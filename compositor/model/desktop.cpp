@@ -5,8 +5,10 @@
 
 namespace prism {
 
-Desktop::Desktop(Services services, const config::FocusConfig& focus_policy)
+Desktop::Desktop(Services services, const FrameStyles& styles,
+                 const config::FocusConfig& focus_policy)
     : services_(std::move(services))
+    , styles_(styles)
     , focus_policy_(focus_policy) {
     windows_ = wlr_scene_tree_create(&services_.scene->tree);
 }
@@ -185,9 +187,7 @@ float Desktop::scale_at(double lx, double ly) const {
 
 void Desktop::refresh_frames() {
     for (const auto& view : views_) {
-        if (view->mapped()) {
-            view->update_frame();
-        }
+        view->refresh_style();
     }
 }
 

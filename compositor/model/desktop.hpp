@@ -1,6 +1,7 @@
 // The floating, stacking desktop: every view, its stacking order, and keyboard focus.
 #pragma once
 
+#include "compositor/frame/styles.hpp"
 #include "compositor/model/focus_policy.hpp"
 #include "compositor/model/view.hpp"
 #include "compositor/wlr.hpp"
@@ -24,8 +25,6 @@ public:
         std::function<void(double& x, double& y)> cursor_position;
         // Starts an interactive move or resize of `view` driven by the pointer.
         std::function<void(View& view, std::uint32_t edges)> begin_interactive;
-        // The frame style of an origin (its colour and label come from the config).
-        std::function<FrameStyle(const vmbridge::Origin&)> frame_style;
         // Whether windows of this origin may go fullscreen.
         std::function<bool(const vmbridge::Origin&)> fullscreen_allowed;
         wl_event_loop* loop = nullptr;
@@ -41,7 +40,7 @@ public:
         FramePart part = FramePart::None; // when the frame is hit
     };
 
-    Desktop(Services services, const config::FocusConfig& focus_policy);
+    Desktop(Services services, const FrameStyles& styles, const config::FocusConfig& focus_policy);
     ~Desktop();
 
     void set_focus_policy(const config::FocusConfig& policy) { focus_policy_ = policy; }
@@ -65,10 +64,9 @@ public:
 
     Hit hit_test(double lx, double ly) const;
 
-    // Frames: style and scale lookups for views, redraw after a config change, x-ray.
-    FrameStyle frame_style(const vmbridge::Origin& origin) const {
-        return services_.frame_style(origin);
-    }
+    // Frames: styles and scale lookups for views; after a config change, new styles and a
+    // redraw; x-ray.
+    const FrameStyles& styles() const { return styles_; }
     bool fullscreen_allowed(const vmbridge::Origin& origin) const {
         return services_.fullscreen_allowed(origin);
     }
@@ -97,6 +95,7 @@ private:
     bool may_take_focus(const View& view) const;
 
     Services services_;
+    const FrameStyles& styles_;
     config::FocusConfig focus_policy_;
     wlr_scene_tree* windows_;
     std::list<std::unique_ptr<View>> views_; // front is the top of the stack

@@ -1,5 +1,7 @@
 #include "compositor/model/popup.hpp"
 
+#include "compositor/model/desktop.hpp"
+
 namespace prism {
 
 namespace {
@@ -30,16 +32,23 @@ void clip_to_geometry(wlr_scene_tree* surface_tree, wlr_xdg_surface* xdg) {
     }
 }
 
-Popup* Popup::create(wlr_xdg_popup* popup, wlr_scene_tree* parent,
-                     std::optional<config::Colour> outline, ConstraintBox constraint) {
-    return new Popup(popup, parent, outline, std::move(constraint));
+void Popup::create(wlr_xdg_popup* popup, const Desktop& desktop,
+                   std::optional<config::Colour> outline) {
+    // The parent's popup tree: a window's, or another popup's. None when the parent is not an
+    // xdg surface prism shows (a layer surface, a surface whose toplevel role is gone).
+    wlr_xdg_surface* parent =
+        popup->parent != nullptr ? wlr_xdg_surface_try_from_wlr_surface(popup->parent) : nullptr;
+    if (parent == nullptr || parent->data == nullptr) {
+        return; // never shown; wlroots still answers the client
+    }
+    new Popup(popup, static_cast<wlr_scene_tree*>(parent->data), desktop, outline);
 }
 
-Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, std::optional<config::Colour> outline,
-             ConstraintBox constraint)
+Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
+             std::optional<config::Colour> outline)
     : popup_(popup)
+    , desktop_(desktop)
     , outline_colour_(outline)
-    , constraint_(std::move(constraint))
     , tree_(wlr_scene_tree_create(parent))
     , surface_tree_(wlr_scene_subsurface_tree_create(tree_, popup->base->surface))
     , tag_{SceneTag::Kind::Popup, this} {
@@ -80,13 +89,34 @@ void Popup::forget_tree() {
 void Popup::handle_commit() {
     if (popup_->base->initial_commit) {
         // The first configure goes out now, moved inside the output of its window.
-        std::optional<wlr_box> box = constraint_ ? constraint_(popup_) : std::nullopt;
+        std::optional<wlr_box> box = constraint();
         if (box) {
             wlr_xdg_popup_unconstrain_from_box(popup_, &*box);
         }
         wlr_xdg_surface_schedule_configure(popup_->base);
     }
     update();
+}
+
+std::optional<wlr_box> Popup::constraint() const {
+    wlr_xdg_surface* root = popup_->base;
+    while (root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup != nullptr &&
+           root->popup->parent != nullptr) {
+        wlr_xdg_surface* parent = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
+        if (parent == nullptr) {
+            return std::nullopt;
+        }
+        root = parent;
+    }
+    const View* view = View::from_surface(root->surface);
+    if (view == nullptr) {
+        return std::nullopt;
+    }
+    // wlroots adds nested popups' offsets itself; the view's tree sits at the window
+    // geometry's corner.
+    const wlr_box area = desktop_.output_box_for(view);
+    return wlr_box{area.x - view->geometry_x() + root->current.geometry.x,
+                   area.y - view->geometry_y() + root->current.geometry.y, area.width, area.height};
 }
 
 void Popup::update() {

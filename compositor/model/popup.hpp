@@ -9,26 +9,27 @@
 #include "config/config.hpp"
 
 #include <array>
-#include <functional>
 #include <optional>
 
 namespace prism {
 
+class Desktop;
+
 class Popup {
 public:
-    // Where a popup may go, in the coordinates of its toplevel's window geometry; nullopt when
-    // its toplevel is gone.
-    using ConstraintBox = std::function<std::optional<wlr_box>(wlr_xdg_popup*)>;
-
-    // Creates the popup's scene tree under `parent` (its parent's popup tree) and owns itself:
-    // it is deleted with the xdg_popup. `outline` is the origin's colour; nullopt (host popups)
-    // draws none. On the popup's first commit it is moved inside `constraint`'s box.
-    static Popup* create(wlr_xdg_popup* popup, wlr_scene_tree* parent,
-                         std::optional<config::Colour> outline, ConstraintBox constraint);
+    // Shows a new popup of a window of `desktop`, or of another popup, in its parent's popup
+    // tree (found through xdg_surface::data), outlined in the origin's colour (host popups get
+    // none). Nothing is shown for a popup whose parent prism does not show. The Popup owns
+    // itself: it is deleted with the xdg_popup.
+    static void create(wlr_xdg_popup* popup, const Desktop& desktop,
+                       std::optional<config::Colour> outline);
 
 private:
-    Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, std::optional<config::Colour> outline,
-          ConstraintBox constraint);
+    Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
+          std::optional<config::Colour> outline);
+    // Where the popup may go: the output of its window, in the toplevel's surface coordinates,
+    // as wlroots' unconstraining wants it. nullopt when its toplevel is gone.
+    std::optional<wlr_box> constraint() const;
     ~Popup();
     void handle_commit();
     void forget_tree();
@@ -36,8 +37,8 @@ private:
     void update();
 
     wlr_xdg_popup* popup_;
+    const Desktop& desktop_;
     std::optional<config::Colour> outline_colour_;
-    ConstraintBox constraint_;
     wlr_scene_tree* tree_;         // destroyed with the parent's tree, or by this
     wlr_scene_tree* surface_tree_; // the popup's surface and subsurfaces, clipped
     SceneTag tag_;

@@ -20,7 +20,8 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, vmbridge::Origin origin
     , xdg_(toplevel->base)
     , origin_(std::move(origin))
     , id_(id)
-    , tag_{SceneTag::Kind::View, this} {
+    , tag_{SceneTag::Kind::View, this}
+    , style_(desktop.styles().of(origin_)) {
     tree_ = wlr_scene_tree_create(desktop_.windows_tree());
     tree_->node.data = &tag_;
     surface_tree_ = wlr_scene_subsurface_tree_create(tree_, xdg_->surface);
@@ -153,9 +154,31 @@ void View::update_frame() {
         mode = origin_.is_host() ? Frame::Mode::Hidden : Frame::Mode::Fullscreen;
     }
     const wlr_box content = content_box();
-    frame_->update(desktop_.frame_style(origin_), extent(), title(), desktop_.focused() == this,
+    frame_->update(style_, extent(), title(), desktop_.focused() == this,
                    desktop_.scale_at(content.x + content.width / 2, content.y + content.height / 2),
                    mode);
+}
+
+void View::refresh_style() {
+    style_ = desktop_.styles().of(origin_);
+    if (mapped_) {
+        update_frame();
+    }
+}
+
+View* View::from_surface(wlr_surface* surface) {
+    // The view keeps its popup tree in xdg_surface::data (and clears it when it goes); the
+    // popup tree's parent is the view's tree, tagged with the view.
+    wlr_xdg_toplevel* toplevel =
+        surface != nullptr ? wlr_xdg_toplevel_try_from_wlr_surface(surface) : nullptr;
+    if (toplevel == nullptr || toplevel->base->data == nullptr) {
+        return nullptr;
+    }
+    auto* popups = static_cast<wlr_scene_tree*>(toplevel->base->data);
+    wlr_scene_tree* view_tree = popups->node.parent;
+    auto* tag = view_tree != nullptr ? static_cast<SceneTag*>(view_tree->node.data) : nullptr;
+    return tag != nullptr && tag->kind == SceneTag::Kind::View ? static_cast<View*>(tag->owner)
+                                                               : nullptr;
 }
 
 FramePart View::frame_part_at(double lx, double ly) const {

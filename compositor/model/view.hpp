@@ -63,6 +63,11 @@ public:
 
     // Redraws the frame from the current title, focus, style, size and output scale.
     void update_frame();
+    // Takes the origin's style from the configuration again (after a reload) and redraws.
+    void refresh_style();
+    const FrameStyle& style() const { return style_; }
+    // The view whose toplevel `surface` is; nullptr for any other surface.
+    static View* from_surface(wlr_surface* surface);
     FramePart frame_part_at(double lx, double ly) const;
     void set_xray(bool on) { frame_->set_xray(on); }
 
@@ -84,6 +89,7 @@ private:
     wlr_scene_tree* tree_;         // at the window geometry's corner
     wlr_scene_tree* surface_tree_; // the client's surfaces, clipped to the geometry
     wlr_scene_tree* popups_;
+    FrameStyle style_;
     std::unique_ptr<Frame> frame_;
     wl_event_source* label_timer_ = nullptr;
     bool mapped_ = false;

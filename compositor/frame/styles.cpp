@@ -1,0 +1,35 @@
+#include "compositor/frame/styles.hpp"
+
+namespace prism {
+
+FrameStyle FrameStyles::of(const vmbridge::Origin& origin) const {
+    FrameStyle style;
+    style.font = config_.frame.font;
+    style.border = config_.frame.border;
+    if (origin.is_host()) {
+        style.host = true;
+        style.colour = config_.host.colour;
+        style.accent = config_.host.accent;
+        style.label = config_.host.label;
+        return style;
+    }
+    const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
+    if (vm != nullptr) {
+        style.colour = vm->colour;
+        style.label = vm->label;
+    } else {
+        // A VM removed from the config whose window is still closing, or an unknown client.
+        style.colour = {0, 0, 0};
+        style.label = std::string(origin.display_name());
+    }
+    return style;
+}
+
+std::optional<config::Colour> FrameStyles::popup_outline(const vmbridge::Origin& origin) const {
+    if (origin.is_host()) {
+        return std::nullopt;
+    }
+    return of(origin).colour;
+}
+
+} // namespace prism

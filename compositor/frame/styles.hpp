@@ -1,0 +1,26 @@
+// The one place an origin becomes a frame style: the colour, label, font and border its windows,
+// popups and prompts are drawn with, from the configuration.
+#pragma once
+
+#include "compositor/frame/frame.hpp"
+#include "config/config.hpp"
+#include "vmbridge/origin.hpp"
+
+namespace prism {
+
+class FrameStyles {
+public:
+    // `config` is the running configuration; a reload assigns it in place.
+    explicit FrameStyles(const config::Config& config)
+        : config_(config) {}
+
+    FrameStyle of(const vmbridge::Origin& origin) const;
+    FrameStyle host() const { return of(vmbridge::Origin::host()); }
+    // The colour of the outline around a popup of `origin`: none for the host's.
+    std::optional<config::Colour> popup_outline(const vmbridge::Origin& origin) const;
+
+private:
+    const config::Config& config_;
+};
+
+} // namespace prism
