@@ -4,7 +4,6 @@
 #include "compositor/control/protocol.hpp"
 #include "compositor/control_commands.hpp"
 #include "compositor/fd_limit.hpp"
-#include "compositor/frame/title.hpp"
 #include "compositor/model/popup.hpp"
 #include "vmbridge/global_policy.hpp"
 
@@ -234,7 +233,11 @@ bool Server::init() {
     services.seat = seat;
     desktop_ = std::make_unique<Desktop>(services, *frame_styles_, config_.focus);
     seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, hooks);
-    init_clipboard(seat);
+    // The overlay is created after the desktop's trees, so it is drawn above every window and
+    // popup: prism's dialogs, notices and drag icons.
+    overlay_ = wlr_scene_tree_create(&scene_->tree);
+    clipboard_ = std::make_unique<clipboard::Clipboard>(
+        display_, loop_, overlay_, *seat_, *desktop_, *origins_, config_, *frame_styles_);
 
     new_output_.connect(&backend_->events.new_output,
                         [this](wlr_output* output) { handle_new_output(output); });
@@ -295,16 +298,7 @@ Server::~Server() {
     // work their destruction queued.
     wl_display_destroy_clients(display_);
     wl_event_loop_dispatch_idle(loop_);
-    // The clipboard goes while the seat and the scene exist: the bridge clears the selections.
-    origins_->on_client_destroyed = nullptr;
-    start_drag_.disconnect();
-    drag_icon_.reset();
-    selection_bridge_.reset();
-    if (seat_) {
-        seat_->set_modal(nullptr);
-    }
-    clipboard_dialog_.reset();
-    notice_.reset();
+    // The clipboard goes while the seat and the scene exist: it clears the selections.
     clipboard_.reset();
     for (wl_event_source* source : signal_sources_) {
         wl_event_source_remove(source);
@@ -467,7 +461,7 @@ bool Server::reload(std::vector<std::string>* errors) {
 
 void Server::apply_config() {
     desktop_->set_focus_policy(config_.focus);
-    clipboard_->set_limits(config_.clipboard_limits);
+    clipboard_->apply_config();
     seat_->apply_config(config_);
     for (const auto& output : outputs_) {
         output->configure(config_.output_for(output->name()));
@@ -476,144 +470,6 @@ void Server::apply_config() {
     seat_->cursor().refresh_image();
     // Changed colours, labels, fonts and borders apply to open windows.
     desktop_->refresh_frames();
-}
-
-void Server::init_clipboard(wlr_seat* seat) {
-    // Created after the desktop's trees, so it is drawn above every window and popup.
-    overlay_ = wlr_scene_tree_create(&scene_->tree);
-    notice_ = std::make_unique<clipboard::Notice>(overlay_, loop_);
-
-    clipboard::Dialog::Hooks dialog_hooks;
-    dialog_hooks.style_of = [this](const std::string& origin) {
-        return frame_style(origin);
-    };
-    dialog_hooks.area_for = [this](const void* client, wlr_box* output, float* scale) {
-        return clipboard_area(client, output, scale);
-    };
-    dialog_hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
-        clipboard_->answer(prompt, allow, how);
-    };
-    clipboard_dialog_ = std::make_unique<clipboard::Dialog>(overlay_, std::move(dialog_hooks));
-
-    clipboard::Mediator::Hooks hooks;
-    hooks.policy = [this](const std::string& origin,
-                          clipboard::Selection selection) -> const config::PastePolicy* {
-        const bool primary = selection == clipboard::Selection::Primary;
-        if (origin == "host") {
-            return primary ? &config_.host_primary : &config_.host_clipboard;
-        }
-        const config::VmConfig* vm = origin == "unknown" ? nullptr : vms_->find(origin);
-        if (vm == nullptr) {
-            return nullptr;
-        }
-        return primary ? &vm->primary : &vm->clipboard;
-    };
-    hooks.show = [this](const std::optional<clipboard::Prompt>& prompt) {
-        clipboard_dialog_->show(prompt, config_.clipboard_limits.dialog_timeout_ms);
-        seat_->set_modal(prompt ? clipboard_dialog_.get() : nullptr);
-    };
-    hooks.crossed = [this](const clipboard::Crossing& crossing) {
-        clipboard_crossed(crossing);
-    };
-    clipboard_ =
-        std::make_unique<clipboard::Mediator>(loop_, config_.clipboard_limits, std::move(hooks));
-    selection_bridge_ =
-        std::make_unique<clipboard::SelectionBridge>(display_, seat, *origins_, *clipboard_);
-    selection_bridge_->modal_active = [this] {
-        return seat_->modal() != nullptr;
-    };
-    origins_->on_client_destroyed = [this](wl_client* client, const vmbridge::Origin&) {
-        clipboard_->client_gone(client);
-        selection_bridge_->client_gone(client);
-    };
-    // A drag's icon is drawn above every window and follows the pointer.
-    start_drag_.connect(&seat->events.start_drag, [this](wlr_drag* drag) {
-        drag_icon_.reset();
-        if (drag->icon != nullptr) {
-            wlr_cursor* cursor = seat_->cursor().wlr();
-            drag_icon_ = std::make_unique<DragIcon>(overlay_, drag->icon, cursor->x, cursor->y);
-        }
-    });
-    seat_->cursor().moved = [this](double x, double y) {
-        if (drag_icon_) {
-            drag_icon_->move_to(x, y);
-        }
-    };
-}
-
-void Server::clipboard_crossed(const clipboard::Crossing& crossing) {
-    // A VM can cause refusals as fast as it sends requests: at most kCrossingLinesPerSecond log
-    // lines and notices a second, and a count of what was left out.
-    const auto now = std::chrono::steady_clock::now();
-    if (now - crossing_window_ >= std::chrono::seconds(1)) {
-        if (crossings_unlogged_ > 0) {
-            wlr_log(WLR_INFO, "clipboard: %d more crossings in the last second not logged",
-                    crossings_unlogged_);
-        }
-        crossing_window_ = now;
-        crossings_logged_ = 0;
-        crossings_unlogged_ = 0;
-    }
-    if (++crossings_logged_ > kCrossingLinesPerSecond) {
-        ++crossings_unlogged_; // still in prismctl clipboard's list
-        return;
-    }
-    // The type comes from the pasting client: no control characters reach the log.
-    const std::string type = frame::sanitize_title(crossing.mime_type, 128);
-    wlr_log(WLR_INFO, "clipboard: %s paste from %s into %s, type '%s', %llu bytes: %s (%s)",
-            clipboard::to_string(crossing.selection), crossing.from.c_str(), crossing.to.c_str(),
-            type.c_str(), static_cast<unsigned long long>(crossing.bytes),
-            crossing.decision.c_str(), crossing.rule.c_str());
-    if (crossing.decision == "allowed") {
-        return;
-    }
-    const std::string what = crossing.selection == clipboard::Selection::Clipboard ? "Paste"
-                             : crossing.selection == clipboard::Selection::Primary ? "Primary paste"
-                                                                                   : "Drop";
-    const std::string text = what + " from " + frame_style(crossing.from).label + " into " +
-                             frame_style(crossing.to).label + " " + crossing.decision + ": " +
-                             crossing.rule;
-    float scale = 1.0f;
-    wlr_box output{};
-    const wlr_box area = clipboard_area(nullptr, &output, &scale);
-    notice_->show(text, frame_styles_->host(), area, scale);
-}
-
-wlr_box Server::clipboard_area(const void* client, wlr_box* output_box, float* scale) const {
-    const View* target = nullptr;
-    if (client != nullptr) {
-        for (const auto& view : desktop_->views()) {
-            if (view->mapped() && wl_resource_get_client(view->surface()->resource) == client) {
-                target = view.get(); // the topmost window of that client
-                break;
-            }
-        }
-    }
-    const wlr_box output = desktop_->output_box_for(target);
-    *output_box = output;
-    wlr_output* wlr_output = wlr_output_layout_output_at(layout_, output.x + output.width / 2.0,
-                                                         output.y + output.height / 2.0);
-    *scale = wlr_output != nullptr ? wlr_output->scale : 1.0f;
-    if (target == nullptr) {
-        return output;
-    }
-    // Over the window, but never off its output.
-    wlr_box box = target->outer_box();
-    wlr_box clipped{};
-    if (!wlr_box_intersection(&clipped, &box, &output)) {
-        return output;
-    }
-    return clipped;
-}
-
-FrameStyle Server::frame_style(const std::string& origin_name) const {
-    if (origin_name == "host") {
-        return frame_styles_->host();
-    }
-    if (origin_name == "unknown" || origin_name.empty()) {
-        return frame_styles_->of(vmbridge::Origin::unknown());
-    }
-    return frame_styles_->of(vmbridge::Origin::vm(origin_name));
 }
 
 void Server::arrange_outputs() {

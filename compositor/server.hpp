@@ -3,12 +3,9 @@
 // create a Server and run it.
 #pragma once
 
-#include "compositor/clipboard/dialog.hpp"
-#include "compositor/clipboard/mediator.hpp"
-#include "compositor/clipboard/selection_bridge.hpp"
+#include "compositor/clipboard/clipboard.hpp"
 #include "compositor/desktop/decorations.hpp"
 #include "compositor/desktop/output.hpp"
-#include "compositor/input/drag_icon.hpp"
 #include "compositor/input/seat.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/model/desktop.hpp"
@@ -67,8 +64,8 @@ public:
     const VmManager& vms() const { return *vms_; }
     const Desktop& desktop() const { return *desktop_; }
     const vmbridge::ClientOrigins& origins() const { return *origins_; }
-    const clipboard::Mediator& clipboard() const { return *clipboard_; }
-    const clipboard::Dialog& clipboard_dialog() const { return *clipboard_dialog_; }
+    const clipboard::Mediator& clipboard() const { return clipboard_->mediator(); }
+    const clipboard::Dialog& clipboard_dialog() const { return clipboard_->dialog(); }
     const std::list<std::unique_ptr<Output>>& outputs() const { return outputs_; }
     wl_display* display() const { return display_; }
     const std::string& host_socket() const { return host_socket_; }
@@ -79,11 +76,6 @@ private:
     bool init();
     void apply_config();
     void run_action(const config::Binding& binding);
-    FrameStyle frame_style(const std::string& origin_name) const;
-    void init_clipboard(wlr_seat* seat);
-    void clipboard_crossed(const clipboard::Crossing& crossing);
-    // Where the clipboard dialog goes for a paste by `client`: its window, else an output.
-    wlr_box clipboard_area(const void* client, wlr_box* output, float* scale) const;
 
     void handle_new_output(wlr_output* output);
     void handle_new_input(wlr_input_device* device);
@@ -123,14 +115,7 @@ private:
     std::unique_ptr<Seat> seat_;
     std::unique_ptr<VmManager> vms_;
     wlr_scene_tree* overlay_ = nullptr; // prism's own dialogs and notices, above every window
-    std::unique_ptr<clipboard::Mediator> clipboard_;
-    std::unique_ptr<clipboard::Dialog> clipboard_dialog_;
-    std::unique_ptr<clipboard::Notice> notice_;
-    std::unique_ptr<clipboard::SelectionBridge> selection_bridge_;
-    std::unique_ptr<DragIcon> drag_icon_; // while a client drags with an icon
-    static constexpr int kCrossingLinesPerSecond = 10;
-    std::chrono::steady_clock::time_point crossing_window_{};
-    int crossings_logged_ = 0, crossings_unlogged_ = 0;
+    std::unique_ptr<clipboard::Clipboard> clipboard_;
     std::unique_ptr<control::ControlServer> control_;
     std::list<std::unique_ptr<Output>> outputs_;
     std::string host_socket_;
@@ -142,7 +127,6 @@ private:
     Listener<wlr_xdg_popup> new_popup_;
     Listener<wlr_gamma_control_manager_v1_set_gamma_event> set_gamma_;
     Listener<wlr_xdg_activation_v1_request_activate_event> request_activate_;
-    Listener<wlr_drag> start_drag_;
     Listener<wlr_virtual_keyboard_v1> new_virtual_keyboard_;
     Listener<wlr_virtual_pointer_v1_new_pointer_event> new_virtual_pointer_;
     Listener<void> layout_change_;

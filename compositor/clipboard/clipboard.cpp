@@ -1,0 +1,187 @@
+#include "compositor/clipboard/clipboard.hpp"
+
+#include "compositor/frame/title.hpp"
+
+namespace prism::clipboard {
+
+namespace {
+
+// The style of an origin as the mediator names it ("host", a VM's name, "unknown").
+FrameStyle style_of(const FrameStyles& styles, const std::string& origin) {
+    if (origin == "host") {
+        return styles.host();
+    }
+    if (origin == "unknown" || origin.empty()) {
+        return styles.of(vmbridge::Origin::unknown());
+    }
+    return styles.of(vmbridge::Origin::vm(origin));
+}
+
+} // namespace
+
+Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* overlay, Seat& seat,
+                     const Desktop& desktop, vmbridge::ClientOrigins& origins,
+                     const config::Config& config, const FrameStyles& styles)
+    : overlay_(overlay)
+    , seat_(seat)
+    , desktop_(desktop)
+    , origins_(origins)
+    , config_(config)
+    , styles_(styles) {
+    notice_ = std::make_unique<Notice>(overlay_, loop);
+
+    Dialog::Hooks dialog_hooks;
+    dialog_hooks.style_of = [this](const std::string& origin) {
+        return style_of(styles_, origin);
+    };
+    dialog_hooks.area_for = [this](const void* client, wlr_box* output, float* scale) {
+        return area_for(client, output, scale);
+    };
+    dialog_hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
+        mediator_->answer(prompt, allow, how);
+    };
+    dialog_ = std::make_unique<Dialog>(overlay_, std::move(dialog_hooks));
+
+    Mediator::Hooks hooks;
+    hooks.policy = [this](const std::string& origin, Selection selection) {
+        return policy_for(origin, selection);
+    };
+    hooks.show = [this](const std::optional<Prompt>& prompt) {
+        handle_show(prompt);
+    };
+    hooks.crossed = [this](const Crossing& crossing) {
+        handle_crossed(crossing);
+    };
+    mediator_ = std::make_unique<Mediator>(loop, config_.clipboard_limits, std::move(hooks));
+
+    bridge_ = std::make_unique<SelectionBridge>(display, seat_.wlr(), origins_, *mediator_);
+    bridge_->modal_active = [this] {
+        return seat_.modal() != nullptr;
+    };
+    origins_.on_client_destroyed = [this](wl_client* client, const vmbridge::Origin&) {
+        handle_client_destroyed(client);
+    };
+    // A drag's icon is drawn above every window and follows the pointer.
+    start_drag_.connect(&seat_.wlr()->events.start_drag,
+                        [this](wlr_drag* drag) { handle_start_drag(drag); });
+    seat_.cursor().moved = [this](double x, double y) {
+        if (drag_icon_) {
+            drag_icon_->move_to(x, y);
+        }
+    };
+}
+
+Clipboard::~Clipboard() {
+    // While the seat and the scene exist: the bridge clears the selections.
+    origins_.on_client_destroyed = nullptr;
+    seat_.cursor().moved = nullptr;
+    start_drag_.disconnect();
+    drag_icon_.reset();
+    bridge_.reset();
+    seat_.set_modal(nullptr);
+    dialog_.reset();
+    notice_.reset();
+    mediator_.reset();
+}
+
+void Clipboard::apply_config() {
+    mediator_->set_limits(config_.clipboard_limits);
+}
+
+const config::PastePolicy* Clipboard::policy_for(const std::string& origin,
+                                                 Selection selection) const {
+    const bool primary = selection == Selection::Primary;
+    if (origin == "host") {
+        return primary ? &config_.host_primary : &config_.host_clipboard;
+    }
+    const config::VmConfig* vm = origin == "unknown" ? nullptr : config_.find_vm(origin);
+    if (vm == nullptr) {
+        return nullptr;
+    }
+    return primary ? &vm->primary : &vm->clipboard;
+}
+
+void Clipboard::handle_show(const std::optional<Prompt>& prompt) {
+    dialog_->show(prompt, config_.clipboard_limits.dialog_timeout_ms);
+    seat_.set_modal(prompt ? dialog_.get() : nullptr);
+}
+
+void Clipboard::handle_client_destroyed(wl_client* client) {
+    mediator_->client_gone(client);
+    bridge_->client_gone(client);
+}
+
+void Clipboard::handle_start_drag(wlr_drag* drag) {
+    drag_icon_.reset();
+    if (drag->icon != nullptr) {
+        wlr_cursor* cursor = seat_.cursor().wlr();
+        drag_icon_ = std::make_unique<DragIcon>(overlay_, drag->icon, cursor->x, cursor->y);
+    }
+}
+
+void Clipboard::handle_crossed(const Crossing& crossing) {
+    // A VM can cause refusals as fast as it sends requests: at most kCrossingLinesPerSecond log
+    // lines and notices a second, and a count of what was left out.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - crossing_window_ >= std::chrono::seconds(1)) {
+        if (crossings_unlogged_ > 0) {
+            wlr_log(WLR_INFO, "clipboard: %d more crossings in the last second not logged",
+                    crossings_unlogged_);
+        }
+        crossing_window_ = now;
+        crossings_logged_ = 0;
+        crossings_unlogged_ = 0;
+    }
+    if (++crossings_logged_ > kCrossingLinesPerSecond) {
+        ++crossings_unlogged_; // still in prismctl clipboard's list
+        return;
+    }
+    // The type comes from the pasting client: no control characters reach the log.
+    const std::string type = frame::sanitize_title(crossing.mime_type, 128);
+    wlr_log(WLR_INFO, "clipboard: %s paste from %s into %s, type '%s', %llu bytes: %s (%s)",
+            to_string(crossing.selection), crossing.from.c_str(), crossing.to.c_str(), type.c_str(),
+            static_cast<unsigned long long>(crossing.bytes), crossing.decision.c_str(),
+            crossing.rule.c_str());
+    if (crossing.decision == "allowed") {
+        return;
+    }
+    const std::string what = crossing.selection == Selection::Clipboard ? "Paste"
+                             : crossing.selection == Selection::Primary ? "Primary paste"
+                                                                        : "Drop";
+    const std::string text = what + " from " + style_of(styles_, crossing.from).label + " into " +
+                             style_of(styles_, crossing.to).label + " " + crossing.decision + ": " +
+                             crossing.rule;
+    float scale = 1.0f;
+    wlr_box output{};
+    const wlr_box area = area_for(nullptr, &output, &scale);
+    notice_->show(text, styles_.host(), area, scale);
+}
+
+wlr_box Clipboard::area_for(const void* client, wlr_box* output_box, float* scale) const {
+    const View* target = nullptr;
+    if (client != nullptr) {
+        for (const auto& view : desktop_.views()) {
+            if (view->mapped() && wl_resource_get_client(view->surface()->resource) == client) {
+                target = view.get(); // the topmost window of that client
+                break;
+            }
+        }
+    }
+    const wlr_box output = desktop_.output_box_for(target);
+    *output_box = output;
+    wlr_output* wlr_output = wlr_output_layout_output_at(
+        desktop_.layout(), output.x + output.width / 2.0, output.y + output.height / 2.0);
+    *scale = wlr_output != nullptr ? wlr_output->scale : 1.0f;
+    if (target == nullptr) {
+        return output;
+    }
+    // Over the window, but never off its output.
+    wlr_box box = target->outer_box();
+    wlr_box clipped{};
+    if (!wlr_box_intersection(&clipped, &box, &output)) {
+        return output;
+    }
+    return clipped;
+}
+
+} // namespace prism::clipboard
