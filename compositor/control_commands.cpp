@@ -101,7 +101,7 @@ json clipboard_state(const Server& server) {
     for (const auto& selection : mediator.selections()) {
         selections.push_back({
             {"selection", clipboard::to_string(selection.selection)},
-            {"owner", selection.origin},
+            {"owner", std::string(selection.origin.display_name())},
             {"mime_types", selection.mime_types},
         });
     }
@@ -110,8 +110,8 @@ json clipboard_state(const Server& server) {
         prompt = {
             {"id", shown->id},
             {"selection", clipboard::to_string(shown->selection)},
-            {"from", shown->from},
-            {"to", shown->to},
+            {"from", std::string(shown->from.display_name())},
+            {"to", std::string(shown->to.display_name())},
             {"mime_type", shown->mime_type},
             {"size", shown->size ? json(*shown->size) : json(nullptr)},
         };
@@ -128,11 +128,11 @@ json clipboard_state(const Server& server) {
         crossings.push_back({
             {"time_ms", crossing.unix_ms},
             {"selection", clipboard::to_string(crossing.selection)},
-            {"from", crossing.from},
-            {"to", crossing.to},
+            {"from", std::string(crossing.from.display_name())},
+            {"to", std::string(crossing.to.display_name())},
             {"mime_type", crossing.mime_type},
             {"bytes", crossing.bytes},
-            {"decision", crossing.decision},
+            {"decision", clipboard::to_string(crossing.decision)},
             {"rule", crossing.rule},
         });
     }

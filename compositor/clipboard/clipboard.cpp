@@ -4,21 +4,6 @@
 
 namespace prism::clipboard {
 
-namespace {
-
-// The style of an origin as the mediator names it ("host", a VM's name, "unknown").
-FrameStyle style_of(const FrameStyles& styles, const std::string& origin) {
-    if (origin == "host") {
-        return styles.host();
-    }
-    if (origin == "unknown" || origin.empty()) {
-        return styles.of(vmbridge::Origin::unknown());
-    }
-    return styles.of(vmbridge::Origin::vm(origin));
-}
-
-} // namespace
-
 Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* overlay, Seat& seat,
                      const Desktop& desktop, vmbridge::ClientOrigins& origins,
                      const config::Config& config, const FrameStyles& styles)
@@ -31,19 +16,16 @@ Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* o
     notice_ = std::make_unique<Notice>(overlay_, loop);
 
     Dialog::Hooks dialog_hooks;
-    dialog_hooks.style_of = [this](const std::string& origin) {
-        return style_of(styles_, origin);
-    };
-    dialog_hooks.area_for = [this](const void* client, wlr_box* output, float* scale) {
+    dialog_hooks.area_for = [this](const wl_client* client, wlr_box* output, float* scale) {
         return area_for(client, output, scale);
     };
     dialog_hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
         mediator_->answer(prompt, allow, how);
     };
-    dialog_ = std::make_unique<Dialog>(overlay_, std::move(dialog_hooks));
+    dialog_ = std::make_unique<Dialog>(overlay_, styles_, std::move(dialog_hooks));
 
     Mediator::Hooks hooks;
-    hooks.policy = [this](const std::string& origin, Selection selection) {
+    hooks.policy = [this](const Origin& origin, Selection selection) {
         return policy_for(origin, selection);
     };
     hooks.show = [this](const std::optional<Prompt>& prompt) {
@@ -88,13 +70,12 @@ void Clipboard::apply_config() {
     mediator_->set_limits(config_.clipboard_limits);
 }
 
-const config::PastePolicy* Clipboard::policy_for(const std::string& origin,
-                                                 Selection selection) const {
+const config::PastePolicy* Clipboard::policy_for(const Origin& origin, Selection selection) const {
     const bool primary = selection == Selection::Primary;
-    if (origin == "host") {
+    if (origin.is_host()) {
         return primary ? &config_.host_primary : &config_.host_clipboard;
     }
-    const config::VmConfig* vm = origin == "unknown" ? nullptr : config_.find_vm(origin);
+    const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
     if (vm == nullptr) {
         return nullptr;
     }
@@ -138,26 +119,27 @@ void Clipboard::handle_crossed(const Crossing& crossing) {
     }
     // The type comes from the pasting client: no control characters reach the log.
     const std::string type = frame::sanitize_title(crossing.mime_type, 128);
+    const std::string from(crossing.from.display_name()), to(crossing.to.display_name());
     wlr_log(WLR_INFO, "clipboard: %s paste from %s into %s, type '%s', %llu bytes: %s (%s)",
-            to_string(crossing.selection), crossing.from.c_str(), crossing.to.c_str(), type.c_str(),
-            static_cast<unsigned long long>(crossing.bytes), crossing.decision.c_str(),
+            to_string(crossing.selection), from.c_str(), to.c_str(), type.c_str(),
+            static_cast<unsigned long long>(crossing.bytes), to_string(crossing.decision),
             crossing.rule.c_str());
-    if (crossing.decision == "allowed") {
+    if (crossing.decision == Decision::Allowed) {
         return;
     }
     const std::string what = crossing.selection == Selection::Clipboard ? "Paste"
                              : crossing.selection == Selection::Primary ? "Primary paste"
                                                                         : "Drop";
-    const std::string text = what + " from " + style_of(styles_, crossing.from).label + " into " +
-                             style_of(styles_, crossing.to).label + " " + crossing.decision + ": " +
-                             crossing.rule;
+    const std::string text = what + " from " + styles_.of(crossing.from).label + " into " +
+                             styles_.of(crossing.to).label + " " + to_string(crossing.decision) +
+                             ": " + crossing.rule;
     float scale = 1.0f;
     wlr_box output{};
     const wlr_box area = area_for(nullptr, &output, &scale);
     notice_->show(text, styles_.host(), area, scale);
 }
 
-wlr_box Clipboard::area_for(const void* client, wlr_box* output_box, float* scale) const {
+wlr_box Clipboard::area_for(const wl_client* client, wlr_box* output_box, float* scale) const {
     const View* target = nullptr;
     if (client != nullptr) {
         for (const auto& view : desktop_.views()) {

@@ -46,14 +46,14 @@ public:
     static constexpr int kCrossingLinesPerSecond = 10;
 
 private:
-    const config::PastePolicy* policy_for(const std::string& origin, Selection selection) const;
+    const config::PastePolicy* policy_for(const Origin& origin, Selection selection) const;
     void handle_show(const std::optional<Prompt>& prompt);
     void handle_crossed(const Crossing& crossing);
     void handle_start_drag(wlr_drag* drag);
     void handle_client_destroyed(wl_client* client);
     // Where the dialog goes for a paste by `client`: over its topmost window, inside that
     // window's output, else the output under the cursor. Sets `output` and its `scale`.
-    wlr_box area_for(const void* client, wlr_box* output, float* scale) const;
+    wlr_box area_for(const wl_client* client, wlr_box* output, float* scale) const;
 
     wlr_scene_tree* overlay_;
     Seat& seat_;

@@ -52,8 +52,9 @@ std::string preview_text(const std::string& raw) {
 
 } // namespace
 
-Dialog::Dialog(wlr_scene_tree* parent, Hooks hooks)
+Dialog::Dialog(wlr_scene_tree* parent, const FrameStyles& styles, Hooks hooks)
     : parent_(parent)
+    , styles_(styles)
     , hooks_(std::move(hooks)) {
 }
 
@@ -151,9 +152,9 @@ void Dialog::draw() {
     const Prompt& p = *prompt_;
     wlr_box output{};
     const wlr_box area = hooks_.area_for(p.client, &output, &scale_);
-    const FrameStyle host = hooks_.style_of("host");
-    const FrameStyle from = hooks_.style_of(p.from);
-    const FrameStyle to = hooks_.style_of(p.to);
+    const FrameStyle host = styles_.host();
+    const FrameStyle from = styles_.of(p.from);
+    const FrameStyle to = styles_.of(p.to);
 
     tree_ = wlr_scene_tree_create(parent_);
     // The host's two-tone border, which no VM's frame can have; sized once the content is laid

@@ -9,6 +9,7 @@
 
 #include "compositor/clipboard/mediator.hpp"
 #include "compositor/frame/frame.hpp"
+#include "compositor/frame/styles.hpp"
 #include "compositor/input/modal.hpp"
 #include "compositor/wlr.hpp"
 
@@ -24,17 +25,16 @@ public:
     static constexpr std::chrono::milliseconds kInputDelay{500};
 
     struct Hooks {
-        // How an origin ("host", a VM name, "unknown") is drawn: its colour and label.
-        std::function<FrameStyle(const std::string& origin)> style_of;
         // Where to centre the dialog (layout coordinates) for a paste by `client`: the
         // destination's window, else the output under the cursor. Sets `output` to the box of
         // that output, which the dialog stays inside, and `scale` to its scale.
-        std::function<wlr_box(const void* client, wlr_box* output, float* scale)> area_for;
+        std::function<wlr_box(const wl_client* client, wlr_box* output, float* scale)> area_for;
         // The user's answer.
         std::function<void(std::uint64_t prompt, bool allow, const std::string& how)> answer;
     };
 
-    Dialog(wlr_scene_tree* parent, Hooks hooks);
+    // Origins are drawn in their `styles` (colour and label).
+    Dialog(wlr_scene_tree* parent, const FrameStyles& styles, Hooks hooks);
     ~Dialog() override;
     Dialog(const Dialog&) = delete;
     Dialog& operator=(const Dialog&) = delete;
@@ -61,6 +61,7 @@ private:
 
     wlr_scene_tree* parent_;
     wlr_scene_tree* tree_ = nullptr;
+    const FrameStyles& styles_;
     Hooks hooks_;
     std::optional<Prompt> prompt_;
     int timeout_ms_ = 0;

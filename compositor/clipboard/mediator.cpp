@@ -38,6 +38,22 @@ std::string fetch_failure(const TransferResult& result, const config::ClipboardL
 
 } // namespace
 
+const char* to_string(Decision decision) {
+    switch (decision) {
+    case Decision::Allowed:
+        return "allowed";
+    case Decision::Denied:
+        return "denied";
+    case Decision::Cancelled:
+        return "cancelled";
+    case Decision::Refused:
+        return "refused";
+    case Decision::Failed:
+        return "failed";
+    }
+    return "refused";
+}
+
 const char* to_string(Selection selection) {
     switch (selection) {
     case Selection::Clipboard:
@@ -64,8 +80,8 @@ struct Mediator::Group {
     std::uint64_t id = 0;
     std::uint64_t source = 0;
     Selection selection = Selection::Clipboard;
-    std::string from, to;
-    const void* client = nullptr;
+    Origin from = Origin::unknown(), to = Origin::unknown();
+    const wl_client* client = nullptr;
     bool allowed = false; // by the policy or the user; until then the group asks
     std::string rule;     // what allowed it
     std::chrono::steady_clock::time_point shown_at{};
@@ -95,7 +111,7 @@ Mediator::~Mediator() {
     }
 }
 
-std::uint64_t Mediator::source_set(Selection selection, std::string origin,
+std::uint64_t Mediator::source_set(Selection selection, Origin origin,
                                    std::vector<std::string> mime_types, SourceBackend* backend) {
     const std::uint64_t id = next_id_++;
     sources_.emplace(id, Source{id, selection, std::move(origin), std::move(mime_types), backend});
@@ -121,15 +137,16 @@ void Mediator::source_gone(std::uint64_t source) {
         }
     }
     for (Group* group : cancelled) {
-        finish_all(*group, "cancelled", "the selection was replaced or its owner went away");
+        finish_all(*group, Decision::Cancelled,
+                   "the selection was replaced or its owner went away");
     }
     std::erase_if(refused_, [&](const auto& entry) { return entry.second == source; });
     sources_.erase(source);
     refresh_prompt();
 }
 
-void Mediator::refuse(Selection selection, const std::string& from, const std::string& to,
-                      const std::string& mime_type, int fd, const std::string& decision,
+void Mediator::refuse(Selection selection, const Origin& from, const Origin& to,
+                      const std::string& mime_type, int fd, Decision decision,
                       const std::string& rule) {
     close(fd);
     record(Crossing{now_unix_ms(), selection, from, to, mime_type, 0, decision, rule});
@@ -143,48 +160,52 @@ void Mediator::paste(std::uint64_t source_id, const Destination& destination,
         return;
     }
     const Source& source = it->second;
-    const bool known = !destination.origin.empty() && destination.origin != "unknown" &&
-                       !source.origin.empty() && source.origin != "unknown";
+    // Not even "unknown" into "unknown" counts as one origin.
+    const bool known = destination.origin.kind() != Origin::Kind::Unknown &&
+                       source.origin.kind() != Origin::Kind::Unknown;
     if (known && destination.origin == source.origin) {
         source.backend->send(mime_type, fd); // within one origin: as on any desktop
         return;
     }
     const Selection selection = source.selection;
-    auto refuse_now = [&](const char* decision, const std::string& rule) {
+    // The policy tables name origins as the configuration does: "host", a VM's name.
+    const std::string from_name(source.origin.display_name());
+    const std::string to_name(destination.origin.display_name());
+    auto refuse_now = [&](Decision decision, const std::string& rule) {
         refuse(selection, source.origin, destination.origin, mime_type, fd, decision, rule);
     };
 
     const config::PastePolicy* policy = hooks_.policy(destination.origin, selection);
     if (policy == nullptr) {
-        refuse_now("denied", "no policy for " + destination.origin);
+        refuse_now(Decision::Denied, "no policy for " + to_name);
         return;
     }
     const config::PasteDecision decision =
-        clipboard::decide(*policy, selection, source.origin, destination.origin);
-    const std::string rule = describe_rule(*policy, selection, source.origin, destination.origin);
+        clipboard::decide(*policy, selection, from_name, to_name);
+    const std::string rule = describe_rule(*policy, selection, from_name, to_name);
     if (decision == config::PasteDecision::Deny) {
-        refuse_now("denied", rule);
+        refuse_now(Decision::Denied, rule);
         return;
     }
     if (!mime_allowed(*policy, mime_type)) {
-        refuse_now("refused", "type not in " + std::string(to_string(selection)) + ".mime");
+        refuse_now(Decision::Refused, "type not in " + std::string(to_string(selection)) + ".mime");
         return;
     }
     if (std::find(source.mime_types.begin(), source.mime_types.end(), mime_type) ==
         source.mime_types.end()) {
-        refuse_now("refused", "type not offered by the source");
+        refuse_now(Decision::Refused, "type not offered by the source");
         return;
     }
     if (!destination.entitled) {
-        refuse_now("refused", "the pasting window has no keyboard focus");
+        refuse_now(Decision::Refused, "the pasting window has no keyboard focus");
         return;
     }
     if (refused_.contains({destination.client, source_id})) {
-        refuse_now("denied", "already denied for this selection");
+        refuse_now(Decision::Denied, "already denied for this selection");
         return;
     }
     if (pending_count() >= kMaxPending) {
-        refuse_now("refused", "too many pastes waiting");
+        refuse_now(Decision::Refused, "too many pastes waiting");
         return;
     }
     std::size_t fetching = 0;
@@ -194,7 +215,7 @@ void Mediator::paste(std::uint64_t source_id, const Destination& destination,
         }
     }
     if (fetching >= kMaxFetching) {
-        refuse_now("refused", "too many pastes being read");
+        refuse_now(Decision::Refused, "too many pastes being read");
         return;
     }
 
@@ -240,7 +261,7 @@ void Mediator::start_fetch(Request& request) {
     const Source& source = sources_.at(request.group->source);
     int fds[2];
     if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) {
-        finish(request, "refused", "out of file descriptors", 0);
+        finish(request, Decision::Refused, "out of file descriptors", 0);
         return;
     }
     source.backend->send(request.mime_type, fds[1]);
@@ -249,20 +270,20 @@ void Mediator::start_fetch(Request& request) {
         Transfer::collect(loop_, fds[0], transfer_limits(),
                           [this, r](const TransferResult& result) { fetch_done(*r, result); });
     if (!request.transfer) {
-        finish(request, "refused", "out of memory", 0);
+        finish(request, Decision::Refused, "out of memory", 0);
     }
 }
 
 void Mediator::fetch_done(Request& request, const TransferResult& result) {
     std::unique_ptr<Transfer> transfer = std::move(request.transfer); // freed on return
     if (result.status != TransferResult::Status::Done) {
-        finish(request, "refused", fetch_failure(result, limits_), 0);
+        finish(request, Decision::Refused, fetch_failure(result, limits_), 0);
         return;
     }
     const std::uint64_t size = transfer->collected().size();
     const std::uint64_t budget = kHeldBudgetInMaxBytes * limits_.max_bytes;
     if (held_bytes_ + size > budget) {
-        finish(request, "refused",
+        finish(request, Decision::Refused,
                "more than " + std::to_string(kHeldBudgetInMaxBytes) +
                    " x clipboard.max_bytes waiting in all pastes",
                0);
@@ -287,18 +308,18 @@ void Mediator::deliver(Request& request) {
         [this, r](const TransferResult& result) {
             std::unique_ptr<Transfer> done = std::move(r->transfer);
             if (result.status == TransferResult::Status::Done) {
-                finish(*r, "allowed", r->group->rule, result.bytes);
+                finish(*r, Decision::Allowed, r->group->rule, result.bytes);
             } else {
-                finish(*r, "failed", std::string("destination: ") + to_string(result.status),
-                       result.bytes);
+                finish(*r, Decision::Failed,
+                       std::string("destination: ") + to_string(result.status), result.bytes);
             }
         });
     if (!request.transfer) {
-        finish(request, "refused", "out of memory", 0);
+        finish(request, Decision::Refused, "out of memory", 0);
     }
 }
 
-void Mediator::finish(Request& request, const std::string& decision, const std::string& rule,
+void Mediator::finish(Request& request, Decision decision, const std::string& rule,
                       std::uint64_t bytes) {
     Group& group = *request.group;
     held_bytes_ -= request.held;
@@ -316,7 +337,7 @@ void Mediator::finish(Request& request, const std::string& decision, const std::
     drop_group_if_done(group);
 }
 
-void Mediator::finish_all(Group& group, const std::string& decision, const std::string& rule) {
+void Mediator::finish_all(Group& group, Decision decision, const std::string& rule) {
     // finish() frees each request, and the group with its last one: collect them first and
     // never touch the group afterwards.
     std::vector<Request*> requests;
@@ -337,7 +358,7 @@ void Mediator::drop_group_if_done(Group& group) {
 void Mediator::decide(Group& group, bool allow, const std::string& rule) {
     if (!allow) {
         refused_.insert({group.client, group.source});
-        finish_all(group, "denied", rule);
+        finish_all(group, Decision::Denied, rule);
         return;
     }
     group.allowed = true;
@@ -368,7 +389,7 @@ void Mediator::answer(std::uint64_t prompt_id, bool allow, const std::string& ho
     refresh_prompt();
 }
 
-void Mediator::client_gone(const void* client) {
+void Mediator::client_gone(const wl_client* client) {
     std::vector<Group*> gone;
     for (auto& group : groups_) {
         if (group->client == client) {
@@ -376,7 +397,7 @@ void Mediator::client_gone(const void* client) {
         }
     }
     for (Group* group : gone) {
-        finish_all(*group, "cancelled", "the pasting client went away");
+        finish_all(*group, Decision::Cancelled, "the pasting client went away");
     }
     std::erase_if(refused_, [&](const auto& entry) { return entry.first == client; });
     refresh_prompt();

@@ -23,6 +23,7 @@
 #include "compositor/clipboard/policy.hpp"
 #include "compositor/clipboard/transfer.hpp"
 #include "config/config.hpp"
+#include "vmbridge/origin.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -42,6 +43,19 @@ namespace prism::clipboard {
 
 const char* to_string(Selection selection); // "clipboard", "primary", "drag"
 
+using vmbridge::Origin;
+
+// How a crossing ended.
+enum class Decision {
+    Allowed,   // the bytes were delivered
+    Denied,    // by policy or by the user
+    Cancelled, // the selection, the source or the paster went away, or the prompt timed out
+    Refused,   // not allowed to ask (type, focus, limits) or the data could not be read
+    Failed,    // allowed, but the destination stopped reading before the end
+};
+// "allowed", "denied", "cancelled", "refused", "failed"
+const char* to_string(Decision decision);
+
 // The real data behind a selection: asks the client (or whatever set it) to write one MIME type
 // into an fd.
 class SourceBackend {
@@ -53,8 +67,8 @@ public:
 
 // Who pastes.
 struct Destination {
-    const void* client = nullptr; // identity only (a wl_client*); never dereferenced
-    std::string origin;           // "host", a VM name, or "unknown"
+    const wl_client* client = nullptr; // identity only; never dereferenced
+    Origin origin = Origin::unknown();
     // The client has keyboard focus, or pastes through a host-only interface (data-control)
     // that reads the selection by design. Crossings into anyone else are refused outright.
     bool entitled = false;
@@ -64,18 +78,19 @@ struct Destination {
 struct Crossing {
     std::int64_t unix_ms = 0;
     Selection selection = Selection::Clipboard;
-    std::string from, to, mime_type;
+    Origin from = Origin::unknown(), to = Origin::unknown();
+    std::string mime_type;
     std::uint64_t bytes = 0; // delivered to the destination
-    std::string decision;    // "allowed", "denied", "cancelled", "refused"
-    std::string rule;        // which rule or event decided it
+    Decision decision = Decision::Refused;
+    std::string rule; // which rule or event decided it
 };
 
 // What the dialog shows for the paste waiting for an answer.
 struct Prompt {
     std::uint64_t id = 0;
     Selection selection = Selection::Clipboard;
-    std::string from, to; // origins
-    const void* client = nullptr;
+    Origin from = Origin::unknown(), to = Origin::unknown();
+    const wl_client* client = nullptr;
     std::string mime_type;             // of the first request
     std::size_t more_types = 0;        // further requests in the same paste
     std::optional<std::uint64_t> size; // once read from the source
@@ -88,12 +103,12 @@ public:
     struct Hooks {
         // The paste policy of a destination origin for one selection; nullptr when the origin
         // has none (unknown, or a VM no longer configured): every crossing into it is denied.
-        std::function<const config::PastePolicy*(const std::string& origin, Selection)> policy;
+        std::function<const config::PastePolicy*(const Origin& origin, Selection)> policy;
         // The prompt to show now, or nullopt to hide it. Called whenever the front of the queue
         // or what is known about it changes.
         std::function<void(const std::optional<Prompt>&)> show;
         // Every crossing once decided and done, also allowed ones (for the log line); the user
-        // should see a notice for any decision but "allowed".
+        // should see a notice for any decision but Allowed.
         std::function<void(const Crossing&)> crossed;
     };
 
@@ -116,7 +131,7 @@ public:
 
     // A new selection set by `origin`, offered in `mime_types`; it replaces the previous one of
     // that kind. Returns its id. `backend` must stay valid until source_gone(id).
-    std::uint64_t source_set(Selection selection, std::string origin,
+    std::uint64_t source_set(Selection selection, Origin origin,
                              std::vector<std::string> mime_types, SourceBackend* backend);
     // The source is no longer the selection (replaced, cleared, or its client went away). Every
     // paste of it still waiting is cancelled; nothing more is read from `backend`.
@@ -126,7 +141,7 @@ public:
     void paste(std::uint64_t source, const Destination& destination, const std::string& mime_type,
                int fd);
     // A client went away: its waiting pastes are cancelled.
-    void client_gone(const void* client);
+    void client_gone(const wl_client* client);
     // The policy changed (reload): nothing pending changes; new pastes use the new policy.
 
     // The user's answer to the prompt shown (by id, so a stale answer does nothing).
@@ -135,7 +150,7 @@ public:
     // For prismctl: the current selections and the crossing log, oldest first.
     struct SelectionInfo {
         Selection selection;
-        std::string origin;
+        Origin origin;
         std::vector<std::string> mime_types;
     };
     std::vector<SelectionInfo> selections() const;
@@ -147,7 +162,7 @@ private:
     struct Source {
         std::uint64_t id;
         Selection selection;
-        std::string origin;
+        Origin origin;
         std::vector<std::string> mime_types;
         SourceBackend* backend;
     };
@@ -158,16 +173,14 @@ private:
     void start_fetch(Request& request);
     void fetch_done(Request& request, const TransferResult& result);
     void deliver(Request& request);
-    void finish(Request& request, const std::string& decision, const std::string& rule,
-                std::uint64_t bytes);
+    void finish(Request& request, Decision decision, const std::string& rule, std::uint64_t bytes);
     // Finishes every request of `group`, which is freed with the last one.
-    void finish_all(Group& group, const std::string& decision, const std::string& rule);
+    void finish_all(Group& group, Decision decision, const std::string& rule);
     void drop_group_if_done(Group& group);
     void refresh_prompt();
     void record(Crossing crossing);
-    void refuse(Selection selection, const std::string& from, const std::string& to,
-                const std::string& mime_type, int fd, const std::string& decision,
-                const std::string& rule);
+    void refuse(Selection selection, const Origin& from, const Origin& to,
+                const std::string& mime_type, int fd, Decision decision, const std::string& rule);
     Transfer::Limits transfer_limits() const;
     static int on_prompt_timeout(void* data);
 
@@ -180,7 +193,7 @@ private:
     std::list<std::unique_ptr<Group>> groups_; // queue order; the front one asking is shown
     // (client, source) pairs the user refused: a second paste of the same selection into the
     // same client is refused without asking again, so a client cannot flood the user.
-    std::set<std::pair<const void*, std::uint64_t>> refused_;
+    std::set<std::pair<const wl_client*, std::uint64_t>> refused_;
     std::deque<Crossing> log_;
     std::uint64_t held_bytes_ = 0; // read from sources, not yet delivered or dropped
     std::optional<Prompt> shown_;

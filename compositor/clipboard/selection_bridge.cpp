@@ -59,7 +59,7 @@ public:
     Wrapped& operator=(const Wrapped&) = delete;
 
     // Wraps `original` and registers it with the mediator as set by `origin`.
-    void wrap(wlr_data_source* original, const std::string& origin) {
+    void wrap(wlr_data_source* original, const Origin& origin) {
         data_original_ = original;
         const auto types = mime_types_of(original->mime_types);
         data_shell_.self = this;
@@ -72,7 +72,7 @@ public:
     }
     // Takes the place of `drag`'s source before the drag starts, so offers, accept, actions
     // and the drop all go through the shell, and remembers which client the drop lands on.
-    void wrap_drag(wlr_drag* drag, const std::string& origin) {
+    void wrap_drag(wlr_drag* drag, const Origin& origin) {
         wrap(drag->source, origin);
         wl_list_remove(&drag->source_destroy.link);
         drag->source = &data_shell_.base;
@@ -88,7 +88,7 @@ public:
     // The client the drag was dropped on: the only one that may receive its data.
     const wl_client* dropped_on() const { return dropped_on_; }
 
-    void wrap(wlr_primary_selection_source* original, const std::string& origin) {
+    void wrap(wlr_primary_selection_source* original, const Origin& origin) {
         primary_original_ = original;
         const auto types = mime_types_of(original->mime_types);
         primary_shell_.self = this;
@@ -264,11 +264,8 @@ SelectionBridge::~SelectionBridge() {
     }
 }
 
-std::string SelectionBridge::origin_name(wl_client* client) const {
-    if (client == nullptr) {
-        return "unknown";
-    }
-    return std::string(origins_.origin_of(client).display_name());
+Origin SelectionBridge::origin_of(wl_client* client) const {
+    return client != nullptr ? origins_.origin_of(client) : Origin::unknown();
 }
 
 void SelectionBridge::handle_set_selection(wlr_data_source* source, std::uint32_t serial) {
@@ -292,7 +289,7 @@ void SelectionBridge::handle_set_selection(wlr_data_source* source, std::uint32_
     }
     live_.push_back(std::make_unique<Wrapped>(*this, Selection::Clipboard));
     Wrapped& wrapped = *live_.back();
-    wrapped.wrap(source, origin_name(request.client));
+    wrapped.wrap(source, origin_of(request.client));
     // The serial is the client's own, already validated by wlroots: the seat's selection serial
     // never runs ahead of what clients have seen.
     wlr_seat_set_selection(seat_, wrapped.data_shell(), serial);
@@ -315,7 +312,7 @@ void SelectionBridge::handle_set_primary(wlr_primary_selection_source* source,
     }
     live_.push_back(std::make_unique<Wrapped>(*this, Selection::Primary));
     Wrapped& wrapped = *live_.back();
-    wrapped.wrap(source, origin_name(request.client));
+    wrapped.wrap(source, origin_of(request.client));
     wlr_seat_set_primary_selection(seat_, wrapped.primary_shell(), serial);
 }
 
@@ -351,7 +348,7 @@ void SelectionBridge::handle_start_drag(wlr_drag* drag, wlr_surface* origin, std
     }
     if (drag->source != nullptr) {
         live_.push_back(std::make_unique<Wrapped>(*this, Selection::Drag));
-        live_.back()->wrap_drag(drag, origin_name(client));
+        live_.back()->wrap_drag(drag, origin_of(client));
     }
     // A drag without a source stays inside its client (wl_data_device.start_drag's rule).
     wlr_seat_start_pointer_drag(seat_, drag, serial);
@@ -370,7 +367,7 @@ void SelectionBridge::paste(Wrapped& wrapped, const char* mime_type, int fd) {
         }
         Destination destination;
         destination.client = request.client;
-        destination.origin = origin_name(request.client);
+        destination.origin = origin_of(request.client);
         destination.entitled = request.client != nullptr && request.client == wrapped.dropped_on();
         mediator_.paste(wrapped.id(), destination, mime_type != nullptr ? mime_type : "", fd);
         return;
@@ -382,7 +379,7 @@ void SelectionBridge::paste(Wrapped& wrapped, const char* mime_type, int fd) {
                   {"zwp_primary_selection_offer_v1.receive", "zwlr_data_control_offer_v1.receive"});
     Destination destination;
     destination.client = request.client;
-    destination.origin = origin_name(request.client);
+    destination.origin = origin_of(request.client);
     // data-control is host-only (or explicitly allowed to a VM): it reads the selection by
     // design. Anyone else must be the window the user is in, or the one the dialog is for.
     const bool control = request.interface != nullptr &&

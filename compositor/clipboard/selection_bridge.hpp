@@ -51,7 +51,7 @@ private:
     void handle_set_selection(wlr_data_source* source, std::uint32_t serial);
     void handle_set_primary(wlr_primary_selection_source* source, std::uint32_t serial);
     void handle_start_drag(wlr_drag* drag, wlr_surface* origin, std::uint32_t serial);
-    std::string origin_name(wl_client* client) const;
+    Origin origin_of(wl_client* client) const;
     // A compositor-owned source was asked to send: find who pastes and ask the mediator.
     void paste(Wrapped& wrapped, const char* mime_type, int fd);
     // A wrapper is done with: freed from the loop, never inside a callback of its own.

@@ -21,17 +21,18 @@ class DialogTest : public ::testing::Test {
 protected:
     DialogTest()
         : scene_(wlr_scene_create()) {
+        config_.host.accent = {0x20, 0x20, 0x20};
+        for (const auto& [name, colour] :
+             {std::pair{"work", config::Colour{0x34, 0x65, 0xa4}},
+              std::pair{"personal", config::Colour{0x4e, 0x9a, 0x06}}}) {
+            config::VmConfig vm;
+            vm.name = name;
+            vm.label = name;
+            vm.colour = colour;
+            config_.vms.push_back(vm);
+        }
         Dialog::Hooks hooks;
-        hooks.style_of = [](const std::string& origin) {
-            FrameStyle style;
-            style.host = origin == "host";
-            style.colour = origin == "work" ? config::Colour{0x34, 0x65, 0xa4}
-                                            : config::Colour{0x4e, 0x9a, 0x06};
-            style.accent = {0x20, 0x20, 0x20};
-            style.label = origin;
-            return style;
-        };
-        hooks.area_for = [this](const void*, wlr_box* output, float* scale) {
+        hooks.area_for = [this](const wl_client*, wlr_box* output, float* scale) {
             *scale = 1.0f;
             *output = output_;
             return area_;
@@ -39,7 +40,8 @@ protected:
         hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
             answers_.push_back({prompt, allow, how});
         };
-        dialog_ = std::make_unique<Dialog>(wlr_scene_tree_create(&scene_->tree), std::move(hooks));
+        dialog_ = std::make_unique<Dialog>(wlr_scene_tree_create(&scene_->tree), styles_,
+                                           std::move(hooks));
     }
     ~DialogTest() override {
         dialog_.reset();
@@ -50,8 +52,8 @@ protected:
     void show(std::chrono::milliseconds age, std::uint64_t id = 7) {
         Prompt prompt;
         prompt.id = id;
-        prompt.from = "work";
-        prompt.to = "personal";
+        prompt.from = vmbridge::Origin::vm("work");
+        prompt.to = vmbridge::Origin::vm("personal");
         prompt.mime_type = "text/plain";
         prompt.size = 5;
         prompt.preview = "hello";
@@ -65,6 +67,8 @@ protected:
 
     wlr_box area_{100, 50, 1000, 800};
     wlr_box output_{0, 0, 1200, 900};
+    config::Config config_;
+    FrameStyles styles_{config_};
     wlr_scene* scene_;
     std::unique_ptr<Dialog> dialog_;
     std::vector<Answer> answers_;

@@ -110,6 +110,19 @@ struct Paste {
     }
 };
 
+// The origin the configuration names: "host", "unknown", or a VM.
+Origin named(const std::string& name) {
+    if (name == "host") {
+        return Origin::host();
+    }
+    return name == "unknown" ? Origin::unknown() : Origin::vm(name);
+}
+
+// A stand-in client identity: the mediator compares client pointers, never dereferences them.
+const wl_client* as_client(const void* identity) {
+    return static_cast<const wl_client*>(identity);
+}
+
 class MediatorTest : public ::testing::Test {
 protected:
     MediatorTest() {
@@ -118,9 +131,8 @@ protected:
         policies_["work"] = {};
         policies_["personal"] = {};
         Mediator::Hooks hooks;
-        hooks.policy = [this](const std::string& origin,
-                              Selection selection) -> const PastePolicy* {
-            auto it = policies_.find(origin);
+        hooks.policy = [this](const Origin& origin, Selection selection) -> const PastePolicy* {
+            auto it = policies_.find(std::string(origin.display_name()));
             if (it == policies_.end()) {
                 return nullptr;
             }
@@ -173,15 +185,17 @@ protected:
                        std::vector<std::string> types = {"text/plain;charset=utf-8"},
                        Selection selection = Selection::Clipboard) {
         sources_.push_back(std::make_unique<FakeSource>());
-        return mediator_->source_set(selection, origin, std::move(types), sources_.back().get());
+        return mediator_->source_set(selection, named(origin), std::move(types),
+                                     sources_.back().get());
     }
     FakeSource& source(std::size_t i = 0) { return *sources_.at(i); }
 
     void paste_into(std::uint64_t source, const std::string& origin, Paste& into,
                     const std::string& mime = "text/plain;charset=utf-8",
                     const void* client = nullptr, bool entitled = true) {
-        mediator_->paste(source, Destination{client ? client : &into, origin, entitled}, mime,
-                         into.take_fd());
+        mediator_->paste(source,
+                         Destination{as_client(client ? client : &into), named(origin), entitled},
+                         mime, into.take_fd());
     }
 
     std::optional<Prompt> current() const { return mediator_->current_prompt(); }
@@ -238,11 +252,11 @@ TEST_F(MediatorTest, AllowedCrossingIsByteIdentical) {
         EXPECT_EQ(paste.got.size(), data.size());
         EXPECT_TRUE(paste.got == data);
         ASSERT_FALSE(crossings_.empty());
-        EXPECT_EQ(crossings_.back().decision, "allowed");
+        EXPECT_EQ(crossings_.back().decision, Decision::Allowed);
         EXPECT_EQ(crossings_.back().rule, "paste_from.work = allow");
         EXPECT_EQ(crossings_.back().bytes, size);
-        EXPECT_EQ(crossings_.back().from, "work");
-        EXPECT_EQ(crossings_.back().to, "personal");
+        EXPECT_EQ(crossings_.back().from, named("work"));
+        EXPECT_EQ(crossings_.back().to, named("personal"));
         mediator_->source_gone(id);
     }
     EXPECT_FALSE(current()) << "allow never asks";
@@ -257,7 +271,7 @@ TEST_F(MediatorTest, DeniedCrossingNeverAsksTheSourceAndClosesEmpty) {
     ASSERT_TRUE(run_until([&] { return paste.eof; }, {&paste}));
     EXPECT_EQ(paste.got, "");
     ASSERT_EQ(crossings_.size(), 1u);
-    EXPECT_EQ(crossings_[0].decision, "denied");
+    EXPECT_EQ(crossings_[0].decision, Decision::Denied);
     EXPECT_EQ(crossings_[0].rule, "paste_from.work = deny");
 }
 
@@ -266,8 +280,8 @@ TEST_F(MediatorTest, AskHoldsTheBytesUntilAllow) {
     Paste paste;
     paste_into(id, "personal", paste);
     ASSERT_TRUE(current());
-    EXPECT_EQ(current()->from, "work");
-    EXPECT_EQ(current()->to, "personal");
+    EXPECT_EQ(current()->from, named("work"));
+    EXPECT_EQ(current()->to, named("personal"));
     EXPECT_EQ(current()->mime_type, "text/plain;charset=utf-8");
     EXPECT_FALSE(current()->size) << "not read yet";
     ASSERT_EQ(source().asks.size(), 1u);
@@ -283,7 +297,7 @@ TEST_F(MediatorTest, AskHoldsTheBytesUntilAllow) {
     EXPECT_EQ(paste.got, "top secret");
     EXPECT_FALSE(current());
     ASSERT_EQ(crossings_.size(), 1u);
-    EXPECT_EQ(crossings_[0].decision, "allowed");
+    EXPECT_EQ(crossings_[0].decision, Decision::Allowed);
     EXPECT_EQ(crossings_[0].rule, "dialog: allowed (Enter)");
     EXPECT_EQ(crossings_[0].bytes, 10u);
 }
@@ -311,7 +325,7 @@ TEST_F(MediatorTest, DenyGivesNothingAndIsNotAskedAgainForTheSameSelection) {
     mediator_->answer(current()->id, false, "Escape");
     ASSERT_TRUE(run_until([&] { return first.eof; }, {&first}));
     EXPECT_EQ(first.got, "");
-    EXPECT_EQ(crossings_.back().decision, "denied");
+    EXPECT_EQ(crossings_.back().decision, Decision::Denied);
     EXPECT_EQ(crossings_.back().rule, "dialog: denied (Escape)");
 
     // The same client asking again for the same selection is refused without a dialog.
@@ -340,7 +354,7 @@ TEST_F(MediatorTest, SelectionReplacedWhileAskingCancels) {
     EXPECT_FALSE(current());
     ASSERT_TRUE(run_until([&] { return paste.eof; }, {&paste}));
     EXPECT_EQ(paste.got, "");
-    EXPECT_EQ(crossings_.back().decision, "cancelled");
+    EXPECT_EQ(crossings_.back().decision, Decision::Cancelled);
     // An answer that arrives late applies to nothing.
     mediator_->answer(prompt_id, true, "Enter");
     run_for(100ms, {&paste});
@@ -356,9 +370,9 @@ TEST_F(MediatorTest, DestinationGoneWhileAskingCancels) {
     Paste paste;
     paste_into(id, "personal", paste, "text/plain;charset=utf-8", &paste);
     ASSERT_TRUE(current());
-    mediator_->client_gone(&paste);
+    mediator_->client_gone(as_client(&paste));
     EXPECT_FALSE(current());
-    EXPECT_EQ(crossings_.back().decision, "cancelled");
+    EXPECT_EQ(crossings_.back().decision, Decision::Cancelled);
     EXPECT_EQ(crossings_.back().rule, "the pasting client went away");
 }
 
@@ -386,15 +400,15 @@ TEST_F(MediatorTest, PromptsQueueOneAtATime) {
     paste_into(id, "personal", a, "text/plain;charset=utf-8", &a);
     paste_into(id, "host", b, "text/plain;charset=utf-8", &b);
     ASSERT_TRUE(current());
-    EXPECT_EQ(current()->to, "personal");
+    EXPECT_EQ(current()->to, named("personal"));
     const std::uint64_t first = current()->id;
     mediator_->answer(first, false, "n");
     ASSERT_TRUE(current());
-    EXPECT_EQ(current()->to, "host");
+    EXPECT_EQ(current()->to, named("host"));
     EXPECT_NE(current()->id, first);
     mediator_->answer(first, true, "stale") /* a stale id does nothing */;
     EXPECT_TRUE(current());
-    EXPECT_EQ(current()->to, "host");
+    EXPECT_EQ(current()->to, named("host"));
 }
 
 TEST_F(MediatorTest, UnansweredPromptDeniesAfterTheTimeout) {
@@ -406,7 +420,7 @@ TEST_F(MediatorTest, UnansweredPromptDeniesAfterTheTimeout) {
     ASSERT_TRUE(run_until([&] { return paste.eof; }, {&paste}, 3s));
     EXPECT_EQ(paste.got, "");
     EXPECT_FALSE(current());
-    EXPECT_EQ(crossings_.back().decision, "denied");
+    EXPECT_EQ(crossings_.back().decision, Decision::Denied);
     EXPECT_EQ(crossings_.back().rule, "dialog: denied (no answer in 150 ms)");
 }
 
@@ -423,8 +437,9 @@ TEST_F(MediatorTest, TooLargeIsRefusedBeforeAnyByteCrosses) {
     EXPECT_EQ(at_limit.got, std::string(1000, 'a'));
     EXPECT_EQ(over.got, "") << "refused, not truncated";
     ASSERT_EQ(crossings_.size(), 2u);
-    const Crossing& refused = crossings_[0].decision == "refused" ? crossings_[0] : crossings_[1];
-    EXPECT_EQ(refused.decision, "refused");
+    const Crossing& refused =
+        crossings_[0].decision == Decision::Refused ? crossings_[0] : crossings_[1];
+    EXPECT_EQ(refused.decision, Decision::Refused);
     EXPECT_EQ(refused.rule, "source sent more than clipboard.max_bytes = 1000");
 }
 
@@ -436,7 +451,7 @@ TEST_F(MediatorTest, ASourceThatNeverWritesIsCutOff) {
     paste_into(id, "personal", paste);
     ASSERT_TRUE(run_until([&] { return paste.eof; }, {&paste}, 3s));
     EXPECT_EQ(paste.got, "");
-    EXPECT_EQ(crossings_.back().decision, "refused");
+    EXPECT_EQ(crossings_.back().decision, Decision::Refused);
     EXPECT_EQ(crossings_.back().rule,
               "source sent nothing for clipboard.transfer_timeout_ms = 150");
 }
@@ -476,7 +491,7 @@ TEST_F(MediatorTest, UnknownSourceIsDeniedWhateverThePolicy) {
     paste_into(id, "personal", paste);
     ASSERT_TRUE(run_until([&] { return paste.eof; }, {&paste}));
     EXPECT_EQ(paste.got, "");
-    EXPECT_EQ(crossings_.back().decision, "denied");
+    EXPECT_EQ(crossings_.back().decision, Decision::Denied);
     EXPECT_TRUE(source().asks.empty());
     // Not even "unknown" into "unknown" counts as the same origin.
     Paste same;
@@ -551,7 +566,7 @@ TEST_F(MediatorTest, ListsSelectionsAndKeepsABoundedLog) {
     copy("personal", {"text/plain"}, Selection::Primary);
     const auto selections = mediator_->selections();
     ASSERT_EQ(selections.size(), 2u);
-    EXPECT_EQ(selections[0].origin, "work");
+    EXPECT_EQ(selections[0].origin, named("work"));
     EXPECT_EQ(selections[0].mime_types, (std::vector<std::string>{"text/plain", "image/png"}));
     EXPECT_EQ(selections[1].selection, Selection::Primary);
 
