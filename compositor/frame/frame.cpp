@@ -27,15 +27,11 @@ void place(wlr_scene_rect* rect, int x, int y, int width, int height) {
 
 } // namespace
 
-Frame::Frame(wlr_scene_tree* parent, void* owner)
-    : tree_(wlr_scene_tree_create(parent))
-    , owner_(owner)
-    , border_tag_{SceneTag::Kind::Frame, owner, FramePart::Border}
-    , title_tag_{SceneTag::Kind::Frame, owner, FramePart::TitleBar} {
+Frame::Frame(wlr_scene_tree* parent)
+    : tree_(wlr_scene_tree_create(parent)) {
     static constexpr float kClear[4] = {0, 0, 0, 0};
     for (auto& rect : rects_) {
         rect = wlr_scene_rect_create(tree_, 0, 0, kClear);
-        rect->node.data = &border_tag_;
         wlr_scene_node_set_enabled(&rect->node, false);
     }
 }
@@ -132,7 +128,7 @@ void Frame::update(const FrameStyle& style, const wlr_box& box, const std::strin
     }
 }
 
-wlr_scene_buffer* Frame::replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer, SceneTag* tag) {
+wlr_scene_buffer* Frame::replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer) {
     if (old != nullptr) {
         wlr_scene_node_destroy(&old->node);
     }
@@ -141,14 +137,13 @@ wlr_scene_buffer* Frame::replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffe
     }
     wlr_scene_buffer* node = wlr_scene_buffer_create(tree_, buffer);
     wlr_buffer_drop(buffer); // the scene node holds its own lock
-    node->node.data = tag;
     return node;
 }
 
 void Frame::render_title() {
     title_dirty_ = false;
     if (mode_ != Mode::Normal || box_.width <= 0) {
-        title_ = replace_buffer(title_, nullptr, nullptr);
+        title_ = replace_buffer(title_, nullptr);
         return;
     }
     frame::TextSpec spec;
@@ -161,7 +156,7 @@ void Frame::render_title() {
     spec.font = style_.font;
     spec.bold = focused_;
     spec.close_button = true;
-    title_ = replace_buffer(title_, frame::render_text(spec), &title_tag_);
+    title_ = replace_buffer(title_, frame::render_text(spec));
     if (title_ != nullptr) {
         wlr_scene_buffer_set_dest_size(title_, box_.width, title_height_);
     }
@@ -179,7 +174,6 @@ void Frame::render_overlay() {
     if (tint_ == nullptr) {
         static constexpr float kClear[4] = {0, 0, 0, 0};
         tint_ = wlr_scene_rect_create(tree_, 0, 0, kClear);
-        tint_->node.data = &border_tag_;
     }
     frame::set_rect_colour(tint_, style_.colour, kTintAlpha);
     const wlr_box tinted = mode_ == Mode::Normal ? outer_box() : box_;
@@ -197,7 +191,7 @@ void Frame::render_overlay() {
     spec.utf8 = frame::sanitize_title(style_.label);
     spec.font = kLabelFont;
     spec.centred = true;
-    label_ = replace_buffer(label_, frame::render_text(spec), &border_tag_);
+    label_ = replace_buffer(label_, frame::render_text(spec));
     if (label_ != nullptr) {
         wlr_scene_buffer_set_dest_size(label_, spec.width, spec.height);
         // In the middle for x-ray; at the top when entering fullscreen.
@@ -213,7 +207,7 @@ void Frame::show_fullscreen_label(bool shown) {
     if (shown) {
         render_overlay();
     } else if (!xray_ && label_ != nullptr) {
-        label_ = replace_buffer(label_, nullptr, nullptr);
+        label_ = replace_buffer(label_, nullptr);
     }
 }
 
@@ -230,7 +224,7 @@ void Frame::set_xray(bool on) {
         wlr_scene_node_set_enabled(&tint_->node, false);
     }
     if (!fullscreen_label_ && label_ != nullptr) {
-        label_ = replace_buffer(label_, nullptr, nullptr);
+        label_ = replace_buffer(label_, nullptr);
     }
     overlay_dirty_ = true;
 }

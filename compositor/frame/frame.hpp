@@ -8,7 +8,6 @@
 // half `accent`), which no single-coloured VM border can equal.
 #pragma once
 
-#include "compositor/model/scene_tag.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
 
@@ -17,6 +16,14 @@
 #include <vector>
 
 namespace prism {
+
+// The parts of a frame a click can land on.
+enum class FramePart {
+    None,
+    Border,      // the VM-coloured border (resizes)
+    TitleBar,    // focuses, moves, double-click maximizes
+    CloseButton, // closes the window
+};
 
 struct FrameStyle {
     bool host = false;
@@ -36,9 +43,8 @@ public:
         Hidden,
     };
 
-    // The frame's nodes go into `parent`, above everything already there. `owner` is the View,
-    // for the scene tags.
-    Frame(wlr_scene_tree* parent, void* owner);
+    // The frame's nodes go into `parent`, above everything already there.
+    explicit Frame(wlr_scene_tree* parent);
     ~Frame();
     Frame(const Frame&) = delete;
     Frame& operator=(const Frame&) = delete;
@@ -65,11 +71,9 @@ private:
     void render_title();
     void render_overlay();
     void place_border(std::size_t first, const wlr_box& outer, int width, config::Colour colour);
-    wlr_scene_buffer* replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer, SceneTag* tag);
+    wlr_scene_buffer* replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer);
 
     wlr_scene_tree* tree_;
-    void* owner_;
-    SceneTag border_tag_, title_tag_;
     // Four rects for a VM border; host frames use eight (outer and inner halves).
     std::array<wlr_scene_rect*, 8> rects_{};
     wlr_scene_buffer* title_ = nullptr;

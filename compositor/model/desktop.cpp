@@ -151,15 +151,7 @@ Desktop::Hit Desktop::hit_test(double lx, double ly) const {
     if (node == nullptr) {
         return hit;
     }
-    // Walk up to the view's own tree, which carries the View.
-    for (wlr_scene_node* walk = node; walk != nullptr;
-         walk = walk->parent != nullptr ? &walk->parent->node : nullptr) {
-        auto* tag = static_cast<SceneTag*>(walk->data);
-        if (tag != nullptr && tag->kind == SceneTag::Kind::View) {
-            hit.view = static_cast<View*>(tag->owner);
-            break;
-        }
-    }
+    hit.view = View::from_node(node);
     if (hit.view == nullptr) {
         return hit;
     }

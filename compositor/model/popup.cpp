@@ -50,9 +50,7 @@ Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& deskto
     , desktop_(desktop)
     , outline_colour_(outline)
     , tree_(wlr_scene_tree_create(parent))
-    , surface_tree_(wlr_scene_subsurface_tree_create(tree_, popup->base->surface))
-    , tag_{SceneTag::Kind::Popup, this} {
-    tree_->node.data = &tag_;
+    , surface_tree_(wlr_scene_subsurface_tree_create(tree_, popup->base->surface)) {
     static constexpr float kClear[4] = {0, 0, 0, 0};
     for (auto& rect : outline_) {
         rect = wlr_scene_rect_create(tree_, 0, 0, kClear);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include "compositor/listener.hpp"
-#include "compositor/model/scene_tag.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
 
@@ -41,7 +40,6 @@ private:
     std::optional<config::Colour> outline_colour_;
     wlr_scene_tree* tree_;         // destroyed with the parent's tree, or by this
     wlr_scene_tree* surface_tree_; // the popup's surface and subsurfaces, clipped
-    SceneTag tag_;
     std::array<wlr_scene_rect*, 4> outline_{};
     Listener<void> commit_, destroy_, tree_destroy_;
 };

@@ -20,7 +20,7 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, vmbridge::Origin origin
     , xdg_(toplevel->base)
     , origin_(std::move(origin))
     , id_(id)
-    , tag_{SceneTag::Kind::View, this}
+    , tag_{this}
     , style_(desktop.styles().of(origin_)) {
     tree_ = wlr_scene_tree_create(desktop_.windows_tree());
     tree_->node.data = &tag_;
@@ -30,7 +30,7 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, vmbridge::Origin origin
     xdg_->data = popups_;
     // Created after the surface and its popups, the frame is drawn above them: no client pixel
     // covers it.
-    frame_ = std::make_unique<Frame>(tree_, this);
+    frame_ = std::make_unique<Frame>(tree_);
     wlr_scene_node_set_enabled(&tree_->node, false);
 
     map_.connect(&xdg_->surface->events.map, [this](void*) { handle_map(); });
@@ -175,10 +175,18 @@ View* View::from_surface(wlr_surface* surface) {
         return nullptr;
     }
     auto* popups = static_cast<wlr_scene_tree*>(toplevel->base->data);
-    wlr_scene_tree* view_tree = popups->node.parent;
-    auto* tag = view_tree != nullptr ? static_cast<SceneTag*>(view_tree->node.data) : nullptr;
-    return tag != nullptr && tag->kind == SceneTag::Kind::View ? static_cast<View*>(tag->owner)
-                                                               : nullptr;
+    return from_node(&popups->node);
+}
+
+View* View::from_node(wlr_scene_node* node) {
+    for (wlr_scene_node* walk = node; walk != nullptr;
+         walk = walk->parent != nullptr ? &walk->parent->node : nullptr) {
+        // Only a view's own tree carries data: its SceneTag (scene_tag.hpp).
+        if (walk->type == WLR_SCENE_NODE_TREE && walk->data != nullptr) {
+            return static_cast<const SceneTag*>(walk->data)->view;
+        }
+    }
+    return nullptr;
 }
 
 FramePart View::frame_part_at(double lx, double ly) const {

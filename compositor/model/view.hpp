@@ -68,6 +68,8 @@ public:
     const FrameStyle& style() const { return style_; }
     // The view whose toplevel `surface` is; nullptr for any other surface.
     static View* from_surface(wlr_surface* surface);
+    // The view whose tree holds `node`; nullptr for a node outside every window.
+    static View* from_node(wlr_scene_node* node);
     FramePart frame_part_at(double lx, double ly) const;
     void set_xray(bool on) { frame_->set_xray(on); }
 
