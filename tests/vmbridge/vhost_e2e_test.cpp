@@ -11,17 +11,20 @@
 #include "vmbridge/virtio_wl/codec.hpp"
 #include "vmbridge/virtio_wl/le.hpp"
 
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sstream>
 #include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace prism::test {
 namespace {
 
 using namespace std::chrono_literals;
+using vmbridge::device::UniqueFd;
 using vmbridge::guest::ArgReader;
 using vmbridge::guest::GuestDriver;
 using vmbridge::guest::Message;
@@ -289,6 +292,70 @@ TEST(VhostUserEndToEnd, WithoutUseShmemTheDeviceDoesNotStart) {
     prism.stop();
 }
 
+// The SHMEM protocol-feature bit is the configured one: a VMM using bit 20 works when prism is
+// told so, and gets no device when it is not.
+TEST(VhostUserEndToEnd, TheShmemProtocolBitIsConfigurable) {
+    Prism prism(
+        {{"old", "#3465a4", {}, kVhost + "shmem_protocol_bit = 20\n"}, {"new", "red", {}, kVhost}});
+    FrontendOptions old_crosvm;
+    old_crosvm.shmem_bit = 20;
+    {
+        Frontend frontend(vhost_socket(prism, "old"), old_crosvm);
+        EXPECT_NE(frontend.offered_protocol_features() & vu::bit(20), 0u);
+        EXPECT_EQ(frontend.offered_protocol_features() & vu::bit(22), 0u);
+        GuestDriver guest(frontend);
+        std::uint32_t memory = 0;
+        EXPECT_EQ(guest.new_alloc(4096, &memory), 0);
+        EXPECT_EQ(frontend.maps(), 1u);
+    }
+    Frontend mismatched(vhost_socket(prism, "new"), old_crosvm);
+    EXPECT_TRUE(eventually([&] {
+        return prism.log().find("prism-vhost-wl new: not starting the device: the VMM did not "
+                                "accept BACKEND_REQ, BACKEND_SEND_FD, REPLY_ACK and SHMEM (bit "
+                                "22)") != std::string::npos;
+    })) << prism.log();
+    prism.stop();
+}
+
+// The largest queues crosvm can ask for work, and a call fd replaced while the queues run is
+// the one signalled from then on.
+TEST(VhostUserEndToEnd, LargestQueuesAndACallFdReplacedAtRunTime) {
+    Prism prism({{"work", "#3465a4", {}, kVhost}});
+    FrontendOptions options;
+    options.queue_size = 32768;
+    Frontend frontend(vhost_socket(prism, "work"), options);
+    GuestDriver guest(frontend);
+    WaylandSession session(guest);
+    ASSERT_TRUE(session.get_registry());
+    UniqueFd old_call = frontend.replace_call(1);
+    std::uint64_t stale = 0;
+    while (read(old_call.get(), &stale, sizeof(stale)) > 0) {
+    }
+    ASSERT_TRUE(session.roundtrip()); // answered through the new call fd
+    EXPECT_LT(read(old_call.get(), &stale, sizeof(stale)), 0) << "the old call fd was signalled";
+    prism.stop();
+}
+
+// A backend killed from outside is started again; the VM works for its next VMM.
+TEST(VhostUserEndToEnd, AKilledBackendIsRestarted) {
+    Prism prism({{"work", "#3465a4", {}, kVhost}});
+    Frontend first(vhost_socket(prism, "work"));
+    const pid_t backend = bridge_state(prism, "work")["backend_pid"];
+    ASSERT_GT(backend, 0);
+    kill(backend, SIGKILL);
+    EXPECT_TRUE(first.wait_closed(5s));
+    EXPECT_TRUE(eventually([&] {
+        const auto state = bridge_state(prism, "work");
+        return state["backend"] == "waiting" && state["backend_pid"] != backend;
+    })) << bridge_state(prism, "work").dump();
+    EXPECT_EQ(bridge_state(prism, "work")["backend_restarts"], 1);
+    Frontend second(vhost_socket(prism, "work"));
+    GuestDriver guest(second);
+    WaylandSession session(guest);
+    EXPECT_TRUE(session.get_registry());
+    prism.stop();
+}
+
 // ---- hostile frontends ------------------------------------------------------------------------
 
 // Runs `attack` on VM "bad" and checks: its backend logs `expected` and ends; prism and VM
@@ -308,6 +375,14 @@ void expect_contained(const std::string& name, FrontendOptions options,
         attack(*bad);
         // Meanwhile (a map never acknowledged, a backend gone) the good VM is served.
         EXPECT_TRUE(good_session.roundtrip()) << name;
+        // The backend may not have read everything yet: keep the frontend connected until it
+        // has (unless the disconnect is the point).
+        const auto logged = [&] {
+            return prism.log().find("prism-vhost-wl bad: " + expected) != std::string::npos;
+        };
+        if (expected != "the VMM disconnected") {
+            EXPECT_TRUE(eventually(logged)) << name << ": " << prism.log();
+        }
     } // the frontend goes (for the attacks that leave it connected: a disconnect mid-map)
     EXPECT_TRUE(eventually([&] {
         return prism.log().find("prism-vhost-wl bad: " + expected) != std::string::npos;
@@ -398,7 +473,6 @@ TEST(VhostUserHostile, NeverAcksAMapThenDisconnects) {
             vmbridge::virtio_wl::store_le32(request, 8, 1); // id
             vmbridge::virtio_wl::store_le32(request, 24, 4096);
             const std::uint16_t head = f.post_request(request);
-            (void)head;
             EXPECT_TRUE(eventually([&] {
                 f.pump(20ms);
                 return f.maps() == 1;
@@ -408,6 +482,7 @@ TEST(VhostUserHostile, NeverAcksAMapThenDisconnects) {
                 f.pump(50ms);
             }
             EXPECT_EQ(f.mapped().size(), 1u);
+            EXPECT_FALSE(f.answered(head)) << "VFD_NEW answered before its SHMEM_MAP was acked";
             // Disconnect mid-map (the Frontend goes away with the scope).
         },
         "the VMM disconnected");

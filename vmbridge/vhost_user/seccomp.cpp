@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <seccomp.h>
+#include <sys/mman.h>
 
 namespace prism::vmbridge::vhost_user {
 
@@ -11,13 +12,13 @@ namespace {
 
 // What the backend itself calls, and what glibc's malloc and stdio need.
 constexpr int kAllowed[] = {
-    SCMP_SYS(read),           SCMP_SYS(write),   SCMP_SYS(readv),      SCMP_SYS(writev),
-    SCMP_SYS(recvmsg),        SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),   SCMP_SYS(sendto),
-    SCMP_SYS(poll),           SCMP_SYS(ppoll),   SCMP_SYS(accept4),    SCMP_SYS(getsockopt),
-    SCMP_SYS(close),          SCMP_SYS(mmap),    SCMP_SYS(munmap),     SCMP_SYS(mremap),
-    SCMP_SYS(madvise),        SCMP_SYS(brk),     SCMP_SYS(futex),      SCMP_SYS(rt_sigreturn),
-    SCMP_SYS(rt_sigprocmask), SCMP_SYS(exit),    SCMP_SYS(exit_group), SCMP_SYS(restart_syscall),
-    SCMP_SYS(clock_gettime),  SCMP_SYS(getpid),  SCMP_SYS(gettid),
+    SCMP_SYS(read),    SCMP_SYS(write),      SCMP_SYS(readv),           SCMP_SYS(writev),
+    SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),    SCMP_SYS(recvfrom),        SCMP_SYS(sendto),
+    SCMP_SYS(poll),    SCMP_SYS(ppoll),      SCMP_SYS(accept4),         SCMP_SYS(getsockopt),
+    SCMP_SYS(close),   SCMP_SYS(munmap),     SCMP_SYS(mremap),          SCMP_SYS(madvise),
+    SCMP_SYS(brk),     SCMP_SYS(futex),      SCMP_SYS(rt_sigreturn),    SCMP_SYS(rt_sigprocmask),
+    SCMP_SYS(exit),    SCMP_SYS(exit_group), SCMP_SYS(restart_syscall), SCMP_SYS(clock_gettime),
+    SCMP_SYS(getpid),  SCMP_SYS(gettid),
 };
 
 // fcntl commands: flags, seals, close-on-exec.
@@ -59,6 +60,10 @@ bool enter_seccomp(std::string* why) {
                      : seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
                                         SCMP_A1(SCMP_CMP_EQ, static_cast<scmp_datum_t>(command)));
     }
+    // mmap, never executable: guest memory, shared buffers and malloc's arenas are data.
+    rc = rc != 0 ? rc
+                 : seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+                                    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 #ifdef PRISM_SANITIZED
     for (const int call : kSanitizerAllowed) {
         rc = rc != 0 ? rc : seccomp_rule_add(filter, SCMP_ACT_ALLOW, call, 0);

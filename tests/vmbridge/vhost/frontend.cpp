@@ -307,6 +307,13 @@ void Frontend::set_call(std::uint32_t index) {
     }
 }
 
+UniqueFd Frontend::replace_call(std::uint32_t index) {
+    UniqueFd old = std::move(call_[index]);
+    call_[index].reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    set_call(index);
+    return old;
+}
+
 void Frontend::setup_queue(std::uint32_t q) {
     const bool qemu = options_.order == FrontendOptions::Order::Qemu;
     const auto send = [&](Request request, std::vector<std::uint8_t> payload,

@@ -63,6 +63,11 @@ public:
 
     // Queues a request on the out queue without waiting for the answer; returns its head.
     std::uint16_t post_request(std::span<const std::uint8_t> bytes);
+    // Whether the request at `head` has been answered (pump() collects answers).
+    bool answered(std::uint16_t head) const { return responses_.count(head) != 0; }
+    // Gives queue `index` a new call eventfd while it runs (SET_VRING_CALL again); the old one
+    // is kept, and returned, so a test can see it is no longer signalled.
+    UniqueFd replace_call(std::uint32_t index);
     // Hostile: the next out-queue chain is a descriptor loop / points outside guest memory.
     void hostile_descriptor_loop();
     void hostile_out_of_range();
