@@ -13,6 +13,7 @@
 #include "vmbridge/vhost_user/protocol.hpp"
 #include "vmbridge/vhost_user/virtqueue.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -56,9 +57,12 @@ void fuzz_ring(std::span<const std::uint8_t> input) {
     if (input.size() < 5) {
         return;
     }
+    // Guest memory: the rest of the input, repeated.
     std::vector<std::uint8_t> bytes(kMemory);
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        bytes[i] = input[4 + i % (input.size() - 4)];
+    const std::span<const std::uint8_t> pattern = input.subspan(4);
+    for (std::size_t at = 0; at < bytes.size(); at += pattern.size()) {
+        std::memcpy(bytes.data() + at, pattern.data(),
+                    std::min<std::size_t>(pattern.size(), bytes.size() - at));
     }
     const std::uint32_t size = 1u << (input[0] % 9); // 1 .. 256
     std::uint16_t next_avail = 0;

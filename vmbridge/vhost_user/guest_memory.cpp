@@ -124,11 +124,17 @@ std::uint8_t* GuestMemory::find(std::uint64_t addr, std::size_t size) const {
 }
 
 bool GuestMemory::read(std::uint64_t addr, void* out, std::size_t size) const {
+    if (size == 0) {
+        return true; // an empty buffer is never touched, wherever it claims to be
+    }
     const std::uint8_t* source = find(addr, size);
     return source != nullptr && guarded_copy(out, source, size);
 }
 
 bool GuestMemory::write(std::uint64_t addr, const void* in, std::size_t size) const {
+    if (size == 0) {
+        return true;
+    }
     std::uint8_t* target = find(addr, size);
     return target != nullptr && guarded_copy(target, in, size);
 }

@@ -39,7 +39,7 @@ public:
     GuestMemory& operator=(const GuestMemory&) = delete;
 
     // Copies `size` bytes at guest-physical `addr` out of (read) or into (write) guest memory.
-    // False if the range is not inside one region, or faulted.
+    // False if the range is not inside one region, or faulted. An empty range always succeeds.
     bool read(std::uint64_t addr, void* out, std::size_t size) const;
     bool write(std::uint64_t addr, const void* in, std::size_t size) const;
     // The guest-physical address of the frontend's `user_addr` (ring addresses arrive as the
