@@ -375,6 +375,7 @@ std::uint16_t Frontend::post_request(std::span<const std::uint8_t> bytes) {
     }
     const std::uint16_t slot = *free_out_.begin();
     free_out_.erase(free_out_.begin());
+    queue_bytes_ += bytes.size();
     const std::uint64_t at = kOutSlots + slot * kOutSlotSize;
     std::memcpy(memory_ + at, bytes.data(), bytes.size());
     const auto head = static_cast<std::uint16_t>(2 * slot);
@@ -424,6 +425,7 @@ bool Frontend::collect(std::uint32_t queue) {
         std::memcpy(&len, used + 4 + 8 * slot + 4, 4);
         ++used_seen_[queue];
         any = true;
+        queue_bytes_ += len;
         if (queue == 0) {
             const std::uint8_t* buffer = memory_ + kInBuffers + id * kInBufferSize;
             delivered_.emplace_back(buffer, buffer + std::min<std::uint64_t>(len, kInBufferSize));

@@ -79,6 +79,8 @@ public:
     std::uint64_t offered_protocol_features() const { return offered_protocol_; }
     std::uint64_t shmem_size() const { return shmem_size_; }
     std::size_t maps() const { return maps_; }
+    // Bytes that crossed the queues so far: requests and responses, in-queue messages.
+    std::uint64_t queue_bytes() const { return queue_bytes_; }
     std::size_t unmaps() const { return unmaps_; }
     // Live SHMEM mappings: region offset -> size.
     const std::map<std::uint64_t, std::uint64_t>& mapped() const { return mapped_; }
@@ -122,6 +124,7 @@ private:
     std::deque<std::vector<std::uint8_t>> delivered_;              // in-queue messages to hand over
     std::map<std::uint64_t, std::uint64_t> mapped_;
     std::size_t maps_ = 0, unmaps_ = 0;
+    std::uint64_t queue_bytes_ = 0;
     bool closed_ = false;
     bool delivering_ = false;
 };
