@@ -6,7 +6,6 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace prism::vmbridge::vhost_user {
@@ -65,11 +64,6 @@ std::unique_ptr<GuestMemory> GuestMemory::map(const std::vector<MemRegion>& regi
             }
         }
         const int fd = fds.at(i).get();
-        struct stat st {};
-        if (fstat(fd, &st) != 0) {
-            *why = "memory region " + std::to_string(i) + ": fstat failed";
-            return nullptr;
-        }
         const int seals = fcntl(fd, F_GET_SEALS);
         if (seals < 0 || (seals & F_SEAL_SHRINK) == 0) {
             memory->sealed_ = false;
