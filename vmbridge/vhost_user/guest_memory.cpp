@@ -1,6 +1,7 @@
 #include "vmbridge/vhost_user/guest_memory.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <csetjmp>
 #include <csignal>
 #include <cstring>
@@ -14,7 +15,9 @@ namespace {
 
 // The jump target of the guarded copy running now, if any. prism-vhost-wl is single-threaded;
 // thread_local keeps the guard correct anyway.
-thread_local sigjmp_buf* active_guard = nullptr;
+// volatile: the stores around the copy must happen, though nothing in guarded_copy reads them
+// (an optimizing compiler dropped the first one as dead, and a fault then killed the process).
+thread_local sigjmp_buf* volatile active_guard = nullptr;
 
 void handle_sigbus(int signal, siginfo_t*, void*) {
     if (active_guard != nullptr) {
@@ -22,7 +25,7 @@ void handle_sigbus(int signal, siginfo_t*, void*) {
         active_guard = nullptr;
         siglongjmp(*target, 1);
     }
-    // A fault outside guest memory is a bug: die of it as usual.
+    // A fault outside guest memory is a bug: die of it (under the seccomp filter, of SIGSYS).
     std::signal(signal, SIG_DFL);
     std::raise(signal);
 }
@@ -44,7 +47,9 @@ bool guarded_copy(void* dst, const void* src, std::size_t size) {
         return false; // the handler cleared active_guard
     }
     active_guard = &jump;
+    std::atomic_signal_fence(std::memory_order_seq_cst); // the guard is set before the copy
     std::memcpy(dst, src, size);
+    std::atomic_signal_fence(std::memory_order_seq_cst); // and cleared only after it
     active_guard = nullptr;
     return true;
 }
