@@ -402,7 +402,11 @@ std::vector<std::uint8_t> Frontend::request(std::span<const std::uint8_t> bytes)
 }
 
 void Frontend::post_in_buffers(std::uint32_t count) {
-    for (std::uint32_t i = 0; i < count && !free_in_.empty(); ++i) {
+    // More than the queue's free buffers: the rest go out as used ones come back (the test
+    // transport's credits have no such bound; a ring does).
+    const auto now = std::min<std::size_t>(count, free_in_.size());
+    owed_posts_ += count - static_cast<std::uint32_t>(now);
+    for (std::size_t i = 0; i < now; ++i) {
         const std::uint16_t index = free_in_.front();
         free_in_.pop_front();
         write_desc(0, index, gpa(kInBuffers + index * kInBufferSize),
@@ -430,6 +434,10 @@ bool Frontend::collect(std::uint32_t queue) {
             const std::uint8_t* buffer = memory_ + kInBuffers + id * kInBufferSize;
             delivered_.emplace_back(buffer, buffer + std::min<std::uint64_t>(len, kInBufferSize));
             free_in_.push_back(static_cast<std::uint16_t>(id));
+            if (owed_posts_ > 0) {
+                --owed_posts_;
+                post_in_buffers(1);
+            }
         } else {
             const std::uint16_t out_slot = static_cast<std::uint16_t>(id / 2);
             const std::uint8_t* response =

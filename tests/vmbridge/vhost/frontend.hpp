@@ -125,6 +125,7 @@ private:
     std::map<std::uint64_t, std::uint64_t> mapped_;
     std::size_t maps_ = 0, unmaps_ = 0;
     std::uint64_t queue_bytes_ = 0;
+    std::uint32_t owed_posts_ = 0; // posts asked for beyond the free buffers, made as they return
     bool closed_ = false;
     bool delivering_ = false;
 };
