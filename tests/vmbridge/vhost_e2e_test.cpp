@@ -380,6 +380,40 @@ TEST(VhostUserEndToEnd, AKilledBackendIsRestarted) {
     prism.stop();
 }
 
+// A reload with new limits keeps the backend and its VMM; switching to the test transport
+// replaces it (the vhost-user socket and the VMM's connection go); a bad key is named.
+TEST(VhostUserEndToEnd, ReloadKeepsTheBackendAndSwitchingTransportReplacesIt) {
+    Prism prism({{"work", "#3465a4", {}, kVhost}});
+    Frontend frontend(vhost_socket(prism, "work"));
+    GuestDriver guest(frontend);
+    WaylandSession session(guest);
+    ASSERT_TRUE(session.get_registry());
+    const pid_t backend = bridge_state(prism, "work")["backend_pid"];
+
+    prism.write_vm({"work", "#3465a4", {}, kVhost + "max_vfds = 8\n"});
+    prism.ctl("reload");
+    EXPECT_TRUE(session.roundtrip());
+    EXPECT_EQ(bridge_state(prism, "work")["backend_pid"], backend);
+    EXPECT_EQ(bridge_state(prism, "work")["connected"], true);
+
+    std::string output;
+    prism.write_vm({"work", "#3465a4", {}, kTestTransport + "transport = \"virtio\"\n"});
+    EXPECT_NE(prism.ctl_raw({"reload"}, &output), 0);
+    EXPECT_NE(output.find("work.toml:5:13: vmbridge.transport: expected one of test, vhost-user"),
+              std::string::npos)
+        << output;
+    EXPECT_EQ(bridge_state(prism, "work")["connected"], true); // the running one stays
+
+    prism.write_vm({"work", "#3465a4", {}, kTestTransport});
+    prism.ctl("reload");
+    EXPECT_FALSE(std::filesystem::exists(vhost_socket(prism, "work")));
+    EXPECT_TRUE(std::filesystem::exists(prism.runtime_dir() / "prism-vmbridge-work.sock"));
+    EXPECT_TRUE(frontend.wait_closed(5s));
+    EXPECT_EQ(bridge_state(prism, "work")["transport"], "test");
+    EXPECT_TRUE(eventually([&] { return prism.ctl("vms")[0]["clients"] == 0; }));
+    prism.stop();
+}
+
 // ---- hostile frontends ------------------------------------------------------------------------
 
 // Runs `attack` on VM "bad" and checks: its backend logs `expected` and ends; prism and VM
