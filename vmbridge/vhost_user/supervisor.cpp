@@ -147,7 +147,7 @@ bool Supervisor::start(std::string* error) {
     return true;
 }
 
-int Supervisor::handle_control(int, std::uint32_t mask, void* data) {
+int Supervisor::handle_control(int, std::uint32_t, void* data) {
     auto* self = static_cast<Supervisor*>(data);
     std::uint8_t packet[shim_wire::kStatusSize + 8];
     const ssize_t n = recv(self->control_.get(), packet, sizeof(packet), MSG_DONTWAIT);
@@ -211,7 +211,6 @@ int Supervisor::handle_control(int, std::uint32_t mask, void* data) {
         self->on_exit();
         break;
     }
-    (void)mask;
     return 0;
 }
 
