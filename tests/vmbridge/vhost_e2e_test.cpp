@@ -541,6 +541,11 @@ TEST(VhostUserHostile, NeverAcksAMapThenDisconnects) {
             }
             EXPECT_EQ(f.mapped().size(), 1u);
             EXPECT_FALSE(f.answered(head)) << "VFD_NEW answered before its SHMEM_MAP was acked";
+            // Meanwhile the backend still answers vhost-user messages.
+            const auto features =
+                f.message(static_cast<std::uint32_t>(vu::Request::GetFeatures), {});
+            ASSERT_TRUE(features);
+            EXPECT_EQ(features->size(), 8u);
             // Disconnect mid-map (the Frontend goes away with the scope).
         },
         "the VMM disconnected");
