@@ -171,7 +171,7 @@ TEST(VhostUserEndToEnd, CrosvmOrderWindowShowsWithTheVmsOriginColourAndTheGuests
     Prism prism({{"work", "#3465a4", {}, kVhost}});
     ASSERT_TRUE(eventually([&] { return std::filesystem::exists(vhost_socket(prism, "work")); }))
         << prism.log();
-    struct stat st {};
+    struct stat st = {};
     ASSERT_EQ(stat(vhost_socket(prism, "work").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
     EXPECT_EQ(bridge_state(prism, "work")["backend"], "waiting") << prism.log();
@@ -216,7 +216,7 @@ TEST(VhostUserEndToEnd, CrosvmOrderWindowShowsWithTheVmsOriginColourAndTheGuests
     EXPECT_NE(std::find(inodes.begin(), inodes.end(), guest_inode), inodes.end())
         << "prism does not map the guest's memfd (inode " << guest_inode << ")";
     // Guest RAM itself is mapped by prism-vhost-wl only, never by the compositor.
-    struct stat ram {};
+    struct stat ram = {};
     ASSERT_EQ(fstat(frontend.memory_fd(), &ram), 0);
     EXPECT_EQ(std::find(inodes.begin(), inodes.end(), ram.st_ino), inodes.end())
         << "prism maps guest RAM";

@@ -17,7 +17,7 @@ UniqueFd listen_private_socket(const std::filesystem::path& path, int type, std:
     }
     std::memcpy(addr.sun_path, path.c_str(), path.string().size());
 
-    struct stat st {};
+    struct stat st = {};
     if (lstat(path.c_str(), &st) == 0) {
         if (!S_ISSOCK(st.st_mode)) {
             *error = path.string() + " exists and is not a socket";

@@ -33,7 +33,7 @@ void handle_sigbus(int signal, siginfo_t*, void*) {
 } // namespace
 
 void install_fault_guard() {
-    struct sigaction action {};
+    struct sigaction action = {};
     action.sa_sigaction = handle_sigbus;
     // SA_NODEFER: the handler leaves by siglongjmp, so SIGBUS must not stay blocked.
     action.sa_flags = SA_SIGINFO | SA_NODEFER;

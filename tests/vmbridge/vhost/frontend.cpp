@@ -159,6 +159,9 @@ Frontend::Frontend(const std::filesystem::path& socket, FrontendOptions options,
 }
 
 Frontend::~Frontend() {
+    // The vhost-user socket first, as a VMM that exits: the backend sees the disconnect before
+    // (or with) the backend channel's end.
+    socket_.reset();
     if (memory_ != nullptr) {
         munmap(memory_, kMemorySize);
     }
