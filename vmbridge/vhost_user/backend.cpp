@@ -26,6 +26,8 @@ constexpr std::size_t kMaxInFlight = 64;
 // Device packets held while a SHMEM_MAP waits for its ack; past this the device socket is not
 // read (prism then stops too: it never queues more than a response and one read's mappings).
 constexpr std::size_t kMaxHeldEvents = 256;
+// When the backend channel ends, how long the VMM's socket may take to end too (an exit).
+constexpr int kExitGraceMs = 100;
 
 // Receives up to kMaxFds fds with `size` bytes; -1 on error, 0 on EOF.
 ssize_t receive(int fd, std::uint8_t* data, std::size_t size, std::vector<UniqueFd>* fds) {
@@ -155,8 +157,23 @@ bool Backend::run() {
                 return fail("prism closed the control channel");
             }
         }
-        if (fds[2].revents != 0 && backend_req_ && !on_backend_reply()) {
-            return false;
+        if (fds[2].revents != 0 && backend_req_) {
+            bool closed = false;
+            if (!on_backend_reply(&closed)) {
+                return false;
+            }
+            if (closed) {
+                // A VMM that exits closes both sockets, in no particular order.
+                pollfd front{frontend_.get(), POLLIN, 0};
+                std::uint8_t byte = 0;
+                if (poll(&front, 1, kExitGraceMs) > 0 &&
+                    recv(frontend_.get(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+                    log("the VMM disconnected");
+                    end_session("the VMM disconnected");
+                    return true;
+                }
+                return fail("the VMM closed the backend channel");
+            }
         }
         for (std::uint32_t i = 0; i < kQueueCount; ++i) {
             if (fds[3 + i].revents != 0 && !drain_kick(i)) {
@@ -755,12 +772,13 @@ bool Backend::apply_events() {
     return true;
 }
 
-bool Backend::on_backend_reply() {
+bool Backend::on_backend_reply(bool* closed) {
     std::uint8_t raw[kHeaderSize + kU64Size];
     std::vector<UniqueFd> fds;
     const ssize_t n = receive(backend_req_.get(), raw, kHeaderSize, &fds);
     if (n == 0) {
-        return fail("the VMM closed the backend channel");
+        *closed = true;
+        return true;
     }
     std::string why;
     const std::optional<Header> header = n == static_cast<ssize_t>(kHeaderSize)

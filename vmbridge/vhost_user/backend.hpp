@@ -94,7 +94,7 @@ private:
     bool flush_device();
     void send_device(std::vector<std::uint8_t> packet);
     bool apply_events();
-    bool on_backend_reply();
+    bool on_backend_reply(bool* closed);
 
     // Queues.
     bool process_out();
