@@ -37,6 +37,18 @@ json list_vms(const Server& server) {
                 state["queued_messages"] = stats->queued_messages;
                 state["reading"] = stats->reading;
             }
+            if (const auto* vhost = bridge->vhost_user()) {
+                const auto& status = vhost->status();
+                state["transport"] = "vhost-user";
+                state["backend"] = vmbridge::vhost_user::Supervisor::state_name(status.state);
+                state["backend_pid"] = status.backend_pid;
+                state["backend_restarts"] = status.restarts;
+                state["vmm_pid"] = status.vmm_pid;
+                state["features"] = status.features;
+                state["protocol_features"] = status.protocol_features;
+            } else {
+                state["transport"] = "test";
+            }
             result.back()["vmbridge"] = std::move(state);
         }
     }

@@ -19,6 +19,18 @@ std::unique_ptr<VmbridgeHost> VmbridgeHost::create(wl_event_loop* loop,
                                                    vmbridge::ClientOrigins& origins,
                                                    const config::VmConfig& vm, std::string* error) {
     std::unique_ptr<VmbridgeHost> host(new VmbridgeHost(origins, vm.name));
+    if (vm.vmbridge.transport == config::VmbridgeTransport::VhostUser) {
+        host->supervisor_ =
+            vmbridge::vhost_user::Supervisor::create(loop,
+                                                     {.vm = vm.name,
+                                                      .socket = vm.vmbridge.socket,
+                                                      .shmem_bit = vm.vmbridge.shmem_protocol_bit,
+                                                      .program = {},
+                                                      .device = host->options_for(vm)},
+                                                     error);
+        host->shmem_bit_ = vm.vmbridge.shmem_protocol_bit;
+        return host->supervisor_ ? std::move(host) : nullptr;
+    }
     host->listener_ = vmbridge::device::SeqpacketListener::create(loop, vm.vmbridge.socket,
                                                                   host->options_for(vm), error);
     if (!host->listener_) {
@@ -27,8 +39,18 @@ std::unique_ptr<VmbridgeHost> VmbridgeHost::create(wl_event_loop* loop,
     return host;
 }
 
+bool VmbridgeHost::can_keep(const config::VmConfig& vm) const {
+    const bool vhost = vm.vmbridge.transport == config::VmbridgeTransport::VhostUser;
+    return socket() == vm.vmbridge.socket && vhost == (supervisor_ != nullptr) &&
+           (!vhost || shmem_bit_ == vm.vmbridge.shmem_protocol_bit);
+}
+
 void VmbridgeHost::reconfigure(const config::VmConfig& vm) {
-    listener_->set_options(options_for(vm));
+    if (supervisor_) {
+        supervisor_->set_device_options(options_for(vm));
+    } else {
+        listener_->set_options(options_for(vm));
+    }
 }
 
 vmbridge::device::DeviceOptions VmbridgeHost::options_for(const config::VmConfig& vm) {

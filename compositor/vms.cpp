@@ -55,8 +55,8 @@ bool VmManager::apply(const std::vector<config::VmConfig>& vms, std::vector<std:
         }
         // The virtio-wl device keeps its socket (and a connected VMM) when the path stays.
         auto old = vms_.find(config.name);
-        const bool keep_bridge = old != vms_.end() && old->second.bridge &&
-                                 old->second.bridge->socket() == config.vmbridge.socket;
+        const bool keep_bridge =
+            old != vms_.end() && old->second.bridge && old->second.bridge->can_keep(config);
         if (config.vmbridge.enabled && !keep_bridge) {
             std::string error;
             vm.bridge = VmbridgeHost::create(loop_, origins_, config, &error);
@@ -100,7 +100,8 @@ bool VmManager::apply(const std::vector<config::VmConfig>& vms, std::vector<std:
     for (const auto& [name, vm] : vms_) {
         wlr_log(WLR_INFO, "vm %s: listening on %s", name.c_str(), vm.config.socket.c_str());
         if (vm.bridge) {
-            wlr_log(WLR_INFO, "vm %s: vmbridge test transport on %s", name.c_str(),
+            wlr_log(WLR_INFO, "vm %s: vmbridge %s on %s", name.c_str(),
+                    vm.bridge->vhost_user() != nullptr ? "vhost-user backend" : "test transport",
                     vm.bridge->socket().c_str());
         }
     }

@@ -68,11 +68,20 @@ struct ClipboardLimits {
 };
 
 // The virtio-wl device inside prism for one VM ([vmbridge] table; docs/vmbridge.md).
+enum class VmbridgeTransport {
+    Test,      // the seqpacket test transport (docs/vmbridge.md)
+    VhostUser, // prism-vhost-wl, a vhost-user wl backend the VMM drives
+};
+
 struct VmbridgeConfig {
     bool enabled = false;
-    // The test transport's SOCK_SEQPACKET socket; absolute. Default (when enabled):
-    // $XDG_RUNTIME_DIR/prism-vmbridge-<name>.sock
+    VmbridgeTransport transport = VmbridgeTransport::Test;
+    // The transport's socket; absolute. Default (when enabled):
+    // $XDG_RUNTIME_DIR/prism-vmbridge-<name>.sock (test) or prism-vhost-wl-<name>.sock
     std::filesystem::path socket;
+    // The vhost-user SHMEM protocol-feature bit: 22 (crosvm and QEMU now), 20 or 21 (older
+    // crosvm).
+    unsigned shmem_protocol_bit = 22;
     std::uint32_t max_vfds = 1024;              // live VFDs, 1 .. 65536
     std::uint64_t max_shm_bytes = 256ull << 20; // shared memory in use, 1 MiB .. 4 GiB
     std::uint32_t max_queued_messages = 256;    // in-queue messages held, 32 .. 65536

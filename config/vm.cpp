@@ -68,12 +68,21 @@ constexpr std::size_t kMaxContextNameBytes = 32; // virtio_wl_ctrl_vfd_new.name[
 void parse_vmbridge(detail::Reporter& reporter, const toml::table& table, VmConfig& vm,
                     const Environment& env) {
     const std::string prefix = "vmbridge";
-    detail::check_unknown_keys(
-        reporter, table, prefix,
-        {"enabled", "socket", "max_vfds", "max_shm_bytes", "max_queued_messages", "context_names"});
+    detail::check_unknown_keys(reporter, table, prefix,
+                               {"enabled", "transport", "socket", "shmem_protocol_bit", "max_vfds",
+                                "max_shm_bytes", "max_queued_messages", "context_names"});
     VmbridgeConfig& bridge = vm.vmbridge;
     if (auto enabled = detail::get_boolean(reporter, table, "enabled", prefix)) {
         bridge.enabled = *enabled;
+    }
+    if (auto transport =
+            detail::get_enum(reporter, table, "transport", prefix, {"test", "vhost-user"})) {
+        bridge.transport =
+            *transport == "vhost-user" ? VmbridgeTransport::VhostUser : VmbridgeTransport::Test;
+    }
+    // The SHMEM protocol-feature bit moved between VMM versions: 20, 21 (older crosvm), 22.
+    if (auto bit = detail::get_integer(reporter, table, "shmem_protocol_bit", prefix, 20, 22)) {
+        bridge.shmem_protocol_bit = static_cast<unsigned>(*bit);
     }
     if (auto value =
             detail::get_integer(reporter, table, "max_vfds", prefix, 1, kMaxVmbridgeVfds)) {
@@ -124,8 +133,10 @@ void parse_vmbridge(detail::Reporter& reporter, const toml::table& table, VmConf
         if (env.runtime_dir.empty()) {
             reporter.at(table.source(), socket_key, "no socket given and XDG_RUNTIME_DIR is unset");
         } else if (!vm.name.empty()) {
-            const std::filesystem::path path =
-                env.runtime_dir / ("prism-vmbridge-" + vm.name + ".sock");
+            const std::string stem = bridge.transport == VmbridgeTransport::VhostUser
+                                         ? "prism-vhost-wl-"
+                                         : "prism-vmbridge-";
+            const std::filesystem::path path = env.runtime_dir / (stem + vm.name + ".sock");
             if (path.string().size() > kMaxSocketPathLength) {
                 reporter.at(table.source(), socket_key, socket_too_long(path));
             } else {

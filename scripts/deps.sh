@@ -13,7 +13,7 @@ PRISM_BUILD_DEPS=(
   libwlroots-0.18-dev libwayland-dev wayland-protocols libwayland-bin
   libxkbcommon-dev libpixman-1-dev libinput-dev libdrm-dev libseat-dev
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-  libpango1.0-dev libcairo2-dev libexpat1-dev
+  libpango1.0-dev libcairo2-dev libexpat1-dev libseccomp-dev
 )
 # clang and its libFuzzer runtime: scripts/test builds the virtio-wl fuzzer (tests/fuzz) with
 # them.

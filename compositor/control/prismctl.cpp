@@ -447,11 +447,31 @@ bool print_vms(const json& result) {
         std::string bridge = "-";
         if (const auto it = vm.find("vmbridge"); it != vm.end() && it->is_object()) {
             bridge = "waiting";
+            // vhost-user: the backend's state and the VMM's pid and features come first.
+            std::string vhost;
+            if (has_members(*it, {{"backend", Kind::String},
+                                  {"vmm_pid", Kind::Integer},
+                                  {"features", Kind::Integer}})) {
+                const std::string backend = (*it)["backend"].get<std::string>();
+                const long long pid = (*it)["vmm_pid"].get<long long>();
+                if (backend == "waiting") {
+                    bridge = "waiting for the VMM";
+                } else if (backend == "restarting") {
+                    bridge = "restarting";
+                } else {
+                    char features[32];
+                    std::snprintf(features, sizeof(features), "%llx",
+                                  (*it)["features"].get<unsigned long long>());
+                    vhost = "VMM " + std::to_string(pid) + ", features " + features;
+                    bridge = vhost + (backend == "running" ? "" : ", negotiating");
+                }
+            }
             if (has_members(*it, {{"connected", Kind::Boolean},
                                   {"contexts", Kind::Integer},
                                   {"vfds", Kind::Integer}}) &&
                 (*it)["connected"].get<bool>()) {
-                bridge = std::to_string((*it)["contexts"].get<long long>()) + " ctx, " +
+                bridge = (vhost.empty() ? "" : vhost + ", ") +
+                         std::to_string((*it)["contexts"].get<long long>()) + " ctx, " +
                          std::to_string((*it)["vfds"].get<long long>()) + " vfds";
                 if (it->contains("reading") && (*it)["reading"].is_boolean() &&
                     !(*it)["reading"].get<bool>()) {

@@ -382,6 +382,21 @@ TEST(ParseVmbridgeTest, OffByDefaultWithDocumentedLimits) {
     EXPECT_EQ(vm.vmbridge.max_shm_bytes, 256u << 20);
     EXPECT_EQ(vm.vmbridge.max_queued_messages, 256u);
     EXPECT_TRUE(vm.vmbridge.context_names.empty());
+    EXPECT_EQ(vm.vmbridge.transport, VmbridgeTransport::Test);
+    EXPECT_EQ(vm.vmbridge.shmem_protocol_bit, 22u);
+}
+
+TEST(ParseVmbridgeTest, VhostUserTransportGetsItsOwnDefaultSocketAndShmemBit) {
+    const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n[vmbridge]\n"
+                                 "enabled = true\ntransport = \"vhost-user\"\n"
+                                 "shmem_protocol_bit = 21\n");
+    EXPECT_EQ(vm.vmbridge.transport, VmbridgeTransport::VhostUser);
+    EXPECT_EQ(vm.vmbridge.socket, "/run/user/1000/prism-vhost-wl-work.sock");
+    EXPECT_EQ(vm.vmbridge.shmem_protocol_bit, 21u);
+    EXPECT_EQ(parse_ok("name = \"work\"\ncolour = \"blue\"\n[vmbridge]\nenabled = true\n"
+                       "transport = \"test\"\n")
+                  .vmbridge.transport,
+              VmbridgeTransport::Test);
 }
 
 TEST(ParseVmbridgeTest, EnabledGetsTheDefaultSocketAndEveryKeyIsRead) {
@@ -416,6 +431,13 @@ TEST(ParseVmbridgeTest, ErrorsNameFileLineAndKey) {
                 ElementsAre(::testing::HasSubstr("vmbridge.context_names: \"a\" is listed twice")));
     EXPECT_THAT(parse_errors(head + "context_names = [\"\"]\n"),
                 ElementsAre(::testing::HasSubstr("vmbridge.context_names: expected 1 to 32")));
+    EXPECT_THAT(parse_errors(head + "transport = \"virtio\"\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:13: vmbridge.transport: ")));
+    EXPECT_THAT(parse_errors(head + "transport = \"virtio\"\n"),
+                ElementsAre(::testing::HasSubstr("test, vhost-user")));
+    EXPECT_THAT(
+        parse_errors(head + "shmem_protocol_bit = 23\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:22: vmbridge.shmem_protocol_bit: ")));
     EXPECT_THAT(parse_errors(head + "socket = \"relative\"\n"),
                 ElementsAre(::testing::HasSubstr("vmbridge.socket: expected an absolute path")));
     EXPECT_THAT(parse_errors("name = \"work\"\ncolour = \"blue\"\nsocket = \"/tmp/w\"\n"

@@ -208,6 +208,38 @@ TEST_F(PrismctlTest, VmsTable) {
         "0        -\n");
 }
 
+// vhost-user devices ([vmbridge] transport = "vhost-user"): the backend's state, the VMM's pid
+// and the negotiated features come before the device core's numbers.
+TEST_F(PrismctlTest, VmsTableShowsTheVhostUserBackend) {
+    const auto vm = [](std::string name, json bridge) {
+        return json{{"name", name}, {"label", name}, {"colour", "#3366ff"}, {"socket", "/s"},
+                    {"clients", 0}, {"windows", 0},  {"vmbridge", bridge}};
+    };
+    const auto vhost = [](std::string backend, bool connected) {
+        json state = {
+            {"socket", "/v"},     {"connected", connected},     {"transport", "vhost-user"},
+            {"backend", backend}, {"backend_pid", 7},           {"backend_restarts", 0},
+            {"vmm_pid", 4242},    {"features", 0x10000000eull}, {"protocol_features", 0x400428}};
+        if (connected) {
+            state["contexts"] = 2;
+            state["vfds"] = 9;
+        }
+        return state;
+    };
+    server_->add_command("vms", [&](const json&) {
+        return json::array({vm("a", vhost("waiting", false)), vm("b", vhost("negotiating", false)),
+                            vm("c", vhost("running", true)), vm("d", vhost("restarting", false))});
+    });
+    const ProcessResult result = prismctl_here({"vms"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_NE(result.out.find("waiting for the VMM\n"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("VMM 4242, features 10000000e, negotiating\n"), std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("VMM 4242, features 10000000e, 2 ctx, 9 vfds\n"), std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("restarting\n"), std::string::npos) << result.out;
+}
+
 TEST_F(PrismctlTest, OutputsTable) {
     const ProcessResult result = prismctl_here({"outputs"});
     EXPECT_EQ(result.exit_code, 0) << result.err;

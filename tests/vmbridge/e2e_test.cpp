@@ -1,11 +1,14 @@
 // The real prism binary with [vmbridge] enabled, driven through its test transport socket by
 // the guest-driver double: a "VM" runs a Wayland session of hand-built wire messages, and the
-// window it makes must show up with the VM's origin, frame and exact pixels.
+// window it makes must show up with the VM's origin, frame and exact pixels. The tests that are
+// about the device rather than the transport (TEST_P) run twice: through the test transport,
+// and through the vhost-user rings of prism-vhost-wl driven by the frontend double.
 #include "guest/link.hpp"
 #include "guest/wayland_session.hpp"
 #include "guest/wl0.hpp"
 #include "tests/integration/harness.hpp"
 #include "tests/integration/screenshot.hpp"
+#include "vhost/frontend.hpp"
 #include "vmbridge/device/test_transport_wire.hpp"
 #include "vmbridge/virtio_wl/le.hpp"
 
@@ -28,6 +31,27 @@ const Rgb kWork = rgb(0x3465a4);
 
 std::filesystem::path bridge_socket(Prism& prism, const std::string& vm) {
     return prism.runtime_dir() / ("prism-vmbridge-" + vm + ".sock");
+}
+
+// How the guest-driver double reaches the device.
+enum class Via { TestTransport, VhostUser };
+
+std::string bridge_config(Via via) {
+    return via == Via::VhostUser ? kBridge + "transport = \"vhost-user\"\n" : kBridge;
+}
+
+std::unique_ptr<vmbridge::guest::GuestLink> connect(Prism& prism, const std::string& vm, Via via) {
+    if (via == Via::VhostUser) {
+        return std::make_unique<vmbridge::vhost_test::Frontend>(prism.runtime_dir() /
+                                                                ("prism-vhost-wl-" + vm + ".sock"));
+    }
+    return std::make_unique<SocketLink>(bridge_socket(prism, vm));
+}
+
+class VmbridgeEndToEndVia : public ::testing::TestWithParam<Via> {};
+
+std::string via_name(const ::testing::TestParamInfo<Via>& info) {
+    return info.param == Via::VhostUser ? "VhostUser" : "TestTransport";
 }
 
 nlohmann::json vm_state(Prism& prism, const std::string& vm) {
@@ -54,11 +78,10 @@ constexpr std::uint16_t kToplevelSetTitle = 2;
 constexpr std::uint32_t kFormatXrgb8888 = 1;
 } // namespace op
 
-TEST(VmbridgeEndToEnd, GuestWindowShowsItsPixelsWithTheVmsOriginAndFrame) {
-    Prism prism({{"work", "#3465a4", {}, kBridge}});
-    ASSERT_TRUE(std::filesystem::exists(bridge_socket(prism, "work"))) << prism.log();
-    SocketLink link(bridge_socket(prism, "work"));
-    GuestDriver guest(link);
+TEST_P(VmbridgeEndToEndVia, GuestWindowShowsItsPixelsWithTheVmsOriginAndFrame) {
+    Prism prism({{"work", "#3465a4", {}, bridge_config(GetParam())}});
+    const auto link = connect(prism, "work", GetParam());
+    GuestDriver guest(*link);
     WaylandSession session(guest);
     ASSERT_TRUE(session.get_registry());
     const std::uint32_t compositor = session.bind("wl_compositor", 4);
@@ -195,10 +218,11 @@ TEST(VmbridgeEndToEnd, GuestWindowShowsItsPixelsWithTheVmsOriginAndFrame) {
     prism.stop();
 }
 
-TEST(VmbridgeEndToEnd, AGuestThatNeverReadsStallsOnlyItself) {
-    Prism prism({{"stuck", "red", {}, kBridge}, {"work", "#3465a4", {}, kBridge}});
-    SocketLink stuck_link(bridge_socket(prism, "stuck"));
-    GuestDriver stuck(stuck_link, GuestDriver::Options{.in_buffers = 4, .repost = false});
+TEST_P(VmbridgeEndToEndVia, AGuestThatNeverReadsStallsOnlyItself) {
+    Prism prism({{"stuck", "red", {}, bridge_config(GetParam())},
+                 {"work", "#3465a4", {}, bridge_config(GetParam())}});
+    const auto stuck_link = connect(prism, "stuck", GetParam());
+    GuestDriver stuck(*stuck_link, GuestDriver::Options{.in_buffers = 4, .repost = false});
     WaylandSession flood(stuck);
     std::vector<std::uint32_t> callbacks;
     for (int i = 0; i < 300; ++i) {
@@ -212,8 +236,8 @@ TEST(VmbridgeEndToEnd, AGuestThatNeverReadsStallsOnlyItself) {
     EXPECT_LE(vm_state(prism, "stuck")["vmbridge"]["queued_messages"].get<int>(), 256);
 
     // Another VM's guest, meanwhile, runs normally.
-    SocketLink work_link(bridge_socket(prism, "work"));
-    GuestDriver work(work_link);
+    const auto work_link = connect(prism, "work", GetParam());
+    GuestDriver work(*work_link);
     WaylandSession session(work);
     ASSERT_TRUE(session.get_registry());
     for (int i = 0; i < 20; ++i) {
@@ -261,10 +285,10 @@ TEST(VmbridgeEndToEnd, GuestVanishingMidSendCleansUpAndTheVmCanReconnect) {
     prism.stop();
 }
 
-TEST(VmbridgeEndToEnd, AThousandContextsComeAndGoWithoutALeakInPrism) {
-    Prism prism({{"work", "#3465a4", {}, kBridge}});
-    SocketLink link(bridge_socket(prism, "work"));
-    GuestDriver guest(link);
+TEST_P(VmbridgeEndToEndVia, AThousandContextsComeAndGoWithoutALeakInPrism) {
+    Prism prism({{"work", "#3465a4", {}, bridge_config(GetParam())}});
+    const auto link = connect(prism, "work", GetParam());
+    GuestDriver guest(*link);
     for (int i = 0; i < 1000; ++i) {
         WaylandSession session(guest);
         ASSERT_TRUE(session.roundtrip()) << "context " << i;
@@ -278,10 +302,11 @@ TEST(VmbridgeEndToEnd, AThousandContextsComeAndGoWithoutALeakInPrism) {
     prism.stop();
 }
 
-TEST(VmbridgeEndToEnd, NamedContextsReachPrismOnlyUnderConfiguredNames) {
-    Prism prism({{"work", "#3465a4", {}, kBridge + "context_names = [\"camera\"]\n"}});
-    SocketLink link(bridge_socket(prism, "work"));
-    GuestDriver guest(link);
+TEST_P(VmbridgeEndToEndVia, NamedContextsReachPrismOnlyUnderConfiguredNames) {
+    Prism prism(
+        {{"work", "#3465a4", {}, bridge_config(GetParam()) + "context_names = [\"camera\"]\n"}});
+    const auto link = connect(prism, "work", GetParam());
+    GuestDriver guest(*link);
     std::uint32_t id = 0;
     EXPECT_EQ(guest.new_ctx_named("nope", &id), -ENODEV);
     WaylandSession camera(guest, "camera");
@@ -364,10 +389,10 @@ TEST(VmbridgeEndToEnd, ReloadOpensKeepsAndClosesTheDevice) {
     prism.stop();
 }
 
-TEST(VmbridgeEndToEnd, SameVmPasteFlowsThroughAGuestPipe) {
-    Prism prism({{"work", "#3465a4", {}, kBridge}});
-    SocketLink link(bridge_socket(prism, "work"));
-    GuestDriver guest(link);
+TEST_P(VmbridgeEndToEndVia, SameVmPasteFlowsThroughAGuestPipe) {
+    Prism prism({{"work", "#3465a4", {}, bridge_config(GetParam())}});
+    const auto link = connect(prism, "work", GetParam());
+    GuestDriver guest(*link);
     WaylandSession session(guest);
     ASSERT_TRUE(session.get_registry());
     const std::uint32_t compositor = session.bind("wl_compositor", 4);
@@ -468,6 +493,9 @@ TEST(VmbridgeEndToEnd, SameVmPasteFlowsThroughAGuestPipe) {
     EXPECT_EQ(pasted, text);
     prism.stop();
 }
+
+INSTANTIATE_TEST_SUITE_P(Transports, VmbridgeEndToEndVia,
+                         ::testing::Values(Via::TestTransport, Via::VhostUser), via_name);
 
 } // namespace
 } // namespace prism::test

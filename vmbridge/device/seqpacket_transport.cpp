@@ -1,5 +1,6 @@
 #include "vmbridge/device/seqpacket_transport.hpp"
 
+#include "vmbridge/device/private_socket.hpp"
 #include "vmbridge/device/test_transport_wire.hpp"
 #include "vmbridge/virtio_wl/le.hpp"
 
@@ -249,44 +250,8 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
                                                              std::filesystem::path path,
                                                              DeviceOptions options,
                                                              std::string* error) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path.string().size() >= sizeof(addr.sun_path)) {
-        *error = "socket path " + path.string() + " is too long";
-        return nullptr;
-    }
-    std::memcpy(addr.sun_path, path.c_str(), path.string().size());
-
-    struct stat st{};
-    if (lstat(path.c_str(), &st) == 0) {
-        if (!S_ISSOCK(st.st_mode)) {
-            *error = path.string() + " exists and is not a socket";
-            return nullptr;
-        }
-        UniqueFd probe(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0));
-        if (probe && connect(probe.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-            *error = path.string() + " is in use by another process";
-            return nullptr;
-        }
-        unlink(path.c_str()); // stale: left by a compositor that died
-    }
-
-    UniqueFd fd(socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    UniqueFd fd = listen_private_socket(path, SOCK_SEQPACKET, error);
     if (!fd) {
-        *error = std::string("socket: ") + std::strerror(errno);
-        return nullptr;
-    }
-    // Bind under a restrictive umask so the socket is never reachable by others, even briefly.
-    const mode_t old_umask = umask(0177);
-    const int bound = bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    umask(old_umask);
-    if (bound != 0) {
-        *error = "bind " + path.string() + ": " + std::strerror(errno);
-        return nullptr;
-    }
-    if (chmod(path.c_str(), 0600) != 0 || listen(fd.get(), 4) != 0) {
-        *error = "listen " + path.string() + ": " + std::strerror(errno);
-        unlink(path.c_str());
         return nullptr;
     }
 
@@ -299,6 +264,31 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
     listener->source_ =
         wl_event_loop_add_fd(loop, listener->fd_, WL_EVENT_READABLE, handle_accept, listener.get());
     return listener;
+}
+
+std::unique_ptr<SeqpacketListener> SeqpacketListener::create_unbound(wl_event_loop* loop,
+                                                                     DeviceOptions options) {
+    std::unique_ptr<SeqpacketListener> listener(new SeqpacketListener());
+    listener->loop_ = loop;
+    listener->options_ = std::move(options);
+    return listener;
+}
+
+bool SeqpacketListener::adopt(UniqueFd fd) {
+    if (connection_ || drop_idle_ != nullptr) {
+        log_line(options_, "test transport: a peer is already connected; refusing another");
+        return false;
+    }
+    const int flags = fcntl(fd.get(), F_GETFL);
+    if (flags < 0 || fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK) != 0) {
+        return false;
+    }
+    connection_ = std::make_unique<Connection>(*this, fd.release());
+    return true;
+}
+
+void SeqpacketListener::disconnect() {
+    connection_.reset();
 }
 
 SeqpacketListener::~SeqpacketListener() {
@@ -326,12 +316,7 @@ int SeqpacketListener::handle_accept(int, std::uint32_t, void* data) {
         listener->pause_->after_failure(listener->source_, errno); // out of fds: no spinning
         return 0;
     }
-    if (listener->connection_ || listener->drop_idle_ != nullptr) {
-        log_line(listener->options_,
-                 "test transport: a peer is already connected; refusing another");
-        return 0; // closing it tells the peer
-    }
-    listener->connection_ = std::make_unique<Connection>(*listener, fd.release());
+    listener->adopt(std::move(fd)); // if refused, closing it tells the peer
     return 0;
 }
 

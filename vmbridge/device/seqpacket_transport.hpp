@@ -27,6 +27,10 @@ public:
     static std::unique_ptr<SeqpacketListener> create(wl_event_loop* loop,
                                                      std::filesystem::path path,
                                                      DeviceOptions options, std::string* error);
+    // No socket: connections arrive through adopt() only (the vhost-user backend process's
+    // device sockets, vhost_user/supervisor.hpp).
+    static std::unique_ptr<SeqpacketListener> create_unbound(wl_event_loop* loop,
+                                                             DeviceOptions options);
     ~SeqpacketListener();
     SeqpacketListener(const SeqpacketListener&) = delete;
     SeqpacketListener& operator=(const SeqpacketListener&) = delete;
@@ -35,6 +39,11 @@ public:
     // Options for the next connection (the current one keeps its own).
     void set_options(DeviceOptions options) { options_ = std::move(options); }
     bool connected() const { return connection_ != nullptr; }
+    // Takes a connected SOCK_SEQPACKET socket as the peer. False (the socket closes) if a peer
+    // is connected already.
+    bool adopt(UniqueFd fd);
+    // Ends the connection, its device and every context it opened.
+    void disconnect();
     // The connected device's numbers; nullopt when no peer is connected or it has not started.
     std::optional<DeviceStats> stats() const;
 

@@ -1,0 +1,867 @@
+#include "vmbridge/vhost_user/backend.hpp"
+
+#include "vmbridge/device/test_transport_wire.hpp"
+#include "vmbridge/virtio_wl/constants.hpp"
+#include "vmbridge/virtio_wl/features.hpp"
+#include "vmbridge/virtio_wl/le.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace prism::vmbridge::vhost_user {
+
+namespace wire = device::test_wire;
+namespace wl = virtio_wl;
+
+namespace {
+
+// Out-queue requests sent to the device and not yet answered. The device answers in order;
+// this only bounds what the process holds.
+constexpr std::size_t kMaxInFlight = 64;
+// Device packets held while a SHMEM_MAP waits for its ack; past this the device socket is not
+// read (prism then stops too: it never queues more than a response and one read's mappings).
+constexpr std::size_t kMaxHeldEvents = 256;
+// When the backend channel ends, how long the VMM's socket may take to end too (an exit).
+constexpr int kExitGraceMs = 100;
+
+// Receives up to kMaxFds fds with `size` bytes; -1 on error, 0 on EOF.
+ssize_t receive(int fd, std::uint8_t* data, std::size_t size, std::vector<UniqueFd>* fds) {
+    iovec iov{data, size};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxFds)];
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    ssize_t n;
+    do {
+        n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+    } while (n < 0 && errno == EINTR);
+    for (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); cmsg != nullptr; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+        if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+            const std::size_t count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (std::size_t i = 0; i < count; ++i) {
+                int raw;
+                std::memcpy(&raw, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
+                fds->emplace_back(raw);
+            }
+        }
+    }
+    if ((msg.msg_flags & MSG_CTRUNC) != 0) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    return n;
+}
+
+bool send_with_fd(int socket, std::span<const std::uint8_t> bytes, int fd) {
+    iovec iov{const_cast<std::uint8_t*>(bytes.data()), bytes.size()};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    if (fd >= 0) {
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof(control);
+        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    }
+    ssize_t n;
+    do {
+        n = sendmsg(socket, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n == static_cast<ssize_t>(bytes.size());
+}
+
+std::string hex(std::uint64_t value) {
+    char text[24];
+    std::snprintf(text, sizeof(text), "0x%llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
+} // namespace
+
+Backend::Backend(UniqueFd frontend, BackendOptions options)
+    : frontend_(std::move(frontend))
+    , options_(std::move(options)) {
+}
+
+Backend::~Backend() = default;
+
+std::uint64_t Backend::offered_features() {
+    return wl::Features::all_wl().bits | bit(kFeatureVersion1) | bit(kFeatureProtocolFeatures);
+}
+
+std::uint64_t Backend::offered_protocol_features() const {
+    return bit(kProtocolReplyAck) | bit(kProtocolBackendReq) | bit(kProtocolBackendSendFd) |
+           bit(options_.shmem_bit);
+}
+
+void Backend::log(const std::string& line) const {
+    std::fprintf(stderr, "prism-vhost-wl %s: %s\n", options_.vm.c_str(), line.c_str());
+}
+
+bool Backend::fail(const std::string& why) {
+    log(why + "; ending the device");
+    return false;
+}
+
+bool Backend::run() {
+    send_status(shim_wire::State::Negotiating);
+    for (;;) {
+        // Fixed slots: frontend, control, backend channel, kick 0, kick 1, device.
+        pollfd fds[6]{};
+        fds[0] = {frontend_.get(), POLLIN, 0};
+        fds[1] = {options_.control_fd, POLLIN, 0};
+        fds[2] = {backend_req_ ? backend_req_.get() : -1, POLLIN, 0};
+        for (std::uint32_t i = 0; i < kQueueCount; ++i) {
+            const bool live = device_ && hello_;
+            fds[3 + i] = {live && rings_[i].kick ? rings_[i].kick.get() : -1, POLLIN, 0};
+        }
+        short device_events = events_.size() < kMaxHeldEvents ? POLLIN : 0;
+        if (!device_out_.empty()) {
+            device_events |= POLLOUT;
+        }
+        fds[5] = {device_ ? device_.get() : -1, device_events, 0};
+        if (poll(fds, 6, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return fail(std::string("poll: ") + std::strerror(errno));
+        }
+        if (fds[0].revents != 0) {
+            bool closed = false;
+            if (!on_frontend(&closed)) {
+                return false;
+            }
+            if (closed) {
+                log("the VMM disconnected");
+                end_session("the VMM disconnected");
+                return true;
+            }
+        }
+        if (fds[1].revents != 0) {
+            bool closed = false;
+            if (!on_control(&closed)) {
+                return false;
+            }
+            if (closed) {
+                return fail("prism closed the control channel");
+            }
+        }
+        if (fds[2].revents != 0 && backend_req_) {
+            bool closed = false;
+            if (!on_backend_reply(&closed)) {
+                return false;
+            }
+            if (closed) {
+                // A VMM that exits closes both sockets, in no particular order.
+                pollfd front{frontend_.get(), POLLIN, 0};
+                std::uint8_t byte = 0;
+                if (poll(&front, 1, kExitGraceMs) > 0 &&
+                    recv(frontend_.get(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+                    log("the VMM disconnected");
+                    end_session("the VMM disconnected");
+                    return true;
+                }
+                return fail("the VMM closed the backend channel");
+            }
+        }
+        for (std::uint32_t i = 0; i < kQueueCount; ++i) {
+            if (fds[3 + i].revents != 0 && !drain_kick(i)) {
+                return false;
+            }
+        }
+        if (device_ && fds[5].revents != 0) {
+            if ((fds[5].revents & POLLOUT) != 0 && !flush_device()) {
+                end_session("prism closed the device");
+            } else if ((fds[5].revents & (POLLIN | POLLHUP | POLLERR)) != 0 &&
+                       !on_device_readable()) {
+                return false;
+            }
+        }
+        if (device_ && hello_ && !apply_events()) {
+            return false;
+        }
+    }
+}
+
+// ---- frontend ---------------------------------------------------------------------------------
+
+bool Backend::on_frontend(bool* closed) {
+    std::uint8_t raw[kHeaderSize];
+    std::vector<UniqueFd> fds;
+    const ssize_t n = receive(frontend_.get(), raw, sizeof(raw), &fds);
+    if (n == 0) {
+        *closed = true;
+        return true;
+    }
+    if (n < 0) {
+        if (errno == ECONNRESET) {
+            *closed = true;
+            return true;
+        }
+        return fail(std::string("reading the VMM's socket: ") + std::strerror(errno));
+    }
+    if (n != static_cast<ssize_t>(sizeof(raw))) {
+        return fail("the VMM sent a short header");
+    }
+    std::string why;
+    const std::optional<Header> header = parse_header(raw, &why);
+    if (!header) {
+        return fail("malformed message from the VMM: " + why);
+    }
+    if (header->is_reply()) {
+        return fail("the VMM sent a reply on the request socket");
+    }
+    std::vector<std::uint8_t> payload(header->size);
+    if (header->size > 0) {
+        const ssize_t got = receive(frontend_.get(), payload.data(), payload.size(), &fds);
+        if (got != static_cast<ssize_t>(payload.size())) {
+            return fail("the VMM's message ended early");
+        }
+    }
+    if (fds.size() > kMaxFds) {
+        return fail("too many fds with one message");
+    }
+    return handle(*header, payload, fds);
+}
+
+bool Backend::send_reply(const Header& header, std::span<const std::uint8_t> payload) {
+    const std::vector<std::uint8_t> bytes = build_message(header.request, kFlagReply, payload);
+    if (!send_with_fd(frontend_.get(), bytes, -1)) {
+        return fail("cannot reply to the VMM");
+    }
+    return true;
+}
+
+bool Backend::ring_index(std::span<const std::uint8_t> payload, std::size_t size,
+                         std::uint32_t* index) {
+    if (payload.size() != size) {
+        return fail("payload of " + std::to_string(payload.size()) + " bytes, expected " +
+                    std::to_string(size));
+    }
+    *index = load<std::uint32_t>(payload, 0);
+    if (size == kU64Size) {
+        *index = static_cast<std::uint32_t>(load<std::uint64_t>(payload, 0) & kVringIndexMask);
+    }
+    if (*index >= kQueueCount) {
+        return fail("queue " + std::to_string(*index) + " (virtio-wl has 2)");
+    }
+    return true;
+}
+
+bool Backend::handle(const Header& header, std::span<const std::uint8_t> payload,
+                     std::vector<UniqueFd>& fds) {
+    const std::string name = request_name(header.request);
+    const auto expect_fds = [&](std::size_t count) {
+        if (fds.size() != count) {
+            return fail(name + " with " + std::to_string(fds.size()) + " fds");
+        }
+        return true;
+    };
+    const auto expect_size = [&](std::size_t size) {
+        if (payload.size() != size) {
+            return fail(name + " with " + std::to_string(payload.size()) + " payload bytes");
+        }
+        return true;
+    };
+    bool has_reply = false; // the message has its own reply (no REPLY_ACK ack)
+    std::uint32_t index = 0;
+    switch (static_cast<Request>(header.request)) {
+    case Request::GetFeatures: {
+        if (!expect_size(0) || !expect_fds(0) ||
+            !send_reply(header, build_u64(offered_features()))) {
+            return false;
+        }
+        has_reply = true;
+        break;
+    }
+    case Request::SetFeatures: {
+        if (!expect_size(kU64Size) || !expect_fds(0)) {
+            return false;
+        }
+        const auto acked = load<std::uint64_t>(payload, 0);
+        if ((acked & ~offered_features()) != 0) {
+            return fail("SET_FEATURES " + hex(acked) + " acks bits never offered");
+        }
+        features_ = acked;
+        features_set_ = true;
+        break;
+    }
+    case Request::SetOwner:
+        if (!expect_size(0) || !expect_fds(0)) {
+            return false;
+        }
+        break;
+    case Request::ResetOwner:
+    case Request::ResetDevice:
+        if (!expect_fds(0)) {
+            return false;
+        }
+        end_session("the VMM reset the device");
+        for (Ring& ring : rings_) {
+            ring = Ring{};
+        }
+        features_set_ = false;
+        break;
+    case Request::GetProtocolFeatures:
+        if (!expect_size(0) || !expect_fds(0) ||
+            !send_reply(header, build_u64(offered_protocol_features()))) {
+            return false;
+        }
+        has_reply = true;
+        break;
+    case Request::SetProtocolFeatures: {
+        if (!expect_size(kU64Size) || !expect_fds(0)) {
+            return false;
+        }
+        const auto acked = load<std::uint64_t>(payload, 0);
+        if ((acked & ~offered_protocol_features()) != 0) {
+            return fail("SET_PROTOCOL_FEATURES " + hex(acked) + " acks bits never offered");
+        }
+        protocol_features_ = acked;
+        break;
+    }
+    case Request::SetBackendReqFd:
+        if (!expect_size(0) || !expect_fds(1)) {
+            return false;
+        }
+        backend_req_ = std::move(fds[0]);
+        break;
+    case Request::GetShmemConfig: {
+        if (!expect_size(0) || !expect_fds(0)) {
+            return false;
+        }
+        std::vector<std::uint8_t> config(kShmemConfigSize);
+        store<std::uint32_t>(config, 0, 1);                    // one region: shmid 0
+        store<std::uint64_t>(config, 8, wl::kShmemRegionSize); // 4 GiB
+        if (!send_reply(header, config)) {
+            return false;
+        }
+        has_reply = true;
+        break;
+    }
+    case Request::GetQueueNum:
+        if (!expect_size(0) || !expect_fds(0) || !send_reply(header, build_u64(kQueueCount))) {
+            return false;
+        }
+        has_reply = true;
+        break;
+    case Request::SetMemTable: {
+        std::string why;
+        const auto regions = parse_mem_table(payload, fds.size(), &why);
+        if (!regions) {
+            return fail("SET_MEM_TABLE: " + why);
+        }
+        std::unique_ptr<GuestMemory> memory = GuestMemory::map(*regions, std::move(fds), &why);
+        if (!memory) {
+            return fail("SET_MEM_TABLE: " + why);
+        }
+        if (!memory->sealed()) {
+            log("guest memory is not sealed against shrinking; guest memory accesses are "
+                "guarded against SIGBUS");
+        }
+        // Queues refer to the memory: a live device does not survive a new table.
+        end_session("the VMM replaced the memory table");
+        for (Ring& ring : rings_) {
+            ring.queue.reset();
+        }
+        memory_ = std::move(memory);
+        break;
+    }
+    case Request::SetVringNum: {
+        if (!expect_fds(0) || !ring_index(payload, kVringStateSize, &index)) {
+            return false;
+        }
+        const auto num = load<std::uint32_t>(payload, 4);
+        if (num == 0 || num > kMaxQueueSize || (num & (num - 1)) != 0) {
+            return fail("queue " + std::to_string(index) + " of " + std::to_string(num) +
+                        " entries (1 to 32768, a power of two)");
+        }
+        rings_[index].size = num;
+        break;
+    }
+    case Request::SetVringAddr: {
+        if (!expect_fds(0) || !ring_index(payload, kVringAddrSize, &index)) {
+            return false;
+        }
+        Ring& ring = rings_[index];
+        ring.desc_user = load<std::uint64_t>(payload, kVringAddrDesc);
+        ring.used_user = load<std::uint64_t>(payload, kVringAddrUsed);
+        ring.avail_user = load<std::uint64_t>(payload, kVringAddrAvail);
+        ring.have_addr = true;
+        break;
+    }
+    case Request::SetVringBase:
+        if (!expect_fds(0) || !ring_index(payload, kVringStateSize, &index)) {
+            return false;
+        }
+        rings_[index].base = static_cast<std::uint16_t>(load<std::uint32_t>(payload, 4));
+        break;
+    case Request::GetVringBase: {
+        if (!expect_fds(0) || !ring_index(payload, kVringStateSize, &index)) {
+            return false;
+        }
+        // Stops the queue: the device ends (a reset) and the queue waits for a new kick fd.
+        Ring& ring = rings_[index];
+        const std::uint16_t next = ring.queue ? ring.queue->next_avail() : ring.base;
+        end_session("the VMM stopped queue " + std::to_string(index));
+        ring.kick.reset();
+        ring.queue.reset();
+        ring.base = next;
+        std::vector<std::uint8_t> state(kVringStateSize);
+        store<std::uint32_t>(state, 0, index);
+        store<std::uint32_t>(state, 4, next);
+        if (!send_reply(header, state)) {
+            return false;
+        }
+        has_reply = true;
+        break;
+    }
+    case Request::SetVringKick:
+    case Request::SetVringCall:
+    case Request::SetVringErr: {
+        if (!ring_index(payload, kU64Size, &index)) {
+            return false;
+        }
+        const bool no_fd = (load<std::uint64_t>(payload, 0) & kVringNoFd) != 0;
+        if (!expect_fds(no_fd ? 0 : 1)) {
+            return false;
+        }
+        UniqueFd fd = no_fd ? UniqueFd() : std::move(fds[0]);
+        if (static_cast<Request>(header.request) == Request::SetVringKick) {
+            if (no_fd) {
+                return fail("SET_VRING_KICK without an fd (polling is not supported)");
+            }
+            rings_[index].kick = std::move(fd);
+        } else if (static_cast<Request>(header.request) == Request::SetVringCall) {
+            rings_[index].call = std::move(fd); // may change while the queue runs
+        }
+        // SET_VRING_ERR: the device never reports queue errors; its fd is closed.
+        break;
+    }
+    case Request::SetVringEnable:
+        if (!expect_fds(0) || !ring_index(payload, kVringStateSize, &index)) {
+            return false;
+        }
+        rings_[index].enabled = load<std::uint32_t>(payload, 4) != 0;
+        if (!rings_[index].enabled) {
+            end_session("the VMM disabled queue " + std::to_string(index));
+        }
+        break;
+    default:
+        return fail("unsupported request " + name);
+    }
+    if (header.need_reply() && !has_reply && !send_reply(header, build_u64(0))) {
+        return false;
+    }
+    return maybe_start();
+}
+
+// ---- the device session -----------------------------------------------------------------------
+
+bool Backend::maybe_start() {
+    if (device_ || device_wanted_ || !memory_ || !features_set_) {
+        return true;
+    }
+    const bool protocol = (features_ & bit(kFeatureProtocolFeatures)) != 0;
+    for (const Ring& ring : rings_) {
+        // With protocol features, a queue starts disabled until SET_VRING_ENABLE.
+        if (ring.size == 0 || !ring.have_addr || !ring.kick || (protocol && !ring.enabled)) {
+            return true;
+        }
+    }
+    std::string refuse;
+    if (!wl::Features{features_}.use_shmem()) {
+        refuse = "the driver did not accept USE_SHMEM";
+    } else if (!protocol_acked(kProtocolBackendReq) || !protocol_acked(kProtocolBackendSendFd) ||
+               !protocol_acked(kProtocolReplyAck) || !protocol_acked(options_.shmem_bit) ||
+               !backend_req_) {
+        refuse = "the VMM did not accept BACKEND_REQ, BACKEND_SEND_FD, REPLY_ACK and SHMEM (bit " +
+                 std::to_string(options_.shmem_bit) + ") with a backend channel";
+    }
+    if (!refuse.empty()) {
+        if (refuse != not_starting_) {
+            log("not starting the device: " + refuse);
+            not_starting_ = refuse;
+        }
+        return true;
+    }
+    for (std::uint32_t i = 0; i < kQueueCount; ++i) {
+        Ring& ring = rings_[i];
+        VringLayout layout{ring.size, 0, 0, 0};
+        const auto desc = memory_->from_user(ring.desc_user, 16ull * ring.size);
+        const auto avail = memory_->from_user(ring.avail_user, 6ull + 2ull * ring.size);
+        const auto used = memory_->from_user(ring.used_user, 6ull + 8ull * ring.size);
+        if (!desc || !avail || !used) {
+            return fail("queue " + std::to_string(i) + " lies outside guest memory");
+        }
+        layout.desc = *desc;
+        layout.avail = *avail;
+        layout.used = *used;
+        std::string why;
+        if (!SplitQueue::valid(*memory_, layout, &why)) {
+            return fail("queue " + std::to_string(i) + ": " + why);
+        }
+        ring.queue = std::make_unique<SplitQueue>(*memory_, layout, ring.base);
+    }
+    not_starting_.clear();
+    device_wanted_ = true;
+    send_status(shim_wire::State::Running);
+    return true;
+}
+
+void Backend::send_status(shim_wire::State state) {
+    std::vector<std::uint8_t> status(shim_wire::kStatusSize);
+    store<std::uint32_t>(status, 0, shim_wire::kStatus);
+    store<std::uint32_t>(status, shim_wire::kStatusState, static_cast<std::uint32_t>(state));
+    store<std::uint32_t>(status, shim_wire::kStatusPid,
+                         static_cast<std::uint32_t>(options_.vmm_pid));
+    store<std::uint64_t>(status, shim_wire::kStatusFeatures, features_);
+    store<std::uint64_t>(status, shim_wire::kStatusProtocol, protocol_features_);
+    send_with_fd(options_.control_fd, status, -1); // a closed channel shows up in poll()
+}
+
+bool Backend::on_control(bool* closed) {
+    std::uint8_t packet[16];
+    iovec iov{packet, sizeof(packet)};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    const ssize_t got = recvmsg(options_.control_fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+    if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
+        return true;
+    }
+    if (got <= 0) {
+        *closed = true;
+        return true;
+    }
+    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+    UniqueFd fd;
+    if (cmsg != nullptr && cmsg->cmsg_type == SCM_RIGHTS &&
+        cmsg->cmsg_len == CMSG_LEN(sizeof(int))) {
+        int raw;
+        std::memcpy(&raw, CMSG_DATA(cmsg), sizeof(int));
+        fd.reset(raw);
+    }
+    if (got != static_cast<ssize_t>(shim_wire::kDeviceSize) ||
+        load<std::uint32_t>(std::span<const std::uint8_t>(packet, 4), 0) != shim_wire::kDevice ||
+        !fd) {
+        return fail("malformed packet from prism");
+    }
+    if (!device_wanted_) {
+        return true; // the session it was for has ended already; the fd closes
+    }
+    return on_device_socket(std::move(fd));
+}
+
+bool Backend::on_device_socket(UniqueFd fd) {
+    const int flags = fcntl(fd.get(), F_GETFL);
+    if (flags < 0 || fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK) != 0) {
+        return fail("cannot set up the device socket");
+    }
+    device_wanted_ = false;
+    device_ = std::move(fd);
+    hello_ = false;
+    log("device started (features " + hex(features_) + ", protocol features " +
+        hex(protocol_features_) + ")");
+    return true;
+}
+
+void Backend::end_session(const std::string& why) {
+    if (!device_ && !device_wanted_) {
+        return;
+    }
+    if (device_) {
+        log("device ended: " + why);
+    }
+    device_.reset();
+    device_wanted_ = false;
+    hello_ = false;
+    device_out_.clear();
+    events_.clear();
+    in_flight_.clear();
+    credited_ = 0;
+    map_ack_blocking_ = false;
+    // Everything the device mapped leaves the guest's region with it.
+    for (const auto& [offset, size] : mappings_) {
+        std::vector<std::uint8_t> unmap(kShmemMapSize);
+        store<std::uint64_t>(unmap, kShmemMapShmOffset, offset);
+        store<std::uint64_t>(unmap, kShmemMapLen, size);
+        if (backend_req_) {
+            send_with_fd(
+                backend_req_.get(),
+                build_message(static_cast<std::uint32_t>(BackendRequest::ShmemUnmap), 0, unmap),
+                -1);
+        }
+    }
+    mappings_.clear();
+    send_status(shim_wire::State::Negotiating);
+}
+
+void Backend::send_device(std::vector<std::uint8_t> packet) {
+    device_out_.push_back(std::move(packet));
+    flush_device();
+}
+
+bool Backend::flush_device() {
+    while (device_ && !device_out_.empty()) {
+        const std::vector<std::uint8_t>& packet = device_out_.front();
+        if (send(device_.get(), packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+            return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+        }
+        device_out_.pop_front();
+    }
+    return true;
+}
+
+bool Backend::on_device_readable() {
+    for (int i = 0; i < wire::kPacketsPerWakeup && device_ && events_.size() < kMaxHeldEvents;
+         ++i) {
+        std::vector<std::uint8_t> packet(wire::kBody + wl::kInBufferSize + 64);
+        std::vector<UniqueFd> fds;
+        iovec iov{packet.data(), packet.size()};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof(control);
+        const ssize_t n = recvmsg(device_.get(), &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            return true;
+        }
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                for (std::size_t k = 0; k < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); ++k) {
+                    int raw;
+                    std::memcpy(&raw, CMSG_DATA(c) + k * sizeof(int), sizeof(int));
+                    fds.emplace_back(raw);
+                }
+            }
+        }
+        if (n <= 0) {
+            end_session("prism closed the device");
+            return true;
+        }
+        if (n < 4 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 || fds.size() > 1) {
+            return fail("malformed packet from the device");
+        }
+        packet.resize(static_cast<std::size_t>(n));
+        Event event;
+        event.tag = wl::load_le32(packet, wire::kTag);
+        event.bytes.assign(packet.begin(), packet.end());
+        if (!fds.empty()) {
+            event.fd = std::move(fds[0]);
+        }
+        if (event.tag == wire::kHello) {
+            if (packet.size() != wire::kHelloSize ||
+                wl::load_le64(packet, wire::kHelloRegionSize) != wl::kShmemRegionSize) {
+                return fail("unexpected HELLO from the device");
+            }
+            // The driver's features, as negotiated with the VMM, decide the device's.
+            std::vector<std::uint8_t> ack(wire::kFeaturesSize);
+            wl::store_le32(ack, wire::kTag, wire::kFeatures);
+            wl::store_le64(ack, wire::kFeaturesBits,
+                           features_ & wl::load_le64(packet, wire::kHelloOffered) &
+                               wl::kWlFeatureMask);
+            send_device(std::move(ack));
+            hello_ = true;
+            // What the guest queued before the device existed.
+            if (!credit_in() || !process_out()) {
+                return false;
+            }
+            continue;
+        }
+        events_.push_back(std::move(event));
+    }
+    return true;
+}
+
+bool Backend::apply_events() {
+    while (device_ && !events_.empty() && !map_ack_blocking_) {
+        Event event = std::move(events_.front());
+        events_.pop_front();
+        const std::span<const std::uint8_t> bytes(event.bytes);
+        switch (event.tag) {
+        case wire::kResponse: {
+            if (in_flight_.empty()) {
+                return fail("a response for no request");
+            }
+            if (!rings_[wl::kQueueOut].queue->complete(in_flight_.front(),
+                                                       bytes.subspan(wire::kBody))) {
+                return fail("out queue: guest memory failed while writing a response");
+            }
+            in_flight_.pop_front();
+            signal(wl::kQueueOut);
+            if (!process_out()) {
+                return false;
+            }
+            break;
+        }
+        case wire::kIn: {
+            Chain chain;
+            std::string why;
+            if (credited_ == 0 ||
+                rings_[wl::kQueueIn].queue->pop(&chain, 0, &why) != SplitQueue::Pop::Chain) {
+                return fail("in queue: " + (why.empty() ? std::string("no buffer") : why));
+            }
+            --credited_;
+            if (!rings_[wl::kQueueIn].queue->complete(chain, bytes.subspan(wire::kBody))) {
+                return fail("in queue: guest memory failed while writing a message");
+            }
+            signal(wl::kQueueIn);
+            break;
+        }
+        case wire::kMap: {
+            if (bytes.size() != wire::kMapPacketSize || !event.fd) {
+                return fail("malformed MAP from the device");
+            }
+            const std::uint64_t offset = wl::load_le64(bytes, wire::kMapOffset);
+            const std::uint64_t size = wl::load_le64(bytes, wire::kMapSize);
+            const bool writable = (wl::load_le32(bytes, wire::kMapFlags) & wire::kMapWritable) != 0;
+            std::vector<std::uint8_t> map(kShmemMapSize);
+            store<std::uint64_t>(map, kShmemMapFdOffset, 0);
+            store<std::uint64_t>(map, kShmemMapShmOffset, offset);
+            store<std::uint64_t>(map, kShmemMapLen, size);
+            store<std::uint64_t>(map, kShmemMapFlags, writable ? kShmemMapWritable : 0);
+            if (!send_with_fd(backend_req_.get(),
+                              build_message(static_cast<std::uint32_t>(BackendRequest::ShmemMap),
+                                            kFlagNeedReply, map),
+                              event.fd.get())) {
+                return fail("cannot send SHMEM_MAP to the VMM");
+            }
+            mappings_[offset] = size;
+            ++acks_outstanding_;
+            map_ack_blocking_ = true; // what follows carries the pfn: wait for the ack
+            break;
+        }
+        case wire::kUnmap: {
+            if (bytes.size() != wire::kMapPacketSize) {
+                return fail("malformed UNMAP from the device");
+            }
+            const std::uint64_t offset = wl::load_le64(bytes, wire::kMapOffset);
+            std::vector<std::uint8_t> unmap(kShmemMapSize);
+            store<std::uint64_t>(unmap, kShmemMapShmOffset, offset);
+            store<std::uint64_t>(unmap, kShmemMapLen, wl::load_le64(bytes, wire::kMapSize));
+            if (!send_with_fd(
+                    backend_req_.get(),
+                    build_message(static_cast<std::uint32_t>(BackendRequest::ShmemUnmap), 0, unmap),
+                    -1)) {
+                return fail("cannot send SHMEM_UNMAP to the VMM");
+            }
+            mappings_.erase(offset);
+            break;
+        }
+        default:
+            return fail("unknown packet " + std::to_string(event.tag) + " from the device");
+        }
+    }
+    return true;
+}
+
+bool Backend::on_backend_reply(bool* closed) {
+    std::uint8_t raw[kHeaderSize + kU64Size];
+    std::vector<UniqueFd> fds;
+    const ssize_t n = receive(backend_req_.get(), raw, kHeaderSize, &fds);
+    if (n == 0) {
+        *closed = true;
+        return true;
+    }
+    std::string why;
+    const std::optional<Header> header = n == static_cast<ssize_t>(kHeaderSize)
+                                             ? parse_header(std::span(raw, kHeaderSize), &why)
+                                             : std::nullopt;
+    if (!header || !header->is_reply() || header->size != kU64Size || !fds.empty() ||
+        header->request != static_cast<std::uint32_t>(BackendRequest::ShmemMap) ||
+        acks_outstanding_ == 0) {
+        return fail("unexpected message on the backend channel");
+    }
+    if (receive(backend_req_.get(), raw + kHeaderSize, kU64Size, &fds) !=
+        static_cast<ssize_t>(kU64Size)) {
+        return fail("the VMM's ack ended early");
+    }
+    --acks_outstanding_;
+    const auto status = load<std::uint64_t>(std::span<const std::uint8_t>(raw), kHeaderSize);
+    if (status != 0) {
+        return fail("the VMM refused a SHMEM_MAP (status " + std::to_string(status) + ")");
+    }
+    // Acks come in order: the newest map is the one events_ waits for once all older ones
+    // (from ended sessions) are in.
+    if (acks_outstanding_ == 0) {
+        map_ack_blocking_ = false;
+    }
+    return true;
+}
+
+// ---- queues -----------------------------------------------------------------------------------
+
+bool Backend::drain_kick(std::uint32_t index) {
+    std::uint64_t count = 0;
+    if (read(rings_[index].kick.get(), &count, sizeof(count)) < 0 && errno != EAGAIN) {
+        return fail("cannot read queue " + std::to_string(index) + "'s kick");
+    }
+    return index == wl::kQueueIn ? credit_in() : process_out();
+}
+
+void Backend::signal(std::uint32_t index) {
+    const std::uint64_t one = 1;
+    if (rings_[index].call) {
+        [[maybe_unused]] const ssize_t n = write(rings_[index].call.get(), &one, sizeof(one));
+    }
+}
+
+bool Backend::credit_in() {
+    if (!device_ || !hello_) {
+        return true;
+    }
+    std::uint32_t available = 0;
+    std::string why;
+    if (rings_[wl::kQueueIn].queue->available(&available, &why) == SplitQueue::Pop::Broken) {
+        return fail("in queue: " + why);
+    }
+    if (available > credited_) {
+        std::vector<std::uint8_t> credit(wire::kCreditSize);
+        wl::store_le32(credit, wire::kTag, wire::kCredit);
+        wl::store_le32(credit, wire::kCreditCount, available - credited_);
+        send_device(std::move(credit));
+        credited_ = available;
+    }
+    return true;
+}
+
+bool Backend::process_out() {
+    while (device_ && hello_ && in_flight_.size() < kMaxInFlight) {
+        Chain chain;
+        std::string why;
+        const std::size_t max = wire::kMaxRequestPacket - wire::kBody;
+        switch (rings_[wl::kQueueOut].queue->pop(&chain, max, &why)) {
+        case SplitQueue::Pop::Empty:
+            return true;
+        case SplitQueue::Pop::Broken:
+            return fail("out queue: " + why);
+        case SplitQueue::Pop::Chain:
+            break;
+        }
+        std::vector<std::uint8_t> packet(wire::kBody + chain.readable.size());
+        wl::store_le32(packet, wire::kTag, wire::kRequest);
+        std::memcpy(packet.data() + wire::kBody, chain.readable.data(), chain.readable.size());
+        send_device(std::move(packet));
+        in_flight_.push_back(std::move(chain));
+    }
+    return true;
+}
+
+} // namespace prism::vmbridge::vhost_user

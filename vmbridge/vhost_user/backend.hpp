@@ -1,0 +1,128 @@
+// The vhost-user wl backend for one VMM connection: the core of prism-vhost-wl. It answers the
+// frontend's vhost-user messages, maps the guest memory, walks the two virtqueues and moves
+// virtio-wl messages between them and a device core inside prism (reached over the test
+// transport's packets, on a socket prism hands over: shim_wire.hpp). Shared memory the device
+// maps becomes SHMEM_MAP/SHMEM_UNMAP on the backend-request channel.
+//
+// Ordering: everything the device sends is applied to the guest in order. A MAP goes out as
+// SHMEM_MAP with NEED_REPLY and what follows it (the response or in-queue message that hands
+// the guest its pfn) waits for the VMM's ack; vhost-user messages, kicks and acks are still
+// served meanwhile, so a VMM that never acks stalls only its own device.
+//
+// Single-threaded around poll(); blocking only on the frontend socket's payload reads (one VM
+// per process, so a frontend that stalls mid-message stalls only itself).
+#pragma once
+
+#include "vmbridge/device/unique_fd.hpp"
+#include "vmbridge/vhost_user/guest_memory.hpp"
+#include "vmbridge/vhost_user/protocol.hpp"
+#include "vmbridge/vhost_user/shim_wire.hpp"
+#include "vmbridge/vhost_user/virtqueue.hpp"
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace prism::vmbridge::vhost_user {
+
+using device::UniqueFd;
+
+struct BackendOptions {
+    std::string vm;                             // for log lines
+    unsigned shmem_bit = kProtocolShmemDefault; // the SHMEM protocol-feature bit
+    int control_fd = -1;                        // shim_wire channel to prism (borrowed)
+    pid_t vmm_pid = 0;                          // the frontend's pid (SO_PEERCRED), for prismctl
+};
+
+class Backend {
+public:
+    Backend(UniqueFd frontend, BackendOptions options);
+    ~Backend();
+    Backend(const Backend&) = delete;
+    Backend& operator=(const Backend&) = delete;
+
+    // Serves the frontend until it disconnects (true) or breaks the protocol, the queues or
+    // guest memory (false; the reason is logged). Also false when prism's channel closes.
+    bool run();
+
+    // The virtio features offered in GET_FEATURES.
+    static std::uint64_t offered_features();
+    std::uint64_t offered_protocol_features() const;
+
+private:
+    struct Ring {
+        std::uint32_t size = 0;
+        std::uint64_t desc_user = 0, avail_user = 0, used_user = 0;
+        bool have_addr = false;
+        std::uint16_t base = 0;
+        bool enabled = false;
+        UniqueFd kick, call;
+        std::unique_ptr<SplitQueue> queue;
+    };
+    // What the device sent, applied to the guest in order.
+    struct Event {
+        std::uint32_t tag = 0;
+        std::vector<std::uint8_t> bytes; // after the tag
+        UniqueFd fd;
+    };
+
+    bool fail(const std::string& why);
+    void log(const std::string& line) const;
+
+    // Frontend messages.
+    bool on_frontend(bool* closed);
+    bool handle(const Header& header, std::span<const std::uint8_t> payload,
+                std::vector<UniqueFd>& fds);
+    bool send_reply(const Header& header, std::span<const std::uint8_t> payload);
+    bool ring_index(std::span<const std::uint8_t> payload, std::size_t size, std::uint32_t* index);
+    bool protocol_acked(unsigned bit) const { return (protocol_features_ & bit_of(bit)) != 0; }
+    static std::uint64_t bit_of(unsigned n) { return std::uint64_t{1} << n; }
+
+    // Device session.
+    bool maybe_start();
+    bool on_device_socket(UniqueFd fd);
+    void end_session(const std::string& why);
+    void send_status(shim_wire::State state);
+    bool on_control(bool* closed);
+    bool on_device_readable();
+    bool flush_device();
+    void send_device(std::vector<std::uint8_t> packet);
+    bool apply_events();
+    bool on_backend_reply(bool* closed);
+
+    // Queues.
+    bool process_out();
+    bool credit_in();
+    bool drain_kick(std::uint32_t index);
+    void signal(std::uint32_t index);
+
+    UniqueFd frontend_;
+    BackendOptions options_;
+    std::uint64_t features_ = 0;
+    bool features_set_ = false;
+    std::uint64_t protocol_features_ = 0;
+    UniqueFd backend_req_;
+    std::unique_ptr<GuestMemory> memory_;
+    std::array<Ring, kQueueCount> rings_;
+    std::string not_starting_; // why the device was last refused (logged once)
+
+    // The live device, if any.
+    UniqueFd device_;
+    bool device_wanted_ = false; // STATUS Running sent, DEVICE not yet received
+    bool hello_ = false;
+    std::deque<std::vector<std::uint8_t>> device_out_;
+    std::deque<Event> events_;
+    std::deque<Chain> in_flight_;                     // out-queue chains waiting for their response
+    std::uint32_t credited_ = 0;                      // in-queue chains announced, not yet used
+    std::map<std::uint64_t, std::uint64_t> mappings_; // region offset -> size
+    bool map_ack_blocking_ = false;                   // events_ waits for the ack of a SHMEM_MAP
+    std::uint32_t acks_outstanding_ = 0;              // SHMEM_MAP acks not yet read (any session)
+};
+
+} // namespace prism::vmbridge::vhost_user
