@@ -1,5 +1,7 @@
 #include "compositor/clipboard/transfer.hpp"
 
+#include "vmbridge/device/fd_io.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -13,14 +15,6 @@ namespace prism::clipboard {
 namespace {
 
 using Status = TransferResult::Status;
-
-bool set_nonblocking(int fd) {
-    const int flags = fcntl(fd, F_GETFL);
-    if (flags < 0) {
-        return false;
-    }
-    return (flags & O_NONBLOCK) != 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
-}
 
 bool is_socket(int fd) {
     struct stat st{};
@@ -93,12 +87,12 @@ void Transfer::begin() {
     if (timer_ == nullptr) {
         return; // the destructor closes the fds
     }
-    if (!source_eof_ && !set_nonblocking(from_)) {
+    if (!source_eof_ && !fdio::set_nonblocking(from_)) {
         conclude_later(Status::SourceError);
         return;
     }
     if (!collecting_) {
-        if (!set_nonblocking(to_)) {
+        if (!fdio::set_nonblocking(to_)) {
             conclude_later(Status::DestinationError);
             return;
         }

@@ -1,5 +1,7 @@
 #include "vmbridge/device/device.hpp"
 
+#include "vmbridge/device/fd_io.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
@@ -21,13 +23,6 @@ namespace {
 
 Response error(ErrorCode code) {
     return RespError{code};
-}
-
-void set_nonblocking(int fd) {
-    const int flags = fcntl(fd, F_GETFL);
-    if (flags >= 0) {
-        fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    }
 }
 
 // The VFD flags of §1.5 for a stream fd, from its access mode.
@@ -52,25 +47,11 @@ std::uint32_t stream_flags(int fd, const Features& features, bool is_socket) {
 // never raises SIGPIPE.
 ssize_t send_with_fds(int socket, const std::uint8_t* data, std::size_t size,
                       const std::vector<int>& fds) {
-    iovec iov{const_cast<std::uint8_t*>(data), size};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
     if (fds.size() > kSendMaxAllocs) {
         errno = EINVAL; // the codec never lets a SEND carry more
         return -1;
     }
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kSendMaxAllocs)];
-    if (!fds.empty()) {
-        msg.msg_control = control;
-        msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-        std::memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
-    }
-    return sendmsg(socket, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+    return fdio::send_with_fds(socket, {data, size}, fds);
 }
 
 ssize_t write_no_sigpipe(int fd, const void* data, std::size_t size) {
@@ -185,7 +166,7 @@ Response Device::new_context(std::uint32_t id, std::string_view name) {
     if (!fd) {
         return error(ErrorCode::Err);
     }
-    set_nonblocking(fd.get());
+    fdio::set_nonblocking(fd.get());
     auto vfd = std::make_unique<Vfd>();
     vfd->id = id;
     vfd->kind = VfdKind::Context;
@@ -265,7 +246,7 @@ Response Device::new_pipe(const CmdVfdNewPipe& command) {
         vfd->remote = std::move(read_end);
         vfd->writable = true;
     }
-    set_nonblocking(vfd->fd.get());
+    fdio::set_nonblocking(vfd->fd.get());
     Vfd& added = vfds_.add(std::move(vfd));
     watch(added);
     // §1.7: flags 0, pfn 0, size 0.
@@ -720,7 +701,7 @@ std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uin
             const int mode = fcntl(fd.get(), F_GETFL) & O_ACCMODE;
             vfd->readable = mode != O_WRONLY;
             vfd->writable = mode != O_RDONLY;
-            set_nonblocking(fd.get());
+            fdio::set_nonblocking(fd.get());
         } else {
             // Fences (sync_file) and anything else: not supported (docs/vmbridge.md).
             continue;

@@ -1,5 +1,6 @@
 #include "vmbridge/vhost_user/backend.hpp"
 
+#include "vmbridge/device/fd_io.hpp"
 #include "vmbridge/device/test_transport_wire.hpp"
 #include "vmbridge/virtio_wl/constants.hpp"
 #include "vmbridge/virtio_wl/features.hpp"
@@ -59,26 +60,12 @@ ssize_t receive(int fd, std::uint8_t* data, std::size_t size, std::vector<Unique
     return n;
 }
 
+// The whole message, with `fd` attached unless it is -1, waiting until it is sent.
 bool send_with_fd(int socket, std::span<const std::uint8_t> bytes, int fd) {
-    iovec iov{const_cast<std::uint8_t*>(bytes.data()), bytes.size()};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-    if (fd >= 0) {
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof(control);
-        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    }
-    ssize_t n;
-    do {
-        n = sendmsg(socket, &msg, MSG_NOSIGNAL);
-    } while (n < 0 && errno == EINTR);
-    return n == static_cast<ssize_t>(bytes.size());
+    const std::span<const int> fds =
+        fd >= 0 ? std::span<const int>(&fd, 1) : std::span<const int>();
+    return fdio::send_with_fds(socket, bytes, fds, fdio::Wait::UntilSent) ==
+           static_cast<ssize_t>(bytes.size());
 }
 
 std::string hex(std::uint64_t value) {

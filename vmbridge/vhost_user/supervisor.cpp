@@ -1,5 +1,6 @@
 #include "vmbridge/vhost_user/supervisor.hpp"
 
+#include "vmbridge/device/fd_io.hpp"
 #include "vmbridge/device/private_socket.hpp"
 #include "vmbridge/vhost_user/protocol.hpp"
 #include "vmbridge/vhost_user/shim_wire.hpp"
@@ -188,20 +189,8 @@ int Supervisor::handle_control(int, std::uint32_t, void* data) {
         self->devices_->adopt(device::UniqueFd(ends[0]));
         std::uint8_t reply[shim_wire::kDeviceSize];
         store<std::uint32_t>(reply, 0, shim_wire::kDevice);
-        iovec iov{reply, sizeof(reply)};
-        msghdr msg{};
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-        msg.msg_control = control;
-        msg.msg_controllen = sizeof(control);
-        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
         const int raw = theirs.get();
-        std::memcpy(CMSG_DATA(cmsg), &raw, sizeof(int));
-        if (sendmsg(self->control_.get(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+        if (fdio::send_with_fds(self->control_.get(), reply, {&raw, 1}) < 0) {
             self->on_exit();
         }
         break;
