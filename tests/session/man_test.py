@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""The man pages cannot silently drift from the programs: every option `prism --help` lists
+is in prism(1), and every command and option `prismctl --help` lists is in prismctl(1).
+
+Environment (set by meson): PRISM_BIN, PRISMCTL_BIN, MAN_SOURCE_DIR (docs/man).
+"""
+import os
+import pathlib
+import re
+import subprocess
+import unittest
+
+MAN = pathlib.Path(os.environ["MAN_SOURCE_DIR"])
+
+
+def help_text(binary):
+    result = subprocess.run([binary, "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def options(text):
+    """Every -x and --long option in a --help text."""
+    return sorted(set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", text)))
+
+
+def section(text, header):
+    """The indented lines after `header` up to the next blank line."""
+    lines = text.split(header, 1)[1].splitlines()[1:]
+    return "\n".join(lines[: lines.index("")] if "" in lines else lines)
+
+
+class ManPagesTest(unittest.TestCase):
+    def assertDocumentsOption(self, page, option):
+        # An option is documented where it is written in bold, alone or in a list such as
+        # *-c, --config* DIR.
+        text = (MAN / page).read_text()
+        self.assertRegex(text, rf"(?m)^\*([^*\n]*[ ,])?{re.escape(option)}(,[^*\n]*)?\*",
+                         f"{page} does not document {option}")
+
+    def test_prism_options(self):
+        found = options(help_text(os.environ["PRISM_BIN"]))
+        self.assertGreaterEqual(len(found), 10, found)  # -c --config ... -h --help
+        for option in found:
+            self.assertDocumentsOption("prism.1.scd", option)
+
+    def test_prismctl_commands_and_options(self):
+        text = help_text(os.environ["PRISMCTL_BIN"])
+        commands = re.findall(r"(?m)^  ([a-z]+) ", section(text, "Commands:"))
+        self.assertGreaterEqual(len(commands), 6, text)
+        page = (MAN / "prismctl.1.scd").read_text()
+        documented = page.split("# COMMANDS", 1)[1].split("\n# ", 1)[0]
+        for command in commands:
+            self.assertRegex(documented, rf"(?m)^\*{command}\*$",
+                             f"prismctl.1.scd does not document the command {command}")
+        found = options(section(text, "Options:"))
+        self.assertGreaterEqual(len(found), 4, found)
+        for option in found:
+            self.assertDocumentsOption("prismctl.1.scd", option)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
