@@ -140,10 +140,10 @@ class SessionTest(unittest.TestCase):
         # prism-session execs prism: the session's exit status is prism's.
         self.assertEqual(self.launcher.wait(TIMEOUT), 0, self.session_output())
 
-    def start_with_user_manager(self):
+    def start_with_user_manager(self, **extra_env):
         write_executable(self.bin / "systemctl", SYSTEMCTL_STUB)
         write_executable(self.bin / "dbus-update-activation-environment", DBUS_STUB)
-        self.start(self.env(f"{self.bin}:/usr/bin:/bin"))
+        self.start(self.env(f"{self.bin}:/usr/bin:/bin", **extra_env))
         self.assertTrue(eventually(lambda: self.START in self.calls()),
                         f"{self.calls()}\n{self.session_output()}")
 
@@ -172,6 +172,7 @@ class SessionTest(unittest.TestCase):
         self.assertTrue((self.runtime / env["WAYLAND_DISPLAY"]).is_socket())
         self.assertEqual(env.get("XDG_CURRENT_DESKTOP"), "prism")
         self.assertEqual(env.get("XDG_SESSION_TYPE"), "wayland")
+        self.assertEqual(env.get("XDG_SESSION_DESKTOP"), "prism")
         self.assertEqual(env.get("PRISM_SOCKET"), str(self.runtime / "prism-ipc.sock"))
         self.assertTrue(pathlib.Path(env["PRISM_SOCKET"]).is_socket())
         # The D-Bus activation environment gets the same values, and passes them on to systemd.
@@ -192,7 +193,12 @@ class SessionTest(unittest.TestCase):
         self.assertStoppedAfterStart()
 
     def test_a_signal_that_ends_the_session_stops_the_target(self):
-        self.start_with_user_manager()
+        # Started from a text console: logind's session type is not the one services need; a
+        # session name the display manager chose stays.
+        self.start_with_user_manager(XDG_SESSION_TYPE="tty", XDG_SESSION_DESKTOP="prism-dm")
+        env = self.imported("systemctl-env")
+        self.assertEqual(env.get("XDG_SESSION_TYPE"), "wayland")
+        self.assertEqual(env.get("XDG_SESSION_DESKTOP"), "prism-dm")
         self.launcher.terminate()  # what a display manager does at logout
         self.assertEqual(self.launcher.wait(TIMEOUT), 0, self.session_output())
         self.assertStoppedAfterStart()
