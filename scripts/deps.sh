@@ -14,6 +14,7 @@ PRISM_BUILD_DEPS=(
   libxkbcommon-dev libpixman-1-dev libinput-dev libdrm-dev libseat-dev
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libpango1.0-dev libcairo2-dev libexpat1-dev libseccomp-dev
+  scdoc
 )
 # clang and its libFuzzer runtime: scripts/test builds the virtio-wl fuzzer (tests/fuzz) with
 # them.
