@@ -254,26 +254,13 @@ bool Server::init() {
         &activation->events.request_activate,
         [this](wlr_xdg_activation_v1_request_activate_event* event) { handle_activation(event); });
     new_virtual_keyboard_.connect(
-        &virtual_keyboards->events.new_virtual_keyboard, [this](wlr_virtual_keyboard_v1* keyboard) {
-            const bool host =
-                origins_->origin_of(wl_resource_get_client(keyboard->resource)).is_host();
-            seat_->add_device(&keyboard->keyboard.base, true, host);
-        });
-    new_virtual_pointer_.connect(
-        &virtual_pointers->events.new_virtual_pointer,
-        [this](wlr_virtual_pointer_v1_new_pointer_event* event) {
-            wlr_virtual_pointer_v1* pointer = event->new_pointer;
-            const bool host =
-                origins_->origin_of(wl_resource_get_client(pointer->resource)).is_host();
-            seat_->add_device(&pointer->pointer.base, false, host);
-        });
-    layout_change_.connect(&layout_->events.change, [this](void*) {
-        desktop_->rescue_offscreen_views();
-        // Warping in place re-places the cursor image on every output of the new layout.
-        wlr_cursor* cursor = seat_->cursor().wlr();
-        wlr_cursor_warp(cursor, nullptr, cursor->x, cursor->y);
-        seat_->cursor().refresh_image();
-    });
+        &virtual_keyboards->events.new_virtual_keyboard,
+        [this](wlr_virtual_keyboard_v1* keyboard) { handle_new_virtual_keyboard(keyboard); });
+    new_virtual_pointer_.connect(&virtual_pointers->events.new_virtual_pointer,
+                                 [this](wlr_virtual_pointer_v1_new_pointer_event* event) {
+                                     handle_new_virtual_pointer(event);
+                                 });
+    layout_change_.connect(&layout_->events.change, [this](void*) { handle_layout_change(); });
 
     for (int signal : {SIGINT, SIGTERM}) {
         signal_sources_.push_back(
@@ -505,6 +492,25 @@ void Server::handle_new_output(wlr_output* wlr_output) {
 
 void Server::handle_new_input(wlr_input_device* device) {
     seat_->add_device(device);
+}
+
+void Server::handle_new_virtual_keyboard(wlr_virtual_keyboard_v1* keyboard) {
+    const bool host = origins_->origin_of(wl_resource_get_client(keyboard->resource)).is_host();
+    seat_->add_device(&keyboard->keyboard.base, true, host);
+}
+
+void Server::handle_new_virtual_pointer(wlr_virtual_pointer_v1_new_pointer_event* event) {
+    wlr_virtual_pointer_v1* pointer = event->new_pointer;
+    const bool host = origins_->origin_of(wl_resource_get_client(pointer->resource)).is_host();
+    seat_->add_device(&pointer->pointer.base, false, host);
+}
+
+void Server::handle_layout_change() {
+    desktop_->rescue_offscreen_views();
+    // Warping in place re-places the cursor image on every output of the new layout.
+    wlr_cursor* cursor = seat_->cursor().wlr();
+    wlr_cursor_warp(cursor, nullptr, cursor->x, cursor->y);
+    seat_->cursor().refresh_image();
 }
 
 void Server::handle_new_toplevel(wlr_xdg_toplevel* toplevel) {

@@ -79,6 +79,9 @@ private:
 
     void handle_new_output(wlr_output* output);
     void handle_new_input(wlr_input_device* device);
+    void handle_new_virtual_keyboard(wlr_virtual_keyboard_v1* keyboard);
+    void handle_new_virtual_pointer(wlr_virtual_pointer_v1_new_pointer_event* event);
+    void handle_layout_change();
     void handle_new_toplevel(wlr_xdg_toplevel* toplevel);
     void handle_new_popup(wlr_xdg_popup* popup);
     void handle_set_gamma(wlr_gamma_control_manager_v1_set_gamma_event* event);

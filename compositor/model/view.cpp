@@ -35,37 +35,18 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, vmbridge::Origin origin
 
     map_.connect(&xdg_->surface->events.map, [this](void*) { handle_map(); });
     unmap_.connect(&xdg_->surface->events.unmap, [this](void*) { handle_unmap(); });
-    // The toplevel role can go while its xdg_surface stays: the view goes with the role.
-    destroy_.connect(&toplevel_->events.destroy, [this](void*) { desktop_.remove_view(*this); });
+    destroy_.connect(&toplevel_->events.destroy, [this](void*) { handle_destroy(); });
     commit_.connect(&xdg_->surface->events.commit, [this](void*) { handle_commit(); });
-
-    set_title_.connect(&toplevel_->events.set_title, [this](void*) {
-        if (mapped_) {
-            update_frame();
-        }
-    });
+    set_title_.connect(&toplevel_->events.set_title, [this](void*) { handle_set_title(); });
     request_move_.connect(&toplevel_->events.request_move,
-                          [this](auto*) { desktop_.request_interactive(*this, WLR_EDGE_NONE); });
-    request_resize_.connect(&toplevel_->events.request_resize,
-                            [this](wlr_xdg_toplevel_resize_event* event) {
-                                desktop_.request_interactive(*this, event->edges);
-                            });
-    // Before the first commit there is nothing to configure yet: the initial commit reads
-    // what was requested. Before the map, the configure in reply is all xdg-shell asks.
-    request_maximize_.connect(&toplevel_->events.request_maximize, [this](void*) {
-        if (mapped_) {
-            set_maximized(toplevel_->requested.maximized);
-        } else if (xdg_->initialized) {
-            wlr_xdg_surface_schedule_configure(xdg_);
-        }
-    });
-    request_fullscreen_.connect(&toplevel_->events.request_fullscreen, [this](void*) {
-        if (mapped_) {
-            set_fullscreen(toplevel_->requested.fullscreen);
-        } else if (xdg_->initialized) {
-            wlr_xdg_surface_schedule_configure(xdg_);
-        }
-    });
+                          [this](wlr_xdg_toplevel_move_event*) { handle_request_move(); });
+    request_resize_.connect(
+        &toplevel_->events.request_resize,
+        [this](wlr_xdg_toplevel_resize_event* event) { handle_request_resize(event); });
+    request_maximize_.connect(&toplevel_->events.request_maximize,
+                              [this](void*) { handle_request_maximize(); });
+    request_fullscreen_.connect(&toplevel_->events.request_fullscreen,
+                                [this](void*) { handle_request_fullscreen(); });
 }
 
 View::~View() {
@@ -79,6 +60,43 @@ View::~View() {
     frame_.reset();
     // The whole tree is ours: the surface tree and the popups' trees go with it.
     wlr_scene_node_destroy(&tree_->node);
+}
+
+void View::handle_destroy() {
+    // The toplevel role can go while its xdg_surface stays: the view goes with the role.
+    desktop_.remove_view(*this);
+}
+
+void View::handle_set_title() {
+    if (mapped_) {
+        update_frame();
+    }
+}
+
+void View::handle_request_move() {
+    desktop_.request_interactive(*this, WLR_EDGE_NONE);
+}
+
+void View::handle_request_resize(wlr_xdg_toplevel_resize_event* event) {
+    desktop_.request_interactive(*this, event->edges);
+}
+
+// Before the first commit there is nothing to configure yet: the initial commit reads what was
+// requested. Before the map, the configure in reply is all xdg-shell asks.
+void View::handle_request_maximize() {
+    if (mapped_) {
+        set_maximized(toplevel_->requested.maximized);
+    } else if (xdg_->initialized) {
+        wlr_xdg_surface_schedule_configure(xdg_);
+    }
+}
+
+void View::handle_request_fullscreen() {
+    if (mapped_) {
+        set_fullscreen(toplevel_->requested.fullscreen);
+    } else if (xdg_->initialized) {
+        wlr_xdg_surface_schedule_configure(xdg_);
+    }
 }
 
 void View::handle_commit() {

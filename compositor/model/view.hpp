@@ -75,6 +75,12 @@ public:
 
 private:
     void handle_commit();
+    void handle_destroy();
+    void handle_set_title();
+    void handle_request_move();
+    void handle_request_resize(wlr_xdg_toplevel_resize_event* event);
+    void handle_request_maximize();
+    void handle_request_fullscreen();
     void handle_map();
     void handle_unmap();
     // Fits the view's outer box to `area` (layout coordinates), remembering where it was.
