@@ -1,5 +1,7 @@
 #include "compositor/clipboard/dialog.hpp"
 
+#include "compositor/frame/border.hpp"
+
 #include "compositor/frame/contrast.hpp"
 #include "compositor/frame/scene_colour.hpp"
 #include "compositor/frame/text_buffer.hpp"
@@ -161,11 +163,7 @@ void Dialog::draw() {
     // out.
     const int left = kOuter + kInner;
     const int inner = kWidth - 2 * left;
-    wlr_scene_rect* outer = wlr_scene_rect_create(tree_, kWidth, 0, kClear);
-    frame::set_rect_colour(outer, host.colour);
-    wlr_scene_rect* accent = wlr_scene_rect_create(tree_, kWidth - 2 * kOuter, 0, kClear);
-    frame::set_rect_colour(accent, host.accent);
-    wlr_scene_node_set_position(&accent->node, kOuter, kOuter);
+    frame::Border border(tree_);
     wlr_scene_rect* background = wlr_scene_rect_create(tree_, inner, 0, kClear);
     frame::set_rect_colour(background, kBackground);
     wlr_scene_node_set_position(&background->node, left, left);
@@ -221,8 +219,7 @@ void Dialog::draw() {
     y += kRow - 6 + kPad;
 
     const int height = y + left;
-    wlr_scene_rect_set_size(outer, kWidth, height);
-    wlr_scene_rect_set_size(accent, kWidth - 2 * kOuter, height - 2 * kOuter);
+    border.place({0, 0, kWidth, height}, kOuter + kInner, host.colour, host.accent);
     wlr_scene_rect_set_size(background, inner, height - 2 * left);
     if (placed_id_ != p.id) {
         // Placed once per prompt: a client that moves or resizes its window while asking must
@@ -274,14 +271,13 @@ void Notice::show(const std::string& text, const FrameStyle& host, wlr_box area,
     const int height = 36;
     tree_ = wlr_scene_tree_create(parent_);
     wlr_scene_node_set_position(&tree_->node, area.x + (area.width - width) / 2, area.y + 24);
-    wlr_scene_rect* outer = wlr_scene_rect_create(tree_, width, height, kClear);
-    frame::set_rect_colour(outer, host.colour);
-    wlr_scene_rect* accent =
-        wlr_scene_rect_create(tree_, width - 2 * kOuter, height - 2 * kOuter, kClear);
-    frame::set_rect_colour(accent, host.accent);
-    wlr_scene_node_set_position(&accent->node, kOuter, kOuter);
-    frame::TextSpec spec;
     const int edge = kOuter + kInner;
+    frame::Border(tree_).place({0, 0, width, height}, edge, host.colour, host.accent);
+    wlr_scene_rect* background =
+        wlr_scene_rect_create(tree_, width - 2 * edge, height - 2 * edge, kClear);
+    frame::set_rect_colour(background, kBackground);
+    wlr_scene_node_set_position(&background->node, edge, edge);
+    frame::TextSpec spec;
     spec.width = width - 2 * edge;
     spec.height = height - 2 * edge;
     spec.scale = scale;

@@ -28,12 +28,8 @@ void place(wlr_scene_rect* rect, int x, int y, int width, int height) {
 } // namespace
 
 Frame::Frame(wlr_scene_tree* parent)
-    : tree_(wlr_scene_tree_create(parent)) {
-    static constexpr float kClear[4] = {0, 0, 0, 0};
-    for (auto& rect : rects_) {
-        rect = wlr_scene_rect_create(tree_, 0, 0, kClear);
-        wlr_scene_node_set_enabled(&rect->node, false);
-    }
+    : tree_(wlr_scene_tree_create(parent))
+    , border_(tree_) {
 }
 
 Frame::~Frame() {
@@ -53,21 +49,6 @@ wlr_box Frame::outer_box() const {
     const int border = border_width();
     return {box_.x - border, box_.y - title_height_ - border, box_.width + 2 * border,
             box_.height + title_height_ + 2 * border};
-}
-
-void Frame::place_border(std::size_t first, const wlr_box& outer, int width,
-                         config::Colour colour) {
-    wlr_scene_rect* top = rects_[first];
-    wlr_scene_rect* bottom = rects_[first + 1];
-    wlr_scene_rect* left = rects_[first + 2];
-    wlr_scene_rect* right = rects_[first + 3];
-    place(top, outer.x, outer.y, outer.width, width);
-    place(bottom, outer.x, outer.y + outer.height - width, outer.width, width);
-    place(left, outer.x, outer.y + width, width, outer.height - 2 * width);
-    place(right, outer.x + outer.width - width, outer.y + width, width, outer.height - 2 * width);
-    for (std::size_t i = first; i < first + 4; ++i) {
-        frame::set_rect_colour(rects_[i], colour);
-    }
 }
 
 void Frame::update(const FrameStyle& style, const wlr_box& box, const std::string& title,
@@ -91,29 +72,14 @@ void Frame::update(const FrameStyle& style, const wlr_box& box, const std::strin
     scale_ = scale;
     mode_ = mode;
 
-    // Rects are only moved and resized here, never switched off and on again: in the scene
-    // graph every switch damages the node, and this runs for each frame a client draws.
-    std::size_t used = 4;
     wlr_scene_node_set_enabled(&tree_->node, mode_ != Mode::Hidden);
     if (mode_ == Mode::Fullscreen) {
         // Frames are gone in fullscreen, but a VM-coloured edge stays.
-        place_border(0, box_, std::max(kMinFullscreenEdge, style_.border / 2), style_.colour);
+        border_.place(box_, std::max(kMinFullscreenEdge, style_.border / 2), style_.colour);
     } else if (style_.host) {
-        // Two tones: a VM border is one colour across its whole width, so it never looks like
-        // this, whatever colour the VM is given.
-        const int border = border_width();
-        const int outer_width = (border + 1) / 2;
-        const wlr_box outer = outer_box();
-        place_border(0, outer, outer_width, style_.colour);
-        const wlr_box inner = {outer.x + outer_width, outer.y + outer_width,
-                               outer.width - 2 * outer_width, outer.height - 2 * outer_width};
-        place_border(4, inner, border - outer_width, style_.accent);
-        used = 8;
+        border_.place(outer_box(), border_width(), style_.colour, style_.accent);
     } else {
-        place_border(0, outer_box(), style_.border, style_.colour);
-    }
-    for (std::size_t i = used; i < rects_.size(); ++i) {
-        wlr_scene_node_set_enabled(&rects_[i]->node, false);
+        border_.place(outer_box(), style_.border, style_.colour);
     }
 
     if (title_dirty_) {

@@ -8,6 +8,7 @@
 // half `accent`), which no single-coloured VM border can equal.
 #pragma once
 
+#include "compositor/frame/border.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
 
@@ -70,12 +71,11 @@ private:
     int border_width() const;
     void render_title();
     void render_overlay();
-    void place_border(std::size_t first, const wlr_box& outer, int width, config::Colour colour);
     wlr_scene_buffer* replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer);
 
     wlr_scene_tree* tree_;
     // Four rects for a VM border; host frames use eight (outer and inner halves).
-    std::array<wlr_scene_rect*, 8> rects_{};
+    frame::Border border_;
     wlr_scene_buffer* title_ = nullptr;
     wlr_scene_rect* tint_ = nullptr;
     wlr_scene_buffer* label_ = nullptr; // x-ray or fullscreen-entry label

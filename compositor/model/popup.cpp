@@ -50,12 +50,8 @@ Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& deskto
     , desktop_(desktop)
     , outline_colour_(outline)
     , tree_(wlr_scene_tree_create(parent))
-    , surface_tree_(wlr_scene_subsurface_tree_create(tree_, popup->base->surface)) {
-    static constexpr float kClear[4] = {0, 0, 0, 0};
-    for (auto& rect : outline_) {
-        rect = wlr_scene_rect_create(tree_, 0, 0, kClear);
-        wlr_scene_node_set_enabled(&rect->node, false);
-    }
+    , surface_tree_(wlr_scene_subsurface_tree_create(tree_, popup->base->surface))
+    , outline_(std::in_place, tree_) {
     // Nested popups find the tree to go in here, and only while it exists.
     popup_->base->data = tree_;
     commit_.connect(&popup_->base->surface->events.commit, [this](void*) { handle_commit(); });
@@ -80,7 +76,7 @@ void Popup::forget_tree() {
     }
     tree_ = nullptr;
     surface_tree_ = nullptr;
-    outline_.fill(nullptr);
+    outline_.reset();
     tree_destroy_.disconnect();
 }
 
@@ -126,25 +122,13 @@ void Popup::update() {
                                 popup_->current.geometry.y);
     clip_to_geometry(surface_tree_, popup_->base);
     const wlr_box geometry = window_geometry(popup_->base);
-    if (!outline_colour_) {
+    if (!outline_colour_ || geometry.width <= 0 || geometry.height <= 0) {
+        outline_->hide();
         return;
     }
-    const config::Colour& c = *outline_colour_;
-    const float rgba[4] = {c.r / 255.0f, c.g / 255.0f, c.b / 255.0f, 1.0f};
+    // Around the geometry, outside it.
     const int w = kOutlineWidth;
-    const wlr_box rings[4] = {
-        {-w, -w, geometry.width + 2 * w, w},
-        {-w, geometry.height, geometry.width + 2 * w, w},
-        {-w, 0, w, geometry.height},
-        {geometry.width, 0, w, geometry.height},
-    };
-    const bool shown = geometry.width > 0 && geometry.height > 0;
-    for (std::size_t i = 0; i < outline_.size(); ++i) {
-        wlr_scene_node_set_position(&outline_[i]->node, rings[i].x, rings[i].y);
-        wlr_scene_rect_set_size(outline_[i], rings[i].width, rings[i].height);
-        wlr_scene_rect_set_color(outline_[i], rgba);
-        wlr_scene_node_set_enabled(&outline_[i]->node, shown);
-    }
+    outline_->place({-w, -w, geometry.width + 2 * w, geometry.height + 2 * w}, w, *outline_colour_);
 }
 
 } // namespace prism

@@ -3,6 +3,7 @@
 // outline.
 #pragma once
 
+#include "compositor/frame/border.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
@@ -38,9 +39,9 @@ private:
     wlr_xdg_popup* popup_;
     const Desktop& desktop_;
     std::optional<config::Colour> outline_colour_;
-    wlr_scene_tree* tree_;         // destroyed with the parent's tree, or by this
-    wlr_scene_tree* surface_tree_; // the popup's surface and subsurfaces, clipped
-    std::array<wlr_scene_rect*, 4> outline_{};
+    wlr_scene_tree* tree_;                 // destroyed with the parent's tree, or by this
+    wlr_scene_tree* surface_tree_;         // the popup's surface and subsurfaces, clipped
+    std::optional<frame::Border> outline_; // in tree_; gone with it
     Listener<void> commit_, destroy_, tree_destroy_;
 };
 
