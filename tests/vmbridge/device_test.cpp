@@ -5,6 +5,7 @@
 #include "guest/wayland_session.hpp"
 #include "guest/wl0.hpp"
 #include "vmbridge/client_origins.hpp"
+#include "vmbridge/device/fd_io.hpp"
 #include "vmbridge/virtio_wl/le.hpp"
 
 #include <algorithm>
@@ -98,21 +99,10 @@ protected:
 
 // Sends `data` and `fds` on a raw compositor end.
 void send_with_fds(int socket, std::string_view data, const std::vector<int>& fds) {
-    iovec iov{const_cast<char*>(data.data()), data.size()};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 32)];
-    if (!fds.empty()) {
-        msg.msg_control = control;
-        msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-        std::memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
-    }
-    ASSERT_EQ(sendmsg(socket, &msg, MSG_NOSIGNAL), static_cast<ssize_t>(data.size()));
+    const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(data.data()),
+                                              data.size());
+    ASSERT_EQ(fdio::send_with_fds(socket, bytes, fds, fdio::Wait::UntilSent),
+              static_cast<ssize_t>(data.size()));
 }
 
 // Receives bytes and fds from a raw compositor end (non-blocking).

@@ -1,4 +1,5 @@
 #include "frontend.hpp"
+#include "vmbridge/device/fd_io.hpp"
 
 #include "vmbridge/vhost_user/protocol.hpp"
 #include "vmbridge/virtio_wl/constants.hpp"
@@ -51,21 +52,8 @@ template <class T> std::vector<std::uint8_t> bytes_of(std::initializer_list<T> v
 }
 
 bool send_message(int fd, std::span<const std::uint8_t> bytes, const std::vector<int>& fds) {
-    iovec iov{const_cast<std::uint8_t*>(bytes.data()), bytes.size()};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 8)];
-    if (!fds.empty()) {
-        msg.msg_control = control;
-        msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
-        cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
-        std::memcpy(CMSG_DATA(cmsg), fds.data(), sizeof(int) * fds.size());
-    }
-    return sendmsg(fd, &msg, MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+    return fdio::send_with_fds(fd, bytes, fds, fdio::Wait::UntilSent) ==
+           static_cast<ssize_t>(bytes.size());
 }
 
 // Reads exactly `size` bytes (and any fd) or fails.
