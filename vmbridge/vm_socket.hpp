@@ -6,6 +6,7 @@
 #pragma once
 
 #include "vmbridge/accept_pause.hpp"
+#include "vmbridge/device/private_socket.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -39,10 +40,8 @@ private:
 
     std::filesystem::path path_;
     std::filesystem::path lock_path_;
-    int fd_ = -1;
+    device::PrivateSocket socket_;
     int lock_fd_ = -1;
-    dev_t dev_ = 0;
-    ino_t ino_ = 0;
     wl_event_source* source_ = nullptr;
     std::unique_ptr<AcceptPause> pause_;
     AcceptFn on_accept_;

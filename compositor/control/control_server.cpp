@@ -39,42 +39,9 @@ std::string errno_text(int error) {
     return std::strerror(error);
 }
 
-std::optional<sockaddr_un> make_address(const std::filesystem::path& path) {
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    const std::string& native = path.native();
-    if (native.empty() || native.size() >= sizeof(address.sun_path)) {
-        return std::nullopt;
-    }
-    std::memcpy(address.sun_path, native.c_str(), native.size() + 1);
-    return address;
-}
-
 bool is_blank(const std::string& line) {
     return std::all_of(line.begin(), line.end(),
                        [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
-}
-
-enum class Probe { Nobody, Listening, Failed };
-
-// Whether something accepts connections on `address`. Non-blocking, so a listener with a full
-// backlog counts as listening instead of stalling us.
-Probe probe_listener(const sockaddr_un& address, int& error) {
-    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        error = errno;
-        return Probe::Failed;
-    }
-    const int rc = connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof(address));
-    error = rc == 0 ? 0 : errno;
-    close(fd);
-    if (rc == 0 || error == EAGAIN || error == EINPROGRESS) {
-        return Probe::Listening;
-    }
-    if (error == ECONNREFUSED) {
-        return Probe::Nobody;
-    }
-    return Probe::Failed;
 }
 
 } // namespace
@@ -106,76 +73,22 @@ struct ControlServer::Client {
 
 std::unique_ptr<ControlServer> ControlServer::create(wl_event_loop* loop,
                                                      std::filesystem::path path) {
-    const char* where = path.c_str();
-    const auto address = make_address(path);
-    if (!address) {
-        wlr_log(WLR_ERROR, "control: invalid socket path '%s' (empty or longer than %zu bytes)",
-                where, sizeof(sockaddr_un::sun_path) - 1);
-        return nullptr;
-    }
-
-    struct stat existing{};
-    if (lstat(where, &existing) == 0) {
-        if (!S_ISSOCK(existing.st_mode)) {
-            wlr_log(WLR_ERROR, "control: %s exists and is not a socket; not replacing it", where);
-            return nullptr;
-        }
-        int error = 0;
-        switch (probe_listener(*address, error)) {
-        case Probe::Listening:
+    std::string error;
+    vmbridge::device::PrivateSocket::Failure failure{};
+    auto socket = vmbridge::device::PrivateSocket::listen(path, SOCK_STREAM, 32, &error, &failure);
+    if (!socket) {
+        if (failure == vmbridge::device::PrivateSocket::Failure::InUse) {
             wlr_log(WLR_ERROR,
-                    "control: another process is already listening on %s (is prism already "
-                    "running?); set PRISM_SOCKET to use a different path",
-                    where);
-            return nullptr;
-        case Probe::Failed:
-            wlr_log(WLR_ERROR, "control: cannot check existing socket %s: %s", where,
-                    errno_text(error).c_str());
-            return nullptr;
-        case Probe::Nobody:
-            if (unlink(where) != 0 && errno != ENOENT) {
-                wlr_log(WLR_ERROR, "control: cannot remove stale socket %s: %s", where,
-                        errno_text(errno).c_str());
-                return nullptr;
-            }
-            wlr_log(WLR_INFO, "control: removed stale socket %s", where);
-            break;
+                    "control: %s (is prism already running?); set PRISM_SOCKET to use "
+                    "a different path",
+                    error.c_str());
+        } else {
+            wlr_log(WLR_ERROR, "control: %s", error.c_str());
         }
-    } else if (errno != ENOENT) {
-        wlr_log(WLR_ERROR, "control: cannot stat %s: %s", where, errno_text(errno).c_str());
         return nullptr;
     }
-
-    const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        wlr_log(WLR_ERROR, "control: socket(): %s", errno_text(errno).c_str());
-        return nullptr;
-    }
-    // On Linux the socket inode's mode is what bind() gives the file; chmod() below is the
-    // authoritative step, and nobody can connect before listen() anyway.
-    (void)fchmod(fd, S_IRUSR | S_IWUSR);
-    if (bind(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof(*address)) != 0) {
-        wlr_log(WLR_ERROR, "control: cannot bind %s: %s", where, errno_text(errno).c_str());
-        close(fd);
-        return nullptr;
-    }
-    struct stat bound{};
-    if (chmod(where, S_IRUSR | S_IWUSR) != 0 || stat(where, &bound) != 0) {
-        wlr_log(WLR_ERROR, "control: cannot set mode 0600 on %s: %s", where,
-                errno_text(errno).c_str());
-        unlink(where);
-        close(fd);
-        return nullptr;
-    }
-    if (listen(fd, 32) != 0) {
-        wlr_log(WLR_ERROR, "control: cannot listen on %s: %s", where, errno_text(errno).c_str());
-        unlink(where);
-        close(fd);
-        return nullptr;
-    }
-
-    std::unique_ptr<ControlServer> server(
-        new ControlServer(loop, std::move(path), fd, bound.st_dev, bound.st_ino));
+    const int fd = socket.fd();
+    std::unique_ptr<ControlServer> server(new ControlServer(loop, std::move(socket)));
     server->listen_source_ = wl_event_loop_add_fd(
         loop, fd, WL_EVENT_READABLE, &ControlServer::handle_listen_event, server.get());
     server->accept_retry_timer_ =
@@ -188,13 +101,11 @@ std::unique_ptr<ControlServer> ControlServer::create(wl_event_loop* loop,
     return server;
 }
 
-ControlServer::ControlServer(wl_event_loop* loop, std::filesystem::path path, int listen_fd,
-                             dev_t dev, ino_t ino)
+ControlServer::ControlServer(wl_event_loop* loop, vmbridge::device::PrivateSocket socket)
     : loop_(loop)
-    , path_(std::move(path))
-    , listen_fd_(listen_fd)
-    , socket_dev_(dev)
-    , socket_ino_(ino) {
+    , path_(socket.path())
+    , socket_(std::move(socket))
+    , listen_fd_(socket_.fd()) {
 }
 
 ControlServer::~ControlServer() {
@@ -209,13 +120,7 @@ ControlServer::~ControlServer() {
     if (listen_source_ != nullptr) {
         wl_event_source_remove(listen_source_);
     }
-    close(listen_fd_);
-    // Only remove the file if it is still the socket we created, not a successor's.
-    struct stat current{};
-    if (lstat(path_.c_str(), &current) == 0 && current.st_dev == socket_dev_ &&
-        current.st_ino == socket_ino_) {
-        unlink(path_.c_str());
-    }
+    // socket_ closes and removes the file if it is still the socket we created.
 }
 
 void ControlServer::add_command(std::string name, Handler handler) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "vmbridge/device/private_socket.hpp"
 #include <nlohmann/json.hpp>
 #include <sys/types.h>
 
@@ -63,8 +64,7 @@ public:
 private:
     struct Client;
 
-    ControlServer(wl_event_loop* loop, std::filesystem::path path, int listen_fd, dev_t dev,
-                  ino_t ino);
+    ControlServer(wl_event_loop* loop, vmbridge::device::PrivateSocket socket);
 
     static int handle_listen_event(int fd, uint32_t mask, void* data);
     static int handle_client_event(int fd, uint32_t mask, void* data);
@@ -83,9 +83,8 @@ private:
 
     wl_event_loop* loop_;
     std::filesystem::path path_;
-    int listen_fd_;
-    dev_t socket_dev_;
-    ino_t socket_ino_;
+    vmbridge::device::PrivateSocket socket_;
+    int listen_fd_; // socket_'s
     wl_event_source* listen_source_ = nullptr;
     wl_event_source* accept_retry_timer_ = nullptr;
     std::map<std::string, Handler> commands_;

@@ -250,8 +250,8 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
                                                              std::filesystem::path path,
                                                              DeviceOptions options,
                                                              std::string* error) {
-    UniqueFd fd = listen_private_socket(path, SOCK_SEQPACKET, error);
-    if (!fd) {
+    PrivateSocket socket = PrivateSocket::listen(path, SOCK_SEQPACKET, 4, error);
+    if (!socket) {
         return nullptr;
     }
 
@@ -259,10 +259,10 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
     listener->loop_ = loop;
     listener->path_ = std::move(path);
     listener->options_ = std::move(options);
-    listener->fd_ = fd.release();
+    listener->socket_ = std::move(socket);
     listener->pause_ = std::make_unique<AcceptPause>(loop);
-    listener->source_ =
-        wl_event_loop_add_fd(loop, listener->fd_, WL_EVENT_READABLE, handle_accept, listener.get());
+    listener->source_ = wl_event_loop_add_fd(loop, listener->socket_.fd(), WL_EVENT_READABLE,
+                                             handle_accept, listener.get());
     return listener;
 }
 
@@ -299,10 +299,7 @@ SeqpacketListener::~SeqpacketListener() {
     if (source_ != nullptr) {
         wl_event_source_remove(source_);
     }
-    if (fd_ >= 0) {
-        ::close(fd_);
-        unlink(path_.c_str());
-    }
+    // socket_ closes and removes its file (if still ours) as it goes.
 }
 
 std::optional<DeviceStats> SeqpacketListener::stats() const {
@@ -311,7 +308,7 @@ std::optional<DeviceStats> SeqpacketListener::stats() const {
 
 int SeqpacketListener::handle_accept(int, std::uint32_t, void* data) {
     auto* listener = static_cast<SeqpacketListener*>(data);
-    UniqueFd fd(accept4(listener->fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    UniqueFd fd(accept4(listener->socket_.fd(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (!fd) {
         listener->pause_->after_failure(listener->source_, errno); // out of fds: no spinning
         return 0;

@@ -11,6 +11,7 @@
 #include "vmbridge/accept_pause.hpp"
 
 #include "vmbridge/device/device.hpp"
+#include "vmbridge/device/private_socket.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -57,7 +58,7 @@ private:
     wl_event_loop* loop_ = nullptr;
     std::filesystem::path path_;
     DeviceOptions options_;
-    int fd_ = -1;
+    PrivateSocket socket_; // none for create_unbound
     wl_event_source* source_ = nullptr;
     wl_event_source* drop_idle_ = nullptr;
     std::unique_ptr<AcceptPause> pause_;

@@ -62,7 +62,7 @@ std::unique_ptr<Supervisor> Supervisor::create(wl_event_loop* loop, SupervisorOp
         return nullptr;
     }
     supervisor->listen_ =
-        device::listen_private_socket(supervisor->options_.socket, SOCK_STREAM, error);
+        device::PrivateSocket::listen(supervisor->options_.socket, SOCK_STREAM, 4, error);
     if (!supervisor->listen_) {
         return nullptr;
     }
@@ -87,9 +87,7 @@ Supervisor::~Supervisor() {
     if (restart_timer_ != nullptr) {
         wl_event_source_remove(restart_timer_);
     }
-    if (listen_) {
-        unlink(options_.socket.c_str());
-    }
+    // listen_ closes and removes its file (if still ours) as it goes.
 }
 
 void Supervisor::log(const std::string& line) const {
@@ -123,7 +121,7 @@ bool Supervisor::start(std::string* error) {
     if (pid == 0) {
         // Only async-signal-safe calls from here to exec. Move the two fds to 3 and 4 (through
         // numbers above both, so neither overwrites the other) and close everything else.
-        const int listen = fcntl(listen_.get(), F_DUPFD, 10);
+        const int listen = fcntl(listen_.fd(), F_DUPFD, 10);
         const int control = fcntl(theirs.get(), F_DUPFD, 10);
         if (listen < 0 || control < 0 || dup2(listen, shim_wire::kListenFd) < 0 ||
             dup2(control, shim_wire::kControlFd) < 0) {

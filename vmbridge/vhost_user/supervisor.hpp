@@ -73,7 +73,7 @@ private:
 
     wl_event_loop* loop_ = nullptr;
     SupervisorOptions options_;
-    device::UniqueFd listen_;
+    device::PrivateSocket listen_;
     device::UniqueFd control_;
     wl_event_source* control_source_ = nullptr;
     wl_event_source* restart_timer_ = nullptr;
