@@ -1,4 +1,4 @@
-// The virtio-wl device core for one VM (/work/shared/virtio-wl.md §1): turns out-queue
+// The virtio-wl device core for one VM (docs/vmbridge.md §1): turns out-queue
 // requests into Wayland clients of prism, shared memory and pipes, and what the compositor
 // sends back into in-queue messages. It knows nothing of virtqueues, vhost-user or sockets to
 // the VMM: a Transport carries its queues and maps its shared memory.

@@ -1,6 +1,6 @@
 // Page-aligned placement of VFD memory in the device's shared-memory region (virtio shmid 0,
 // kShmemRegionSize bytes). With USE_SHMEM a VFD's pfn is its offset here >> kPfnShift
-// (/work/shared/virtio-wl.md §1.9); nothing is placed below kShmemFirstOffset. First fit; the
+// (docs/vmbridge.md §1.9); nothing is placed below kShmemFirstOffset. First fit; the
 // number of allocations is bounded by the device's max_vfds, so linear scans are fine.
 #pragma once
 

@@ -4,7 +4,7 @@
 // (Device::handle_request, which returns the response bytes) and gives the transport one
 // in-queue message at a time through push_in().
 //
-// The shared-memory region (virtio shmid 0, /work/shared/virtio-wl.md §1.9) belongs to the
+// The shared-memory region (virtio shmid 0, docs/vmbridge.md §1.9) belongs to the
 // transport: the core decides where in it each VFD's memory lies (ShmemRegion) and asks the
 // transport to make the memory appear there (vhost-user: SHMEM_MAP / SHMEM_UNMAP).
 #pragma once

@@ -1,7 +1,7 @@
 // The VFDs of one device: what each id stands for on the host and what it holds.
 //
 // Guest ids (1..0x7FF) are created by the driver's requests; host ids (bit 30 set) by the
-// device for fds that arrive from the compositor (/work/shared/virtio-wl.md §1.6).
+// device for fds that arrive from the compositor (docs/vmbridge.md §1.6).
 #pragma once
 
 #include "vmbridge/device/unique_fd.hpp"

@@ -1,5 +1,5 @@
 // virtio-wl wire codec: bytes <-> messages.hpp structs, with every stateless check the protocol
-// allows (/work/shared/virtio-wl.md §1.3-§1.9). No device state: whether an id is in use, what
+// allows (docs/vmbridge.md §1.3-§1.9). No device state: whether an id is in use, what
 // kind of VFD it names, or whether an allocation succeeds is the device's business.
 //
 // Parsing never throws on bad input and never reads outside the buffer; it returns a ParseError

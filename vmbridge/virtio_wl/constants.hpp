@@ -1,9 +1,9 @@
 // Every number of the virtio-wl wire protocol, in one place.
 //
-// Source: /work/shared/virtio-wl.md ("virtio-wl (virtio Wayland, device id 63): device-side
-// protocol facts"); "§" references are to its sections. Everything on the wire is
-// little-endian (§ preamble). Numbers that document calls uncertain or version dependent, and
-// choices it leaves open, are marked UNCERTAIN with the reason: change them here and nowhere else.
+// Source: docs/vmbridge.md, "Protocol reference"; "§" references are to its numbered
+// sections. Everything on the wire is little-endian (its conventions). Numbers it calls
+// uncertain or version dependent (§4), and choices it leaves open, are marked UNCERTAIN with
+// the reason: change them here and nowhere else.
 #pragma once
 
 #include <cstddef>
@@ -28,7 +28,7 @@ inline constexpr std::uint32_t kSendMaxAllocs = 28; // VIRTWL_SEND_MAX_ALLOCS (�
 
 inline constexpr unsigned kFeatureTransFlags = 1; // VIRTIO_WL_F_TRANS_FLAGS
 inline constexpr unsigned kFeatureSendFences = 2; // VIRTIO_WL_F_SEND_FENCES
-// UNCERTAIN (§ "Uncertainties"): no uapi header revision defining VIRTIO_WL_F_USE_SHMEM was
+// UNCERTAIN (§4): no uapi header revision defining VIRTIO_WL_F_USE_SHMEM was
 // found; bit 3 comes from crosvm and from the guest driver code that tests it (consistent).
 inline constexpr unsigned kFeatureUseShmem = 3; // VIRTIO_WL_F_USE_SHMEM
 // Base virtio bits crosvm offers next to the wl ones (§1.2).
@@ -211,7 +211,7 @@ inline constexpr std::uint64_t kShmemRegionSize = std::uint64_t{1} << 32;
 inline constexpr std::uint64_t kShmemNoMemoryPfn = kShmemRegionSize >> kPfnShift;
 static_assert(kShmemNoMemoryPfn == 0x100000);
 inline constexpr std::uint64_t kLegacyNoMemoryPfn = 0; // without USE_SHMEM (§1.9)
-// A choice (§1.9 is silent): the device never places memory at region offset 0, so pfn 0
+// A choice of prism's (§1.9): the device never places memory at region offset 0, so pfn 0
 // means "no memory" in every response (contexts and pipes carry a literal 0, §1.9) and a guest
 // can never mistake a context for mapped memory.
 inline constexpr std::uint64_t kShmemFirstOffset = kPageSize;

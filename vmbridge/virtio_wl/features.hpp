@@ -1,6 +1,6 @@
 // The virtio feature word as the codec sees it: what was negotiated decides flag meanings
 // (TRANS_FLAGS), the VFD_SEND_FOREIGN_ID entry size (SEND_FENCES) and what a pfn means
-// (USE_SHMEM). §1.2 of /work/shared/virtio-wl.md.
+// (USE_SHMEM). §1.2 of docs/vmbridge.md.
 #pragma once
 
 #include "vmbridge/virtio_wl/constants.hpp"

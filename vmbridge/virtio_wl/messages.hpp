@@ -1,4 +1,4 @@
-// One plain struct per virtio-wl message (§1.3, §1.4 of /work/shared/virtio-wl.md), grouped by
+// One plain struct per virtio-wl message (§1.3, §1.4 of docs/vmbridge.md), grouped by
 // where it travels:
 //   Command        out queue, driver -> device: the requests the device parses
 //   Response       out queue, device -> driver: the reply written into the request's chain

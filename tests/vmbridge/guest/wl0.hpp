@@ -1,4 +1,4 @@
-// A double of the guest kernel driver behind /dev/wl0 (/work/shared/virtio-wl.md §3): what
+// A double of the guest kernel driver behind /dev/wl0 (docs/vmbridge.md §3): what
 // sommelier or wayland-proxy-virtwl would see, driving a device through a GuestLink.
 //
 // NEW (CTX, CTX_NAMED, ALLOC, PIPE_READ, PIPE_WRITE, DMABUF) sends the request and keeps what
