@@ -96,9 +96,10 @@ ClientConnection* Replayer::connection(unsigned id, std::string* error) {
 
 std::string Replayer::handle_event(unsigned id, ClientConnection& conn, const RawMessage& raw,
                                    size_t next_line) {
-    if (conn.closing_done) {
-        return ""; // after our closing roundtrip: the connection is as good as closed
-    }
+    // After our closing roundtrip the connection is as good as closed, but for an event another
+    // connection's request causes (a paste's wl_data_source.send): that one is still matched,
+    // and its pipe written; anything else is ignored.
+    const bool after_close = conn.closing_done;
     auto decoded = conn.objects.decode(raw, Direction::Event, protocols_, conn.socket.fds());
     if (auto* error = std::get_if<std::string>(&decoded)) {
         return " cannot decode an event from the compositor: " + *error;
@@ -125,7 +126,7 @@ std::string Replayer::handle_event(unsigned id, ClientConnection& conn, const Ra
     }
     auto result = matcher_.on_event(id, got, next_line, conn.closing_sync != 0);
     if (auto* report = std::get_if<std::string>(&result)) {
-        return *report;
+        return after_close ? std::string() : *report;
     }
     const auto& index = std::get<std::optional<size_t>>(result);
     if (!index) {
