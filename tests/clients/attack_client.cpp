@@ -20,6 +20,9 @@
 //   grab             on keyboard focus, opens a magenta popup with xdg_popup.grab, and again
 //                    whenever the popup is dismissed
 //   background-grab  like grab, but grabs at once (serial 0), without ever having focus
+//   grab-parent-gone like grab, then destroys its toplevel while the grabbing popup is up
+//   resize-unmap     on keyboard focus, asks for an interactive resize, then unmaps (null
+//                    buffer) while prism's resize goes on
 //
 // It prints "ready" once the attack is under way and keeps running (and printing keyboard
 // events) until killed or disconnected; "disconnected" when prism ends the connection.
@@ -211,10 +214,20 @@ void kb_enter(void* data, wl_keyboard*, uint32_t serial, wl_surface*, wl_array*)
     c->focused = true;
     c->focus_serial = serial;
     say("keyboard enter");
-    if (c->mode == "grab" && grab_popup == nullptr) {
+    if ((c->mode == "grab" || c->mode == "grab-parent-gone") && grab_popup == nullptr) {
         open_grab(c);
     }
 }
+void resize_then_unmap(Client* c) {
+    xdg_toplevel_resize(c->toplevel, c->seat, c->focus_serial,
+                        XDG_TOPLEVEL_RESIZE_EDGE_BOTTOM_RIGHT);
+    wl_display_roundtrip(c->display);
+    wl_surface_attach(c->surface, nullptr, 0, 0);
+    wl_surface_commit(c->surface);
+    wl_display_roundtrip(c->display);
+    say("unmapped");
+}
+
 void kb_leave(void* data, wl_keyboard*, uint32_t, wl_surface*) {
     static_cast<Client*>(data)->focused = false;
     say("keyboard leave");
@@ -402,19 +415,32 @@ int main(int argc, char** argv) {
         configure_race(&c);
     } else if (c.mode == "background-grab") {
         open_grab(&c);
-    } else if (c.mode != "plain" && c.mode != "grab") {
+    } else if (c.mode != "plain" && c.mode != "grab" && c.mode != "grab-parent-gone" &&
+               c.mode != "resize-unmap") {
         std::fprintf(stderr, "attack-client: unknown mode '%s'\n", c.mode.c_str());
         return 2;
     }
     wl_display_roundtrip(c.display);
     say("ready");
-    while (wl_display_dispatch(c.display) != -1) {
+    bool once = false;
+    do {
+        if (c.mode == "resize-unmap" && c.focused && !once) {
+            once = true;
+            resize_then_unmap(&c);
+        }
+        if (c.mode == "grab-parent-gone" && grab_popup != nullptr && !once) {
+            once = true;
+            wl_display_roundtrip(c.display);
+            xdg_toplevel_destroy(c.toplevel);
+            c.toplevel = nullptr;
+            say("toplevel destroyed");
+        }
         if ((c.mode == "grab" || c.mode == "background-grab") && grab_popup != nullptr &&
             grab_popup->done && c.grabs < 50) {
             // Dismissed: grab again at once.
             open_grab(&c);
         }
-    }
+    } while (wl_display_dispatch(c.display) != -1);
     say("disconnected");
     std::fflush(stdout);
     _exit(0); // no leak report for what a killed client never freed

@@ -209,5 +209,39 @@ TEST(Attacks, PopupGrabDoesNotKeepTheKeyboardFromANewWindow) {
     prism.stop();
 }
 
+TEST(Attacks, PopupGrabWhoseParentGoes) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}}}, kFocusAlways);
+    Child work = prism.client({attack(), "--mode", "plain"}, prism.vm_socket("work"), "work");
+    ASSERT_TRUE(eventually([&] { return printed(work, "keyboard enter"); })) << work.output();
+    Child evil =
+        prism.client({attack(), "--mode", "grab-parent-gone"}, prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "toplevel destroyed"); })) << evil.output();
+    // The window below gets the keyboard back.
+    EXPECT_TRUE(eventually([&] { return prism.windows_of("work").at(0)["focused"] == true; }));
+    EXPECT_TRUE(eventually([&] {
+        const std::string out = work.output();
+        return out.find("keyboard enter", out.find("keyboard leave")) != std::string::npos;
+    })) << "work:\n"
+        << work.output() << "\nevil:\n"
+        << evil.output();
+    EXPECT_TRUE(prism.process().running());
+    prism.stop();
+}
+
+TEST(Attacks, InteractiveResizeOfAWindowThatUnmaps) {
+    Prism prism({{"evil", "red", {}}});
+    Child evil =
+        prism.client({attack(), "--mode", "resize-unmap"}, prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "unmapped"); })) << evil.output();
+    // The user moves the mouse: prism's resize must not go on with a window that is gone.
+    pointer(prism, {"move", "500", "400", "move", "600", "500", "move", "700", "600"});
+    std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(prism.process().running()) << prism.log();
+    // wlroots 0.18.2 logs this (0.18.0 asserted): prism resized the unmapped window.
+    EXPECT_EQ(prism.log().find("configure is scheduled for an uninitialized"), std::string::npos)
+        << prism.log();
+    prism.stop();
+}
+
 } // namespace
 } // namespace prism::test
