@@ -72,6 +72,11 @@ bool Desktop::may_take_focus(const View& view) const {
 }
 
 void Desktop::view_unmapped(View& view) {
+    // An unmapped window is not moved or resized any more (it has no size to configure until
+    // it maps again).
+    if (services_.view_removed) {
+        services_.view_removed(view);
+    }
     if (focused_ != &view) {
         return;
     }

@@ -28,7 +28,8 @@ public:
         // Whether windows of this origin may go fullscreen.
         std::function<bool(const vmbridge::Origin&)> fullscreen_allowed;
         wl_event_loop* loop = nullptr;
-        // Called as a view is destroyed, so nothing keeps pointing at it.
+        // Called as a view is unmapped or destroyed, so nothing keeps pointing at it (or moves
+        // or resizes it).
         std::function<void(View& view)> view_removed;
         // Whose popup grabs (xdg_popup.grab) are on the seat.
         wlr_xdg_shell* xdg_shell = nullptr;
