@@ -3,6 +3,7 @@
 // outline, and keyboard input goes where the user clicked.
 #include "screenshot.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sstream>
@@ -240,6 +241,49 @@ TEST(Attacks, InteractiveResizeOfAWindowThatUnmaps) {
     // wlroots 0.18.2 logs this (0.18.0 asserted): prism resized the unmapped window.
     EXPECT_EQ(prism.log().find("configure is scheduled for an uninitialized"), std::string::npos)
         << prism.log();
+    prism.stop();
+}
+
+TEST(Attacks, HugeDragIconIsBounded) {
+    // A drag icon has no frame: a VM must not get a screen-sized unframed image out of it.
+    Prism prism({{"evil", "red", {}}});
+    Child evil = prism.client({std::getenv("DND_CLIENT"), "source", "x", "3000"},
+                              prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("evil").size() == 1; }));
+    std::this_thread::sleep_for(300ms);
+    const json w = prism.windows_of("evil").at(0);
+    const int x = get(w, "x") + 20, y = get(w, "y") + 20;
+    std::vector<std::string> argv{std::getenv("POINTER_CLIENT"),
+                                  "1024x768",
+                                  "move",
+                                  str(x),
+                                  str(y),
+                                  "press",
+                                  "sleep",
+                                  "100",
+                                  "move",
+                                  str(x - 10),
+                                  str(y - 10),
+                                  "sleep",
+                                  "4000",
+                                  "release"};
+    Child drag = prism.client(argv, prism.host_socket(), "pointer");
+    std::this_thread::sleep_for(1500ms); // the button is held, the icon shown
+    const Image image = screenshot(prism, "drag-icon");
+    int minx = image.width, miny = image.height, maxx = -1, maxy = -1;
+    for (int py = 0; py < image.height; ++py) {
+        for (int px = 0; px < image.width; ++px) {
+            if (image.at(px, py) == kMagenta) {
+                minx = std::min(minx, px), miny = std::min(miny, py);
+                maxx = std::max(maxx, px), maxy = std::max(maxy, py);
+            }
+        }
+    }
+    ASSERT_GE(maxx, 0) << "no drag icon shown";
+    EXPECT_LE(maxx - minx + 1, 256);
+    EXPECT_LE(maxy - miny + 1, 256);
+    drag.wait(10s);
+    EXPECT_TRUE(prism.process().running());
     prism.stop();
 }
 
