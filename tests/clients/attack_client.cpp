@@ -21,6 +21,8 @@
 //                    whenever the popup is dismissed
 //   background-grab  like grab, but grabs at once (serial 0), without ever having focus
 //   grab-parent-gone like grab, then destroys its toplevel while the grabbing popup is up
+//   big-cursor       on pointer enter, sets a small cursor image with its hotspot at 400,400,
+//                    then commits an 800x800 magenta buffer to it
 //   resize-unmap     on keyboard focus, asks for an interactive resize, then unmaps (null
 //                    buffer) while prism's resize goes on
 //
@@ -64,6 +66,7 @@ struct Client {
     xdg_surface* grab_xdg = nullptr;
     bool want_grab = false;
     int grabs = 0;
+    wl_surface* cursor = nullptr;
 };
 
 void say(const char* format, auto... args) {
@@ -241,6 +244,33 @@ void kb_modifiers(void*, wl_keyboard*, uint32_t, uint32_t, uint32_t, uint32_t, u
 }
 const wl_keyboard_listener kKeyboard = {kb_keymap, kb_enter, kb_leave, kb_key, kb_modifiers};
 
+// --- pointer --------------------------------------------------------------------------------
+
+void ptr_enter(void* data, wl_pointer* pointer, uint32_t serial, wl_surface*, wl_fixed_t,
+               wl_fixed_t) {
+    auto* c = static_cast<Client*>(data);
+    if (c->mode != "big-cursor" || c->cursor != nullptr) {
+        return;
+    }
+    c->cursor = wl_compositor_create_surface(c->compositor);
+    wl_surface_attach(c->cursor, make_buffer(c->shm, 8, 8, kMagenta), 0, 0);
+    wl_surface_commit(c->cursor);
+    wl_pointer_set_cursor(pointer, serial, c->cursor, 400, 400);
+    wl_surface_attach(c->cursor, make_buffer(c->shm, 800, 800, kMagenta), 0, 0);
+    wl_surface_damage(c->cursor, 0, 0, 800, 800);
+    wl_surface_commit(c->cursor);
+    say("cursor set");
+}
+void ptr_leave(void*, wl_pointer*, uint32_t, wl_surface*) {
+}
+void ptr_motion(void*, wl_pointer*, uint32_t, wl_fixed_t, wl_fixed_t) {
+}
+void ptr_button(void*, wl_pointer*, uint32_t, uint32_t, uint32_t, uint32_t) {
+}
+void ptr_axis(void*, wl_pointer*, uint32_t, uint32_t, wl_fixed_t) {
+}
+const wl_pointer_listener kPointer = {ptr_enter, ptr_leave, ptr_motion, ptr_button, ptr_axis};
+
 // --- attacks --------------------------------------------------------------------------------
 
 void roleless_parent(Client* c) {
@@ -390,6 +420,8 @@ int main(int argc, char** argv) {
     xdg_wm_base_add_listener(c.wm_base, &kWmBase, &c);
     wl_keyboard* keyboard = wl_seat_get_keyboard(c.seat);
     wl_keyboard_add_listener(keyboard, &kKeyboard, &c);
+    wl_pointer* pointer = wl_seat_get_pointer(c.seat);
+    wl_pointer_add_listener(pointer, &kPointer, &c);
 
     c.surface = wl_compositor_create_surface(c.compositor);
     c.xdg = xdg_wm_base_get_xdg_surface(c.wm_base, c.surface);
@@ -416,7 +448,7 @@ int main(int argc, char** argv) {
     } else if (c.mode == "background-grab") {
         open_grab(&c);
     } else if (c.mode != "plain" && c.mode != "grab" && c.mode != "grab-parent-gone" &&
-               c.mode != "resize-unmap") {
+               c.mode != "resize-unmap" && c.mode != "big-cursor") {
         std::fprintf(stderr, "attack-client: unknown mode '%s'\n", c.mode.c_str());
         return 2;
     }

@@ -287,5 +287,22 @@ TEST(Attacks, HugeDragIconIsBounded) {
     prism.stop();
 }
 
+TEST(Attacks, HugeCursorImageIsRefused) {
+    // A cursor image has no frame either: with its hotspot far inside, a VM's image would be
+    // drawn over the screen around its window.
+    Prism prism({{"evil", "red", {}}});
+    Child evil = prism.client({attack(), "--mode", "big-cursor"}, prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "ready"); })) << evil.output();
+    const json w = prism.windows_of("evil").at(0);
+    pointer(prism, {"move", str(get(w, "x") + 20), str(get(w, "y") + 20), "move",
+                    str(get(w, "x") + 30), str(get(w, "y") + 30)});
+    ASSERT_TRUE(eventually([&] { return printed(evil, "cursor set"); })) << evil.output();
+    std::this_thread::sleep_for(500ms);
+    const Image image = screenshot(prism, "big-cursor");
+    EXPECT_EQ(magenta_outside_frames(image, prism.ctl("windows"), 0), 0);
+    EXPECT_TRUE(prism.process().running());
+    prism.stop();
+}
+
 } // namespace
 } // namespace prism::test
