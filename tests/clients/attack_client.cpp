@@ -21,8 +21,8 @@
 //                    whenever the popup is dismissed
 //   background-grab  like grab, but grabs at once (serial 0), without ever having focus
 //   grab-parent-gone like grab, then destroys its toplevel while the grabbing popup is up
-//   big-cursor       on pointer enter, sets a small cursor image with its hotspot at 400,400,
-//                    then commits an 800x800 magenta buffer to it
+//   big-cursor       on pointer enter, sets an 8x8 cursor image with its hotspot at 4,4, then
+//                    commits an 800x800 magenta buffer to it at an offset of -396,-396
 //   resize-unmap     on keyboard focus, asks for an interactive resize, then unmaps (null
 //                    buffer) while prism's resize goes on
 //
@@ -255,8 +255,9 @@ void ptr_enter(void* data, wl_pointer* pointer, uint32_t serial, wl_surface*, wl
     c->cursor = wl_compositor_create_surface(c->compositor);
     wl_surface_attach(c->cursor, make_buffer(c->shm, 8, 8, kMagenta), 0, 0);
     wl_surface_commit(c->cursor);
-    wl_pointer_set_cursor(pointer, serial, c->cursor, 400, 400);
-    wl_surface_attach(c->cursor, make_buffer(c->shm, 800, 800, kMagenta), 0, 0);
+    wl_pointer_set_cursor(pointer, serial, c->cursor, 4, 4);
+    // The offset moves the hotspot to 400,400 of the new buffer.
+    wl_surface_attach(c->cursor, make_buffer(c->shm, 800, 800, kMagenta), -396, -396);
     wl_surface_damage(c->cursor, 0, 0, 800, 800);
     wl_surface_commit(c->cursor);
     say("cursor set");
