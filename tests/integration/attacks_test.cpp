@@ -156,6 +156,14 @@ TEST(Attacks, ConfigureRaces) {
     Child evil =
         prism.client({attack(), "--mode", "configure-race"}, prism.vm_socket("evil"), "evil");
     run_attack(prism, evil);
+    // 40 refused fullscreen requests: one log line, not a line each.
+    const std::string log = prism.log();
+    std::size_t lines = 0;
+    for (std::size_t at = log.find("may not go fullscreen"); at != std::string::npos;
+         at = log.find("may not go fullscreen", at + 1)) {
+        ++lines;
+    }
+    EXPECT_EQ(lines, 1u);
     prism.stop();
 }
 
