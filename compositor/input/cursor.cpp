@@ -135,7 +135,8 @@ void Cursor::check_client_image(wlr_surface* surface) {
                       client_hotspot_y_ >= 0 && client_hotspot_x_ < kMaxClientImage &&
                       client_hotspot_y_ < kMaxClientImage;
     if (!fits) {
-        wlr_log(WLR_INFO, "cursor image %dx%d with hotspot %d,%d refused", surface->current.width,
+        // Debug only: a client may ask again as often as it likes.
+        wlr_log(WLR_DEBUG, "cursor image %dx%d with hotspot %d,%d refused", surface->current.width,
                 surface->current.height, client_hotspot_x_, client_hotspot_y_);
         set_image("left_ptr");
     }
