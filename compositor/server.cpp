@@ -201,6 +201,7 @@ bool Server::init() {
         return vm != nullptr && vm->allow_fullscreen;
     };
     services.loop = loop_;
+    services.xdg_shell = xdg_shell_;
     services.view_removed = [this](View& view) {
         seat_->cursor().forget(view);
     };

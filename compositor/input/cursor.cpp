@@ -43,9 +43,8 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
                                     // offset from its hotspot could aim the user's click).
                                     if (event->seat_client == seat_->pointer_state.focused_client &&
                                         !(modal_active && modal_active())) {
-                                        client_image_ = true;
-                                        wlr_cursor_set_surface(cursor_, event->surface,
-                                                               event->hotspot_x, event->hotspot_y);
+                                        set_client_image(event->surface, event->hotspot_x,
+                                                         event->hotspot_y);
                                     }
                                 });
 }
@@ -99,7 +98,53 @@ wlr_xcursor_manager* Cursor::build_manager() const {
     return manager;
 }
 
+namespace {
+
+// A cursor image has no frame and is drawn above everything: a client's may be no larger than
+// this, with its hotspot inside it, or it could cover the screen with anything.
+constexpr int kMaxClientImage = 256;
+
+} // namespace
+
+void Cursor::set_client_image(wlr_surface* surface, int hotspot_x, int hotspot_y) {
+    client_image_commit_.disconnect();
+    client_image_destroy_.disconnect();
+    client_image_ = true;
+    client_hotspot_x_ = hotspot_x;
+    client_hotspot_y_ = hotspot_y;
+    wlr_cursor_set_surface(cursor_, surface, hotspot_x, hotspot_y);
+    if (surface == nullptr) {
+        return; // hidden
+    }
+    // The client can attach a larger buffer, or move it with an offset, at any commit.
+    client_image_commit_.connect(&surface->events.commit, [this, surface](void*) {
+        client_hotspot_x_ -= surface->current.dx;
+        client_hotspot_y_ -= surface->current.dy;
+        check_client_image(surface);
+    });
+    client_image_destroy_.connect(&surface->events.destroy, [this](void*) {
+        client_image_commit_.disconnect();
+        client_image_destroy_.disconnect();
+    });
+    check_client_image(surface);
+}
+
+void Cursor::check_client_image(wlr_surface* surface) {
+    const bool fits = surface->current.width <= kMaxClientImage &&
+                      surface->current.height <= kMaxClientImage && client_hotspot_x_ >= 0 &&
+                      client_hotspot_y_ >= 0 && client_hotspot_x_ < kMaxClientImage &&
+                      client_hotspot_y_ < kMaxClientImage;
+    if (!fits) {
+        // Debug only: a client may ask again as often as it likes.
+        wlr_log(WLR_DEBUG, "cursor image %dx%d with hotspot %d,%d refused", surface->current.width,
+                surface->current.height, client_hotspot_x_, client_hotspot_y_);
+        set_image("left_ptr");
+    }
+}
+
 void Cursor::set_image(const char* name) {
+    client_image_commit_.disconnect();
+    client_image_destroy_.disconnect();
     image_ = name;
     client_image_ = false;
     if (manager_ == nullptr) {

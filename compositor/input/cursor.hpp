@@ -58,6 +58,10 @@ private:
     void handle_motion(std::uint32_t time_msec);
     void handle_button(wlr_pointer_button_event* event);
     void set_image(const char* name);
+    // Shows a client's cursor image, and keeps it only while it stays small and its hotspot
+    // inside it (see kMaxClientImage in cursor.cpp).
+    void set_client_image(wlr_surface* surface, int hotspot_x, int hotspot_y);
+    void check_client_image(wlr_surface* surface);
     // A theme manager holding, for each output scale in the layout, the theme at the size
     // configured for the first output of that scale.
     wlr_xcursor_manager* build_manager() const;
@@ -72,6 +76,8 @@ private:
     wlr_xcursor_manager* manager_ = nullptr;
     std::string image_ = "left_ptr"; // the compositor image shown when no client sets one
     bool client_image_ = false;
+    int client_hotspot_x_ = 0, client_hotspot_y_ = 0;
+    Listener<void> client_image_commit_, client_image_destroy_;
 
     // Presses prism handled itself (frame clicks): their releases are not sent either.
     std::set<std::uint32_t> swallowed_buttons_;

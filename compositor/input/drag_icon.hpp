@@ -1,5 +1,6 @@
 // The image a client shows under the pointer while it drags something (wl_data_device
-// start_drag's icon surface), drawn above every window and moved with the pointer.
+// start_drag's icon surface), drawn above every window and moved with the pointer, clipped to
+// 256x256 pixels from the pointer down and right.
 #pragma once
 
 #include "compositor/listener.hpp"

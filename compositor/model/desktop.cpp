@@ -11,9 +11,18 @@ Desktop::Desktop(Services services, const FrameStyles& styles,
     , styles_(styles)
     , focus_policy_(focus_policy) {
     windows_ = wlr_scene_tree_create(&services_.scene->tree);
+    // A popup grab is for the window the user works in: a client whose window does not have
+    // the keyboard may not take it (and with it the keyboard and the pointer) from it.
+    keyboard_grab_begin_.connect(
+        &services_.seat->events.keyboard_grab_begin, [this](wlr_seat_keyboard_grab*) {
+            end_popup_grab(focused_ != nullptr
+                               ? wl_resource_get_client(focused_->surface()->resource)
+                               : nullptr);
+        });
 }
 
 Desktop::~Desktop() {
+    keyboard_grab_begin_.disconnect();
     views_.clear();
     wlr_scene_node_destroy(&windows_->node);
 }
@@ -63,6 +72,11 @@ bool Desktop::may_take_focus(const View& view) const {
 }
 
 void Desktop::view_unmapped(View& view) {
+    // An unmapped window is not moved or resized any more (it has no size to configure until
+    // it maps again).
+    if (services_.view_removed) {
+        services_.view_removed(view);
+    }
     if (focused_ != &view) {
         return;
     }
@@ -110,6 +124,9 @@ void Desktop::focus(View* view, bool with_held_keys) {
     views_.splice(views_.begin(), views_, it);
     view->set_activated(true);
 
+    // Another client's popup grab would keep the keyboard: focus elsewhere dismisses its
+    // popups, as a click outside them does.
+    end_popup_grab(wl_resource_get_client(view->surface()->resource));
     wlr_keyboard* keyboard = wlr_seat_get_keyboard(services_.seat);
     if (keyboard != nullptr) {
         wlr_seat_keyboard_notify_enter(
@@ -117,6 +134,30 @@ void Desktop::focus(View* view, bool with_held_keys) {
             with_held_keys ? keyboard->num_keycodes : 0, &keyboard->modifiers);
     } else {
         wlr_seat_keyboard_notify_enter(services_.seat, view->surface(), nullptr, 0, nullptr);
+    }
+}
+
+void Desktop::end_popup_grab(wl_client* keep) {
+    if (services_.xdg_shell == nullptr) {
+        return;
+    }
+    wlr_seat* seat = services_.seat;
+    wlr_xdg_popup_grab* grab = nullptr;
+    wl_list_for_each(grab, &services_.xdg_shell->popup_grabs, link) {
+        if (grab->seat != seat || grab->client == keep) {
+            continue;
+        }
+        // Ending the pointer grab sends popup_done to its popups and ends the keyboard grab.
+        if (seat->pointer_state.grab == &grab->pointer_grab) {
+            wlr_seat_pointer_end_grab(seat);
+        }
+        if (seat->keyboard_state.grab == &grab->keyboard_grab) {
+            wlr_seat_keyboard_end_grab(seat);
+        }
+        if (seat->touch_state.grab == &grab->touch_grab) {
+            wlr_seat_touch_end_grab(seat);
+        }
+        return; // one grab per seat
     }
 }
 

@@ -28,8 +28,11 @@ public:
         // Whether windows of this origin may go fullscreen.
         std::function<bool(const vmbridge::Origin&)> fullscreen_allowed;
         wl_event_loop* loop = nullptr;
-        // Called as a view is destroyed, so nothing keeps pointing at it.
+        // Called as a view is unmapped or destroyed, so nothing keeps pointing at it (or moves
+        // or resizes it).
         std::function<void(View& view)> view_removed;
+        // Whose popup grabs (xdg_popup.grab) are on the seat.
+        wlr_xdg_shell* xdg_shell = nullptr;
     };
 
     // What is under a layout point.
@@ -57,6 +60,10 @@ public:
     // sent with the focus unless `with_held_keys` is false.
     void focus(View* view, bool with_held_keys = true);
     View* focused() const { return focused_; }
+    // Dismisses the popups of an xdg_popup.grab on the seat unless `keep` holds it (nullptr:
+    // whoever holds it). While such a grab lasts, wlroots keeps the keyboard on the grabbing
+    // client, whatever the desktop focuses.
+    void end_popup_grab(wl_client* keep);
     // Focuses the next mapped view in stacking order (Alt+Tab).
     void cycle_focus();
     // Activation through xdg-activation: focus if the policy allows, else mark urgent.
@@ -102,6 +109,7 @@ private:
     View* focused_ = nullptr;
     std::uint64_t next_id_ = 1;
     std::optional<std::chrono::steady_clock::time_point> last_key_;
+    Listener<wlr_seat_keyboard_grab> keyboard_grab_begin_;
 };
 
 } // namespace prism

@@ -272,8 +272,12 @@ void View::set_maximized(bool maximized) {
 void View::set_fullscreen(bool fullscreen) {
     if (fullscreen && !desktop_.fullscreen_allowed(origin_)) {
         // Fullscreen hides the frame: a VM not trusted with it gets maximize instead.
-        wlr_log(WLR_INFO, "vm %s may not go fullscreen; maximizing instead",
-                origin_.vm_name().c_str());
+        if (!fullscreen_refusal_logged_) {
+            // Once per window: the client may ask as often as it likes.
+            fullscreen_refusal_logged_ = true;
+            wlr_log(WLR_INFO, "vm %s may not go fullscreen; maximizing instead",
+                    origin_.vm_name().c_str());
+        }
         set_maximized(true);
         wlr_xdg_surface_schedule_configure(xdg_);
         return;

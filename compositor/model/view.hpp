@@ -104,6 +104,7 @@ private:
     bool urgent_ = false;
     bool maximized_ = false;
     bool fullscreen_ = false;
+    bool fullscreen_refusal_logged_ = false;
     wlr_box saved_{};   // content box before maximize/fullscreen
     int x_ = 0, y_ = 0; // layout position of the window geometry's origin
 

@@ -1,8 +1,10 @@
 // Drag and drop as a real client does it, for tests. One window of SIZExSIZE pixels:
 //
-//   dnd-client source TEXT   on a left button press in the window, starts a drag offering
-//                            text/plain;charset=utf-8 (copy) with a small icon; writes TEXT when
-//                            asked; prints "finished" or "cancelled" and exits when it ends
+//   dnd-client source TEXT [ICON]
+//                            on a left button press in the window, starts a drag offering
+//                            text/plain;charset=utf-8 (copy) with a magenta icon of ICON x ICON
+//                            pixels (16 by default); writes TEXT when asked; prints "finished"
+//                            or "cancelled" and exits when it ends
 //   dnd-client target        accepts text/plain;charset=utf-8 (copy) on enter; on drop reads the
 //                            data, prints "dropped: " and it, calls finish and exits
 //   dnd-client reuse         hostile: drags one and the same source on every press, onto
@@ -36,6 +38,7 @@ constexpr int kSize = 200;
 constexpr const char* kType = "text/plain;charset=utf-8";
 
 struct Client {
+    int icon_size = 16;
     bool paster = false;
     bool pasted = false;
     wl_data_offer* selection = nullptr;
@@ -134,7 +137,7 @@ void pointer_button(void* data, wl_pointer*, uint32_t serial, uint32_t, uint32_t
     wl_data_source_set_actions(source, WL_DATA_DEVICE_MANAGER_DND_ACTION_COPY);
     wl_surface* icon = wl_compositor_create_surface(c->compositor);
     wl_data_device_start_drag(c->device, source, c->surface, icon, serial);
-    wl_surface_attach(icon, make_buffer(c->shm, 16, 16, 0xffff00ff), 0, 0);
+    wl_surface_attach(icon, make_buffer(c->shm, c->icon_size, c->icon_size, 0xffff00ff), 0, 0);
     wl_surface_commit(icon);
 }
 void pointer_axis(void*, wl_pointer*, uint32_t, uint32_t, wl_fixed_t) {
@@ -283,15 +286,18 @@ const xdg_toplevel_listener kToplevel = {toplevel_configure, toplevel_close};
 
 int main(int argc, char** argv) {
     Client c;
-    if (argc == 3 && std::strcmp(argv[1], "source") == 0) {
+    if ((argc == 3 || argc == 4) && std::strcmp(argv[1], "source") == 0) {
         c.source = true;
         c.text = argv[2];
+        if (argc == 4) {
+            c.icon_size = std::atoi(argv[3]);
+        }
     } else if (argc == 2 && std::strcmp(argv[1], "reuse") == 0) {
         c.reuse = true;
     } else if (argc == 2 && std::strcmp(argv[1], "paste") == 0) {
         c.paster = true;
     } else if (!(argc == 2 && std::strcmp(argv[1], "target") == 0)) {
-        std::fprintf(stderr, "usage: dnd-client source TEXT | target | reuse | paste\n");
+        std::fprintf(stderr, "usage: dnd-client source TEXT [ICON] | target | reuse | paste\n");
         return 2;
     }
     std::signal(SIGPIPE, SIG_IGN);

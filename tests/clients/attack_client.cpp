@@ -1,0 +1,480 @@
+// A Wayland client that attacks xdg-shell object lifetimes, window geometry and popup grabs as a
+// hostile VM would. It maps one toplevel (white content, magenta wherever prism must not show
+// it), then runs one attack:
+//
+//   attack-client --mode MODE [--colour RRGGBB]
+//
+//   plain            just the window; prints "keyboard enter" / "keyboard leave" / "key K"
+//   roleless-parent  destroys the xdg_toplevel (keeps the xdg_surface), commits a magenta popup
+//                    whose parent is that role-less xdg_surface, then gives the xdg_surface a
+//                    new toplevel and maps it again
+//   popup-chain      three nested popups, then destroys the middle one (a protocol error)
+//   parent-gone      commits a popup, destroys the parent toplevel before acking the popup's
+//                    configure, then acks and attaches a buffer
+//   geometry         changes the window geometry on every frame (empty, outside the surface,
+//                    30000x30000, negative offsets), moves a subsurface outside between commits
+//                    and nests subsurfaces deeper than the window
+//   configure-race   asks for maximize/fullscreen and decoration-less modes before the first
+//                    commit and between commits, unmaps with a null buffer and maps again, and
+//                    sets itself as its own parent
+//   grab             on keyboard focus, opens a magenta popup with xdg_popup.grab, and again
+//                    whenever the popup is dismissed
+//   background-grab  like grab, but grabs at once (serial 0), without ever having focus
+//   grab-parent-gone like grab, then destroys its toplevel while the grabbing popup is up
+//   big-cursor       on pointer enter, sets an 8x8 cursor image with its hotspot at 4,4, then
+//                    commits an 800x800 magenta buffer to it at an offset of -396,-396
+//   resize-unmap     on keyboard focus, asks for an interactive resize, then unmaps (null
+//                    buffer) while prism's resize goes on
+//
+// It prints "ready" once the attack is under way and keeps running (and printing keyboard
+// events) until killed or disconnected; "disconnected" when prism ends the connection.
+#include "shm_buffer.hpp"
+#include "xdg-shell-client-protocol.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+#include <wayland-client.h>
+
+namespace {
+
+constexpr std::uint32_t kMagenta = 0xffff00ff;
+constexpr int kWidth = 300, kHeight = 200;
+
+struct Client {
+    std::string mode;
+    std::uint32_t colour = 0xffffffff;
+    wl_display* display = nullptr;
+    wl_compositor* compositor = nullptr;
+    wl_subcompositor* subcompositor = nullptr;
+    wl_shm* shm = nullptr;
+    wl_seat* seat = nullptr;
+    xdg_wm_base* wm_base = nullptr;
+    wl_surface* surface = nullptr;
+    xdg_surface* xdg = nullptr;
+    xdg_toplevel* toplevel = nullptr;
+    std::uint32_t configure_serial = 0;
+    bool configured = false;
+    // grab
+    std::uint32_t focus_serial = 0;
+    bool focused = false;
+    xdg_popup* grab_popup = nullptr;
+    wl_surface* grab_surface = nullptr;
+    xdg_surface* grab_xdg = nullptr;
+    bool want_grab = false;
+    int grabs = 0;
+    wl_surface* cursor = nullptr;
+};
+
+void say(const char* format, auto... args) {
+    std::printf(format, args...);
+    std::printf("\n");
+    std::fflush(stdout);
+}
+
+void global(void* data, wl_registry* registry, uint32_t name, const char* iface, uint32_t) {
+    auto* c = static_cast<Client*>(data);
+    if (std::strcmp(iface, "wl_compositor") == 0) {
+        c->compositor = static_cast<wl_compositor*>(
+            wl_registry_bind(registry, name, &wl_compositor_interface, 4));
+    } else if (std::strcmp(iface, "wl_subcompositor") == 0) {
+        c->subcompositor = static_cast<wl_subcompositor*>(
+            wl_registry_bind(registry, name, &wl_subcompositor_interface, 1));
+    } else if (std::strcmp(iface, "wl_shm") == 0) {
+        c->shm = static_cast<wl_shm*>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
+    } else if (std::strcmp(iface, "wl_seat") == 0 && c->seat == nullptr) {
+        c->seat = static_cast<wl_seat*>(wl_registry_bind(registry, name, &wl_seat_interface, 1));
+    } else if (std::strcmp(iface, "xdg_wm_base") == 0) {
+        c->wm_base =
+            static_cast<xdg_wm_base*>(wl_registry_bind(registry, name, &xdg_wm_base_interface, 2));
+    }
+}
+void global_remove(void*, wl_registry*, uint32_t) {
+}
+const wl_registry_listener kRegistry = {global, global_remove};
+
+void ping(void*, xdg_wm_base* base, uint32_t serial) {
+    xdg_wm_base_pong(base, serial);
+}
+const xdg_wm_base_listener kWmBase = {ping};
+
+void surface_configure(void* data, xdg_surface* xdg, uint32_t serial) {
+    auto* c = static_cast<Client*>(data);
+    xdg_surface_ack_configure(xdg, serial);
+    c->configure_serial = serial;
+    c->configured = true;
+}
+const xdg_surface_listener kSurface = {surface_configure};
+
+void toplevel_configure(void*, xdg_toplevel*, int32_t, int32_t, wl_array*) {
+}
+void toplevel_close(void*, xdg_toplevel*) {
+}
+const xdg_toplevel_listener kToplevel = {toplevel_configure, toplevel_close};
+
+// Popups: acked, and drawn magenta once, on their first configure.
+struct Popup {
+    Client* client = nullptr;
+    wl_surface* surface = nullptr;
+    xdg_surface* xdg = nullptr;
+    xdg_popup* popup = nullptr;
+    bool configured = false;
+    bool draw = true;
+    bool done = false;
+};
+
+void popup_surface_configure(void* data, xdg_surface* xdg, uint32_t serial) {
+    auto* p = static_cast<Popup*>(data);
+    xdg_surface_ack_configure(xdg, serial);
+    if (!p->configured && p->draw) {
+        wl_surface_attach(p->surface, make_buffer(p->client->shm, 80, 60, kMagenta), 0, 0);
+        wl_surface_commit(p->surface);
+    }
+    p->configured = true;
+}
+const xdg_surface_listener kPopupSurface = {popup_surface_configure};
+void popup_configure(void*, xdg_popup*, int32_t, int32_t, int32_t, int32_t) {
+}
+void popup_done(void* data, xdg_popup*) {
+    auto* p = static_cast<Popup*>(data);
+    p->done = true;
+    say("popup done");
+}
+const xdg_popup_listener kPopup = {popup_configure, popup_done};
+
+xdg_positioner* positioner(Client* c, int width, int height) {
+    xdg_positioner* pos = xdg_wm_base_create_positioner(c->wm_base);
+    xdg_positioner_set_size(pos, width, height);
+    xdg_positioner_set_anchor_rect(pos, 10, 10, 1, 1);
+    xdg_positioner_set_anchor(pos, XDG_POSITIONER_ANCHOR_TOP_LEFT);
+    xdg_positioner_set_gravity(pos, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+    return pos;
+}
+
+// A popup of `parent`, committed (its first configure asked for); drawn when configured.
+Popup* make_popup(Client* c, xdg_surface* parent, bool grab = false) {
+    auto* p = new Popup;
+    p->client = c;
+    p->surface = wl_compositor_create_surface(c->compositor);
+    p->xdg = xdg_wm_base_get_xdg_surface(c->wm_base, p->surface);
+    xdg_surface_add_listener(p->xdg, &kPopupSurface, p);
+    xdg_positioner* pos = positioner(c, 80, 60);
+    p->popup = xdg_surface_get_popup(p->xdg, parent, pos);
+    xdg_positioner_destroy(pos);
+    xdg_popup_add_listener(p->popup, &kPopup, p);
+    if (grab) {
+        xdg_popup_grab(p->popup, c->seat, c->focus_serial);
+    }
+    wl_surface_commit(p->surface);
+    return p;
+}
+
+void destroy_popup(Popup* p) {
+    xdg_popup_destroy(p->popup);
+    xdg_surface_destroy(p->xdg);
+    wl_surface_destroy(p->surface);
+    delete p;
+}
+
+void new_toplevel(Client* c) {
+    c->toplevel = xdg_surface_get_toplevel(c->xdg);
+    xdg_toplevel_add_listener(c->toplevel, &kToplevel, c);
+    xdg_toplevel_set_title(c->toplevel, c->mode.c_str());
+}
+
+// The first configure, then a buffer: the window maps.
+void map(Client* c) {
+    c->configured = false;
+    wl_surface_attach(c->surface, nullptr, 0, 0);
+    wl_surface_commit(c->surface);
+    while (!c->configured && wl_display_dispatch(c->display) != -1) {
+    }
+    wl_surface_attach(c->surface, make_buffer(c->shm, kWidth, kHeight, c->colour), 0, 0);
+    wl_surface_commit(c->surface);
+    wl_display_roundtrip(c->display);
+}
+
+// --- keyboard -------------------------------------------------------------------------------
+
+Popup* grab_popup = nullptr;
+
+void open_grab(Client* c) {
+    if (grab_popup != nullptr) {
+        destroy_popup(grab_popup);
+    }
+    grab_popup = make_popup(c, c->xdg, true);
+    say("grab %d", ++c->grabs);
+}
+
+void kb_keymap(void*, wl_keyboard*, uint32_t, int32_t fd, uint32_t) {
+    close(fd);
+}
+void kb_enter(void* data, wl_keyboard*, uint32_t serial, wl_surface*, wl_array*) {
+    auto* c = static_cast<Client*>(data);
+    c->focused = true;
+    c->focus_serial = serial;
+    say("keyboard enter");
+    if ((c->mode == "grab" || c->mode == "grab-parent-gone") && grab_popup == nullptr) {
+        open_grab(c);
+    }
+}
+void resize_then_unmap(Client* c) {
+    xdg_toplevel_resize(c->toplevel, c->seat, c->focus_serial,
+                        XDG_TOPLEVEL_RESIZE_EDGE_BOTTOM_RIGHT);
+    wl_display_roundtrip(c->display);
+    wl_surface_attach(c->surface, nullptr, 0, 0);
+    wl_surface_commit(c->surface);
+    wl_display_roundtrip(c->display);
+    say("unmapped");
+}
+
+void kb_leave(void* data, wl_keyboard*, uint32_t, wl_surface*) {
+    static_cast<Client*>(data)->focused = false;
+    say("keyboard leave");
+}
+void kb_key(void*, wl_keyboard*, uint32_t, uint32_t, uint32_t key, uint32_t state) {
+    if (state == WL_KEYBOARD_KEY_STATE_PRESSED) {
+        say("key %u", key);
+    }
+}
+void kb_modifiers(void*, wl_keyboard*, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t) {
+}
+const wl_keyboard_listener kKeyboard = {kb_keymap, kb_enter, kb_leave, kb_key, kb_modifiers};
+
+// --- pointer --------------------------------------------------------------------------------
+
+void ptr_enter(void* data, wl_pointer* pointer, uint32_t serial, wl_surface*, wl_fixed_t,
+               wl_fixed_t) {
+    auto* c = static_cast<Client*>(data);
+    if (c->mode != "big-cursor" || c->cursor != nullptr) {
+        return;
+    }
+    c->cursor = wl_compositor_create_surface(c->compositor);
+    wl_surface_attach(c->cursor, make_buffer(c->shm, 8, 8, kMagenta), 0, 0);
+    wl_surface_commit(c->cursor);
+    wl_pointer_set_cursor(pointer, serial, c->cursor, 4, 4);
+    // The offset moves the hotspot to 400,400 of the new buffer.
+    wl_surface_attach(c->cursor, make_buffer(c->shm, 800, 800, kMagenta), -396, -396);
+    wl_surface_damage(c->cursor, 0, 0, 800, 800);
+    wl_surface_commit(c->cursor);
+    say("cursor set");
+}
+void ptr_leave(void*, wl_pointer*, uint32_t, wl_surface*) {
+}
+void ptr_motion(void*, wl_pointer*, uint32_t, wl_fixed_t, wl_fixed_t) {
+}
+void ptr_button(void*, wl_pointer*, uint32_t, uint32_t, uint32_t, uint32_t) {
+}
+void ptr_axis(void*, wl_pointer*, uint32_t, uint32_t, wl_fixed_t) {
+}
+const wl_pointer_listener kPointer = {ptr_enter, ptr_leave, ptr_motion, ptr_button, ptr_axis};
+
+// --- attacks --------------------------------------------------------------------------------
+
+void roleless_parent(Client* c) {
+    xdg_toplevel_destroy(c->toplevel);
+    c->toplevel = nullptr;
+    wl_display_roundtrip(c->display);
+    Popup* orphan = make_popup(c, c->xdg);
+    wl_display_roundtrip(c->display);
+    wl_display_roundtrip(c->display);
+    say("orphan popup configured %d", orphan->configured ? 1 : 0);
+    // The same xdg_surface as a toplevel again.
+    new_toplevel(c);
+    map(c);
+    make_popup(c, c->xdg);
+    wl_display_roundtrip(c->display);
+}
+
+void popup_chain(Client* c) {
+    Popup* first = make_popup(c, c->xdg);
+    wl_display_roundtrip(c->display);
+    Popup* middle = make_popup(c, first->xdg);
+    wl_display_roundtrip(c->display);
+    make_popup(c, middle->xdg);
+    wl_display_roundtrip(c->display);
+    say("chain up");
+    xdg_popup_destroy(middle->popup);
+    wl_display_roundtrip(c->display);
+}
+
+void parent_gone(Client* c) {
+    auto* p = new Popup;
+    p->client = c;
+    p->draw = false;
+    p->surface = wl_compositor_create_surface(c->compositor);
+    p->xdg = xdg_wm_base_get_xdg_surface(c->wm_base, p->surface);
+    xdg_surface_add_listener(p->xdg, &kPopupSurface, p);
+    xdg_positioner* pos = positioner(c, 80, 60);
+    p->popup = xdg_surface_get_popup(p->xdg, c->xdg, pos);
+    xdg_popup_add_listener(p->popup, &kPopup, p);
+    wl_surface_commit(p->surface);
+    wl_display_roundtrip(c->display); // the configure arrives (and is acked)
+    xdg_toplevel_destroy(c->toplevel);
+    c->toplevel = nullptr;
+    wl_surface_attach(p->surface, make_buffer(c->shm, 80, 60, kMagenta), 0, 0);
+    wl_surface_commit(p->surface);
+    wl_display_roundtrip(c->display);
+}
+
+void geometry(Client* c) {
+    wl_surface* sub_surface = wl_compositor_create_surface(c->compositor);
+    wl_subsurface* sub = wl_subcompositor_get_subsurface(c->subcompositor, sub_surface, c->surface);
+    wl_surface_attach(sub_surface, make_buffer(c->shm, 50, 50, kMagenta), 0, 0);
+    wl_surface_commit(sub_surface);
+    // A chain of subsurfaces, each further out.
+    wl_surface* parent = c->surface;
+    for (int depth = 0; depth < 20; ++depth) {
+        wl_surface* child = wl_compositor_create_surface(c->compositor);
+        wl_subsurface* s = wl_subcompositor_get_subsurface(c->subcompositor, child, parent);
+        wl_subsurface_set_position(s, 40, 40);
+        wl_surface_attach(child, make_buffer(c->shm, 30, 30, kMagenta), 0, 0);
+        wl_surface_commit(child);
+        parent = child;
+    }
+    // A 1x1 subsurface far out: the surfaces' extent, which wlroots clips the geometry to, is
+    // then 30000x30000 for the price of one pixel.
+    wl_surface* far = wl_compositor_create_surface(c->compositor);
+    wl_subsurface* far_sub = wl_subcompositor_get_subsurface(c->subcompositor, far, c->surface);
+    wl_subsurface_set_position(far_sub, 29999, 29999);
+    wl_surface_attach(far, make_buffer(c->shm, 1, 1, kMagenta), 0, 0);
+    wl_surface_commit(far);
+    // xdg-shell makes an empty geometry a protocol error; everything else goes.
+    const int geometries[][4] = {
+        {5000, 5000, 100, 100},   {0, 0, 30000, 30000},     {-200, -200, 150, 150},
+        {-50, -50, 400, 300},     {10, 10, 1, 1},           {0, 0, 300, 200},
+        {290, 190, 5000, 5000},   {0, 0, 29999, 30000},     {0, 0, 2147483647, 10},
+        {-2147483647, 0, 10, 10}, {2147483600, 0, 100, 10}, {0, 0, 32768, 100},
+    };
+    const int positions[][2] = {{-100, -100}, {290, 190}, {10000, 0}, {-60, 100}, {100, -60}};
+    for (int round = 0; round < 400; ++round) {
+        const auto& g = geometries[round % (sizeof(geometries) / sizeof(geometries[0]))];
+        xdg_surface_set_window_geometry(c->xdg, g[0], g[1], g[2], g[3]);
+        const auto& p = positions[round % (sizeof(positions) / sizeof(positions[0]))];
+        wl_subsurface_set_position(sub, p[0], p[1]);
+        wl_surface_attach(c->surface, make_buffer(c->shm, kWidth, kHeight, c->colour), 0, 0);
+        wl_surface_damage(c->surface, 0, 0, kWidth, kHeight);
+        wl_surface_commit(c->surface);
+        if (wl_display_roundtrip(c->display) == -1) {
+            return;
+        }
+    }
+    // It ends on a geometry larger than the surface, with the subsurface outside it.
+    xdg_surface_set_window_geometry(c->xdg, 0, 0, 30000, 30000);
+    wl_subsurface_set_position(sub, -100, -100);
+    wl_surface_attach(c->surface, make_buffer(c->shm, kWidth, kHeight, c->colour), 0, 0);
+    wl_surface_commit(c->surface);
+    wl_display_roundtrip(c->display);
+}
+
+void configure_race(Client* c) {
+    for (int round = 0; round < 20; ++round) {
+        xdg_toplevel_set_maximized(c->toplevel);
+        xdg_toplevel_set_fullscreen(c->toplevel, nullptr);
+        xdg_toplevel_unset_maximized(c->toplevel);
+        xdg_toplevel_set_minimized(c->toplevel);
+        wl_surface_attach(c->surface, make_buffer(c->shm, kWidth, kHeight, c->colour), 0, 0);
+        wl_surface_commit(c->surface);
+        xdg_toplevel_unset_fullscreen(c->toplevel);
+        // Unmap, and map again with the configure of the next initial commit.
+        wl_surface_attach(c->surface, nullptr, 0, 0);
+        wl_surface_commit(c->surface);
+        xdg_toplevel_set_fullscreen(c->toplevel, nullptr);
+        map(c);
+    }
+    // Its own parent: wlroots refuses the loop.
+    xdg_toplevel_set_parent(c->toplevel, c->toplevel);
+    wl_display_roundtrip(c->display);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Client c;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        const std::string arg = argv[i];
+        if (arg == "--mode") {
+            c.mode = argv[i + 1];
+        } else if (arg == "--colour") {
+            c.colour =
+                0xff000000u | static_cast<std::uint32_t>(std::strtoul(argv[i + 1], nullptr, 16));
+        } else {
+            std::fprintf(stderr, "attack-client: bad argument '%s'\n", arg.c_str());
+            return 2;
+        }
+    }
+    c.display = wl_display_connect(nullptr);
+    if (c.display == nullptr) {
+        std::perror("attack-client: wl_display_connect");
+        return 1;
+    }
+    wl_registry* registry = wl_display_get_registry(c.display);
+    wl_registry_add_listener(registry, &kRegistry, &c);
+    wl_display_roundtrip(c.display);
+    if (!c.compositor || !c.shm || !c.wm_base || !c.subcompositor || !c.seat) {
+        std::fprintf(stderr, "attack-client: missing globals\n");
+        return 1;
+    }
+    xdg_wm_base_add_listener(c.wm_base, &kWmBase, &c);
+    wl_keyboard* keyboard = wl_seat_get_keyboard(c.seat);
+    wl_keyboard_add_listener(keyboard, &kKeyboard, &c);
+    wl_pointer* pointer = wl_seat_get_pointer(c.seat);
+    wl_pointer_add_listener(pointer, &kPointer, &c);
+
+    c.surface = wl_compositor_create_surface(c.compositor);
+    c.xdg = xdg_wm_base_get_xdg_surface(c.wm_base, c.surface);
+    xdg_surface_add_listener(c.xdg, &kSurface, &c);
+    new_toplevel(&c);
+    if (c.mode == "configure-race") {
+        // Before the initial commit.
+        xdg_toplevel_set_maximized(c.toplevel);
+        xdg_toplevel_set_fullscreen(c.toplevel, nullptr);
+        xdg_toplevel_unset_fullscreen(c.toplevel);
+    }
+    map(&c);
+
+    if (c.mode == "roleless-parent") {
+        roleless_parent(&c);
+    } else if (c.mode == "popup-chain") {
+        popup_chain(&c);
+    } else if (c.mode == "parent-gone") {
+        parent_gone(&c);
+    } else if (c.mode == "geometry") {
+        geometry(&c);
+    } else if (c.mode == "configure-race") {
+        configure_race(&c);
+    } else if (c.mode == "background-grab") {
+        open_grab(&c);
+    } else if (c.mode != "plain" && c.mode != "grab" && c.mode != "grab-parent-gone" &&
+               c.mode != "resize-unmap" && c.mode != "big-cursor") {
+        std::fprintf(stderr, "attack-client: unknown mode '%s'\n", c.mode.c_str());
+        return 2;
+    }
+    wl_display_roundtrip(c.display);
+    say("ready");
+    bool once = false;
+    do {
+        if (c.mode == "resize-unmap" && c.focused && !once) {
+            once = true;
+            resize_then_unmap(&c);
+        }
+        if (c.mode == "grab-parent-gone" && grab_popup != nullptr && !once) {
+            once = true;
+            wl_display_roundtrip(c.display);
+            xdg_toplevel_destroy(c.toplevel);
+            c.toplevel = nullptr;
+            say("toplevel destroyed");
+        }
+        if ((c.mode == "grab" || c.mode == "background-grab") && grab_popup != nullptr &&
+            grab_popup->done && c.grabs < 50) {
+            // Dismissed: grab again at once.
+            open_grab(&c);
+        }
+    } while (wl_display_dispatch(c.display) != -1);
+    say("disconnected");
+    std::fflush(stdout);
+    _exit(0); // no leak report for what a killed client never freed
+}
