@@ -37,6 +37,7 @@ constexpr std::array kRules = {
     GlobalRule{"zwlr_virtual_pointer_manager_v1", H, "injects pointer input into other windows"},
     GlobalRule{"zwlr_layer_shell_v1", H, "draws panels and overlays outside any frame"},
     GlobalRule{"zwlr_input_inhibit_manager_v1", H, "grabs all input (screen lockers)"},
+    GlobalRule{"ext_session_lock_manager_v1", H, "locks the session: hides every window, takes all input"},
     GlobalRule{"zwp_keyboard_shortcuts_inhibit_manager_v1", H, "disables prism's key bindings"},
     GlobalRule{"zwlr_foreign_toplevel_manager_v1", H, "lists and controls every window"},
     GlobalRule{"zwlr_output_manager_v1", H, "reconfigures outputs"},

@@ -22,7 +22,7 @@ TEST(GlobalPolicy, PrivilegedProtocolsAreHostOnly) {
           "zwlr_virtual_pointer_manager_v1", "zwlr_layer_shell_v1", "zwlr_input_inhibit_manager_v1",
           "zwp_keyboard_shortcuts_inhibit_manager_v1", "zwlr_foreign_toplevel_manager_v1",
           "zwlr_output_manager_v1", "zwlr_gamma_control_manager_v1", "zwlr_output_power_manager_v1",
-          "zwp_input_method_manager_v2", "ext_idle_notifier_v1"}) {
+          "zwp_input_method_manager_v2", "ext_idle_notifier_v1", "ext_session_lock_manager_v1"}) {
         EXPECT_EQ(classify(name), GlobalClass::HostOnly) << name;
     }
 }
