@@ -200,6 +200,48 @@ TEST(SessionLock, ASecondLockerIsRefused) {
     prism.stop();
 }
 
+bool owned_by_work(Prism& prism) {
+    return eventually([&] {
+        const json state = prism.ctl("clipboard");
+        for (const json& selection : state["selections"]) {
+            if (selection["selection"] == "clipboard" && selection["owner"] == "work") {
+                return true;
+            }
+        }
+        return false;
+    });
+}
+
+TEST(SessionLock, TheClipboardDialogGetsNoKeyWhileLocked) {
+    Prism prism({kWorkVm, {"personal", "#4e9a06", {}, ""}});
+    Child source =
+        prism.client({"wl-copy", "--foreground", "secret"}, prism.vm_socket("work"), "wl-copy");
+    ASSERT_TRUE(owned_by_work(prism));
+    Child paster = prism.client({std::getenv("DND_CLIENT"), "paste"}, prism.vm_socket("personal"),
+                                "dnd-paste");
+    ASSERT_TRUE(eventually([&] { return !prism.ctl("clipboard")["prompt"].is_null(); }));
+
+    Child locker = prism.client({std::getenv("LOCK_CLIENT")}, prism.host_socket(), "locker");
+    ASSERT_TRUE(eventually([&] { return has(locker, "surface"); })) << locker.output();
+    EXPECT_TRUE(screen_is(prism, kLocker, "locked")) << "the dialog shows through the lock";
+    std::this_thread::sleep_for(700ms); // the dialog's input delay
+    type(prism, {"-k", "Escape"});      // would answer the dialog (deny)
+    EXPECT_TRUE(eventually([&] { return has(locker, "key 1 down"); })) << locker.output();
+    std::this_thread::sleep_for(300ms);
+    EXPECT_FALSE(prism.ctl("clipboard")["prompt"].is_null()) << "the dialog was answered";
+    EXPECT_FALSE(has(paster, "pasted:")) << paster.output();
+
+    // Unlocked, the dialog is back and answers keys again.
+    locker.signal(SIGUSR1);
+    EXPECT_EQ(exit_code(locker), 0) << locker.output();
+    EXPECT_FALSE(prism.ctl("clipboard")["prompt"].is_null());
+    std::this_thread::sleep_for(700ms);
+    type(prism, {"-k", "Escape"});
+    EXPECT_TRUE(eventually([&] { return prism.ctl("clipboard")["prompt"].is_null(); }))
+        << prism.log();
+    prism.stop();
+}
+
 std::set<std::string> globals_of(Prism& prism, const std::filesystem::path& display,
                                  const std::string& label) {
     Child info = prism.client({"wayland-info"}, display, label);
