@@ -88,6 +88,7 @@ SessionLock::SessionLock(wl_display* display, wlr_scene* scene, wlr_output_layou
 
 SessionLock::~SessionLock() {
     new_lock_.disconnect();
+    pending_outputs_.clear();
     new_surface_.disconnect();
     unlock_.disconnect();
     lock_destroy_.disconnect();
@@ -123,15 +124,52 @@ void SessionLock::handle_new_lock(wlr_session_lock_v1* lock) {
     state_ = State::Locked;
     if (before == State::Unlocked) {
         engage();
-    } else {
-        // Taking over prism's cover or an abandoned lock: it stays up until the new locker's
-        // surfaces cover it.
-        wlr_log(WLR_INFO, "session lock: a new locker took over the %s lock", state_name(before));
-        draw_covers();
+        send_locked_when_drawn();
+        return;
     }
-    // Every output already shows the opaque cover (the scene draws it with the next frame):
-    // nothing of a window can be seen from now on.
+    // Taking over prism's cover or an abandoned lock: the cover has been on screen all along,
+    // and stays up until the new locker's surfaces cover it.
+    wlr_log(WLR_INFO, "session lock: a new locker took over the %s lock", state_name(before));
+    draw_covers();
     wlr_session_lock_v1_send_locked(lock);
+}
+
+void SessionLock::send_locked_when_drawn() {
+    pending_outputs_.clear();
+    wlr_output_layout_output* entry;
+    wl_list_for_each(entry, &layout_->outputs, link) {
+        if (!entry->output->enabled) {
+            continue;
+        }
+        auto pending = std::make_unique<PendingOutput>();
+        PendingOutput* raw = pending.get();
+        raw->output = entry->output;
+        raw->commit.connect(&entry->output->events.commit,
+                            [this, raw](wlr_output_event_commit* event) {
+                                if (event->state->committed & WLR_OUTPUT_STATE_BUFFER) {
+                                    output_drawn(raw);
+                                }
+                            });
+        // An output unplugged meanwhile shows nothing of the session either.
+        raw->destroy.connect(&entry->output->events.destroy,
+                             [this, raw](void*) { output_drawn(raw); });
+        pending_outputs_.push_back(std::move(pending));
+        wlr_output_schedule_frame(entry->output);
+    }
+    if (pending_outputs_.empty() && lock_ != nullptr) {
+        wlr_session_lock_v1_send_locked(lock_);
+    }
+}
+
+void SessionLock::output_drawn(PendingOutput* pending) {
+    // Last use of `pending`: this destroys the listener running now, which touches nothing
+    // after it returns.
+    pending_outputs_.remove_if(
+        [pending](const auto& candidate) { return candidate.get() == pending; });
+    if (pending_outputs_.empty() && lock_ != nullptr && state_ == State::Locked) {
+        wlr_log(WLR_INFO, "session lock: every output shows the lock; telling the locker");
+        wlr_session_lock_v1_send_locked(lock_);
+    }
 }
 
 void SessionLock::engage() {
@@ -156,6 +194,7 @@ void SessionLock::disengage() {
 
 void SessionLock::handle_unlock() {
     // Only the locker's unlock_and_destroy gets here (wlroots refuses it before `locked`).
+    pending_outputs_.clear();
     state_ = State::Unlocked;
     disengage();
 }
@@ -165,6 +204,7 @@ void SessionLock::handle_lock_destroy() {
     unlock_.disconnect();
     lock_destroy_.disconnect();
     lock_ = nullptr;
+    pending_outputs_.clear();
     if (state_ == State::Locked) {
         state_ = State::Abandoned;
         wlr_log(WLR_ERROR,

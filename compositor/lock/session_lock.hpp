@@ -48,6 +48,13 @@ public:
     wlr_surface* surface_at(double lx, double ly, double* sx, double* sy) const override;
 
 private:
+    // An output that has not shown a frame since the lock began.
+    struct PendingOutput {
+        wlr_output* output;
+        Listener<wlr_output_event_commit> commit;
+        Listener<void> destroy;
+    };
+
     struct LockSurface {
         wlr_session_lock_surface_v1* wlr;
         wlr_scene_tree* tree;
@@ -63,6 +70,10 @@ private:
     void disengage();
     void draw_covers();
     void focus_some_surface();
+    // Tells the locker `locked` once every enabled output has committed a frame drawn with the
+    // cover (at once when there is none).
+    void send_locked_when_drawn();
+    void output_drawn(PendingOutput* pending);
 
     wlr_scene_tree* tree_;     // covers below, the locker's surfaces above
     wlr_scene_tree* covers_;   // one per output, opaque
@@ -74,6 +85,7 @@ private:
     State state_ = State::Unlocked;
     wlr_session_lock_v1* lock_ = nullptr; // the locker's lock; nullptr when none
     std::list<std::unique_ptr<LockSurface>> lock_surfaces_;
+    std::list<std::unique_ptr<PendingOutput>> pending_outputs_;
 
     Listener<wlr_session_lock_v1> new_lock_;
     Listener<wlr_session_lock_surface_v1> new_surface_;
