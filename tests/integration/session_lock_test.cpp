@@ -200,6 +200,27 @@ TEST(SessionLock, ASecondLockerIsRefused) {
     prism.stop();
 }
 
+TEST(SessionLock, SwaylockLocksAndItsDeathLeavesTheSessionLocked) {
+    // The real locker from Debian: it cannot be unlocked here (that needs the password), so
+    // this checks that it locks, that it gets the keys, and that killing it unlocks nothing.
+    Prism prism({kWorkVm});
+    Child window = start_window(prism);
+    Child swaylock = prism.client({"swaylock", "-c", "000000"}, prism.host_socket(), "swaylock");
+    EXPECT_TRUE(screen_is(prism, rgb(0x000000), "swaylock")) << swaylock.output() << prism.log();
+    type(prism, {"abc"});
+    std::this_thread::sleep_for(300ms);
+    EXPECT_FALSE(has(window, "key ")) << window.output();
+    swaylock.signal(SIGKILL);
+    EXPECT_EQ(exit_code(swaylock), 128 + SIGKILL);
+    EXPECT_TRUE(eventually([&] {
+        const Image image = screenshot(prism, "swaylock-killed");
+        return count(image, kCover) > image.width * image.height * 9 / 10 &&
+               count(image, kWindow) == 0;
+    })) << prism.log();
+    EXPECT_FALSE(has(window, "key ")) << window.output();
+    prism.stop();
+}
+
 bool owned_by_work(Prism& prism) {
     return eventually([&] {
         const json state = prism.ctl("clipboard");
