@@ -22,7 +22,7 @@ TEST(GlobalPolicy, PrivilegedProtocolsAreHostOnly) {
           "zwlr_virtual_pointer_manager_v1", "zwlr_layer_shell_v1", "zwlr_input_inhibit_manager_v1",
           "zwp_keyboard_shortcuts_inhibit_manager_v1", "zwlr_foreign_toplevel_manager_v1",
           "zwlr_output_manager_v1", "zwlr_gamma_control_manager_v1", "zwlr_output_power_manager_v1",
-          "zwp_input_method_manager_v2", "ext_idle_notifier_v1", "ext_session_lock_manager_v1"}) {
+          "zwp_input_method_manager_v2", "ext_idle_notifier_v1"}) {
         EXPECT_EQ(classify(name), GlobalClass::HostOnly) << name;
     }
 }
@@ -59,6 +59,16 @@ TEST(GlobalPolicy, AllowEntriesMustNameHostOnlyGlobals) {
     EXPECT_EQ(allow_entry_problem("zwlr_screencopy_manger_v1"),
               "is not a host-only global prism knows (see docs/security.md)");
     EXPECT_EQ(allow_entry_problem("wl_compositor"), "is shown to every VM already; remove it");
+}
+
+TEST(GlobalPolicy, NoVmMayBeAllowedTheSessionLock) {
+    // A VM's locker could draw a lock screen and read the password typed into it.
+    EXPECT_EQ(classify("ext_session_lock_manager_v1"), GlobalClass::HostAlone);
+    const std::vector<std::string> allow{"ext_session_lock_manager_v1"};
+    EXPECT_FALSE(may_see(Origin::vm("work"), "ext_session_lock_manager_v1", allow));
+    EXPECT_TRUE(may_see(Origin::host(), "ext_session_lock_manager_v1", {}));
+    EXPECT_EQ(allow_entry_problem("ext_session_lock_manager_v1"),
+              "is the host's alone; no VM may be allowed it");
 }
 
 } // namespace
