@@ -172,6 +172,10 @@ void register_control_commands(control::ControlServer& control, Server& server) 
         }
         return json{{"vms", server.config().vms.size()}};
     });
+    control.add_command("lock", [&server](const json&) {
+        server.lock_session();
+        return json{{"state", SessionLock::state_name(server.session_lock().state())}};
+    });
     control.add_command("quit", [&server](const json&) {
         server.quit();
         return json::object();

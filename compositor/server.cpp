@@ -239,6 +239,9 @@ bool Server::init() {
     overlay_ = wlr_scene_tree_create(&scene_->tree);
     clipboard_ = std::make_unique<clipboard::Clipboard>(
         display_, loop_, overlay_, *seat_, *desktop_, *origins_, config_, *frame_styles_);
+    // The session lock's tree is created last: above the windows and the overlay alike.
+    session_lock_ = std::make_unique<SessionLock>(display_, scene_, layout_, *seat_,
+                                                  std::vector{desktop_->windows_tree(), overlay_});
 
     new_output_.connect(&backend_->events.new_output,
                         [this](wlr_output* output) { handle_new_output(output); });
@@ -288,6 +291,7 @@ Server::~Server() {
     wl_event_loop_dispatch_idle(loop_);
     // The clipboard goes while the seat and the scene exist: it clears the selections.
     clipboard_.reset();
+    session_lock_.reset();
     for (wl_event_source* source : signal_sources_) {
         wl_event_source_remove(source);
     }
@@ -508,6 +512,7 @@ void Server::handle_new_virtual_pointer(wlr_virtual_pointer_v1_new_pointer_event
 
 void Server::handle_layout_change() {
     desktop_->rescue_offscreen_views();
+    session_lock_->arrange();
     // Warping in place re-places the cursor image on every output of the new layout.
     wlr_cursor* cursor = seat_->cursor().wlr();
     wlr_cursor_warp(cursor, nullptr, cursor->x, cursor->y);
@@ -618,7 +623,21 @@ void Server::run_action(const config::Binding& binding) {
     case config::Action::XRay:
         desktop_->set_xray(true); // until the key is released
         break;
+    case config::Action::Lock:
+        lock_session();
+        break;
     }
+}
+
+void Server::lock_session() {
+    if (session_lock_->state() == SessionLock::State::Locked) {
+        return; // a locker holds the lock
+    }
+    // The cover first, so the session is locked even if the locker never starts; asked again
+    // while the cover waits, another locker starts (the first may have failed; if both
+    // connect, the second is refused and exits).
+    session_lock_->lock_with_cover();
+    spawn(config_.general.locker);
 }
 
 } // namespace prism

@@ -8,6 +8,7 @@
 #include "compositor/desktop/output.hpp"
 #include "compositor/input/seat.hpp"
 #include "compositor/listener.hpp"
+#include "compositor/lock/session_lock.hpp"
 #include "compositor/model/desktop.hpp"
 #include "compositor/protocol_error_log.hpp"
 #include "compositor/vms.hpp"
@@ -67,6 +68,10 @@ public:
     const clipboard::Mediator& clipboard() const { return clipboard_->mediator(); }
     const clipboard::Dialog& clipboard_dialog() const { return clipboard_->dialog(); }
     const std::list<std::unique_ptr<Output>>& outputs() const { return outputs_; }
+    // Locks the session with prism's cover at once and starts [general] locker, unless a
+    // locker holds the lock already (the `lock` binding, prismctl lock).
+    void lock_session();
+    const SessionLock& session_lock() const { return *session_lock_; }
     wl_display* display() const { return display_; }
     const std::string& host_socket() const { return host_socket_; }
     const std::filesystem::path& control_socket() const;
@@ -119,6 +124,7 @@ private:
     std::unique_ptr<VmManager> vms_;
     wlr_scene_tree* overlay_ = nullptr; // prism's own dialogs and notices, above every window
     std::unique_ptr<clipboard::Clipboard> clipboard_;
+    std::unique_ptr<SessionLock> session_lock_; // above the overlay
     std::unique_ptr<control::ControlServer> control_;
     std::list<std::unique_ptr<Output>> outputs_;
     std::string host_socket_;

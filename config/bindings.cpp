@@ -35,11 +35,12 @@ constexpr std::array kActionNames = {
     ActionName{"reload", Action::Reload},
     ActionName{"quit", Action::Quit},
     ActionName{"xray", Action::XRay},
+    ActionName{"lock", Action::Lock},
 };
 
 constexpr std::string_view kActionList =
     "terminal, exec <command>, close, cycle-windows, fullscreen, maximize, reload, quit, xray, "
-    "none";
+    "lock, none";
 
 std::optional<Modifier> modifier_from_name(std::string_view name) {
     for (const ModifierName& entry : kModifierNames) {

@@ -168,6 +168,7 @@ enum class Action {
     Reload,       // re-read the configuration
     Quit,         // leave prism
     XRay,         // while held: tint every window with its VM's colour and show its label
+    Lock,         // lock the session (ext-session-lock) and start general.locker
 };
 
 struct Binding {
@@ -205,6 +206,7 @@ struct HostFrameConfig {
 
 struct GeneralConfig {
     std::string terminal = "foot";
+    std::string locker = "swaylock"; // started by the `lock` action and `prismctl lock`
     bool operator==(const GeneralConfig&) const = default;
 };
 

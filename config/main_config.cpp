@@ -21,12 +21,20 @@ constexpr std::size_t kMaxHostLabelLength = 32; // characters
 constexpr std::int64_t kMaxClipboardBytes = std::int64_t{1} << 30;
 
 void parse_general(Reporter& reporter, const toml::table& table, GeneralConfig& general) {
-    detail::check_unknown_keys(reporter, table, "general", {"terminal"});
-    if (auto terminal = detail::get_string(reporter, table, "terminal", "general")) {
-        if (detail::trim(*terminal).empty()) {
-            reporter.at(table.get("terminal")->source(), "general.terminal", "must not be empty");
-        } else {
-            general.terminal = std::move(*terminal);
+    detail::check_unknown_keys(reporter, table, "general", {"terminal", "locker"});
+    // Both are commands run with /bin/sh -c.
+    const std::pair<std::string_view, std::string*> commands[] = {
+        {"terminal", &general.terminal},
+        {"locker", &general.locker},
+    };
+    for (const auto& [key, field] : commands) {
+        if (auto command = detail::get_string(reporter, table, key, "general")) {
+            if (detail::trim(*command).empty()) {
+                reporter.at(table.get(key)->source(), "general." + std::string(key),
+                            "must not be empty");
+            } else {
+                *field = std::move(*command);
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ namespace {
 
 constexpr auto S = GlobalClass::VmSafe;
 constexpr auto H = GlobalClass::HostOnly;
+constexpr auto A = GlobalClass::HostAlone;
 
 // clang-format off
 constexpr std::array kRules = {
@@ -37,6 +38,7 @@ constexpr std::array kRules = {
     GlobalRule{"zwlr_virtual_pointer_manager_v1", H, "injects pointer input into other windows"},
     GlobalRule{"zwlr_layer_shell_v1", H, "draws panels and overlays outside any frame"},
     GlobalRule{"zwlr_input_inhibit_manager_v1", H, "grabs all input (screen lockers)"},
+    GlobalRule{"ext_session_lock_manager_v1", A, "locks the session: hides every window, takes all input"},
     GlobalRule{"zwp_keyboard_shortcuts_inhibit_manager_v1", H, "disables prism's key bindings"},
     GlobalRule{"zwlr_foreign_toplevel_manager_v1", H, "lists and controls every window"},
     GlobalRule{"zwlr_output_manager_v1", H, "reconfigures outputs"},
@@ -78,6 +80,9 @@ bool may_see(const Origin& origin, std::string_view interface,
     if (*cls == GlobalClass::VmSafe) {
         return true;
     }
+    if (*cls == GlobalClass::HostAlone) {
+        return false;
+    }
     return std::find(vm_allow.begin(), vm_allow.end(), interface) != vm_allow.end();
 }
 
@@ -88,6 +93,9 @@ std::optional<std::string> allow_entry_problem(std::string_view interface) {
     }
     if (cls == GlobalClass::VmSafe) {
         return "is shown to every VM already; remove it";
+    }
+    if (cls == GlobalClass::HostAlone) {
+        return "is the host's alone; no VM may be allowed it";
     }
     return "is not a host-only global prism knows (see docs/security.md)";
 }

@@ -1,7 +1,8 @@
 // Which Wayland globals a VM client may see.
 //
 // Every global prism creates is classified exactly once in one table: VM-safe (any client may
-// bind it) or host-only (hidden from VMs unless a VM's config lists it in [protocols] allow).
+// bind it) or host-only (hidden from VMs unless a VM's config lists it in [protocols] allow), or
+// the host's alone (hidden from VMs whatever their config says).
 // A global in neither list is hidden from VMs too: default deny. Host clients see everything.
 #pragma once
 
@@ -16,8 +17,9 @@
 namespace prism::vmbridge {
 
 enum class GlobalClass {
-    VmSafe,   // part of what an ordinary VM application needs; shown to every client
-    HostOnly, // lets a client watch, control or impersonate others; hidden from VMs
+    VmSafe,    // part of what an ordinary VM application needs; shown to every client
+    HostOnly,  // lets a client watch, control or impersonate others; hidden from VMs
+    HostAlone, // host-only, and no VM may be allowed it either (the session lock)
 };
 
 struct GlobalRule {

@@ -47,8 +47,8 @@ constexpr std::size_t kMaxTitleWidth = 48;
 // Longest other free-text cell (app ids, labels), in characters.
 constexpr std::size_t kMaxTextWidth = 32;
 
-constexpr std::string_view kCommands[] = {"vms",       "windows", "outputs",
-                                          "clipboard", "reload",  "quit"};
+constexpr std::string_view kCommands[] = {"vms",    "windows", "outputs", "clipboard",
+                                          "reload", "lock",    "quit"};
 
 void print_usage(std::FILE* out) {
     std::fputs("usage: prismctl [--json] [--socket PATH] COMMAND\n"
@@ -59,6 +59,7 @@ void print_usage(std::FILE* out) {
                "  outputs   list the outputs\n"
                "  clipboard who owns the clipboard and primary selection, and past crossings\n"
                "  reload    reload the configuration\n"
+               "  lock      lock the session and start the locker ([general] locker)\n"
                "  quit      exit the compositor\n"
                "\n"
                "Options:\n"
@@ -602,6 +603,14 @@ bool print_reload(const json& result) {
     return true;
 }
 
+bool print_lock(const json& result) {
+    if (!has_members(result, {{"state", Kind::String}})) {
+        return false;
+    }
+    std::cout << "session " << result["state"].get<std::string>() << '\n';
+    return true;
+}
+
 bool print_quit(const json& result) {
     return result.is_null() || (result.is_object() && result.empty());
 }
@@ -618,6 +627,8 @@ void print_human(const std::string& command, const json& result) {
         printed = print_clipboard(result);
     } else if (command == "reload") {
         printed = print_reload(result);
+    } else if (command == "lock") {
+        printed = print_lock(result);
     } else if (command == "quit") {
         printed = print_quit(result);
     }

@@ -28,7 +28,7 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
                     [this](wlr_pointer_button_event* event) { handle_button(event); });
     axis_.connect(&cursor_->events.axis, [this](wlr_pointer_axis_event* event) {
         on_activity_();
-        if (modal_active && modal_active()) {
+        if (is_modal()) {
             return; // no client scrolls under prism's dialog
         }
         wlr_seat_pointer_notify_axis(seat_, event->time_msec, event->orientation, event->delta,
@@ -168,6 +168,9 @@ void Cursor::refresh_image() {
 }
 
 void Cursor::begin_grab(View& view, Mode mode, std::uint32_t edges, const char* image) {
+    if (is_locked()) {
+        return; // no window moves under the lock, whoever asks
+    }
     mode_ = mode;
     grabbed_ = &view;
     grab_x_ = cursor_->x;
@@ -236,6 +239,21 @@ void Cursor::update_focus(std::uint32_t time_msec) {
     if (mode_ != Mode::Passthrough) {
         return;
     }
+    if (is_locked()) {
+        // Locked: the locker's surface or nothing, whatever windows lie below the lock.
+        double sx = 0, sy = 0;
+        wlr_surface* surface = lock_surface_at(cursor_->x, cursor_->y, &sx, &sy);
+        if (surface == nullptr) {
+            wlr_seat_pointer_clear_focus(seat_);
+            if (client_image_ || image_ != "left_ptr") {
+                set_image("left_ptr");
+            }
+            return;
+        }
+        wlr_seat_pointer_notify_enter(seat_, surface, sx, sy);
+        wlr_seat_pointer_notify_motion(seat_, time_msec, sx, sy);
+        return;
+    }
     if (modal_active && modal_active()) {
         // Over prism's dialog nothing of any client shows or listens: prism's own arrow.
         wlr_seat_pointer_clear_focus(seat_);
@@ -288,6 +306,16 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
         return;
     }
 
+    if (is_locked()) {
+        // To the locker's surface under the pointer, if any; a VM's virtual pointer clicks
+        // nothing.
+        if (vm_devices_.count(&event->pointer->base) > 0) {
+            swallowed_buttons_.insert(event->button);
+            return;
+        }
+        wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+        return;
+    }
     if (modal_active && modal_active()) {
         swallowed_buttons_.insert(event->button);
         if (modal_button && vm_devices_.count(&event->pointer->base) == 0) {

@@ -48,11 +48,19 @@ public:
     // gets a button or scroll event; button presses of host devices go to `modal_button`.
     std::function<bool()> modal_active;
     std::function<void(double x, double y, std::uint32_t button)> modal_button;
+    // Whether the session is locked, and the locker's surface at a point. While locked only that
+    // surface has pointer focus and gets buttons and scrolling; a modal is ignored.
+    std::function<bool()> locked;
+    std::function<wlr_surface*(double x, double y, double* sx, double* sy)> lock_surface_at;
     // Told every pointer motion (layout coordinates), e.g. to move a drag icon.
     std::function<void(double x, double y)> moved;
 
 private:
     enum class Mode { Passthrough, Move, Resize };
+
+    bool is_locked() const { return locked && locked(); }
+    // A modal's input rules apply: one is up and the session is not locked.
+    bool is_modal() const { return !is_locked() && modal_active && modal_active(); }
 
     void begin_grab(View& view, Mode mode, std::uint32_t edges, const char* image);
     void handle_motion(std::uint32_t time_msec);

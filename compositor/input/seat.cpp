@@ -10,6 +10,12 @@ Seat::Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, Hooks ho
     cursor_->modal_active = [this] {
         return modal_ != nullptr;
     };
+    cursor_->lock_surface_at = [this](double x, double y, double* sx, double* sy) {
+        return lock_ != nullptr ? lock_->surface_at(x, y, sx, sy) : nullptr;
+    };
+    cursor_->locked = [this] {
+        return lock_ != nullptr;
+    };
     cursor_->modal_button = [this](double x, double y, std::uint32_t button) {
         if (modal_ != nullptr) {
             modal_->button(x, y, button);
@@ -18,6 +24,7 @@ Seat::Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, Hooks ho
 }
 
 Seat::~Seat() {
+    set_lock(nullptr);
     set_modal(nullptr);
     keyboards_.clear();
     cursor_.reset();
@@ -46,7 +53,76 @@ constexpr wlr_keyboard_grab_interface kModalGrab = {
     .cancel = grab_cancel,
 };
 
+// While the session is locked, the keyboard focus is the locker's surface or nothing: the
+// desktop's focus changes are swallowed, keys and modifiers go to the focused surface only.
+void lock_grab_key(wlr_seat_keyboard_grab* grab, std::uint32_t time, std::uint32_t key,
+                   std::uint32_t state) {
+    wlr_seat_keyboard_send_key(grab->seat, time, key, state);
+}
+void lock_grab_modifiers(wlr_seat_keyboard_grab* grab, const wlr_keyboard_modifiers* modifiers) {
+    wlr_seat_keyboard_send_modifiers(grab->seat, modifiers);
+}
+constexpr wlr_keyboard_grab_interface kLockGrab = {
+    .enter = grab_enter,
+    .clear_focus = grab_clear_focus,
+    .key = lock_grab_key,
+    .modifiers = lock_grab_modifiers,
+    .cancel = grab_cancel,
+};
+
 } // namespace
+
+void Seat::set_lock(LockScreen* lock) {
+    if (lock == lock_) {
+        return;
+    }
+    const bool was_locked = lock_ != nullptr;
+    lock_ = lock;
+    if (lock_ != nullptr && !was_locked) {
+        // Whatever grab a client or prism held (a drag, a popup, the dialog's) ends: the lock's
+        // replaces it, and no client keeps the pointer or the keyboard.
+        if (seat_->pointer_state.grab != seat_->pointer_state.default_grab) {
+            wlr_seat_pointer_end_grab(seat_);
+        }
+        if (seat_->keyboard_state.grab != seat_->keyboard_state.default_grab) {
+            wlr_seat_keyboard_end_grab(seat_);
+        }
+        cursor_->end_interactive();
+        wlr_seat_keyboard_clear_focus(seat_);
+        lock_grab_.interface = &kLockGrab;
+        lock_grab_.data = this;
+        wlr_seat_keyboard_start_grab(seat_, &lock_grab_);
+        cursor_->update_focus(0);
+    } else if (lock_ == nullptr && was_locked) {
+        if (seat_->keyboard_state.grab == &lock_grab_) {
+            wlr_seat_keyboard_end_grab(seat_);
+        }
+        wlr_seat_keyboard_clear_focus(seat_);
+        if (modal_ != nullptr) {
+            // The dialog that was up before the lock is back, and takes the keys again.
+            modal_grab_.interface = &kModalGrab;
+            modal_grab_.data = this;
+            wlr_seat_keyboard_start_grab(seat_, &modal_grab_);
+        } else if (View* view = desktop_.focused()) {
+            desktop_.focus(view, false);
+        }
+        cursor_->update_focus(0);
+    }
+}
+
+void Seat::focus_lock_surface(wlr_surface* surface) {
+    if (lock_ == nullptr) {
+        return;
+    }
+    if (surface == nullptr) {
+        wlr_seat_keyboard_clear_focus(seat_);
+        return;
+    }
+    // Entered without the keys held now: the locker must not see a key it did not get pressed.
+    wlr_keyboard* keyboard = wlr_seat_get_keyboard(seat_);
+    wlr_seat_keyboard_enter(seat_, surface, nullptr, 0,
+                            keyboard != nullptr ? &keyboard->modifiers : nullptr);
+}
 
 void Seat::set_modal(Modal* modal) {
     if (modal == modal_) {
@@ -54,6 +130,9 @@ void Seat::set_modal(Modal* modal) {
     }
     const bool was_up = modal_ != nullptr;
     modal_ = modal;
+    if (lock_ != nullptr) {
+        return; // the lock's grab stays; set_lock(nullptr) puts the dialog's up if still there
+    }
     if (modal_ != nullptr && !was_up) {
         // A drag in progress ends (cancelled): its grabs would otherwise replace the dialog's.
         if (seat_->drag != nullptr) {
@@ -134,6 +213,9 @@ bool Seat::handle_key_binding(std::uint32_t modifiers, xkb_keysym_t keysym,
     // Ctrl+Alt+F1..F12 arrive as XF86Switch_VT_n; they must work whatever the bindings say.
     if (keysym >= XKB_KEY_XF86Switch_VT_1 && keysym <= XKB_KEY_XF86Switch_VT_12) {
         return hooks_.switch_vt && hooks_.switch_vt(keysym - XKB_KEY_XF86Switch_VT_1 + 1);
+    }
+    if (lock_ != nullptr) {
+        return false; // locked: every other key is the locker's
     }
     const config::Binding* binding = bindings_.match(modifiers, keysym);
     if (binding == nullptr) {

@@ -4,6 +4,7 @@
 #include "compositor/input/bindings.hpp"
 #include "compositor/input/cursor.hpp"
 #include "compositor/input/keyboard.hpp"
+#include "compositor/input/lock_screen.hpp"
 #include "compositor/input/modal.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/model/desktop.hpp"
@@ -65,6 +66,14 @@ public:
     // keyboard focus the desktop wants is restored when it goes.
     void set_modal(Modal* modal);
     Modal* modal() const { return modal_; }
+
+    // Session lock (nullptr: unlocked). While locked, keys of host keyboards and the pointer go
+    // only to the locker's surfaces, no key binding runs but VT switching, and a modal (the
+    // clipboard dialog) gets nothing until the lock ends; VM clients' virtual devices are
+    // ignored. Only focus_lock_surface() moves the keyboard focus.
+    void set_lock(LockScreen* lock);
+    LockScreen* lock() const { return lock_; }
+    void focus_lock_surface(wlr_surface* surface);
     void note_activity() {
         if (hooks_.activity) {
             hooks_.activity();
@@ -82,6 +91,8 @@ private:
     bool has_pointer_ = false;
     Modal* modal_ = nullptr;
     wlr_seat_keyboard_grab modal_grab_{};
+    LockScreen* lock_ = nullptr;
+    wlr_seat_keyboard_grab lock_grab_{};
     config::KeyboardConfig keyboard_config_;
     BindingTable bindings_;
 };

@@ -125,6 +125,7 @@ TEST(KeyComboTest, NullErrorPointerIsAllowed) {
 
 TEST(ActionTest, SimpleActions) {
     EXPECT_EQ(action("terminal").action, Action::Terminal);
+    EXPECT_EQ(action("lock").action, Action::Lock);
     EXPECT_EQ(action("close").action, Action::Close);
     EXPECT_EQ(action("cycle-windows").action, Action::CycleWindows);
     EXPECT_EQ(action("fullscreen").action, Action::Fullscreen);
@@ -149,21 +150,21 @@ TEST(ActionTest, Errors) {
     EXPECT_EQ(action_error("exec   "), "exec needs a command, e.g. \"exec firefox\"");
     EXPECT_EQ(action_error("launch"),
               "unknown action \"launch\" (expected one of terminal, exec <command>, close, "
-              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, lock, none)");
     EXPECT_EQ(action_error(""),
               "unknown action \"\" (expected one of terminal, exec <command>, close, "
-              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, lock, none)");
     EXPECT_EQ(action_error("Close"),
               "unknown action \"Close\" (expected one of terminal, exec <command>, close, "
-              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, lock, none)");
     EXPECT_EQ(action_error("close now"), "action \"close\" takes no argument");
     EXPECT_EQ(action_error("xray on"), "action \"xray\" takes no argument");
     EXPECT_EQ(action_error("XRay"),
               "unknown action \"XRay\" (expected one of terminal, exec <command>, close, "
-              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, lock, none)");
     EXPECT_EQ(action_error("x-ray"),
               "unknown action \"x-ray\" (expected one of terminal, exec <command>, close, "
-              "cycle-windows, fullscreen, maximize, reload, quit, xray, none)");
+              "cycle-windows, fullscreen, maximize, reload, quit, xray, lock, none)");
     EXPECT_EQ(action_error("none"),
               "\"none\" is not an action; it only removes a binding in [bindings]");
 }

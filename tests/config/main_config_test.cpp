@@ -36,6 +36,7 @@ TEST(ParseMainTest, EmptyFileKeepsTheDefaults) {
     const Config config = parse_ok("");
     EXPECT_EQ(config.general, GeneralConfig{});
     EXPECT_EQ(config.general.terminal, "foot");
+    EXPECT_EQ(config.general.locker, "swaylock");
     EXPECT_EQ(config.keyboard, KeyboardConfig{});
     EXPECT_EQ(config.keyboard.repeat_rate, 25);
     EXPECT_EQ(config.keyboard.repeat_delay, 600);
@@ -203,6 +204,15 @@ TEST(ParseMainTest, WrongTypes) {
 TEST(ParseMainTest, EmptyTerminal) {
     EXPECT_THAT(parse_errors("[general]\nterminal = \"  \"\n"),
                 ElementsAre("prism.toml:2:12: general.terminal: must not be empty"));
+}
+
+TEST(ParseMainTest, Locker) {
+    EXPECT_EQ(parse_ok("[general]\nlocker = \"swaylock -f -c 000000\"\n").general.locker,
+              "swaylock -f -c 000000");
+    EXPECT_THAT(parse_errors("[general]\nlocker = \"\"\n"),
+                ElementsAre("prism.toml:2:10: general.locker: must not be empty"));
+    EXPECT_THAT(parse_errors("[general]\nlocker = 1\n"),
+                ElementsAre("prism.toml:2:10: general.locker: expected a string, got an integer"));
 }
 
 TEST(ParseMainTest, RangesAreChecked) {
@@ -417,7 +427,7 @@ TEST(ParseBindingsTest, BadActionAtTheValue) {
     EXPECT_THAT(parse_errors("[bindings]\n\"Super+Q\" = \"clsoe\"\n"),
                 ElementsAre("prism.toml:2:13: bindings.Super+Q: unknown action \"clsoe\" "
                             "(expected one of terminal, exec <command>, close, cycle-windows, "
-                            "fullscreen, maximize, reload, quit, xray, none)"));
+                            "fullscreen, maximize, reload, quit, xray, lock, none)"));
     EXPECT_THAT(parse_errors("[bindings]\n\"Super+D\" = \"exec\"\n"),
                 ElementsAre("prism.toml:2:13: bindings.Super+D: exec needs a command, e.g. "
                             "\"exec firefox\""));
@@ -459,7 +469,7 @@ new_window = "sometimes"
                             "smart, got \"sometimes\"",
                             "prism.toml:12:13: bindings.Super+Q: unknown action \"nope\" "
                             "(expected one of terminal, exec <command>, close, cycle-windows, "
-                            "fullscreen, maximize, reload, quit, xray, none)"));
+                            "fullscreen, maximize, reload, quit, xray, lock, none)"));
 }
 
 TEST(ParseFrameTest, EachKey) {

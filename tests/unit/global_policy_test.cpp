@@ -61,5 +61,15 @@ TEST(GlobalPolicy, AllowEntriesMustNameHostOnlyGlobals) {
     EXPECT_EQ(allow_entry_problem("wl_compositor"), "is shown to every VM already; remove it");
 }
 
+TEST(GlobalPolicy, NoVmMayBeAllowedTheSessionLock) {
+    // A VM's locker could draw a lock screen and read the password typed into it.
+    EXPECT_EQ(classify("ext_session_lock_manager_v1"), GlobalClass::HostAlone);
+    const std::vector<std::string> allow{"ext_session_lock_manager_v1"};
+    EXPECT_FALSE(may_see(Origin::vm("work"), "ext_session_lock_manager_v1", allow));
+    EXPECT_TRUE(may_see(Origin::host(), "ext_session_lock_manager_v1", {}));
+    EXPECT_EQ(allow_entry_problem("ext_session_lock_manager_v1"),
+              "is the host's alone; no VM may be allowed it");
+}
+
 } // namespace
 } // namespace prism::vmbridge
