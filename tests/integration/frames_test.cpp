@@ -353,6 +353,36 @@ TEST(Frames, HugePopupStaysInsideItsOutline) {
     EXPECT_EQ(wrong, 0) << "of " << checked << " outline pixels";
 }
 
+TEST(Frames, MaximizedClientWithAShadowFillsTheOutputAtItsGeometry) {
+    // A client-side decorated client maximized: its window geometry, not its shadow, fills the
+    // output inside the frame, so nothing is shifted off screen and no shadow band shows.
+    Prism prism({{"untrusted", "red", {}}});
+    Child csd = prism.client({hostile(), "--csd-margin", "20", "--fullscreen"},
+                             prism.vm_socket("untrusted"), "csd");
+    ASSERT_TRUE(eventually([&] {
+        const auto w = prism.windows_of("untrusted");
+        if (w.size() != 1 || w[0]["maximized"] != true) {
+            return false;
+        }
+        const auto f = w[0]["frame"];
+        return get(f, "x") == 0 && get(f, "y") == 0 && get(f, "width") == 1024 &&
+               get(f, "height") == 768;
+    })) << prism.ctl("windows").dump(2);
+    std::this_thread::sleep_for(500ms); // the client redraws at the new size
+    const json w = prism.windows_of("untrusted")[0];
+    const Image image = screenshot(prism, "maximized-csd");
+    int total = 0;
+    EXPECT_EQ(magenta_outside(image, 0, 0, 0, 0, &total), 0);
+    EXPECT_EQ(total, 0) << "the shadow margin shows";
+    const int x = get(w, "x"), y = get(w, "y"), width = get(w, "width"), height = get(w, "height");
+    EXPECT_EQ(image.at(x - 1, y + height / 2), kUntrusted);
+    EXPECT_EQ(image.at(x, y + height / 2), kClient);
+    EXPECT_EQ(image.at(x + width - 1, y + height / 2), kClient);
+    EXPECT_EQ(image.at(x + width, y + height / 2), kUntrusted);
+    EXPECT_EQ(image.at(x + width / 2, y + height - 1), kClient);
+    EXPECT_EQ(image.at(x + width / 2, y + height), kUntrusted);
+}
+
 TEST(Frames, FullscreenBecomesMaximizeUnlessTheVmIsAllowed) {
     Prism prism({{"untrusted", "red", {}}, {"media", "green", {}, "allow_fullscreen = true"}});
     Child denied =
