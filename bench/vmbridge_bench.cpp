@@ -9,7 +9,7 @@
 //   vmbridge-bench [ROUNDS]      (default 2000)
 #include "guest/link.hpp"
 #include "guest/wl0.hpp"
-#include "vmbridge/client_origins.hpp"
+#include "origins/client_origins.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     const int rounds = argc > 1 ? std::atoi(argv[1]) : 2000;
     wl_display* display = wl_display_create();
     wl_display_init_shm(display);
-    auto origins = std::make_unique<ClientOrigins>(display);
+    auto origins = std::make_unique<prism::origins::ClientOrigins>(display);
     int raw_far_end = -1; // the "compositor" end of the raw context, for the send benchmark
     bool raw = false;
 

@@ -7,7 +7,7 @@
 
 namespace prism {
 
-ProtocolErrorLog::ProtocolErrorLog(wl_display* display, const vmbridge::ClientOrigins& origins)
+ProtocolErrorLog::ProtocolErrorLog(wl_display* display, const origins::ClientOrigins& origins)
     : origins_(origins)
     , logger_(wl_display_add_protocol_logger(display, &ProtocolErrorLog::log, this)) {
 }

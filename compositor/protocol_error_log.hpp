@@ -5,7 +5,7 @@
 // so a misbehaving client leaves a line saying who it was and why it was cut off.
 #pragma once
 
-#include "vmbridge/client_origins.hpp"
+#include "origins/client_origins.hpp"
 
 #include <wayland-server-core.h>
 
@@ -13,7 +13,7 @@ namespace prism {
 
 class ProtocolErrorLog {
 public:
-    ProtocolErrorLog(wl_display* display, const vmbridge::ClientOrigins& origins);
+    ProtocolErrorLog(wl_display* display, const origins::ClientOrigins& origins);
     ~ProtocolErrorLog();
     ProtocolErrorLog(const ProtocolErrorLog&) = delete;
     ProtocolErrorLog& operator=(const ProtocolErrorLog&) = delete;
@@ -21,7 +21,7 @@ public:
 private:
     static void log(void* data, wl_protocol_logger_type type, const wl_protocol_logger_message*);
 
-    const vmbridge::ClientOrigins& origins_;
+    const origins::ClientOrigins& origins_;
     wl_protocol_logger* logger_;
 };
 

@@ -1,11 +1,12 @@
 #include "compositor/server.hpp"
 
+#include "compositor/control/commands.hpp"
 #include "compositor/control/control_server.hpp"
 #include "compositor/control/protocol.hpp"
-#include "compositor/control_commands.hpp"
 #include "compositor/fd_limit.hpp"
 #include "compositor/model/popup.hpp"
-#include "vmbridge/global_policy.hpp"
+#include "compositor/spawn.hpp"
+#include "origins/global_policy.hpp"
 
 #include <csignal>
 #include <filesystem>
@@ -86,7 +87,7 @@ config::LoadResult load_and_validate(const std::filesystem::path& dir) {
     const char* runtime = std::getenv("XDG_RUNTIME_DIR");
     config::Environment env;
     env.runtime_dir = runtime != nullptr ? runtime : "";
-    env.check_allowed_global = vmbridge::allow_entry_problem;
+    env.check_allowed_global = origins::allow_entry_problem;
     return config::load_config_dir(dir, env);
 }
 
@@ -112,8 +113,8 @@ bool Server::init() {
     wl_display_set_default_max_buffer_size(display_, kConnectionBufferBytes);
 
     // Origins first: every client, from the first, must be attributed when it is created.
-    origins_ = std::make_unique<vmbridge::ClientOrigins>(display_);
-    global_filter_ = std::make_unique<vmbridge::GlobalFilter>(
+    origins_ = std::make_unique<origins::ClientOrigins>(display_);
+    global_filter_ = std::make_unique<origins::GlobalFilter>(
         display_, *origins_, [this](const std::string& vm) -> const std::vector<std::string>& {
             return vms_->allow_list(vm);
         });
@@ -152,7 +153,7 @@ bool Server::init() {
         return false;
     }
 
-    // VM-safe globals (see vmbridge/global_policy.cpp for the classification).
+    // VM-safe globals (see origins/global_policy.cpp for the classification).
     wlr_compositor_create(display_, kCompositorVersion, renderer_);
     wlr_subcompositor_create(display_);
     wlr_data_device_manager_create(display_);
@@ -171,7 +172,7 @@ bool Server::init() {
     wlr_screencopy_manager_v1_create(display_);
     wlr_export_dmabuf_manager_v1_create(display_);
     wlr_data_control_manager_v1_create(display_);
-    wlr_gamma_control_manager_v1* gamma = wlr_gamma_control_manager_v1_create(display_);
+    gamma_ = std::make_unique<GammaControl>(display_);
     idle_ = wlr_idle_notifier_v1_create(display_);
     wlr_virtual_keyboard_manager_v1* virtual_keyboards =
         wlr_virtual_keyboard_manager_v1_create(display_);
@@ -193,7 +194,7 @@ bool Server::init() {
             seat_->cursor().begin_resize(view, edges);
         }
     };
-    services.fullscreen_allowed = [this](const vmbridge::Origin& origin) {
+    services.fullscreen_allowed = [this](const origins::Origin& origin) {
         if (origin.is_host()) {
             return true;
         }
@@ -233,10 +234,10 @@ bool Server::init() {
     wlr_seat* seat = wlr_seat_create(display_, "seat0");
     services.seat = seat;
     desktop_ = std::make_unique<Desktop>(services, *frame_styles_, config_.focus);
-    seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, hooks);
     // The overlay is created after the desktop's trees, so it is drawn above every window and
     // popup: prism's dialogs, notices and drag icons.
     overlay_ = wlr_scene_tree_create(&scene_->tree);
+    seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, overlay_, hooks);
     clipboard_ = std::make_unique<clipboard::Clipboard>(
         display_, loop_, overlay_, *seat_, *desktop_, *origins_, config_, *frame_styles_);
     // The session lock's tree is created last: above the windows and the overlay alike.
@@ -251,9 +252,6 @@ bool Server::init() {
                           [this](wlr_xdg_toplevel* toplevel) { handle_new_toplevel(toplevel); });
     new_popup_.connect(&xdg_shell_->events.new_popup,
                        [this](wlr_xdg_popup* popup) { handle_new_popup(popup); });
-    set_gamma_.connect(
-        &gamma->events.set_gamma,
-        [this](wlr_gamma_control_manager_v1_set_gamma_event* event) { handle_set_gamma(event); });
     request_activate_.connect(
         &activation->events.request_activate,
         [this](wlr_xdg_activation_v1_request_activate_event* event) { handle_activation(event); });
@@ -312,6 +310,7 @@ Server::~Server() {
     seat_.reset();
     desktop_.reset();
     decorations_.reset();
+    gamma_.reset();
     if (scene_ != nullptr) {
         wlr_scene_node_destroy(&scene_->tree.node);
     }
@@ -525,30 +524,8 @@ void Server::handle_new_toplevel(wlr_xdg_toplevel* toplevel) {
 }
 
 void Server::handle_new_popup(wlr_xdg_popup* popup) {
-    const vmbridge::Origin origin = origins_->origin_of(wl_resource_get_client(popup->resource));
+    const origins::Origin origin = origins_->origin_of(wl_resource_get_client(popup->resource));
     Popup::create(popup, *desktop_, frame_styles_->popup_outline(origin));
-}
-
-void Server::handle_set_gamma(wlr_gamma_control_manager_v1_set_gamma_event* event) {
-    // Host tools (gammastep, wlsunset) set a gamma ramp; the backend applies it with the next
-    // commit, or says it cannot.
-    wlr_output_state state;
-    wlr_output_state_init(&state);
-    if (event->control != nullptr) {
-        if (!wlr_gamma_control_v1_apply(event->control, &state)) {
-            wlr_output_state_finish(&state);
-            return;
-        }
-    } else {
-        wlr_output_state_set_gamma_lut(&state, 0, nullptr, nullptr, nullptr); // reset
-    }
-    if (!wlr_output_test_state(event->output, &state) ||
-        !wlr_output_commit_state(event->output, &state)) {
-        if (event->control != nullptr) {
-            wlr_gamma_control_v1_send_failed_and_destroy(event->control);
-        }
-    }
-    wlr_output_state_finish(&state);
 }
 
 void Server::handle_activation(wlr_xdg_activation_v1_request_activate_event* event) {
@@ -557,32 +534,11 @@ void Server::handle_activation(wlr_xdg_activation_v1_request_activate_event* eve
         return;
     }
     // Who vouched for this activation: the client whose surface asked for the token.
-    vmbridge::Origin requester = vmbridge::Origin::unknown();
+    origins::Origin requester = origins::Origin::unknown();
     if (event->token->surface != nullptr) {
         requester = origins_->origin_of(wl_resource_get_client(event->token->surface->resource));
     }
     desktop_->activate(*view, requester);
-}
-
-void Server::spawn(const std::string& command) {
-    const pid_t pid = fork();
-    if (pid < 0) {
-        wlr_log(WLR_ERROR, "cannot start '%s': %s", command.c_str(), std::strerror(errno));
-        return;
-    }
-    if (pid == 0) {
-        // The event loop blocks the signals it handles (signalfd); the child must not inherit
-        // that mask.
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        signal(SIGPIPE, SIG_DFL); // prism ignores it; an ignored signal survives exec
-        restore_fd_limit();
-        setsid();
-        execl("/bin/sh", "/bin/sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-        _exit(127);
-    }
-    wlr_log(WLR_INFO, "started '%s' (pid %d)", command.c_str(), static_cast<int>(pid));
 }
 
 void Server::run_action(const config::Binding& binding) {

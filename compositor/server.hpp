@@ -4,18 +4,19 @@
 #pragma once
 
 #include "compositor/clipboard/clipboard.hpp"
-#include "compositor/desktop/decorations.hpp"
-#include "compositor/desktop/output.hpp"
+#include "compositor/frame/decorations.hpp"
 #include "compositor/input/seat.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/lock/session_lock.hpp"
 #include "compositor/model/desktop.hpp"
+#include "compositor/output/gamma.hpp"
+#include "compositor/output/output.hpp"
 #include "compositor/protocol_error_log.hpp"
-#include "compositor/vms.hpp"
+#include "compositor/vms/vm_manager.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
-#include "vmbridge/client_origins.hpp"
-#include "vmbridge/global_filter.hpp"
+#include "origins/client_origins.hpp"
+#include "origins/global_filter.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -58,13 +59,10 @@ public:
     // and they are logged; on success the new configuration is in effect.
     bool reload(std::vector<std::string>* errors);
 
-    // Runs `command` with /bin/sh -c, with WAYLAND_DISPLAY pointing at the host socket.
-    void spawn(const std::string& command);
-
     const config::Config& config() const { return config_; }
     const VmManager& vms() const { return *vms_; }
     const Desktop& desktop() const { return *desktop_; }
-    const vmbridge::ClientOrigins& origins() const { return *origins_; }
+    const origins::ClientOrigins& origins() const { return *origins_; }
     const clipboard::Mediator& clipboard() const { return clipboard_->mediator(); }
     const clipboard::Dialog& clipboard_dialog() const { return clipboard_->dialog(); }
     const std::list<std::unique_ptr<Output>>& outputs() const { return outputs_; }
@@ -89,7 +87,6 @@ private:
     void handle_layout_change();
     void handle_new_toplevel(wlr_xdg_toplevel* toplevel);
     void handle_new_popup(wlr_xdg_popup* popup);
-    void handle_set_gamma(wlr_gamma_control_manager_v1_set_gamma_event* event);
     void handle_activation(wlr_xdg_activation_v1_request_activate_event* event);
     void arrange_outputs();
     void add_headless_devices();
@@ -114,10 +111,11 @@ private:
     std::unique_ptr<wlr_keyboard> headless_keyboard_;
     std::unique_ptr<wlr_pointer> headless_pointer_;
 
-    std::unique_ptr<vmbridge::ClientOrigins> origins_;
-    std::unique_ptr<vmbridge::GlobalFilter> global_filter_;
+    std::unique_ptr<origins::ClientOrigins> origins_;
+    std::unique_ptr<origins::GlobalFilter> global_filter_;
     std::unique_ptr<ProtocolErrorLog> protocol_errors_;
     std::unique_ptr<Decorations> decorations_;
+    std::unique_ptr<GammaControl> gamma_;
     std::unique_ptr<FrameStyles> frame_styles_;
     std::unique_ptr<Desktop> desktop_;
     std::unique_ptr<Seat> seat_;
@@ -134,7 +132,6 @@ private:
     Listener<wlr_input_device> new_input_;
     Listener<wlr_xdg_toplevel> new_toplevel_;
     Listener<wlr_xdg_popup> new_popup_;
-    Listener<wlr_gamma_control_manager_v1_set_gamma_event> set_gamma_;
     Listener<wlr_xdg_activation_v1_request_activate_event> request_activate_;
     Listener<wlr_virtual_keyboard_v1> new_virtual_keyboard_;
     Listener<wlr_virtual_pointer_v1_new_pointer_event> new_virtual_pointer_;

@@ -5,7 +5,7 @@
 namespace prism::clipboard {
 
 Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* overlay, Seat& seat,
-                     const Desktop& desktop, vmbridge::ClientOrigins& origins,
+                     const Desktop& desktop, origins::ClientOrigins& origins,
                      const config::Config& config, const FrameStyles& styles)
     : overlay_(overlay)
     , seat_(seat)
@@ -36,29 +36,16 @@ Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* o
     };
     mediator_ = std::make_unique<Mediator>(loop, config_.clipboard_limits, std::move(hooks));
 
-    bridge_ = std::make_unique<SelectionBridge>(display, seat_.wlr(), origins_, *mediator_);
-    bridge_->modal_active = [this] {
-        return seat_.modal() != nullptr;
-    };
-    origins_.on_client_destroyed = [this](wl_client* client, const vmbridge::Origin&) {
+    bridge_ = std::make_unique<SelectionBridge>(display, seat_.wlr(), seat_.route(), origins_,
+                                                *mediator_);
+    origins_.on_client_destroyed = [this](wl_client* client, const origins::Origin&) {
         handle_client_destroyed(client);
-    };
-    // A drag's icon is drawn above every window and follows the pointer.
-    start_drag_.connect(&seat_.wlr()->events.start_drag,
-                        [this](wlr_drag* drag) { handle_start_drag(drag); });
-    seat_.cursor().moved = [this](double x, double y) {
-        if (drag_icon_) {
-            drag_icon_->move_to(x, y);
-        }
     };
 }
 
 Clipboard::~Clipboard() {
     // While the seat and the scene exist: the bridge clears the selections.
     origins_.on_client_destroyed = nullptr;
-    seat_.cursor().moved = nullptr;
-    start_drag_.disconnect();
-    drag_icon_.reset();
     bridge_.reset();
     seat_.set_modal(nullptr);
     dialog_.reset();
@@ -90,14 +77,6 @@ void Clipboard::handle_show(const std::optional<Prompt>& prompt) {
 void Clipboard::handle_client_destroyed(wl_client* client) {
     mediator_->client_gone(client);
     bridge_->client_gone(client);
-}
-
-void Clipboard::handle_start_drag(wlr_drag* drag) {
-    drag_icon_.reset();
-    if (drag->icon != nullptr) {
-        wlr_cursor* cursor = seat_.cursor().wlr();
-        drag_icon_ = std::make_unique<DragIcon>(overlay_, drag->icon, cursor->x, cursor->y);
-    }
 }
 
 void Clipboard::handle_crossed(const Crossing& crossing) {

@@ -1,6 +1,7 @@
 // The clipboard subsystem: the mediator and everything around it in the compositor. It owns the
-// selection bridge (the seat's sources replaced by prism's), the dialog and the notice, the drag
-// icon, and the crossing log line; it connects its own listeners.
+// selection bridge (the seat's sources replaced by prism's, drags included), the dialog and the
+// notice, and the crossing log line; it connects its own listeners. (A drag's icon is the
+// cursor's: it follows the pointer.)
 //
 // A cross-origin paste goes: SelectionBridge (a receive reaches prism's source) -> Mediator
 // (policy, reading the source) -> this (the dialog over the pasting window; the seat's modal)
@@ -12,13 +13,12 @@
 #include "compositor/clipboard/mediator.hpp"
 #include "compositor/clipboard/selection_bridge.hpp"
 #include "compositor/frame/styles.hpp"
-#include "compositor/input/drag_icon.hpp"
 #include "compositor/input/seat.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/model/desktop.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
-#include "vmbridge/client_origins.hpp"
+#include "origins/client_origins.hpp"
 
 #include <chrono>
 #include <memory>
@@ -27,11 +27,11 @@ namespace prism::clipboard {
 
 class Clipboard {
 public:
-    // `overlay` is the scene tree above every window, for the dialog, the notice and drag icons.
+    // `overlay` is the scene tree above every window, for the dialog and the notice.
     // `config` is the running configuration (a reload assigns it in place).
     Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* overlay, Seat& seat,
-              const Desktop& desktop, vmbridge::ClientOrigins& origins,
-              const config::Config& config, const FrameStyles& styles);
+              const Desktop& desktop, origins::ClientOrigins& origins, const config::Config& config,
+              const FrameStyles& styles);
     ~Clipboard();
     Clipboard(const Clipboard&) = delete;
     Clipboard& operator=(const Clipboard&) = delete;
@@ -49,7 +49,6 @@ private:
     const config::PastePolicy* policy_for(const Origin& origin, Selection selection) const;
     void handle_show(const std::optional<Prompt>& prompt);
     void handle_crossed(const Crossing& crossing);
-    void handle_start_drag(wlr_drag* drag);
     void handle_client_destroyed(wl_client* client);
     // Where the dialog goes for a paste by `client`: over its topmost window, inside that
     // window's output, else the output under the cursor. Sets `output` and its `scale`.
@@ -58,7 +57,7 @@ private:
     wlr_scene_tree* overlay_;
     Seat& seat_;
     const Desktop& desktop_;
-    vmbridge::ClientOrigins& origins_;
+    origins::ClientOrigins& origins_;
     const config::Config& config_;
     const FrameStyles& styles_;
 
@@ -66,12 +65,9 @@ private:
     std::unique_ptr<Dialog> dialog_;
     std::unique_ptr<Mediator> mediator_;
     std::unique_ptr<SelectionBridge> bridge_;
-    std::unique_ptr<DragIcon> drag_icon_; // while a client drags with an icon
 
     std::chrono::steady_clock::time_point crossing_window_{};
     int crossings_logged_ = 0, crossings_unlogged_ = 0;
-
-    Listener<wlr_drag> start_drag_;
 };
 
 } // namespace prism::clipboard

@@ -140,14 +140,7 @@ void Dialog::add_text(const std::string& text, int x, int y, int width, int heig
     spec.font = font;
     spec.bold = bold;
     spec.centred = centred;
-    wlr_buffer* buffer = frame::render_text(spec);
-    if (buffer == nullptr) {
-        return;
-    }
-    wlr_scene_buffer* node = wlr_scene_buffer_create(tree_, buffer);
-    wlr_buffer_drop(buffer);
-    wlr_scene_buffer_set_dest_size(node, width, height);
-    wlr_scene_node_set_position(&node->node, x, y);
+    frame::add_text_node(tree_, spec, x, y);
 }
 
 void Dialog::draw() {
@@ -286,12 +279,7 @@ void Notice::show(const std::string& text, const FrameStyle& host, wlr_box area,
     spec.utf8 = text;
     spec.font = kFont;
     spec.centred = true;
-    if (wlr_buffer* buffer = frame::render_text(spec)) {
-        wlr_scene_buffer* node = wlr_scene_buffer_create(tree_, buffer);
-        wlr_buffer_drop(buffer);
-        wlr_scene_buffer_set_dest_size(node, spec.width, spec.height);
-        wlr_scene_node_set_position(&node->node, edge, edge);
-    }
+    frame::add_text_node(tree_, spec, edge, edge);
     if (timer_ != nullptr) {
         wl_event_source_timer_update(timer_, kShowMs);
     }

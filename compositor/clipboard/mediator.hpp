@@ -23,7 +23,7 @@
 #include "compositor/clipboard/policy.hpp"
 #include "compositor/clipboard/transfer.hpp"
 #include "config/config.hpp"
-#include "vmbridge/origin.hpp"
+#include "origins/origin.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -43,7 +43,7 @@ namespace prism::clipboard {
 
 const char* to_string(Selection selection); // "clipboard", "primary", "drag"
 
-using vmbridge::Origin;
+using origins::Origin;
 
 // How a crossing ended.
 enum class Decision {

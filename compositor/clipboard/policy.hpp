@@ -6,7 +6,7 @@
 // asked (a dialog prism draws). These functions are pure, so they can be tested without a
 // compositor.
 //
-// Origins are named as prism shows them (vmbridge::Origin::display_name()): "host", a VM's
+// Origins are named as prism shows them (origins::Origin::display_name()): "host", a VM's
 // name, or "unknown" for a client prism cannot attribute. The configuration reserves "host"
 // and "unknown", so no VM can be mistaken for either.
 #pragma once

@@ -228,10 +228,11 @@ private:
     Listener<void> drag_destroy_;
 };
 
-SelectionBridge::SelectionBridge(wl_display* display, wlr_seat* seat,
-                                 const vmbridge::ClientOrigins& origins, Mediator& mediator)
+SelectionBridge::SelectionBridge(wl_display* display, wlr_seat* seat, const InputRoute& route,
+                                 const origins::ClientOrigins& origins, Mediator& mediator)
     : loop_(wl_display_get_event_loop(display))
     , seat_(seat)
+    , route_(route)
     , origins_(origins)
     , mediator_(mediator)
     , requests_(display) {
@@ -323,7 +324,7 @@ void SelectionBridge::handle_start_drag(wlr_drag* drag, wlr_surface* origin, std
     // in use (a selection, or an earlier drag whose target never finished): starting it would
     // destroy the earlier use's source under wlroots' feet, and the new drag with it.
     const char* refusal = nullptr;
-    if (modal_active && modal_active()) {
+    if (route_.modal_up()) {
         refusal = "a dialog is up";
     } else if (!wlr_seat_validate_pointer_grab_serial(seat_, origin, serial)) {
         refusal = "no matching button press";

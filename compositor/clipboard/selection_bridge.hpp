@@ -15,9 +15,10 @@
 
 #include "compositor/clipboard/mediator.hpp"
 #include "compositor/clipboard/request_context.hpp"
+#include "compositor/input/input_route.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/wlr.hpp"
-#include "vmbridge/client_origins.hpp"
+#include "origins/client_origins.hpp"
 
 #include <functional>
 #include <list>
@@ -29,8 +30,9 @@ namespace prism::clipboard {
 
 class SelectionBridge {
 public:
-    SelectionBridge(wl_display* display, wlr_seat* seat, const vmbridge::ClientOrigins& origins,
-                    Mediator& mediator);
+    // No drag may start while `route` says prism's dialog is up.
+    SelectionBridge(wl_display* display, wlr_seat* seat, const InputRoute& route,
+                    const origins::ClientOrigins& origins, Mediator& mediator);
     // Clears both selections (while the seat still exists), so nothing refers to the bridge.
     ~SelectionBridge();
     SelectionBridge(const SelectionBridge&) = delete;
@@ -39,8 +41,6 @@ public:
     // A client went away: forget what was counted for it.
     void client_gone(const wl_client* client) { refused_sourceless_.erase(client); }
 
-    // Whether prism's dialog is up: no drag may start then.
-    std::function<bool()> modal_active;
     // Refused drags without a source a client may ask for before it is disconnected.
     static constexpr int kMaxRefusedDrags = 32;
 
@@ -60,7 +60,8 @@ private:
 
     wl_event_loop* loop_;
     wlr_seat* seat_;
-    const vmbridge::ClientOrigins& origins_;
+    const InputRoute& route_;
+    const origins::ClientOrigins& origins_;
     Mediator& mediator_;
     RequestContext requests_;
     std::list<std::unique_ptr<Wrapped>> live_;

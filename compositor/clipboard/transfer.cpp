@@ -1,6 +1,6 @@
 #include "compositor/clipboard/transfer.hpp"
 
-#include "vmbridge/device/fd_io.hpp"
+#include "sys/fd_io.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -87,12 +87,12 @@ void Transfer::begin() {
     if (timer_ == nullptr) {
         return; // the destructor closes the fds
     }
-    if (!source_eof_ && !fdio::set_nonblocking(from_)) {
+    if (!source_eof_ && !sys::set_nonblocking(from_)) {
         conclude_later(Status::SourceError);
         return;
     }
     if (!collecting_) {
-        if (!fdio::set_nonblocking(to_)) {
+        if (!sys::set_nonblocking(to_)) {
             conclude_later(Status::DestinationError);
             return;
         }

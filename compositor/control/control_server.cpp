@@ -74,10 +74,10 @@ struct ControlServer::Client {
 std::unique_ptr<ControlServer> ControlServer::create(wl_event_loop* loop,
                                                      std::filesystem::path path) {
     std::string error;
-    vmbridge::device::PrivateSocket::Failure failure{};
-    auto socket = vmbridge::device::PrivateSocket::listen(path, SOCK_STREAM, 32, &error, &failure);
+    sys::PrivateSocket::Failure failure{};
+    auto socket = sys::PrivateSocket::listen(path, SOCK_STREAM, 32, &error, &failure);
     if (!socket) {
-        if (failure == vmbridge::device::PrivateSocket::Failure::InUse) {
+        if (failure == sys::PrivateSocket::Failure::InUse) {
             wlr_log(WLR_ERROR,
                     "control: %s (is prism already running?); set PRISM_SOCKET to use "
                     "a different path",
@@ -101,7 +101,7 @@ std::unique_ptr<ControlServer> ControlServer::create(wl_event_loop* loop,
     return server;
 }
 
-ControlServer::ControlServer(wl_event_loop* loop, vmbridge::device::PrivateSocket socket)
+ControlServer::ControlServer(wl_event_loop* loop, sys::PrivateSocket socket)
     : loop_(loop)
     , path_(socket.path())
     , socket_(std::move(socket))

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "vmbridge/device/private_socket.hpp"
+#include "sys/private_socket.hpp"
 #include <nlohmann/json.hpp>
 #include <sys/types.h>
 
@@ -64,7 +64,7 @@ public:
 private:
     struct Client;
 
-    ControlServer(wl_event_loop* loop, vmbridge::device::PrivateSocket socket);
+    ControlServer(wl_event_loop* loop, sys::PrivateSocket socket);
 
     static int handle_listen_event(int fd, uint32_t mask, void* data);
     static int handle_client_event(int fd, uint32_t mask, void* data);
@@ -83,7 +83,7 @@ private:
 
     wl_event_loop* loop_;
     std::filesystem::path path_;
-    vmbridge::device::PrivateSocket socket_;
+    sys::PrivateSocket socket_;
     int listen_fd_; // socket_'s
     wl_event_source* listen_source_ = nullptr;
     wl_event_source* accept_retry_timer_ = nullptr;

@@ -2,7 +2,7 @@
 
 namespace prism {
 
-FrameStyle FrameStyles::of(const vmbridge::Origin& origin) const {
+FrameStyle FrameStyles::of(const origins::Origin& origin) const {
     FrameStyle style;
     style.font = config_.frame.font;
     style.border = config_.frame.border;
@@ -25,7 +25,7 @@ FrameStyle FrameStyles::of(const vmbridge::Origin& origin) const {
     return style;
 }
 
-std::optional<config::Colour> FrameStyles::popup_outline(const vmbridge::Origin& origin) const {
+std::optional<config::Colour> FrameStyles::popup_outline(const origins::Origin& origin) const {
     if (origin.is_host()) {
         return std::nullopt;
     }

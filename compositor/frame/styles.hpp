@@ -4,7 +4,7 @@
 
 #include "compositor/frame/frame.hpp"
 #include "config/config.hpp"
-#include "vmbridge/origin.hpp"
+#include "origins/origin.hpp"
 
 namespace prism {
 
@@ -14,10 +14,10 @@ public:
     explicit FrameStyles(const config::Config& config)
         : config_(config) {}
 
-    FrameStyle of(const vmbridge::Origin& origin) const;
-    FrameStyle host() const { return of(vmbridge::Origin::host()); }
+    FrameStyle of(const origins::Origin& origin) const;
+    FrameStyle host() const { return of(origins::Origin::host()); }
     // The colour of the outline around a popup of `origin`: none for the host's.
-    std::optional<config::Colour> popup_outline(const vmbridge::Origin& origin) const;
+    std::optional<config::Colour> popup_outline(const origins::Origin& origin) const;
 
 private:
     const config::Config& config_;

@@ -228,4 +228,16 @@ wlr_buffer* render_text(const TextSpec& spec) {
     return &buffer->base;
 }
 
+wlr_scene_buffer* add_text_node(wlr_scene_tree* parent, const TextSpec& spec, int x, int y) {
+    wlr_buffer* buffer = render_text(spec);
+    if (buffer == nullptr) {
+        return nullptr;
+    }
+    wlr_scene_buffer* node = wlr_scene_buffer_create(parent, buffer);
+    wlr_buffer_drop(buffer); // the node holds its own reference
+    wlr_scene_buffer_set_dest_size(node, spec.width, spec.height);
+    wlr_scene_node_set_position(&node->node, x, y);
+    return node;
+}
+
 } // namespace prism::frame

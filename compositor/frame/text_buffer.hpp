@@ -37,6 +37,11 @@ struct TextSpec {
 // width/height <= 0 or the buffer cannot be created (cairo limits sides to 32767 pixels).
 wlr_buffer* render_text(const TextSpec& spec);
 
+// Renders `spec` into a new scene buffer node in `parent`, at (x, y) and spec.width x spec.height
+// logical pixels (the buffer holds the output's scale). nullptr, and no node, when render_text
+// gives nothing.
+wlr_scene_buffer* add_text_node(wlr_scene_tree* parent, const TextSpec& spec, int x, int y);
+
 // The logical height of one line of text in `font` (pango ascent+descent, rounded up); the title
 // bar is this plus 2 * padding.
 int line_height(const std::string& font);

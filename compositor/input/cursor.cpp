@@ -6,11 +6,13 @@
 
 namespace prism {
 
-Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
-               std::function<void()> on_activity)
+Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, const InputRoute& route,
+               wlr_scene_tree* drag_icons, std::function<void()> on_activity)
     : seat_(seat)
     , layout_(layout)
     , desktop_(desktop)
+    , route_(route)
+    , drag_icons_(drag_icons)
     , on_activity_(std::move(on_activity))
     , cursor_(wlr_cursor_create()) {
     wlr_cursor_attach_output_layout(cursor_, layout_);
@@ -36,17 +38,25 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
                                      event->relative_direction);
     });
     frame_.connect(&cursor_->events.frame, [this](void*) { wlr_seat_pointer_notify_frame(seat_); });
-    request_set_cursor_.connect(&seat_->events.request_set_cursor,
-                                [this](wlr_seat_pointer_request_set_cursor_event* event) {
-                                    // Only the client the pointer is over may change the cursor
-                                    // image, and none while prism's dialog is up (an image
-                                    // offset from its hotspot could aim the user's click).
-                                    if (event->seat_client == seat_->pointer_state.focused_client &&
-                                        !(modal_active && modal_active())) {
-                                        set_client_image(event->surface, event->hotspot_x,
-                                                         event->hotspot_y);
-                                    }
-                                });
+    request_set_cursor_.connect(
+        &seat_->events.request_set_cursor,
+        [this](wlr_seat_pointer_request_set_cursor_event* event) {
+            // Only the client the pointer is over may change the cursor
+            // image, and none while prism's dialog is up (an image
+            // offset from its hotspot could aim the user's click).
+            if (event->seat_client == seat_->pointer_state.focused_client && !route_.modal_up()) {
+                set_client_image(event->surface, event->hotspot_x, event->hotspot_y);
+            }
+        });
+    start_drag_.connect(&seat_->events.start_drag,
+                        [this](wlr_drag* drag) { handle_start_drag(drag); });
+}
+
+void Cursor::handle_start_drag(wlr_drag* drag) {
+    drag_icon_.reset();
+    if (drag->icon != nullptr) {
+        drag_icon_ = std::make_unique<DragIcon>(drag_icons_, drag->icon, cursor_->x, cursor_->y);
+    }
 }
 
 void Cursor::attach(wlr_input_device* device, bool host) {
@@ -205,8 +215,8 @@ void Cursor::end_interactive(const View* view) {
 
 void Cursor::handle_motion(std::uint32_t time_msec) {
     on_activity_();
-    if (moved) {
-        moved(cursor_->x, cursor_->y);
+    if (drag_icon_) {
+        drag_icon_->move_to(cursor_->x, cursor_->y);
     }
     const double dx = cursor_->x - grab_x_;
     const double dy = cursor_->y - grab_y_;
@@ -242,7 +252,7 @@ void Cursor::update_focus(std::uint32_t time_msec) {
     if (is_locked()) {
         // Locked: the locker's surface or nothing, whatever windows lie below the lock.
         double sx = 0, sy = 0;
-        wlr_surface* surface = lock_surface_at(cursor_->x, cursor_->y, &sx, &sy);
+        wlr_surface* surface = route_.lock()->surface_at(cursor_->x, cursor_->y, &sx, &sy);
         if (surface == nullptr) {
             wlr_seat_pointer_clear_focus(seat_);
             if (client_image_ || image_ != "left_ptr") {
@@ -254,7 +264,7 @@ void Cursor::update_focus(std::uint32_t time_msec) {
         wlr_seat_pointer_notify_motion(seat_, time_msec, sx, sy);
         return;
     }
-    if (modal_active && modal_active()) {
+    if (is_modal()) {
         // Over prism's dialog nothing of any client shows or listens: prism's own arrow.
         wlr_seat_pointer_clear_focus(seat_);
         if (client_image_ || image_ != "left_ptr") {
@@ -316,10 +326,10 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
         wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
         return;
     }
-    if (modal_active && modal_active()) {
+    if (Modal* modal = route_.modal()) {
         swallowed_buttons_.insert(event->button);
-        if (modal_button && vm_devices_.count(&event->pointer->base) == 0) {
-            modal_button(cursor_->x, cursor_->y, event->button);
+        if (vm_devices_.count(&event->pointer->base) == 0) {
+            modal->button(cursor_->x, cursor_->y, event->button);
         }
         return;
     }

@@ -2,6 +2,8 @@
 // move/resize.
 #pragma once
 
+#include "compositor/input/drag_icon.hpp"
+#include "compositor/input/input_route.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/model/desktop.hpp"
 #include "compositor/wlr.hpp"
@@ -17,8 +19,11 @@ namespace prism {
 
 class Cursor {
 public:
-    Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop,
-           std::function<void()> on_activity);
+    // `route` says whether a dialog or the session lock holds the input; `drag_icons` is the
+    // tree the icon of a drag is drawn in (above every window); `on_activity` is told of any
+    // pointer input.
+    Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, const InputRoute& route,
+           wlr_scene_tree* drag_icons, std::function<void()> on_activity);
     ~Cursor();
     Cursor(const Cursor&) = delete;
     Cursor& operator=(const Cursor&) = delete;
@@ -44,23 +49,17 @@ public:
     // Re-sends pointer focus for what is under the cursor now (after windows moved).
     void update_focus(std::uint32_t time_msec);
 
-    // Whether a modal dialog is up. Then no client has pointer focus, sets the cursor image or
-    // gets a button or scroll event; button presses of host devices go to `modal_button`.
-    std::function<bool()> modal_active;
-    std::function<void(double x, double y, std::uint32_t button)> modal_button;
-    // Whether the session is locked, and the locker's surface at a point. While locked only that
-    // surface has pointer focus and gets buttons and scrolling; a modal is ignored.
-    std::function<bool()> locked;
-    std::function<wlr_surface*(double x, double y, double* sx, double* sy)> lock_surface_at;
-    // Told every pointer motion (layout coordinates), e.g. to move a drag icon.
-    std::function<void(double x, double y)> moved;
-
 private:
     enum class Mode { Passthrough, Move, Resize };
 
-    bool is_locked() const { return locked && locked(); }
-    // A modal's input rules apply: one is up and the session is not locked.
-    bool is_modal() const { return !is_locked() && modal_active && modal_active(); }
+    // While a dialog is up (route_.modal()), no client has pointer focus, sets the cursor image
+    // or gets a button or scroll event; button presses of host devices go to the dialog. While
+    // the session is locked (route_.lock()), only the locker's surface has pointer focus and gets
+    // buttons and scrolling, and a dialog gets nothing.
+    bool is_locked() const { return route_.lock() != nullptr; }
+    bool is_modal() const { return route_.modal() != nullptr; }
+    // A drag started: its icon (if any) is drawn at the pointer and follows it.
+    void handle_start_drag(wlr_drag* drag);
 
     void begin_grab(View& view, Mode mode, std::uint32_t edges, const char* image);
     void handle_motion(std::uint32_t time_msec);
@@ -77,6 +76,8 @@ private:
     wlr_seat* seat_;
     wlr_output_layout* layout_;
     Desktop& desktop_;
+    const InputRoute& route_;
+    wlr_scene_tree* drag_icons_;
     std::function<void()> on_activity_;
     wlr_cursor* cursor_;
     config::CursorConfig config_;
@@ -86,6 +87,7 @@ private:
     bool client_image_ = false;
     int client_hotspot_x_ = 0, client_hotspot_y_ = 0;
     Listener<void> client_image_commit_, client_image_destroy_;
+    std::unique_ptr<DragIcon> drag_icon_;
 
     // Presses prism handled itself (frame clicks): their releases are not sent either.
     std::set<std::uint32_t> swallowed_buttons_;
@@ -107,6 +109,7 @@ private:
     Listener<wlr_pointer_axis_event> axis_;
     Listener<void> frame_;
     Listener<wlr_seat_pointer_request_set_cursor_event> request_set_cursor_;
+    Listener<wlr_drag> start_drag_;
 };
 
 } // namespace prism

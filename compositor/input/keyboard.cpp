@@ -59,10 +59,10 @@ bool Keyboard::apply(const config::KeyboardConfig& config) {
 }
 
 void Keyboard::handle_modifiers() {
-    if (seat_.lock() != nullptr && !host_) {
+    if (seat_.route().lock() != nullptr && !host_) {
         return; // a VM's virtual keyboard never types into the locker
     }
-    if (seat_.modal() != nullptr && seat_.lock() == nullptr) {
+    if (seat_.route().modal() != nullptr) {
         return; // no client hears the keyboard while prism's dialog is up
     }
     wlr_seat_set_keyboard(seat_.wlr(), keyboard_);
@@ -82,11 +82,11 @@ void Keyboard::handle_key(wlr_keyboard_key_event* event) {
         const xkb_keysym_t* syms = nullptr;
         const int count = xkb_state_key_get_syms(keyboard_->xkb_state, keycode, &syms);
         const std::uint32_t modifiers = wlr_keyboard_get_modifiers(keyboard_);
-        if (seat_.lock() != nullptr && !host_) {
+        if (seat_.route().lock() != nullptr && !host_) {
             swallowed_[event->keycode] = std::nullopt; // nor its keys
             return;
         }
-        if (Modal* modal = seat_.lock() == nullptr ? seat_.modal() : nullptr) {
+        if (Modal* modal = seat_.route().modal()) {
             // A dialog is up: it gets every key (VT switching aside), no client gets any.
             swallowed_[event->keycode] = std::nullopt;
             for (int i = 0; i < count; ++i) {
@@ -96,7 +96,7 @@ void Keyboard::handle_key(wlr_keyboard_key_event* event) {
                 } else if (host_) {
                     modal->key(syms[i]);
                 }
-                if (seat_.modal() != modal) {
+                if (seat_.route().modal() != modal) {
                     break; // answered: the dialog may be gone
                 }
             }

@@ -2,25 +2,13 @@
 
 namespace prism {
 
-Seat::Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, Hooks hooks)
+Seat::Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, wlr_scene_tree* drag_icons,
+           Hooks hooks)
     : seat_(seat)
     , desktop_(desktop)
     , hooks_(std::move(hooks)) {
-    cursor_ = std::make_unique<Cursor>(seat_, layout, desktop_, [this] { note_activity(); });
-    cursor_->modal_active = [this] {
-        return modal_ != nullptr;
-    };
-    cursor_->lock_surface_at = [this](double x, double y, double* sx, double* sy) {
-        return lock_ != nullptr ? lock_->surface_at(x, y, sx, sy) : nullptr;
-    };
-    cursor_->locked = [this] {
-        return lock_ != nullptr;
-    };
-    cursor_->modal_button = [this](double x, double y, std::uint32_t button) {
-        if (modal_ != nullptr) {
-            modal_->button(x, y, button);
-        }
-    };
+    cursor_ = std::make_unique<Cursor>(seat_, layout, desktop_, route_, drag_icons,
+                                       [this] { note_activity(); });
 }
 
 Seat::~Seat() {
@@ -73,12 +61,12 @@ constexpr wlr_keyboard_grab_interface kLockGrab = {
 } // namespace
 
 void Seat::set_lock(LockScreen* lock) {
-    if (lock == lock_) {
+    if (lock == route_.lock_) {
         return;
     }
-    const bool was_locked = lock_ != nullptr;
-    lock_ = lock;
-    if (lock_ != nullptr && !was_locked) {
+    const bool was_locked = route_.lock_ != nullptr;
+    route_.lock_ = lock;
+    if (route_.lock_ != nullptr && !was_locked) {
         // Whatever grab a client or prism held (a drag, a popup, the dialog's) ends: the lock's
         // replaces it, and no client keeps the pointer or the keyboard.
         if (seat_->pointer_state.grab != seat_->pointer_state.default_grab) {
@@ -93,12 +81,12 @@ void Seat::set_lock(LockScreen* lock) {
         lock_grab_.data = this;
         wlr_seat_keyboard_start_grab(seat_, &lock_grab_);
         cursor_->update_focus(0);
-    } else if (lock_ == nullptr && was_locked) {
+    } else if (route_.lock_ == nullptr && was_locked) {
         if (seat_->keyboard_state.grab == &lock_grab_) {
             wlr_seat_keyboard_end_grab(seat_);
         }
         wlr_seat_keyboard_clear_focus(seat_);
-        if (modal_ != nullptr) {
+        if (route_.modal_ != nullptr) {
             // The dialog that was up before the lock is back, and takes the keys again.
             modal_grab_.interface = &kModalGrab;
             modal_grab_.data = this;
@@ -111,7 +99,7 @@ void Seat::set_lock(LockScreen* lock) {
 }
 
 void Seat::focus_lock_surface(wlr_surface* surface) {
-    if (lock_ == nullptr) {
+    if (route_.lock_ == nullptr) {
         return;
     }
     if (surface == nullptr) {
@@ -125,15 +113,15 @@ void Seat::focus_lock_surface(wlr_surface* surface) {
 }
 
 void Seat::set_modal(Modal* modal) {
-    if (modal == modal_) {
+    if (modal == route_.modal_) {
         return;
     }
-    const bool was_up = modal_ != nullptr;
-    modal_ = modal;
-    if (lock_ != nullptr) {
+    const bool was_up = route_.modal_ != nullptr;
+    route_.modal_ = modal;
+    if (route_.lock_ != nullptr) {
         return; // the lock's grab stays; set_lock(nullptr) puts the dialog's up if still there
     }
-    if (modal_ != nullptr && !was_up) {
+    if (route_.modal_ != nullptr && !was_up) {
         // A drag in progress ends (cancelled): its grabs would otherwise replace the dialog's.
         if (seat_->drag != nullptr) {
             wlr_seat_pointer_end_grab(seat_);
@@ -143,7 +131,7 @@ void Seat::set_modal(Modal* modal) {
         modal_grab_.data = this;
         wlr_seat_keyboard_start_grab(seat_, &modal_grab_);
         cursor_->update_focus(0); // no client under the pointer either
-    } else if (modal_ == nullptr && was_up) {
+    } else if (route_.modal_ == nullptr && was_up) {
         if (seat_->keyboard_state.grab == &modal_grab_) {
             wlr_seat_keyboard_end_grab(seat_);
         }
@@ -214,7 +202,7 @@ bool Seat::handle_key_binding(std::uint32_t modifiers, xkb_keysym_t keysym,
     if (keysym >= XKB_KEY_XF86Switch_VT_1 && keysym <= XKB_KEY_XF86Switch_VT_12) {
         return hooks_.switch_vt && hooks_.switch_vt(keysym - XKB_KEY_XF86Switch_VT_1 + 1);
     }
-    if (lock_ != nullptr) {
+    if (route_.lock_ != nullptr) {
         return false; // locked: every other key is the locker's
     }
     const config::Binding* binding = bindings_.match(modifiers, keysym);

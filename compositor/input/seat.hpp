@@ -3,6 +3,7 @@
 
 #include "compositor/input/bindings.hpp"
 #include "compositor/input/cursor.hpp"
+#include "compositor/input/input_route.hpp"
 #include "compositor/input/keyboard.hpp"
 #include "compositor/input/lock_screen.hpp"
 #include "compositor/input/modal.hpp"
@@ -33,14 +34,17 @@ public:
         std::function<int(wlr_output*)> cursor_size_of;
     };
 
-    // `seat` is destroyed by wlroots with the display.
-    Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, Hooks hooks);
+    // `seat` is destroyed by wlroots with the display; drag icons are drawn in `drag_icons`.
+    Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, wlr_scene_tree* drag_icons,
+         Hooks hooks);
     ~Seat();
     Seat(const Seat&) = delete;
     Seat& operator=(const Seat&) = delete;
 
     wlr_seat* wlr() const { return seat_; }
     Cursor& cursor() { return *cursor_; }
+    // Whether a dialog or the session lock holds the input (set_modal and set_lock change it).
+    const InputRoute& route() const { return route_; }
 
     // Keyboard layout, repeat, bindings and cursor theme. Safe to call again on reload.
     void apply_config(const config::Config& config);
@@ -65,14 +69,12 @@ public:
     // receives a key or a button press: keys of host keyboards and button presses go to it. The
     // keyboard focus the desktop wants is restored when it goes.
     void set_modal(Modal* modal);
-    Modal* modal() const { return modal_; }
 
     // Session lock (nullptr: unlocked). While locked, keys of host keyboards and the pointer go
     // only to the locker's surfaces, no key binding runs but VT switching, and a modal (the
     // clipboard dialog) gets nothing until the lock ends; VM clients' virtual devices are
     // ignored. Only focus_lock_surface() moves the keyboard focus.
     void set_lock(LockScreen* lock);
-    LockScreen* lock() const { return lock_; }
     void focus_lock_surface(wlr_surface* surface);
     void note_activity() {
         if (hooks_.activity) {
@@ -89,9 +91,8 @@ private:
     std::unique_ptr<Cursor> cursor_;
     std::list<std::unique_ptr<Keyboard>> keyboards_;
     bool has_pointer_ = false;
-    Modal* modal_ = nullptr;
+    InputRoute route_;
     wlr_seat_keyboard_grab modal_grab_{};
-    LockScreen* lock_ = nullptr;
     wlr_seat_keyboard_grab lock_grab_{};
     config::KeyboardConfig keyboard_config_;
     BindingTable bindings_;

@@ -45,14 +45,7 @@ void add_text(wlr_scene_tree* parent, const std::string& text, const char* font,
     spec.font = font;
     spec.bold = bold;
     spec.centred = true;
-    wlr_buffer* buffer = frame::render_text(spec);
-    if (buffer == nullptr) {
-        return;
-    }
-    wlr_scene_buffer* node = wlr_scene_buffer_create(parent, buffer);
-    wlr_buffer_drop(buffer);
-    wlr_scene_buffer_set_dest_size(node, spec.width, spec.height);
-    wlr_scene_node_set_position(&node->node, x, y);
+    frame::add_text_node(parent, spec, x, y);
 }
 
 } // namespace
@@ -80,7 +73,7 @@ SessionLock::SessionLock(wl_display* display, wlr_scene* scene, wlr_output_layou
     , seat_(seat)
     , hidden_(std::move(hidden)) {
     wlr_scene_node_set_enabled(&tree_->node, false);
-    // Host-only: vmbridge/global_policy.cpp hides it from every VM.
+    // Host-only: origins/global_policy.cpp hides it from every VM.
     wlr_session_lock_manager_v1* manager = wlr_session_lock_manager_v1_create(display);
     new_lock_.connect(&manager->events.new_lock,
                       [this](wlr_session_lock_v1* lock) { handle_new_lock(lock); });

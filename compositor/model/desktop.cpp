@@ -27,7 +27,7 @@ Desktop::~Desktop() {
     wlr_scene_node_destroy(&windows_->node);
 }
 
-View& Desktop::add_view(wlr_xdg_toplevel* toplevel, vmbridge::Origin origin) {
+View& Desktop::add_view(wlr_xdg_toplevel* toplevel, origins::Origin origin) {
     views_.push_front(std::make_unique<View>(*this, toplevel, std::move(origin), next_id_++));
     return *views_.front();
 }
@@ -172,7 +172,7 @@ void Desktop::cycle_focus() {
     }
 }
 
-void Desktop::activate(View& view, const vmbridge::Origin& requester) {
+void Desktop::activate(View& view, const origins::Origin& requester) {
     // A VM may only activate its own windows; the host may activate any.
     if (!requester.is_host() && requester != view.origin()) {
         view.set_urgent(true);

@@ -26,7 +26,7 @@ public:
         // Starts an interactive move or resize of `view` driven by the pointer.
         std::function<void(View& view, std::uint32_t edges)> begin_interactive;
         // Whether windows of this origin may go fullscreen.
-        std::function<bool(const vmbridge::Origin&)> fullscreen_allowed;
+        std::function<bool(const origins::Origin&)> fullscreen_allowed;
         wl_event_loop* loop = nullptr;
         // Called as a view is unmapped or destroyed, so nothing keeps pointing at it (or moves
         // or resizes it).
@@ -48,7 +48,7 @@ public:
 
     void set_focus_policy(const config::FocusConfig& policy) { focus_policy_ = policy; }
 
-    View& add_view(wlr_xdg_toplevel* toplevel, vmbridge::Origin origin);
+    View& add_view(wlr_xdg_toplevel* toplevel, origins::Origin origin);
     void remove_view(View& view);
 
     // Called by View.
@@ -67,14 +67,14 @@ public:
     // Focuses the next mapped view in stacking order (Alt+Tab).
     void cycle_focus();
     // Activation through xdg-activation: focus if the policy allows, else mark urgent.
-    void activate(View& view, const vmbridge::Origin& requester);
+    void activate(View& view, const origins::Origin& requester);
 
     Hit hit_test(double lx, double ly) const;
 
     // Frames: styles and scale lookups for views; after a config change, new styles and a
     // redraw; x-ray.
     const FrameStyles& styles() const { return styles_; }
-    bool fullscreen_allowed(const vmbridge::Origin& origin) const {
+    bool fullscreen_allowed(const origins::Origin& origin) const {
         return services_.fullscreen_allowed(origin);
     }
     float scale_at(double lx, double ly) const;

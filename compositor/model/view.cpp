@@ -14,7 +14,7 @@ constexpr int kFullscreenLabelMs = 3000;
 
 } // namespace
 
-View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, vmbridge::Origin origin, std::uint64_t id)
+View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin, std::uint64_t id)
     : desktop_(desktop)
     , toplevel_(toplevel)
     , xdg_(toplevel->base)

@@ -6,7 +6,7 @@
 #include "compositor/listener.hpp"
 #include "compositor/model/scene_tag.hpp"
 #include "compositor/wlr.hpp"
-#include "vmbridge/origin.hpp"
+#include "origins/origin.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -18,13 +18,13 @@ class Desktop;
 
 class View {
 public:
-    View(Desktop& desktop, wlr_xdg_toplevel* toplevel, vmbridge::Origin origin, std::uint64_t id);
+    View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin, std::uint64_t id);
     ~View();
     View(const View&) = delete;
     View& operator=(const View&) = delete;
 
     std::uint64_t id() const { return id_; }
-    const vmbridge::Origin& origin() const { return origin_; }
+    const origins::Origin& origin() const { return origin_; }
     wlr_xdg_surface* xdg() const { return xdg_; }
     wlr_xdg_toplevel* toplevel() const { return toplevel_; }
     wlr_surface* surface() const { return xdg_->surface; }
@@ -91,7 +91,7 @@ private:
     Desktop& desktop_;
     wlr_xdg_toplevel* toplevel_;
     wlr_xdg_surface* xdg_;
-    vmbridge::Origin origin_;
+    origins::Origin origin_;
     std::uint64_t id_;
     SceneTag tag_;
     wlr_scene_tree* tree_;         // at the window geometry's corner

@@ -52,8 +52,8 @@ protected:
     void show(std::chrono::milliseconds age, std::uint64_t id = 7) {
         Prompt prompt;
         prompt.id = id;
-        prompt.from = vmbridge::Origin::vm("work");
-        prompt.to = vmbridge::Origin::vm("personal");
+        prompt.from = origins::Origin::vm("work");
+        prompt.to = origins::Origin::vm("personal");
         prompt.mime_type = "text/plain";
         prompt.size = 5;
         prompt.preview = "hello";

@@ -24,7 +24,7 @@ namespace {
 
 using namespace prism::vmbridge;
 using namespace prism::vmbridge::virtio_wl;
-using device::UniqueFd;
+using sys::UniqueFd;
 
 void check(bool condition) {
     if (!condition) {
@@ -111,7 +111,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                   ? Features::all_wl()
                                   : Features::all_wl().without(kFeatureTransFlags);
     wl_event_loop* loop = wl_event_loop_create();
-    std::vector<UniqueFd> peers; // the compositor's ends of the contexts
+    std::vector<sys::UniqueFd> peers; // the compositor's ends of the contexts
     {
         FuzzTransport transport(features);
         device::DeviceOptions options;
@@ -153,14 +153,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (peers.empty()) {
                     break;
                 }
-                UniqueFd& peer = peers[input.byte() % peers.size()];
+                sys::UniqueFd& peer = peers[input.byte() % peers.size()];
                 const std::uint8_t flags = input.byte();
                 std::vector<std::uint8_t> bytes = input.bytes(input.byte());
                 if (!peer) {
                     break;
                 }
                 bytes.push_back(0); // never an empty message
-                std::vector<UniqueFd> owned;
+                std::vector<sys::UniqueFd> owned;
                 if ((flags & 1) != 0) {
                     owned.emplace_back(memfd_create("fuzz", MFD_CLOEXEC));
                     if (ftruncate(owned.back().get(), (flags >> 2) * 1000 + 1) != 0) {

@@ -1,6 +1,6 @@
 // What VM clients and host clients see in the registry, checked with the real wayland-info.
 #include "harness.hpp"
-#include "vmbridge/global_policy.hpp"
+#include "origins/global_policy.hpp"
 
 #include <gtest/gtest.h>
 #include <regex>
@@ -40,7 +40,7 @@ TEST(Globals, VmSeesNoHostOnlyGlobalAndHostSeesThem) {
     // Chromium cannot start.
     EXPECT_TRUE(vm.count("wl_subcompositor"));
     for (const auto& name : vm) {
-        EXPECT_EQ(vmbridge::classify(name), vmbridge::GlobalClass::VmSafe)
+        EXPECT_EQ(origins::classify(name), origins::GlobalClass::VmSafe)
             << "a VM client can see " << name;
     }
     // Host tools (grim, wtype, wl-clipboard) need these.
@@ -55,8 +55,8 @@ TEST(Globals, EveryGlobalPrismCreatesIsClassified) {
     const auto host = globals_listed_by_wayland_info(prism, prism.host_socket(), "host");
     ASSERT_FALSE(host.empty());
     for (const auto& name : host) {
-        EXPECT_TRUE(vmbridge::classify(name).has_value())
-            << name << " is in neither list of vmbridge/global_policy.cpp";
+        EXPECT_TRUE(origins::classify(name).has_value())
+            << name << " is in neither list of origins/global_policy.cpp";
     }
 }
 

@@ -4,8 +4,8 @@
 #include "guest/link.hpp"
 #include "guest/wayland_session.hpp"
 #include "guest/wl0.hpp"
-#include "vmbridge/client_origins.hpp"
-#include "vmbridge/device/fd_io.hpp"
+#include "origins/client_origins.hpp"
+#include "sys/fd_io.hpp"
 #include "vmbridge/virtio_wl/le.hpp"
 
 #include <algorithm>
@@ -25,10 +25,12 @@ namespace {
 
 using namespace std::chrono_literals;
 using namespace virtio_wl;
-using device::UniqueFd;
 using guest::GuestDriver;
 using guest::Message;
 using guest::WaylandSession;
+using origins::ClientOrigins;
+using origins::Origin;
+using sys::UniqueFd;
 
 class DeviceTest : public ::testing::Test {
 protected:
@@ -93,7 +95,7 @@ protected:
     std::unique_ptr<ClientOrigins> origins_;
     std::unique_ptr<guest::InProcessLink> link_;
     std::unique_ptr<GuestDriver> guest_;
-    std::vector<UniqueFd> raw_;
+    std::vector<sys::UniqueFd> raw_;
     std::vector<std::string> logs_; // what the device logged
 };
 
@@ -101,12 +103,12 @@ protected:
 void send_with_fds(int socket, std::string_view data, const std::vector<int>& fds) {
     const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(data.data()),
                                               data.size());
-    ASSERT_EQ(fdio::send_with_fds(socket, bytes, fds, fdio::Wait::UntilSent),
+    ASSERT_EQ(sys::send_with_fds(socket, bytes, fds, sys::Wait::UntilSent),
               static_cast<ssize_t>(data.size()));
 }
 
 // Receives bytes and fds from a raw compositor end (non-blocking).
-std::string recv_with_fds(int socket, std::vector<UniqueFd>* fds) {
+std::string recv_with_fds(int socket, std::vector<sys::UniqueFd>* fds) {
     char buffer[65536];
     iovec iov{buffer, sizeof(buffer)};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 32)];
@@ -136,7 +138,7 @@ std::vector<std::uint8_t> prefix_of(std::vector<std::uint8_t> bytes, std::size_t
 }
 
 UniqueFd memfd_with(std::string_view content) {
-    UniqueFd fd(memfd_create("test", MFD_CLOEXEC));
+    sys::UniqueFd fd(memfd_create("test", MFD_CLOEXEC));
     EXPECT_EQ(write(fd.get(), content.data(), content.size()),
               static_cast<ssize_t>(content.size()));
     return fd;
@@ -249,7 +251,7 @@ TEST_F(DeviceTest, AllocMemoryIsSealedAgainstShrinking) {
     ASSERT_EQ(guest_->new_alloc(4096, &id), 0);
     const std::uint8_t byte = 'x';
     ASSERT_EQ(guest_->send(ctx, std::span(&byte, 1), {id}), 0);
-    std::vector<UniqueFd> fds;
+    std::vector<sys::UniqueFd> fds;
     EXPECT_EQ(recv_with_fds(raw_[0].get(), &fds), "x");
     ASSERT_EQ(fds.size(), 1u);
     EXPECT_NE(fcntl(fds[0].get(), F_GET_SEALS) & F_SEAL_SHRINK, 0);
@@ -358,7 +360,7 @@ TEST_F(DeviceTest, WithoutTransFlagsTheLegacyFlagsApply) {
     EXPECT_EQ(response_type(CmdVfdNew{.vfd_id = 6, .flags = kVfdLegacyControl, .size = 4096}),
               kRespErr);
     // Memory from the compositor is announced WRITE|MAP.
-    UniqueFd memory = memfd_with("m");
+    sys::UniqueFd memory = memfd_with("m");
     send_with_fds(raw_[0].get(), "x", {memory.get()});
     GuestDriver::Received received;
     ASSERT_EQ(guest_->recv(ctx, &received), 0);
@@ -382,7 +384,7 @@ TEST_F(DeviceTest, SendCarriesBytesAndTranslatedFds) {
                   std::span(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()),
                   {memory, pipe}),
               0);
-    std::vector<UniqueFd> fds;
+    std::vector<sys::UniqueFd> fds;
     EXPECT_EQ(recv_with_fds(raw_[0].get(), &fds), payload);
     ASSERT_EQ(fds.size(), 2u);
     // The memfd is the guest's memory itself.
@@ -408,7 +410,7 @@ TEST_F(DeviceTest, WritePipeCarriesGuestBytesAndHangsUpWhenTheReaderCloses) {
     ASSERT_EQ(guest_->new_pipe_write(&pipe), 0);
     const std::uint8_t byte = 'x';
     ASSERT_EQ(guest_->send(ctx, std::span(&byte, 1), {pipe}), 0);
-    std::vector<UniqueFd> fds;
+    std::vector<sys::UniqueFd> fds;
     recv_with_fds(raw_[0].get(), &fds);
     ASSERT_EQ(fds.size(), 1u);
     const std::string text = "clipboard text";
@@ -432,13 +434,13 @@ TEST_F(DeviceTest, RecvTurnsCompositorFdsIntoHostVfdsAnnouncedFirst) {
     start(true);
     std::uint32_t ctx = 0;
     ASSERT_EQ(guest_->new_ctx(&ctx), 0);
-    UniqueFd keymap = memfd_with("xkb_keymap { };");
+    sys::UniqueFd keymap = memfd_with("xkb_keymap { };");
     // The compositor sends keymaps read-only.
-    UniqueFd read_only(
+    sys::UniqueFd read_only(
         open(("/proc/self/fd/" + std::to_string(keymap.get())).c_str(), O_RDONLY | O_CLOEXEC));
     int ends[2];
     ASSERT_EQ(pipe2(ends, O_CLOEXEC), 0);
-    UniqueFd pipe_read(ends[0]), pipe_write(ends[1]);
+    sys::UniqueFd pipe_read(ends[0]), pipe_write(ends[1]);
     send_with_fds(raw_[0].get(), "event", {read_only.get(), pipe_write.get()});
 
     GuestDriver::Received received;
@@ -526,7 +528,7 @@ TEST_F(DeviceTest, CloseDropsQueuedMessagesAndTheHostVfdsTheyAnnounced) {
     start(true, {}, GuestDriver::Options{.in_buffers = 1, .repost = false});
     std::uint32_t ctx = 0;
     ASSERT_EQ(guest_->new_ctx(&ctx), 0);
-    UniqueFd first = memfd_with("one"), second = memfd_with("two");
+    sys::UniqueFd first = memfd_with("one"), second = memfd_with("two");
     send_with_fds(raw_[0].get(), "x", {first.get(), second.get()});
     guest_->pump(200ms);
     // One buffer: the first VFD_NEW went out; the second and the VFD_RECV wait.
@@ -610,7 +612,7 @@ TEST_F(DeviceTest, ClosingAnAnnouncedHostVfdTakesItOutOfTheQueuedRecv) {
     start(true, {}, GuestDriver::Options{.in_buffers = 1, .repost = false});
     std::uint32_t ctx = 0;
     ASSERT_EQ(guest_->new_ctx(&ctx), 0);
-    UniqueFd first = memfd_with("one"), second = memfd_with("two");
+    sys::UniqueFd first = memfd_with("one"), second = memfd_with("two");
     send_with_fds(raw_[0].get(), "x", {first.get(), second.get()});
     guest_->pump(200ms);
     ASSERT_EQ(guest_->in_messages(), 1u); // VFD_NEW(host 0) went out; VFD_NEW(host 1), RECV wait
@@ -631,7 +633,7 @@ TEST_F(DeviceTest, HostFdsBeyondMaxVfdsAreDroppedNotQueued) {
     start(true, limits);
     std::uint32_t ctx = 0;
     ASSERT_EQ(guest_->new_ctx(&ctx), 0);
-    std::vector<UniqueFd> memfds;
+    std::vector<sys::UniqueFd> memfds;
     std::vector<int> raw;
     for (int i = 0; i < 5; ++i) {
         memfds.push_back(memfd_with("m"));
@@ -650,7 +652,7 @@ TEST_F(DeviceTest, DroppedHostFdsDoNotFloodTheLog) {
     start(true, limits);
     std::uint32_t ctx = 0;
     ASSERT_EQ(guest_->new_ctx(&ctx), 0);
-    UniqueFd memfd = memfd_with("m");
+    sys::UniqueFd memfd = memfd_with("m");
     for (int i = 0; i < 40; ++i) { // 40 x 25 = 1000 fds the device has no room for
         send_with_fds(raw_[0].get(), "x", std::vector<int>(25, memfd.get()));
         GuestDriver::Received received;

@@ -67,7 +67,7 @@ protected:
     std::filesystem::path dir_;
     wl_event_loop* loop_ = nullptr;
     std::unique_ptr<SeqpacketListener> listener_;
-    std::vector<UniqueFd> compositor_;
+    std::vector<sys::UniqueFd> compositor_;
     std::thread loop_thread_;
     std::atomic<bool> stop_{false};
     std::mutex loop_mutex_; // held by the loop thread while it dispatches
@@ -92,7 +92,7 @@ TEST_F(SeqpacketTest, SocketIsPrivateAndReplacedWhenStale) {
     // A socket nobody listens on (left by a compositor that died) is replaced.
     const std::filesystem::path stale = dir_ / "stale.sock";
     {
-        UniqueFd fd(socket(AF_UNIX, SOCK_SEQPACKET, 0));
+        sys::UniqueFd fd(socket(AF_UNIX, SOCK_SEQPACKET, 0));
         sockaddr_un addr{};
         addr.sun_family = AF_UNIX;
         std::strncpy(addr.sun_path, stale.c_str(), sizeof(addr.sun_path) - 1);

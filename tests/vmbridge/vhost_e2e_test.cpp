@@ -24,7 +24,7 @@ namespace prism::test {
 namespace {
 
 using namespace std::chrono_literals;
-using vmbridge::device::UniqueFd;
+using sys::UniqueFd;
 using vmbridge::guest::ArgReader;
 using vmbridge::guest::GuestDriver;
 using vmbridge::guest::Message;
@@ -351,7 +351,7 @@ TEST(VhostUserEndToEnd, LargestQueuesAndACallFdReplacedAtRunTime) {
     GuestDriver guest(frontend);
     WaylandSession session(guest);
     ASSERT_TRUE(session.get_registry());
-    UniqueFd old_call = frontend.replace_call(1);
+    sys::UniqueFd old_call = frontend.replace_call(1);
     std::uint64_t stale = 0;
     while (read(old_call.get(), &stale, sizeof(stale)) > 0) {
     }

@@ -150,7 +150,7 @@ TEST(GuestMemoryTest, RegionsSharingOneFileAndATruncatedFileFailWithoutACrash) {
     const int fd = memfd_create("ram", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     ASSERT_GE(fd, 0);
     ASSERT_EQ(ftruncate(fd, 2 * 4096), 0);
-    std::vector<device::UniqueFd> fds;
+    std::vector<sys::UniqueFd> fds;
     fds.emplace_back(fcntl(fd, F_DUPFD_CLOEXEC, 0));
     fds.emplace_back(fcntl(fd, F_DUPFD_CLOEXEC, 0));
     std::string why;

@@ -1,6 +1,6 @@
 #include "vmbridge/device/device.hpp"
 
-#include "vmbridge/device/fd_io.hpp"
+#include "sys/fd_io.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -51,7 +51,7 @@ ssize_t send_with_fds(int socket, const std::uint8_t* data, std::size_t size,
         errno = EINVAL; // the codec never lets a SEND carry more
         return -1;
     }
-    return fdio::send_with_fds(socket, {data, size}, fds);
+    return sys::send_with_fds(socket, {data, size}, fds);
 }
 
 ssize_t write_no_sigpipe(int fd, const void* data, std::size_t size) {
@@ -162,11 +162,11 @@ Response Device::new_context(std::uint32_t id, std::string_view name) {
     if (at_vfd_limit()) {
         return error(ErrorCode::OutOfMemory);
     }
-    UniqueFd fd(options_.connect_context ? options_.connect_context(name) : -1);
+    sys::UniqueFd fd(options_.connect_context ? options_.connect_context(name) : -1);
     if (!fd) {
         return error(ErrorCode::Err);
     }
-    fdio::set_nonblocking(fd.get());
+    sys::set_nonblocking(fd.get());
     auto vfd = std::make_unique<Vfd>();
     vfd->id = id;
     vfd->kind = VfdKind::Context;
@@ -192,7 +192,7 @@ Response Device::new_alloc(const CmdVfdNew& command) {
     if (at_vfd_limit() || region_.used_bytes() + bytes > options_.limits.max_shm_bytes) {
         return error(ErrorCode::OutOfMemory);
     }
-    UniqueFd memfd(memfd_create("prism-vmbridge", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+    sys::UniqueFd memfd(memfd_create("prism-vmbridge", MFD_CLOEXEC | MFD_ALLOW_SEALING));
     if (!memfd || ftruncate(memfd.get(), static_cast<off_t>(bytes)) != 0 ||
         fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_SEAL) != 0) {
         return error(ErrorCode::OutOfMemory);
@@ -231,7 +231,7 @@ Response Device::new_pipe(const CmdVfdNewPipe& command) {
     if (pipe2(ends, O_CLOEXEC) != 0) {
         return error(ErrorCode::Err);
     }
-    UniqueFd read_end(ends[0]), write_end(ends[1]);
+    sys::UniqueFd read_end(ends[0]), write_end(ends[1]);
     auto vfd = std::make_unique<Vfd>();
     vfd->id = command.vfd_id;
     vfd->kind = VfdKind::Pipe;
@@ -246,7 +246,7 @@ Response Device::new_pipe(const CmdVfdNewPipe& command) {
         vfd->remote = std::move(read_end);
         vfd->writable = true;
     }
-    fdio::set_nonblocking(vfd->fd.get());
+    sys::set_nonblocking(vfd->fd.get());
     Vfd& added = vfds_.add(std::move(vfd));
     watch(added);
     // §1.7: flags 0, pfn 0, size 0.
@@ -404,7 +404,7 @@ bool Device::flush_backlog(Vfd& vfd) {
     while (!vfd.backlog.empty()) {
         PendingWrite& front = vfd.backlog.front();
         std::vector<int> fds;
-        for (const UniqueFd& fd : front.fds) {
+        for (const sys::UniqueFd& fd : front.fds) {
             fds.push_back(fd.get());
         }
         ssize_t n = 0;
@@ -611,7 +611,7 @@ void Device::on_fd(Vfd& vfd, std::uint32_t mask) {
 
 void Device::read_from(Vfd& vfd) {
     std::vector<std::uint8_t> data(kInRecvMaxData);
-    std::vector<UniqueFd> fds;
+    std::vector<sys::UniqueFd> fds;
     ssize_t n = 0;
     if (vfd.is_socket) {
         iovec iov{data.data(), data.size()};
@@ -657,9 +657,10 @@ void Device::read_from(Vfd& vfd) {
     queue(vfd.id, InVfdRecv{.vfd_id = vfd.id, .vfd_ids = std::move(ids), .data = std::move(data)});
 }
 
-std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uint32_t receiver) {
+std::vector<std::uint32_t> Device::adopt_fds(std::vector<sys::UniqueFd> fds,
+                                             std::uint32_t receiver) {
     std::vector<std::uint32_t> ids;
-    for (UniqueFd& fd : fds) {
+    for (sys::UniqueFd& fd : fds) {
         if (at_vfd_limit()) {
             log_drop("max_vfds reached, dropping an fd from the compositor");
             continue;
@@ -701,7 +702,7 @@ std::vector<std::uint32_t> Device::adopt_fds(std::vector<UniqueFd> fds, std::uin
             const int mode = fcntl(fd.get(), F_GETFL) & O_ACCMODE;
             vfd->readable = mode != O_WRONLY;
             vfd->writable = mode != O_RDONLY;
-            fdio::set_nonblocking(fd.get());
+            sys::set_nonblocking(fd.get());
         } else {
             // Fences (sync_file) and anything else: not supported (docs/vmbridge.md).
             continue;

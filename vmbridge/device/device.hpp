@@ -113,7 +113,7 @@ private:
     void on_fd(Vfd& vfd, std::uint32_t mask);
     void read_from(Vfd& vfd);
     // Turns fds the compositor sent into host VFDs; returns their ids.
-    std::vector<std::uint32_t> adopt_fds(std::vector<UniqueFd> fds, std::uint32_t receiver);
+    std::vector<std::uint32_t> adopt_fds(std::vector<sys::UniqueFd> fds, std::uint32_t receiver);
     void hang_up(Vfd& vfd);
     // Forgets what `vfd` still had to write (and its share of the device's total).
     void drop_backlog(Vfd& vfd);

@@ -1,6 +1,6 @@
 #include "vmbridge/device/seqpacket_transport.hpp"
 
-#include "vmbridge/device/private_socket.hpp"
+#include "sys/private_socket.hpp"
 #include "vmbridge/device/test_transport_wire.hpp"
 #include "vmbridge/virtio_wl/le.hpp"
 
@@ -76,7 +76,7 @@ public:
 private:
     struct Outgoing {
         std::vector<std::uint8_t> bytes;
-        UniqueFd fd;
+        sys::UniqueFd fd;
     };
 
     static int handle_event(int, std::uint32_t mask, void* data) {
@@ -190,7 +190,8 @@ private:
         if (broken_) {
             return;
         }
-        Outgoing packet{std::move(bytes), UniqueFd(fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1)};
+        Outgoing packet{std::move(bytes),
+                        sys::UniqueFd(fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1)};
         if (fd >= 0 && !packet.fd) {
             broken_ = true;
             return;
@@ -238,7 +239,7 @@ private:
     }
 
     SeqpacketListener& listener_;
-    UniqueFd fd_;
+    sys::UniqueFd fd_;
     wl_event_source* source_ = nullptr;
     std::unique_ptr<Device> device_;
     std::deque<Outgoing> out_;
@@ -250,7 +251,7 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
                                                              std::filesystem::path path,
                                                              DeviceOptions options,
                                                              std::string* error) {
-    PrivateSocket socket = PrivateSocket::listen(path, SOCK_SEQPACKET, 4, error);
+    sys::PrivateSocket socket = sys::PrivateSocket::listen(path, SOCK_SEQPACKET, 4, error);
     if (!socket) {
         return nullptr;
     }
@@ -260,7 +261,7 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
     listener->path_ = std::move(path);
     listener->options_ = std::move(options);
     listener->socket_ = std::move(socket);
-    listener->pause_ = std::make_unique<AcceptPause>(loop);
+    listener->pause_ = std::make_unique<sys::AcceptPause>(loop);
     listener->source_ = wl_event_loop_add_fd(loop, listener->socket_.fd(), WL_EVENT_READABLE,
                                              handle_accept, listener.get());
     return listener;
@@ -274,7 +275,7 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create_unbound(wl_event_lo
     return listener;
 }
 
-bool SeqpacketListener::adopt(UniqueFd fd) {
+bool SeqpacketListener::adopt(sys::UniqueFd fd) {
     if (connection_ || drop_idle_ != nullptr) {
         log_line(options_, "test transport: a peer is already connected; refusing another");
         return false;
@@ -308,7 +309,8 @@ std::optional<DeviceStats> SeqpacketListener::stats() const {
 
 int SeqpacketListener::handle_accept(int, std::uint32_t, void* data) {
     auto* listener = static_cast<SeqpacketListener*>(data);
-    UniqueFd fd(accept4(listener->socket_.fd(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    sys::UniqueFd fd(
+        accept4(listener->socket_.fd(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (!fd) {
         listener->pause_->after_failure(listener->source_, errno); // out of fds: no spinning
         return 0;

@@ -8,10 +8,10 @@
 // it opened go too. A second peer is refused while one is connected.
 #pragma once
 
-#include "vmbridge/accept_pause.hpp"
+#include "sys/accept_pause.hpp"
 
+#include "sys/private_socket.hpp"
 #include "vmbridge/device/device.hpp"
-#include "vmbridge/device/private_socket.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -42,7 +42,7 @@ public:
     bool connected() const { return connection_ != nullptr; }
     // Takes a connected SOCK_SEQPACKET socket as the peer. False (the socket closes) if a peer
     // is connected already.
-    bool adopt(UniqueFd fd);
+    bool adopt(sys::UniqueFd fd);
     // Ends the connection, its device and every context it opened.
     void disconnect();
     // The connected device's numbers; nullopt when no peer is connected or it has not started.
@@ -58,10 +58,10 @@ private:
     wl_event_loop* loop_ = nullptr;
     std::filesystem::path path_;
     DeviceOptions options_;
-    PrivateSocket socket_; // none for create_unbound
+    sys::PrivateSocket socket_; // none for create_unbound
     wl_event_source* source_ = nullptr;
     wl_event_source* drop_idle_ = nullptr;
-    std::unique_ptr<AcceptPause> pause_;
+    std::unique_ptr<sys::AcceptPause> pause_;
     std::unique_ptr<Connection> connection_;
 };
 

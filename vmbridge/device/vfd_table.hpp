@@ -4,7 +4,7 @@
 // device for fds that arrive from the compositor (docs/vmbridge.md §1.6).
 #pragma once
 
-#include "vmbridge/device/unique_fd.hpp"
+#include "sys/unique_fd.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -28,7 +28,7 @@ enum class VfdKind {
 // Bytes (and fds, riding on the first byte) that could not be written yet.
 struct PendingWrite {
     std::vector<std::uint8_t> data;
-    std::vector<UniqueFd> fds;
+    std::vector<sys::UniqueFd> fds;
 };
 
 struct Vfd {
@@ -37,9 +37,9 @@ struct Vfd {
     std::uint32_t flags = 0; // as reported to the guest
     // Context: the device's end of the socketpair; Shm: the memfd; Pipe: the host's end
     // ("local"); HostStream: the received fd. Closed (-1) after a hang-up.
-    UniqueFd fd;
+    sys::UniqueFd fd;
     // Pipe: the other end, until a VFD_SEND hands it to the compositor (§1.7).
-    UniqueFd remote;
+    sys::UniqueFd remote;
     // Whether `fd` is watched for input (contexts, read pipes) and can be written to.
     bool readable = false;
     bool writable = false;

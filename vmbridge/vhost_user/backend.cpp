@@ -1,6 +1,6 @@
 #include "vmbridge/vhost_user/backend.hpp"
 
-#include "vmbridge/device/fd_io.hpp"
+#include "sys/fd_io.hpp"
 #include "vmbridge/device/test_transport_wire.hpp"
 #include "vmbridge/virtio_wl/constants.hpp"
 #include "vmbridge/virtio_wl/features.hpp"
@@ -31,7 +31,7 @@ constexpr std::size_t kMaxHeldEvents = 256;
 constexpr int kExitGraceMs = 100;
 
 // Receives up to kMaxFds fds with `size` bytes; -1 on error, 0 on EOF.
-ssize_t receive(int fd, std::uint8_t* data, std::size_t size, std::vector<UniqueFd>* fds) {
+ssize_t receive(int fd, std::uint8_t* data, std::size_t size, std::vector<sys::UniqueFd>* fds) {
     iovec iov{data, size};
     msghdr msg{};
     msg.msg_iov = &iov;
@@ -64,7 +64,7 @@ ssize_t receive(int fd, std::uint8_t* data, std::size_t size, std::vector<Unique
 bool send_with_fd(int socket, std::span<const std::uint8_t> bytes, int fd) {
     const std::span<const int> fds =
         fd >= 0 ? std::span<const int>(&fd, 1) : std::span<const int>();
-    return fdio::send_with_fds(socket, bytes, fds, fdio::Wait::UntilSent) ==
+    return sys::send_with_fds(socket, bytes, fds, sys::Wait::UntilSent) ==
            static_cast<ssize_t>(bytes.size());
 }
 
@@ -76,7 +76,7 @@ std::string hex(std::uint64_t value) {
 
 } // namespace
 
-Backend::Backend(UniqueFd frontend, BackendOptions options)
+Backend::Backend(sys::UniqueFd frontend, BackendOptions options)
     : frontend_(std::move(frontend))
     , options_(std::move(options)) {
 }
@@ -185,7 +185,7 @@ bool Backend::run() {
 
 bool Backend::on_frontend(bool* closed) {
     std::uint8_t raw[kHeaderSize];
-    std::vector<UniqueFd> fds;
+    std::vector<sys::UniqueFd> fds;
     const ssize_t n = receive(frontend_.get(), raw, sizeof(raw), &fds);
     if (n == 0) {
         *closed = true;
@@ -247,7 +247,7 @@ bool Backend::ring_index(std::span<const std::uint8_t> payload, std::size_t size
 }
 
 bool Backend::handle(const Header& header, std::span<const std::uint8_t> payload,
-                     std::vector<UniqueFd>& fds) {
+                     std::vector<sys::UniqueFd>& fds) {
     const std::string name = request_name(header.request);
     const auto expect_fds = [&](std::size_t count) {
         if (fds.size() != count) {
@@ -424,7 +424,7 @@ bool Backend::handle(const Header& header, std::span<const std::uint8_t> payload
         if (!expect_fds(no_fd ? 0 : 1)) {
             return false;
         }
-        UniqueFd fd = no_fd ? UniqueFd() : std::move(fds[0]);
+        sys::UniqueFd fd = no_fd ? sys::UniqueFd() : std::move(fds[0]);
         if (static_cast<Request>(header.request) == Request::SetVringKick) {
             if (no_fd) {
                 return fail("SET_VRING_KICK without an fd (polling is not supported)");
@@ -536,7 +536,7 @@ bool Backend::on_control(bool* closed) {
         return true;
     }
     cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-    UniqueFd fd;
+    sys::UniqueFd fd;
     if (cmsg != nullptr && cmsg->cmsg_type == SCM_RIGHTS &&
         cmsg->cmsg_len == CMSG_LEN(sizeof(int))) {
         int raw;
@@ -554,7 +554,7 @@ bool Backend::on_control(bool* closed) {
     return on_device_socket(std::move(fd));
 }
 
-bool Backend::on_device_socket(UniqueFd fd) {
+bool Backend::on_device_socket(sys::UniqueFd fd) {
     const int flags = fcntl(fd.get(), F_GETFL);
     if (flags < 0 || fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK) != 0) {
         return fail("cannot set up the device socket");
@@ -618,7 +618,7 @@ bool Backend::on_device_readable() {
     for (int i = 0; i < wire::kPacketsPerWakeup && device_ && events_.size() < kMaxHeldEvents;
          ++i) {
         std::vector<std::uint8_t> packet(wire::kBody + wl::kInBufferSize + 64);
-        std::vector<UniqueFd> fds;
+        std::vector<sys::UniqueFd> fds;
         iovec iov{packet.data(), packet.size()};
         msghdr msg{};
         msg.msg_iov = &iov;
@@ -761,7 +761,7 @@ bool Backend::apply_events() {
 
 bool Backend::on_backend_reply(bool* closed) {
     std::uint8_t raw[kHeaderSize + kU64Size];
-    std::vector<UniqueFd> fds;
+    std::vector<sys::UniqueFd> fds;
     const ssize_t n = receive(backend_req_.get(), raw, kHeaderSize, &fds);
     if (n == 0) {
         *closed = true;

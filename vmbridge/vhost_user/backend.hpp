@@ -13,7 +13,7 @@
 // per process, so a frontend that stalls mid-message stalls only itself).
 #pragma once
 
-#include "vmbridge/device/unique_fd.hpp"
+#include "sys/unique_fd.hpp"
 #include "vmbridge/vhost_user/guest_memory.hpp"
 #include "vmbridge/vhost_user/protocol.hpp"
 #include "vmbridge/vhost_user/shim_wire.hpp"
@@ -31,7 +31,7 @@
 
 namespace prism::vmbridge::vhost_user {
 
-using device::UniqueFd;
+using sys::UniqueFd;
 
 struct BackendOptions {
     std::string vm;                             // for log lines
@@ -42,7 +42,7 @@ struct BackendOptions {
 
 class Backend {
 public:
-    Backend(UniqueFd frontend, BackendOptions options);
+    Backend(sys::UniqueFd frontend, BackendOptions options);
     ~Backend();
     Backend(const Backend&) = delete;
     Backend& operator=(const Backend&) = delete;
@@ -62,14 +62,14 @@ private:
         bool have_addr = false;
         std::uint16_t base = 0;
         bool enabled = false;
-        UniqueFd kick, call;
+        sys::UniqueFd kick, call;
         std::unique_ptr<SplitQueue> queue;
     };
     // What the device sent, applied to the guest in order.
     struct Event {
         std::uint32_t tag = 0;
         std::vector<std::uint8_t> bytes; // after the tag
-        UniqueFd fd;
+        sys::UniqueFd fd;
     };
 
     bool fail(const std::string& why);
@@ -78,7 +78,7 @@ private:
     // Frontend messages.
     bool on_frontend(bool* closed);
     bool handle(const Header& header, std::span<const std::uint8_t> payload,
-                std::vector<UniqueFd>& fds);
+                std::vector<sys::UniqueFd>& fds);
     bool send_reply(const Header& header, std::span<const std::uint8_t> payload);
     bool ring_index(std::span<const std::uint8_t> payload, std::size_t size, std::uint32_t* index);
     bool protocol_acked(unsigned bit) const { return (protocol_features_ & bit_of(bit)) != 0; }
@@ -86,7 +86,7 @@ private:
 
     // Device session.
     bool maybe_start();
-    bool on_device_socket(UniqueFd fd);
+    bool on_device_socket(sys::UniqueFd fd);
     void end_session(const std::string& why);
     void send_status(shim_wire::State state);
     bool on_control(bool* closed);
@@ -102,18 +102,18 @@ private:
     bool drain_kick(std::uint32_t index);
     void signal(std::uint32_t index);
 
-    UniqueFd frontend_;
+    sys::UniqueFd frontend_;
     BackendOptions options_;
     std::uint64_t features_ = 0;
     bool features_set_ = false;
     std::uint64_t protocol_features_ = 0;
-    UniqueFd backend_req_;
+    sys::UniqueFd backend_req_;
     std::unique_ptr<GuestMemory> memory_;
     std::array<Ring, kQueueCount> rings_;
     std::string not_starting_; // why the device was last refused (logged once)
 
     // The live device, if any.
-    UniqueFd device_;
+    sys::UniqueFd device_;
     bool device_wanted_ = false; // STATUS Running sent, DEVICE not yet received
     bool hello_ = false;
     std::deque<std::vector<std::uint8_t>> device_out_;

@@ -55,7 +55,7 @@ bool guarded_copy(void* dst, const void* src, std::size_t size) {
 }
 
 std::unique_ptr<GuestMemory> GuestMemory::map(const std::vector<MemRegion>& regions,
-                                              std::vector<device::UniqueFd> fds, std::string* why) {
+                                              std::vector<sys::UniqueFd> fds, std::string* why) {
     std::unique_ptr<GuestMemory> memory(new GuestMemory());
     const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
     for (std::size_t i = 0; i < regions.size(); ++i) {

@@ -5,7 +5,7 @@
 // access fail instead of killing the process, once install_fault_guard() has run.
 #pragma once
 
-#include "vmbridge/device/unique_fd.hpp"
+#include "sys/unique_fd.hpp"
 #include "vmbridge/vhost_user/protocol.hpp"
 
 #include <cstddef>
@@ -28,7 +28,7 @@ public:
     // Maps each region of `fd`s (one per region, same order; regions may share a file).
     // nullptr with `*why` if a region cannot be mapped or regions overlap.
     static std::unique_ptr<GuestMemory> map(const std::vector<MemRegion>& regions,
-                                            std::vector<device::UniqueFd> fds, std::string* why);
+                                            std::vector<sys::UniqueFd> fds, std::string* why);
     // An unmapped memory built over caller-owned bytes (tests and the fuzzer): one region at
     // `guest_phys_addr` whose frontend address is `user_addr`.
     static std::unique_ptr<GuestMemory> wrap(std::uint8_t* bytes, std::uint64_t size,

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
             break;
         }
     }
-    UniqueFd frontend(accept4(shim_wire::kListenFd, nullptr, nullptr, SOCK_CLOEXEC));
+    prism::sys::UniqueFd frontend(accept4(shim_wire::kListenFd, nullptr, nullptr, SOCK_CLOEXEC));
     if (!frontend) {
         std::fprintf(stderr, "prism-vhost-wl %s: accept: %s\n", options.vm.c_str(),
                      std::strerror(errno));

@@ -1,7 +1,7 @@
 #include "vmbridge/vhost_user/supervisor.hpp"
 
-#include "vmbridge/device/fd_io.hpp"
-#include "vmbridge/device/private_socket.hpp"
+#include "sys/fd_io.hpp"
+#include "sys/private_socket.hpp"
 #include "vmbridge/vhost_user/protocol.hpp"
 #include "vmbridge/vhost_user/shim_wire.hpp"
 
@@ -62,7 +62,7 @@ std::unique_ptr<Supervisor> Supervisor::create(wl_event_loop* loop, SupervisorOp
         return nullptr;
     }
     supervisor->listen_ =
-        device::PrivateSocket::listen(supervisor->options_.socket, SOCK_STREAM, 4, error);
+        sys::PrivateSocket::listen(supervisor->options_.socket, SOCK_STREAM, 4, error);
     if (!supervisor->listen_) {
         return nullptr;
     }
@@ -105,8 +105,8 @@ bool Supervisor::start(std::string* error) {
         *error = std::string("socketpair: ") + std::strerror(errno);
         return false;
     }
-    device::UniqueFd ours(ends[0]);
-    device::UniqueFd theirs(ends[1]);
+    sys::UniqueFd ours(ends[0]);
+    sys::UniqueFd theirs(ends[1]);
     const std::string program = options_.program.string();
     const std::string bit = std::to_string(options_.shmem_bit);
     std::vector<char*> argv = {
@@ -183,12 +183,12 @@ int Supervisor::handle_control(int, std::uint32_t, void* data) {
             self->on_exit();
             return 0;
         }
-        device::UniqueFd theirs(ends[1]);
-        self->devices_->adopt(device::UniqueFd(ends[0]));
+        sys::UniqueFd theirs(ends[1]);
+        self->devices_->adopt(sys::UniqueFd(ends[0]));
         std::uint8_t reply[shim_wire::kDeviceSize];
         store<std::uint32_t>(reply, 0, shim_wire::kDevice);
         const int raw = theirs.get();
-        if (fdio::send_with_fds(self->control_.get(), reply, {&raw, 1}) < 0) {
+        if (sys::send_with_fds(self->control_.get(), reply, {&raw, 1}) < 0) {
             self->on_exit();
         }
         break;

@@ -9,8 +9,8 @@
 // prism notices.
 #pragma once
 
+#include "sys/unique_fd.hpp"
 #include "vmbridge/device/seqpacket_transport.hpp"
-#include "vmbridge/device/unique_fd.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -73,8 +73,8 @@ private:
 
     wl_event_loop* loop_ = nullptr;
     SupervisorOptions options_;
-    device::PrivateSocket listen_;
-    device::UniqueFd control_;
+    sys::PrivateSocket listen_;
+    sys::UniqueFd control_;
     wl_event_source* control_source_ = nullptr;
     wl_event_source* restart_timer_ = nullptr;
     std::unique_ptr<device::SeqpacketListener> devices_;

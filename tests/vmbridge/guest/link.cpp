@@ -69,7 +69,7 @@ bool InProcessLink::push_in(std::span<const std::uint8_t> message) {
 }
 
 bool InProcessLink::map_shmem(std::uint64_t offset, int fd, std::uint64_t size, bool writable) {
-    UniqueFd copy(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+    sys::UniqueFd copy(fcntl(fd, F_DUPFD_CLOEXEC, 0));
     if (!copy) {
         return false;
     }
@@ -164,7 +164,7 @@ bool SocketLink::read_packet(std::chrono::milliseconds timeout) {
         closed_ = true;
         return false;
     }
-    UniqueFd fd;
+    sys::UniqueFd fd;
     for (cmsghdr* cmsg = CMSG_FIRSTHDR(&msg); cmsg != nullptr; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
         if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
             int raw;

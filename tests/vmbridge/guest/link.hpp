@@ -5,8 +5,8 @@
 //   SocketLink:    the seqpacket test transport of a running prism (end-to-end tests).
 #pragma once
 
+#include "sys/unique_fd.hpp"
 #include "vmbridge/device/device.hpp"
-#include "vmbridge/device/unique_fd.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -19,14 +19,15 @@
 
 namespace prism::vmbridge::guest {
 
-using device::UniqueFd;
+using sys::UniqueFd;
 
 class GuestLink {
 public:
     // What the device sends besides responses: in-queue messages and region mappings.
     struct Sink {
         std::function<void(std::vector<std::uint8_t> message)> in;
-        std::function<void(std::uint64_t offset, std::uint64_t size, UniqueFd fd, bool writable)>
+        std::function<void(std::uint64_t offset, std::uint64_t size, sys::UniqueFd fd,
+                           bool writable)>
             map;
         std::function<void(std::uint64_t offset, std::uint64_t size)> unmap;
     };
@@ -97,7 +98,7 @@ public:
     void disconnect() { fd_.reset(); }
 
 private:
-    UniqueFd fd_;
+    sys::UniqueFd fd_;
     std::uint64_t offered_ = 0;
     bool closed_ = false;
     std::deque<std::vector<std::uint8_t>> responses_;

@@ -19,7 +19,7 @@ GuestDriver::GuestDriver(GuestLink& link, Options options)
     link_.set_sink(GuestLink::Sink{
         .in = [this](std::vector<std::uint8_t> message) { on_in(std::move(message)); },
         .map =
-            [this](std::uint64_t offset, std::uint64_t size, UniqueFd fd, bool writable) {
+            [this](std::uint64_t offset, std::uint64_t size, sys::UniqueFd fd, bool writable) {
                 region_[offset] = RegionEntry{size, std::move(fd), writable};
             },
         .unmap = [this](std::uint64_t offset, std::uint64_t) { region_.erase(offset); },

@@ -112,7 +112,7 @@ private:
 
     struct RegionEntry {
         std::uint64_t size = 0;
-        UniqueFd fd;
+        sys::UniqueFd fd;
         bool writable = false;
     };
 

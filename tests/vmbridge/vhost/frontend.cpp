@@ -1,5 +1,5 @@
 #include "frontend.hpp"
-#include "vmbridge/device/fd_io.hpp"
+#include "sys/fd_io.hpp"
 
 #include "vmbridge/vhost_user/protocol.hpp"
 #include "vmbridge/virtio_wl/constants.hpp"
@@ -52,12 +52,12 @@ template <class T> std::vector<std::uint8_t> bytes_of(std::initializer_list<T> v
 }
 
 bool send_message(int fd, std::span<const std::uint8_t> bytes, const std::vector<int>& fds) {
-    return fdio::send_with_fds(fd, bytes, fds, fdio::Wait::UntilSent) ==
+    return sys::send_with_fds(fd, bytes, fds, sys::Wait::UntilSent) ==
            static_cast<ssize_t>(bytes.size());
 }
 
 // Reads exactly `size` bytes (and any fd) or fails.
-bool read_exact(int fd, std::uint8_t* data, std::size_t size, UniqueFd* passed) {
+bool read_exact(int fd, std::uint8_t* data, std::size_t size, sys::UniqueFd* passed) {
     std::size_t got = 0;
     while (got < size) {
         iovec iov{data + got, size - got};
@@ -248,7 +248,7 @@ void Frontend::setup() {
         throw std::runtime_error("socketpair");
     }
     backend_ours_.reset(channel[0]);
-    UniqueFd theirs(channel[1]);
+    sys::UniqueFd theirs(channel[1]);
     call(Request::SetBackendReqFd, {}, {theirs.get()}, "SET_BACKEND_REQ_FD");
     if (qemu) {
         call(Request::SetOwner, {}, {}, "SET_OWNER"); // QEMU: after the backend channel
@@ -299,7 +299,7 @@ void Frontend::set_call(std::uint32_t index) {
 }
 
 UniqueFd Frontend::replace_call(std::uint32_t index) {
-    UniqueFd old = std::move(call_[index]);
+    sys::UniqueFd old = std::move(call_[index]);
     call_[index].reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
     set_call(index);
     return old;
@@ -443,7 +443,7 @@ bool Frontend::collect(std::uint32_t queue) {
 
 void Frontend::serve_backend_channel() {
     std::uint8_t header[kHeaderSize];
-    UniqueFd fd;
+    sys::UniqueFd fd;
     if (!read_exact(backend_ours_.get(), header, sizeof(header), &fd)) {
         backend_ours_.reset();
         return;
@@ -471,7 +471,7 @@ void Frontend::serve_backend_channel() {
         ++maps_;
         mapped_[offset] = len;
         if (sink_.map) {
-            sink_.map(offset, len, UniqueFd(fcntl(fd.get(), F_DUPFD_CLOEXEC, 0)), writable);
+            sink_.map(offset, len, sys::UniqueFd(fcntl(fd.get(), F_DUPFD_CLOEXEC, 0)), writable);
         }
     } else if (request == static_cast<std::uint32_t>(BackendRequest::ShmemUnmap)) {
         mmap(window_ + offset, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);

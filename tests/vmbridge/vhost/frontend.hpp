@@ -21,7 +21,7 @@
 
 namespace prism::vmbridge::vhost_test {
 
-using device::UniqueFd;
+using sys::UniqueFd;
 
 struct FrontendOptions {
     // The order of the setup messages: crosvm's (vhost_user_frontend: SET_OWNER first, each
@@ -67,7 +67,7 @@ public:
     bool answered(std::uint16_t head) const { return responses_.count(head) != 0; }
     // Gives queue `index` a new call eventfd while it runs (SET_VRING_CALL again); the old one
     // is kept, and returned, so a test can see it is no longer signalled.
-    UniqueFd replace_call(std::uint32_t index);
+    sys::UniqueFd replace_call(std::uint32_t index);
     // Hostile: the next out-queue chain is a descriptor loop / points outside guest memory.
     void hostile_descriptor_loop();
     void hostile_out_of_range();
@@ -109,12 +109,12 @@ private:
     static constexpr std::uint64_t kMemorySize = 16u << 20;
 
     FrontendOptions options_;
-    UniqueFd socket_;
-    UniqueFd memory_fd_;
+    sys::UniqueFd socket_;
+    sys::UniqueFd memory_fd_;
     std::uint8_t* memory_ = nullptr;
     std::uint8_t* window_ = nullptr;
-    UniqueFd backend_ours_;
-    UniqueFd kick_[2], call_[2];
+    sys::UniqueFd backend_ours_;
+    sys::UniqueFd kick_[2], call_[2];
     std::uint64_t offered_features_ = 0, offered_protocol_ = 0, shmem_size_ = 0;
     std::uint16_t avail_idx_[2] = {0, 0};
     std::uint16_t used_seen_[2] = {0, 0};

@@ -1,0 +1,82 @@
+#include "origins/client_origins.hpp"
+
+#include <unistd.h>
+
+namespace prism::origins {
+
+struct ClientOrigins::Entry {
+    ClientOrigins* owner;
+    wl_client* client;
+    Origin origin;
+    wl_listener destroy{};
+};
+
+ClientOrigins::ClientOrigins(wl_display* display)
+    : display_(display) {
+    client_created_.notify = &ClientOrigins::handle_client_created;
+    wl_display_add_client_created_listener(display_, &client_created_);
+}
+
+ClientOrigins::~ClientOrigins() {
+    wl_list_remove(&client_created_.link);
+    for (auto& [client, entry] : entries_) {
+        wl_list_remove(&entry->destroy.link);
+    }
+}
+
+wl_client* ClientOrigins::create_vm_client(int fd, const std::string& vm) {
+    pending_vm_ = vm;
+    wl_client* client = wl_client_create(display_, fd);
+    pending_vm_.reset();
+    if (client == nullptr) {
+        close(fd);
+    }
+    return client;
+}
+
+void ClientOrigins::handle_client_created(wl_listener* listener, void* data) {
+    ClientOrigins* self = wl_container_of(listener, self, client_created_);
+    self->add(static_cast<wl_client*>(data));
+}
+
+void ClientOrigins::add(wl_client* client) {
+    auto entry = std::make_unique<Entry>(
+        Entry{this, client, pending_vm_ ? Origin::vm(*pending_vm_) : Origin::host(), {}});
+    entry->destroy.notify = &ClientOrigins::handle_client_destroyed;
+    wl_client_add_destroy_listener(client, &entry->destroy);
+    const Origin origin = entry->origin;
+    entries_[client] = std::move(entry);
+    if (on_client_created) {
+        on_client_created(client, origin);
+    }
+}
+
+void ClientOrigins::handle_client_destroyed(wl_listener* listener, void* data) {
+    Entry* entry = wl_container_of(listener, entry, destroy);
+    ClientOrigins* self = entry->owner;
+    wl_list_remove(&entry->destroy.link);
+    if (self->on_client_destroyed) {
+        self->on_client_destroyed(entry->client, entry->origin);
+    }
+    self->entries_.erase(entry->client);
+}
+
+Origin ClientOrigins::origin_of(const wl_client* client) const {
+    auto it = entries_.find(client);
+    if (it == entries_.end()) {
+        return Origin::unknown();
+    }
+    return it->second->origin;
+}
+
+std::vector<wl_client*> ClientOrigins::clients_of(const Origin& origin) const {
+    std::vector<wl_client*> result;
+    for (const auto& [client, entry] : entries_) {
+        if (entry->origin == origin) {
+            result.push_back(entry->client);
+        }
+    }
+    return result;
+}
+
+} // namespace prism::origins
