@@ -112,8 +112,10 @@ bool Server::init() {
     // client that stops reading is disconnected once this much waits for it.
     wl_display_set_default_max_buffer_size(display_, kConnectionBufferBytes);
 
-    // Origins first: every client, from the first, must be attributed when it is created.
-    origins_ = std::make_unique<origins::ClientOrigins>(display_);
+    // Origins first: every client, from the first, must be attributed when it is created. A
+    // sandbox engine's clients are told apart through the security context manager.
+    security_context_ = std::make_unique<SecurityContext>(display_);
+    origins_ = std::make_unique<origins::ClientOrigins>(display_, security_context_->lookup());
     global_filter_ = std::make_unique<origins::GlobalFilter>(
         display_, *origins_, [this](const std::string& vm) -> const std::vector<std::string>& {
             return vms_->allow_list(vm);

@@ -12,6 +12,7 @@
 #include "compositor/output/gamma.hpp"
 #include "compositor/output/output.hpp"
 #include "compositor/protocol_error_log.hpp"
+#include "compositor/sandbox/security_context.hpp"
 #include "compositor/vms/vm_manager.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
@@ -112,6 +113,7 @@ private:
     std::unique_ptr<wlr_pointer> headless_pointer_;
 
     std::unique_ptr<origins::ClientOrigins> origins_;
+    std::unique_ptr<SecurityContext> security_context_; // its lookup is the origins' sandbox lookup
     std::unique_ptr<origins::GlobalFilter> global_filter_;
     std::unique_ptr<ProtocolErrorLog> protocol_errors_;
     std::unique_ptr<Decorations> decorations_;

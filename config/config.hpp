@@ -204,6 +204,17 @@ struct HostFrameConfig {
     bool operator==(const HostFrameConfig&) const = default;
 };
 
+// How the windows of host sandboxes (wp_security_context_v1: Flatpak, `waypipe --secctx`) are
+// decorated ([sandbox] table): one solid colour like a VM's, and `label: <app id>` in the title.
+// Pastes into them follow the VMs' defaults: ask for the clipboard, deny the primary selection.
+struct SandboxConfig {
+    Colour colour{0xf5, 0x79, 0x00};
+    std::string label = "sandbox"; // 1 .. 32 characters, no control characters
+    PastePolicy clipboard{.paste_from = {{"*", PasteDecision::Ask}}};
+    PastePolicy primary{.paste_from = {{"*", PasteDecision::Deny}}};
+    bool operator==(const SandboxConfig&) const = default;
+};
+
 struct GeneralConfig {
     std::string terminal = "foot";
     std::string locker = "swaylock"; // started by the `lock` action and `prismctl lock`
@@ -220,6 +231,7 @@ struct Config {
     FocusConfig focus;
     FrameConfig frame;
     HostFrameConfig host;
+    SandboxConfig sandbox;
     std::vector<Binding> bindings; // defaults merged with [bindings]
     std::vector<VmConfig> vms;     // sorted by name
     // Pastes into host clients ([clipboard] and [primary] in prism.toml); same defaults as a

@@ -191,6 +191,29 @@ void parse_frame(Reporter& reporter, const toml::table& table, FrameConfig& fram
     }
 }
 
+// `label` of the [host] or [sandbox] table: shown in title bars, so never empty, long or with
+// control characters. `label` is kept on any error.
+void parse_label(Reporter& reporter, const toml::table& table, const char* section,
+                 std::string& label) {
+    auto value = detail::get_string(reporter, table, "label", section);
+    if (!value) {
+        return;
+    }
+    const toml::source_region& where = table.get("label")->source();
+    const std::string key = std::string(section) + ".label";
+    if (value->empty()) {
+        reporter.at(where, key, "must not be empty");
+    } else if (detail::utf8_length(*value) > kMaxHostLabelLength) {
+        reporter.at(where, key,
+                    "must be at most " + std::to_string(kMaxHostLabelLength) + " characters, got " +
+                        std::to_string(detail::utf8_length(*value)));
+    } else if (detail::has_control_characters(*value)) {
+        reporter.at(where, key, "must not contain control characters");
+    } else {
+        label = std::move(*value);
+    }
+}
+
 void parse_host(Reporter& reporter, const toml::table& table, HostFrameConfig& host) {
     detail::check_unknown_keys(reporter, table, "host", {"colour", "accent", "label"});
     const std::size_t errors_before = reporter.error_count();
@@ -217,20 +240,15 @@ void parse_host(Reporter& reporter, const toml::table& table, HostFrameConfig& h
         }
     }
 
-    if (auto label = detail::get_string(reporter, table, "label", "host")) {
-        const toml::source_region& where = table.get("label")->source();
-        if (label->empty()) {
-            reporter.at(where, "host.label", "must not be empty");
-        } else if (detail::utf8_length(*label) > kMaxHostLabelLength) {
-            reporter.at(where, "host.label",
-                        "must be at most " + std::to_string(kMaxHostLabelLength) +
-                            " characters, got " + std::to_string(detail::utf8_length(*label)));
-        } else if (detail::has_control_characters(*label)) {
-            reporter.at(where, "host.label", "must not contain control characters");
-        } else {
-            host.label = std::move(*label);
-        }
+    parse_label(reporter, table, "host", host.label);
+}
+
+void parse_sandbox(Reporter& reporter, const toml::table& table, SandboxConfig& sandbox) {
+    detail::check_unknown_keys(reporter, table, "sandbox", {"colour", "label"});
+    if (auto colour = detail::get_colour(reporter, table, "colour", "sandbox")) {
+        sandbox.colour = *colour;
     }
+    parse_label(reporter, table, "sandbox", sandbox.label);
 }
 
 bool same_combo(const Binding& a, const Binding& b) {
@@ -370,7 +388,7 @@ std::vector<Error> parse_main(std::string_view text, const std::filesystem::path
 
     detail::check_unknown_keys(reporter, *root, "",
                                {"general", "keyboard", "cursor", "output", "headless", "focus",
-                                "frame", "host", "bindings", "clipboard", "primary"});
+                                "frame", "host", "sandbox", "bindings", "clipboard", "primary"});
     if (const toml::table* general = detail::get_table(reporter, *root, "general", "")) {
         parse_general(reporter, *general, config.general);
     }
@@ -394,6 +412,9 @@ std::vector<Error> parse_main(std::string_view text, const std::filesystem::path
     }
     if (const toml::table* host = detail::get_table(reporter, *root, "host", "")) {
         parse_host(reporter, *host, config.host);
+    }
+    if (const toml::table* sandbox = detail::get_table(reporter, *root, "sandbox", "")) {
+        parse_sandbox(reporter, *sandbox, config.sandbox);
     }
     if (const toml::table* bindings = detail::get_table(reporter, *root, "bindings", "")) {
         parse_bindings(reporter, *bindings, config.bindings);

@@ -7,12 +7,14 @@ namespace prism::origins {
 struct ClientOrigins::Entry {
     ClientOrigins* owner;
     wl_client* client;
-    Origin origin;
+    mutable Origin origin;
     wl_listener destroy{};
+    mutable bool settled = false; // the sandbox lookup was asked (host clients only)
 };
 
-ClientOrigins::ClientOrigins(wl_display* display)
-    : display_(display) {
+ClientOrigins::ClientOrigins(wl_display* display, SandboxLookup sandbox_of)
+    : display_(display)
+    , sandbox_of_(std::move(sandbox_of)) {
     client_created_.notify = &ClientOrigins::handle_client_created;
     wl_display_add_client_created_listener(display_, &client_created_);
 }
@@ -41,7 +43,7 @@ void ClientOrigins::handle_client_created(wl_listener* listener, void* data) {
 
 void ClientOrigins::add(wl_client* client) {
     auto entry = std::make_unique<Entry>(
-        Entry{this, client, pending_vm_ ? Origin::vm(*pending_vm_) : Origin::host(), {}});
+        Entry{this, client, pending_vm_ ? Origin::vm(*pending_vm_) : Origin::host(), {}, false});
     entry->destroy.notify = &ClientOrigins::handle_client_destroyed;
     wl_client_add_destroy_listener(client, &entry->destroy);
     const Origin origin = entry->origin;
@@ -56,7 +58,7 @@ void ClientOrigins::handle_client_destroyed(wl_listener* listener, void* data) {
     ClientOrigins* self = entry->owner;
     wl_list_remove(&entry->destroy.link);
     if (self->on_client_destroyed) {
-        self->on_client_destroyed(entry->client, entry->origin);
+        self->on_client_destroyed(entry->client, self->settle(*entry));
     }
     self->entries_.erase(entry->client);
 }
@@ -66,13 +68,25 @@ Origin ClientOrigins::origin_of(const wl_client* client) const {
     if (it == entries_.end()) {
         return Origin::unknown();
     }
-    return it->second->origin;
+    return settle(*it->second);
+}
+
+const Origin& ClientOrigins::settle(const Entry& entry) const {
+    if (!entry.settled && entry.origin.is_host()) {
+        entry.settled = true;
+        if (sandbox_of_) {
+            if (auto sandbox = sandbox_of_(entry.client)) {
+                entry.origin = Origin::sandbox(std::move(*sandbox));
+            }
+        }
+    }
+    return entry.origin;
 }
 
 std::vector<wl_client*> ClientOrigins::clients_of(const Origin& origin) const {
     std::vector<wl_client*> result;
     for (const auto& [client, entry] : entries_) {
-        if (entry->origin == origin) {
+        if (settle(*entry) == origin) {
             result.push_back(entry->client);
         }
     }

@@ -3,7 +3,11 @@
 // libwayland 1.21 has no per-client user data, so the registry listens for every client created
 // on the display and keeps a map. A client created through create_vm_client() is attributed to
 // that VM inside wl_client_create(), before a single request of it is read; every other client
-// (the host's wayland-N socket, libwayland's own accept) is attributed to the host.
+// (the host's wayland-N socket, libwayland's own accept, a sandbox engine's socket) is attributed
+// to the host, unless the sandbox lookup knows it: a client wlroots accepted on a security
+// context's socket is that sandbox's. (wlroots records that only after wl_client_create()
+// returns, so the lookup runs when the origin is first asked for; no request of the client has
+// been read by then.)
 #pragma once
 
 #include "origins/origin.hpp"
@@ -19,7 +23,10 @@ namespace prism::origins {
 
 class ClientOrigins {
 public:
-    explicit ClientOrigins(wl_display* display);
+    // `sandbox_of(client)` says which sandbox a host-socket client belongs to, if any.
+    using SandboxLookup = std::function<std::optional<Origin::Sandbox>(const wl_client*)>;
+
+    explicit ClientOrigins(wl_display* display, SandboxLookup sandbox_of = {});
     ~ClientOrigins();
     ClientOrigins(const ClientOrigins&) = delete;
     ClientOrigins& operator=(const ClientOrigins&) = delete;
@@ -35,8 +42,9 @@ public:
     // The live clients of one origin.
     std::vector<wl_client*> clients_of(const Origin& origin) const;
 
-    // Called with every new client once its origin is set, and with every client about to be
-    // destroyed (while its origin is still known).
+    // Called with every new client once its origin is set (a sandbox's client is still reported
+    // as the host's here: see above), and with every client about to be destroyed (while its
+    // origin is still known).
     std::function<void(wl_client*, const Origin&)> on_client_created;
     std::function<void(wl_client*, const Origin&)> on_client_destroyed;
 
@@ -45,8 +53,11 @@ private:
     static void handle_client_created(wl_listener* listener, void* data);
     static void handle_client_destroyed(wl_listener* listener, void* data);
     void add(wl_client* client);
+    // The entry's origin, asking the sandbox lookup the first time for a host client.
+    const Origin& settle(const Entry& entry) const;
 
     wl_display* display_;
+    SandboxLookup sandbox_of_;
     wl_listener client_created_{};
     // Set only while create_vm_client() is inside wl_client_create().
     std::optional<std::string> pending_vm_;

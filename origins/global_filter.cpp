@@ -21,7 +21,7 @@ bool GlobalFilter::visible(const wl_client* client, const wl_global* global) con
     if (origin.is_host()) {
         return true;
     }
-    static const std::vector<std::string> kNone;
+    static const std::vector<std::string> kNone; // a sandbox sees the VM-safe globals only
     const auto& allow = origin.is_vm() ? allow_list_of_(origin.vm_name()) : kNone;
     return may_see(origin, wl_global_get_interface(global)->name, allow);
 }

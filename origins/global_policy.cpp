@@ -39,6 +39,7 @@ constexpr std::array kRules = {
     GlobalRule{"zwlr_layer_shell_v1", H, "draws panels and overlays outside any frame"},
     GlobalRule{"zwlr_input_inhibit_manager_v1", H, "grabs all input (screen lockers)"},
     GlobalRule{"ext_session_lock_manager_v1", A, "locks the session: hides every window, takes all input"},
+    GlobalRule{"wp_security_context_manager_v1", A, "opens sockets whose clients prism trusts as a sandbox"},
     GlobalRule{"zwp_keyboard_shortcuts_inhibit_manager_v1", H, "disables prism's key bindings"},
     GlobalRule{"zwlr_foreign_toplevel_manager_v1", H, "lists and controls every window"},
     GlobalRule{"zwlr_output_manager_v1", H, "reconfigures outputs"},
@@ -70,7 +71,7 @@ bool may_see(const Origin& origin, std::string_view interface,
     if (origin.is_host()) {
         return true;
     }
-    if (!origin.is_vm()) {
+    if (!origin.is_vm() && !origin.is_sandbox()) {
         return false;
     }
     const auto cls = classify(interface);

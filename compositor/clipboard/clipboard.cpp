@@ -62,6 +62,9 @@ const config::PastePolicy* Clipboard::policy_for(const Origin& origin, Selection
     if (origin.is_host()) {
         return primary ? &config_.host_primary : &config_.host_clipboard;
     }
+    if (origin.is_sandbox()) {
+        return primary ? &config_.sandbox.primary : &config_.sandbox.clipboard;
+    }
     const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
     if (vm == nullptr) {
         return nullptr;

@@ -13,6 +13,13 @@ FrameStyle FrameStyles::of(const origins::Origin& origin) const {
         style.label = config_.host.label;
         return style;
     }
+    if (origin.is_sandbox()) {
+        // A sandboxed host app: its own colour, and the app id its engine gave.
+        const std::string& app = origin.sandbox().app_id;
+        style.colour = config_.sandbox.colour;
+        style.label = app.empty() ? config_.sandbox.label : config_.sandbox.label + ": " + app;
+        return style;
+    }
     const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
     if (vm != nullptr) {
         style.colour = vm->colour;

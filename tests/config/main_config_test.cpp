@@ -8,6 +8,7 @@ namespace prism::config {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using testing_util::error_strings;
 
 const std::filesystem::path kFile = "prism.toml";
@@ -651,6 +652,24 @@ TEST(ParseHostTest, AnInvalidColourIsNotAlsoComparedWithTheAccent) {
     Config config = defaults();
     EXPECT_EQ(parse_main("[host]\ncolour = \"red\"\naccent = \"red\"\n", kFile, config).size(), 1u);
     EXPECT_EQ(config.host, HostFrameConfig{});
+}
+
+TEST(ParseSandboxTest, EachKeyAndItsErrors) {
+    const Config defaults_only = parse_ok("");
+    EXPECT_EQ(defaults_only.sandbox.colour.hex(), "#f57900");
+    EXPECT_EQ(defaults_only.sandbox.label, "sandbox");
+    const Config set = parse_ok("[sandbox]\ncolour = \"#00aa55\"\nlabel = \"flatpak\"\n");
+    EXPECT_EQ(set.sandbox.colour.hex(), "#00aa55");
+    EXPECT_EQ(set.sandbox.label, "flatpak");
+    // Pastes into a sandbox ask (clipboard) or are refused (primary), like a VM's defaults.
+    EXPECT_EQ(set.sandbox.clipboard.paste_from.at("*"), PasteDecision::Ask);
+    EXPECT_EQ(set.sandbox.primary.paste_from.at("*"), PasteDecision::Deny);
+    EXPECT_THAT(parse_errors("[sandbox]\nlabel = \"\"\n"),
+                ElementsAre("prism.toml:2:9: sandbox.label: must not be empty"));
+    EXPECT_THAT(parse_errors("[sandbox]\ncolour = \"blu\"\n"),
+                ElementsAre(HasSubstr("prism.toml:2:10: sandbox.colour:")));
+    EXPECT_THAT(parse_errors("[sandbox]\naccent = \"red\"\n"),
+                ElementsAre(HasSubstr("prism.toml:2:1: sandbox.accent:")));
 }
 
 TEST(ParseHostTest, Label) {

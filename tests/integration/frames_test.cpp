@@ -142,6 +142,30 @@ TEST(Frames, VmBordersAreExactlyTheVmColourAndHostFramesDiffer) {
     EXPECT_TRUE(outer.wrong.empty()) << outer.wrong.size() << " e.g. " << outer.wrong.front();
 }
 
+// A host sandbox's window (a client of a security context, as Flatpak makes) is neither the
+// host's two-tone frame nor any VM's: it wears [sandbox]'s colour and `label: app id`.
+TEST(Frames, ASandboxedWindowWearsTheSandboxFrame) {
+    Prism prism({{"work", "#3465a4", {}}}, "[sandbox]\ncolour = \"#00aa55\"\n");
+    const std::string socket = (prism.runtime_dir() / "sandbox-0").string();
+    Child sandboxed = prism.client({std::getenv("SANDBOX_CLIENT"), socket, "org.example.engine",
+                                    "org.example.App", "7", "--", hostile(), "--title", "Notes"},
+                                   prism.host_socket(), "sandboxed");
+    Child host = prism.client({hostile(), "--title", "Terminal"}, prism.host_socket(), "host");
+    const auto windows = json(wait_for_windows(prism, 2));
+    const std::string name = "sandbox:org.example.engine:org.example.App:7";
+    const std::size_t s = index_of(windows, name);
+    EXPECT_EQ(windows[s]["title"], "Notes");
+    const Image image = screenshot(prism, "sandbox-frame");
+    const auto check = check_border(image, windows, s, rgb(0x00aa55));
+    EXPECT_GT(check.checked, 100);
+    EXPECT_TRUE(check.wrong.empty())
+        << check.wrong.size() << " border pixels are not the sandbox colour, e.g. "
+        << check.wrong.front();
+    // The plain host client beside it keeps the host's frame.
+    const auto host_check = check_border(image, windows, index_of(windows, "host"), kHostColour, 2);
+    EXPECT_TRUE(host_check.wrong.empty()) << host_check.wrong.size();
+}
+
 TEST(Frames, HostFrameStaysTwoToneWithAOnePixelBorder) {
     // Two tones need two pixels: a host border is never thinner, and never covers the content.
     Prism prism({}, "[headless]\nwidth = 1024\nheight = 768\n[frame]\nborder = 1\n");

@@ -50,6 +50,37 @@ TEST(Globals, VmSeesNoHostOnlyGlobalAndHostSeesThem) {
     }
 }
 
+// A host sandbox engine (here sandbox-client, doing what Flatpak does) creates a security
+// context on the host socket: the clients that come through it are not the host's, and see only
+// what a VM sees, never the security context manager itself (no nesting).
+TEST(Globals, ASandboxedClientSeesOnlyTheVmSafeGlobals) {
+    Prism prism({});
+    const auto host = globals_listed_by_wayland_info(prism, prism.host_socket(), "host");
+    EXPECT_TRUE(host.count("wp_security_context_manager_v1"))
+        << "sandbox engines on the host need the security context manager";
+
+    const std::string socket = (prism.runtime_dir() / "sandbox-0").string();
+    Child sandboxed = prism.client({std::getenv("SANDBOX_CLIENT"), socket, "org.example.engine",
+                                    "org.example.App", "1", "--", "wayland-info"},
+                                   prism.host_socket(), "sandboxed");
+    const auto status = sandboxed.wait(std::chrono::seconds(30));
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << sandboxed.output();
+    std::set<std::string> names;
+    const std::string text = sandboxed.output();
+    static const std::regex kInterface("interface: '([^']+)'");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kInterface);
+         it != std::sregex_iterator(); ++it) {
+        names.insert((*it)[1]);
+    }
+    ASSERT_TRUE(names.count("wl_compositor")) << text;
+    EXPECT_TRUE(names.count("xdg_wm_base"));
+    for (const auto& name : names) {
+        EXPECT_EQ(origins::classify(name), origins::GlobalClass::VmSafe)
+            << "a sandboxed client can see " << name;
+    }
+    EXPECT_FALSE(names.count("wp_security_context_manager_v1"));
+}
+
 TEST(Globals, EveryGlobalPrismCreatesIsClassified) {
     Prism prism({});
     const auto host = globals_listed_by_wayland_info(prism, prism.host_socket(), "host");
