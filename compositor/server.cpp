@@ -240,6 +240,7 @@ bool Server::init() {
     // popup: prism's dialogs, notices and drag icons.
     overlay_ = wlr_scene_tree_create(&scene_->tree);
     seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, overlay_, hooks);
+    input_methods_ = std::make_unique<InputMethodRelay>(display_, seat);
     clipboard_ = std::make_unique<clipboard::Clipboard>(
         display_, loop_, overlay_, *seat_, *desktop_, *origins_, config_, *frame_styles_);
     // The session lock's tree is created last: above the windows and the overlay alike.
@@ -292,6 +293,7 @@ Server::~Server() {
     // The clipboard goes while the seat and the scene exist: it clears the selections.
     clipboard_.reset();
     session_lock_.reset();
+    input_methods_.reset();
     for (wl_event_source* source : signal_sources_) {
         wl_event_source_remove(source);
     }

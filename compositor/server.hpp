@@ -5,6 +5,7 @@
 
 #include "compositor/clipboard/clipboard.hpp"
 #include "compositor/frame/decorations.hpp"
+#include "compositor/input/input_method.hpp"
 #include "compositor/input/seat.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/lock/session_lock.hpp"
@@ -118,6 +119,7 @@ private:
     std::unique_ptr<ProtocolErrorLog> protocol_errors_;
     std::unique_ptr<Decorations> decorations_;
     std::unique_ptr<GammaControl> gamma_;
+    std::unique_ptr<InputMethodRelay> input_methods_;
     std::unique_ptr<FrameStyles> frame_styles_;
     std::unique_ptr<Desktop> desktop_;
     std::unique_ptr<Seat> seat_;

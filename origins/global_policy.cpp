@@ -29,6 +29,7 @@ constexpr std::array kRules = {
     GlobalRule{"zxdg_output_manager_v1", S, "logical output geometry"},
     GlobalRule{"zwp_linux_dmabuf_v1", S, "GPU buffers, when the renderer supports them"},
     GlobalRule{"xdg_activation_v1", S, "activation; a VM may only activate its own windows"},
+    GlobalRule{"zwp_text_input_manager_v3", S, "text from the host's input method, only into the window with the keyboard"},
 
     // What would let a client see, control or impersonate others.
     GlobalRule{"zwlr_screencopy_manager_v1", H, "reads every pixel on screen, other VMs' too"},
@@ -40,6 +41,7 @@ constexpr std::array kRules = {
     GlobalRule{"zwlr_input_inhibit_manager_v1", H, "grabs all input (screen lockers)"},
     GlobalRule{"ext_session_lock_manager_v1", A, "locks the session: hides every window, takes all input"},
     GlobalRule{"wp_security_context_manager_v1", A, "opens sockets whose clients prism trusts as a sandbox"},
+    GlobalRule{"zwp_input_method_manager_v2", A, "hears what the focused window's text field holds and types into it"},
     GlobalRule{"zwp_keyboard_shortcuts_inhibit_manager_v1", H, "disables prism's key bindings"},
     GlobalRule{"zwlr_foreign_toplevel_manager_v1", H, "lists and controls every window"},
     GlobalRule{"zwlr_output_manager_v1", H, "reconfigures outputs"},
