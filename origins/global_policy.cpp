@@ -47,7 +47,6 @@ constexpr std::array kRules = {
     GlobalRule{"zwlr_output_manager_v1", H, "reconfigures outputs"},
     GlobalRule{"zwlr_gamma_control_manager_v1", H, "changes the colours of every output"},
     GlobalRule{"zwlr_output_power_manager_v1", H, "turns outputs off"},
-    GlobalRule{"zwp_input_method_manager_v2", H, "sees and types text into other windows"},
     GlobalRule{"ext_idle_notifier_v1", H, "watches the user's activity"},
     GlobalRule{"zwp_idle_inhibit_manager_v1", H, "keeps the screen from blanking or locking"},
 };

@@ -22,9 +22,20 @@ TEST(GlobalPolicy, PrivilegedProtocolsAreHostOnly) {
           "zwlr_virtual_pointer_manager_v1", "zwlr_layer_shell_v1", "zwlr_input_inhibit_manager_v1",
           "zwp_keyboard_shortcuts_inhibit_manager_v1", "zwlr_foreign_toplevel_manager_v1",
           "zwlr_output_manager_v1", "zwlr_gamma_control_manager_v1", "zwlr_output_power_manager_v1",
-          "zwp_input_method_manager_v2", "ext_idle_notifier_v1"}) {
+          "ext_idle_notifier_v1"}) {
         EXPECT_EQ(classify(name), GlobalClass::HostOnly) << name;
     }
+}
+
+TEST(GlobalPolicy, AnInputMethodAndSecurityContextsAreTheHostsAlone) {
+    // An input method hears the focused window's text and types into it; a security context
+    // names its clients' origin. No VM (nor a sandbox) may have either, whatever it is allowed.
+    for (const char* name : {"zwp_input_method_manager_v2", "wp_security_context_manager_v1"}) {
+        EXPECT_EQ(classify(name), GlobalClass::HostAlone) << name;
+        EXPECT_FALSE(may_see(Origin::vm("work"), name, {name})) << name;
+        EXPECT_TRUE(may_see(Origin::host(), name, {})) << name;
+    }
+    EXPECT_EQ(classify("zwp_text_input_manager_v3"), GlobalClass::VmSafe);
 }
 
 TEST(GlobalPolicy, VmSeesSafeGlobalsOnly) {
