@@ -19,8 +19,8 @@ Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* o
     dialog_hooks.area_for = [this](const wl_client* client, wlr_box* output, float* scale) {
         return area_for(client, output, scale);
     };
-    dialog_hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
-        mediator_->answer(prompt, allow, how);
+    dialog_hooks.answer = [this](std::uint64_t prompt, Answer answer, const std::string& how) {
+        mediator_->answer(prompt, answer, how);
     };
     dialog_ = std::make_unique<Dialog>(overlay_, styles_, std::move(dialog_hooks));
 
@@ -34,10 +34,20 @@ Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* o
     hooks.crossed = [this](const Crossing& crossing) {
         handle_crossed(crossing);
     };
+    hooks.max_pending = [this](const Origin& origin) -> std::size_t {
+        const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
+        return vm != nullptr ? static_cast<std::size_t>(vm->flood_limits.pending_pastes)
+                             : Mediator::kMaxPending;
+    };
     mediator_ = std::make_unique<Mediator>(loop, config_.clipboard_limits, std::move(hooks));
 
     bridge_ = std::make_unique<SelectionBridge>(display, seat_.wlr(), seat_.route(), origins_,
                                                 *mediator_);
+    bridge_->mime_type_limit = [this](const Origin& origin) -> std::size_t {
+        const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
+        return static_cast<std::size_t>(vm != nullptr ? vm->flood_limits.mime_types
+                                                      : config::VmFloodLimits{}.mime_types);
+    };
     origins_.on_client_destroyed = [this](wl_client* client, const origins::Origin&) {
         handle_client_destroyed(client);
     };
