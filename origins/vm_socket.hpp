@@ -26,8 +26,10 @@ public:
     // a crashed compositor); a live socket or any other file is an error. A lock file
     // `<path>.lock` is held while the socket exists, as libwayland does for wayland-N.
     // Returns nullptr with a message in `error` on failure.
+    // `log` gets accept failures (rate-limited, see AcceptPause).
     static std::unique_ptr<VmSocket> create(wl_event_loop* loop, std::filesystem::path path,
-                                            AcceptFn on_accept, std::string* error);
+                                            AcceptFn on_accept, std::string* error,
+                                            sys::AcceptPause::LogFn log = {});
     ~VmSocket();
     VmSocket(const VmSocket&) = delete;
     VmSocket& operator=(const VmSocket&) = delete;
