@@ -8,6 +8,7 @@
 #include "compositor/spawn.hpp"
 #include "origins/global_policy.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <filesystem>
 #include <sys/wait.h>
@@ -350,8 +351,12 @@ bool Server::start() {
                 // A host client: ClientOrigins attributes every client it did not create to
                 // the host.
                 if (wl_client_create(display_, fd) == nullptr) {
+                    const int saved = errno;
                     close(fd);
+                    errno = saved;
+                    return false;
                 }
+                return true;
             },
             &error,
             [](const std::string& line) { wlr_log(WLR_ERROR, "host socket %s", line.c_str()); });

@@ -1,5 +1,6 @@
 #include "origins/client_origins.hpp"
 
+#include <cerrno>
 #include <unistd.h>
 
 namespace prism::origins {
@@ -31,7 +32,9 @@ wl_client* ClientOrigins::create_vm_client(int fd, const std::string& vm) {
     wl_client* client = wl_client_create(display_, fd);
     pending_vm_.reset();
     if (client == nullptr) {
+        const int error = errno; // what the caller reports (EMFILE: libwayland dups the fd)
         close(fd);
+        errno = error;
     }
     return client;
 }

@@ -32,7 +32,7 @@ public:
     ClientOrigins& operator=(const ClientOrigins&) = delete;
 
     // Creates a Wayland client for a connected socket `fd` with the given VM origin. Takes the
-    // fd; returns nullptr (fd closed) when libwayland cannot create the client.
+    // fd; returns nullptr (fd closed, errno kept) when libwayland cannot create the client.
     wl_client* create_vm_client(int fd, const std::string& vm);
 
     // The origin of `client`; Origin::unknown() for a client this registry never saw, which

@@ -88,7 +88,9 @@ int VmSocket::handle_readable(int fd, uint32_t mask, void* data) {
             self->pause_->after_failure(self->source_, errno);
             break;
         }
-        self->on_accept_(client);
+        if (!self->on_accept_(client) && self->pause_->after_failure(self->source_, errno)) {
+            break;
+        }
     }
     return 0;
 }

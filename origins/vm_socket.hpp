@@ -19,7 +19,10 @@ namespace prism::origins {
 
 class VmSocket {
 public:
-    using AcceptFn = std::function<void(int fd)>;
+    // Makes a client of the accepted `fd` (taken). False when it could not, with errno set: out
+    // of descriptors (libwayland dups each client's fd), the socket pauses as if accept had
+    // failed.
+    using AcceptFn = std::function<bool(int fd)>;
 
     // Creates, binds (mode 0600) and listens on `path`, and watches it on `loop`.
     // An existing file at `path` is replaced only if it is a socket nobody answers on (left by

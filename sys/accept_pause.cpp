@@ -26,7 +26,7 @@ bool AcceptPause::after_failure(wl_event_source* source, int error) {
         (error == EMFILE || error == ENFILE) && source != nullptr && timer_ != nullptr;
     const auto now = std::chrono::steady_clock::now();
     if (log_ && (!logged_ || now - last_log_ >= std::chrono::milliseconds(kLogIntervalMs))) {
-        std::string line = what_ + ": accept failed: " + std::strerror(error);
+        std::string line = what_ + ": cannot take a connection: " + std::strerror(error);
         if (unlogged_ > 0) {
             line += " (and " + std::to_string(unlogged_) + " failures not logged since the " +
                     "last line)";

@@ -28,9 +28,9 @@ public:
     AcceptPause(const AcceptPause&) = delete;
     AcceptPause& operator=(const AcceptPause&) = delete;
 
-    // After accept() on the socket `source` watches failed with `error` (errno): pauses the
-    // source for kPauseMs when the error is EMFILE or ENFILE, and logs (rate-limited) any
-    // failure but EAGAIN. True when paused.
+    // After accept() on the socket `source` watches (or making a client of what it accepted)
+    // failed with `error` (errno): pauses the source for kPauseMs when the error is EMFILE or
+    // ENFILE, and logs (rate-limited) any failure but EAGAIN. True when paused.
     bool after_failure(wl_event_source* source, int error);
 
 private:

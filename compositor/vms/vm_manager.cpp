@@ -17,13 +17,13 @@ std::unique_ptr<origins::VmSocket> VmManager::open_socket(const std::filesystem:
                                                            std::shared_ptr<std::string> accept_as,
                                                            std::string* error) {
     return origins::VmSocket::create(
-        loop_, path, [this, accept_as](int fd) { accept(fd, *accept_as); }, error,
+        loop_, path, [this, accept_as](int fd) { return accept(fd, *accept_as); }, error,
         [accept_as](const std::string& line) {
             wlr_log(WLR_ERROR, "vm %s: %s", accept_as->c_str(), line.c_str());
         });
 }
 
-void VmManager::accept(int fd, const std::string& vm) {
+bool VmManager::accept(int fd, const std::string& vm) {
     // limits.connections: one more is closed at once, so a VM cannot take prism to its fd limit
     // (and everyone else's connections with it). Refusals are logged at most once every
     // kRefusalLogInterval per VM, with the number left out.
@@ -45,16 +45,16 @@ void VmManager::accept(int fd, const std::string& vm) {
         } else {
             ++refusals.unlogged;
         }
-        return;
+        return true;
     }
     wl_client* client = origins_.create_vm_client(fd, vm);
     if (client == nullptr) {
-        wlr_log(WLR_ERROR, "vm %s: could not create a Wayland client for a connection", vm.c_str());
-        return;
+        return false; // the socket's AcceptPause logs it (rate-limited) and pauses if need be
     }
     pid_t pid = 0;
     wl_client_get_credentials(client, &pid, nullptr, nullptr);
     wlr_log(WLR_INFO, "vm %s: client connected (peer pid %d)", vm.c_str(), static_cast<int>(pid));
+    return true;
 }
 
 bool VmManager::apply(const std::vector<config::VmConfig>& vms, std::vector<std::string>* errors) {

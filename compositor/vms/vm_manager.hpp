@@ -43,7 +43,8 @@ private:
     std::unique_ptr<origins::VmSocket> open_socket(const std::filesystem::path& path,
                                                     std::shared_ptr<std::string> accept_as,
                                                     std::string* error);
-    void accept(int fd, const std::string& vm);
+    // False (errno set) when no client could be made of `fd`; true when made or refused.
+    bool accept(int fd, const std::string& vm);
     // Refused connections of one VM, for rate-limited log lines.
     struct Refusals {
         std::chrono::steady_clock::time_point last_log{};
