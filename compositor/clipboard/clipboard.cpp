@@ -7,7 +7,8 @@ namespace prism::clipboard {
 Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* overlay, Seat& seat,
                      const Desktop& desktop, origins::ClientOrigins& origins,
                      const config::Config& config, const FrameStyles& styles)
-    : overlay_(overlay)
+    : loop_(loop)
+    , overlay_(overlay)
     , seat_(seat)
     , desktop_(desktop)
     , origins_(origins)
@@ -56,6 +57,9 @@ Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* o
 Clipboard::~Clipboard() {
     // While the seat and the scene exist: the bridge clears the selections.
     origins_.on_client_destroyed = nullptr;
+    if (modal_idle_ != nullptr) {
+        wl_event_source_remove(modal_idle_);
+    }
     bridge_.reset();
     seat_.set_modal(nullptr);
     dialog_.reset();
@@ -84,7 +88,25 @@ const config::PastePolicy* Clipboard::policy_for(const Origin& origin, Selection
 
 void Clipboard::handle_show(const std::optional<Prompt>& prompt) {
     dialog_->show(prompt, config_.clipboard_limits.dialog_timeout_ms);
-    seat_.set_modal(prompt ? dialog_.get() : nullptr);
+    if (prompt) {
+        seat_.set_modal(dialog_.get());
+        return;
+    }
+    // Taking the modal down gives the keyboard back to a window, and wlroots sends that client
+    // the selection. A prompt can end inside wlroots' own selection change (the old source is
+    // destroyed while the seat still points at it): sending it then would follow a dangling
+    // pointer. So the modal goes from an idle callback, once wlroots is done.
+    if (modal_idle_ == nullptr) {
+        modal_idle_ = wl_event_loop_add_idle(loop_, &Clipboard::take_modal_down, this);
+    }
+}
+
+void Clipboard::take_modal_down(void* data) {
+    auto* self = static_cast<Clipboard*>(data);
+    self->modal_idle_ = nullptr;
+    if (!self->dialog_->visible()) {
+        self->seat_.set_modal(nullptr);
+    }
 }
 
 void Clipboard::handle_client_destroyed(wl_client* client) {
