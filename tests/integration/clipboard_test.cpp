@@ -594,6 +594,30 @@ TEST_F(ClipboardTest, ANewClientPerPasteNeverBringsASecondDialog) {
     prism.stop();
 }
 
+TEST_F(ClipboardTest, ReplacingTheSelectionUnderTheDialogCancelsIt) {
+    // A new copy while a VM's paste waits for the user: the dialog goes and the keyboard comes
+    // back to the window, while wlroots is still replacing the selection. prism used to send
+    // that window the old, half-destroyed selection and crash; a VM could do it with its own
+    // copy.
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.vm_socket("work"), "first");
+    ASSERT_TRUE(owned_by(prism, "work"));
+    Child paster = prism.client({std::getenv("FLOOD_CLIENT"), "paste-spam", "1"},
+                                prism.vm_socket("personal"), "flood-paste");
+    ASSERT_FALSE(wait_prompt(prism).is_null()) << prism.log();
+    Child second = copy(prism, prism.host_socket(), "second");
+    EXPECT_TRUE(eventually([&] {
+        return paster.output().find("paste 0: 0 bytes") != std::string::npos;
+    })) << paster.output();
+    ASSERT_TRUE(prism.process().running()) << prism.log();
+    EXPECT_TRUE(prism.ctl("clipboard")["prompt"].is_null());
+    EXPECT_EQ(last_crossing(prism)["decision"], "cancelled");
+    EXPECT_FALSE(window_titled(prism, "personal", "flood paste-spam 0").is_null())
+        << "the window has the keyboard again";
+    ASSERT_TRUE(owned_by(prism, "host"));
+    prism.stop();
+}
+
 TEST_F(ClipboardTest, AMimeFloodNeitherReachesNorDisconnectsAnotherVm) {
     Prism prism({kWorkVm, kPersonalVm});
     // 30,000 types of 100 bytes: prism cuts the offering client off after 1024.
