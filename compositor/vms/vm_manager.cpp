@@ -14,8 +14,8 @@ VmManager::VmManager(wl_event_loop* loop, origins::ClientOrigins& origins)
 VmManager::~VmManager() = default;
 
 std::unique_ptr<origins::VmSocket> VmManager::open_socket(const std::filesystem::path& path,
-                                                           std::shared_ptr<std::string> accept_as,
-                                                           std::string* error) {
+                                                          std::shared_ptr<std::string> accept_as,
+                                                          std::string* error) {
     return origins::VmSocket::create(
         loop_, path, [this, accept_as](int fd) { return accept(fd, *accept_as); }, error,
         [accept_as](const std::string& line) {

@@ -41,8 +41,8 @@ private:
         std::unique_ptr<VmbridgeHost> bridge;   // when [vmbridge] enabled
     };
     std::unique_ptr<origins::VmSocket> open_socket(const std::filesystem::path& path,
-                                                    std::shared_ptr<std::string> accept_as,
-                                                    std::string* error);
+                                                   std::shared_ptr<std::string> accept_as,
+                                                   std::string* error);
     // False (errno set) when no client could be made of `fd`; true when made or refused.
     bool accept(int fd, const std::string& vm);
     // Refused connections of one VM, for rate-limited log lines.
