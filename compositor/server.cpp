@@ -8,9 +8,11 @@
 #include "compositor/spawn.hpp"
 #include "origins/global_policy.hpp"
 
+#include <cerrno>
 #include <csignal>
 #include <filesystem>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace prism {
 
@@ -283,6 +285,7 @@ Server::~Server() {
         return;
     }
     control_.reset();
+    host_listener_.reset();
     if (vms_) {
         vms_->clear();
     }
@@ -332,12 +335,39 @@ Server::~Server() {
 }
 
 bool Server::start() {
-    const char* socket = wl_display_add_socket_auto(display_);
-    if (socket == nullptr) {
-        wlr_log(WLR_ERROR, "cannot create the host Wayland socket (is XDG_RUNTIME_DIR set?)");
+    // wayland-0 .. wayland-32, the first free one, with a lock file as libwayland does; the
+    // accept loop is prism's own (VmSocket), with its pause and rate-limited logging.
+    const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR");
+    if (runtime_dir == nullptr || runtime_dir[0] != '/') {
+        wlr_log(WLR_ERROR, "cannot create the host Wayland socket: XDG_RUNTIME_DIR is not set");
         return false;
     }
-    host_socket_ = socket;
+    for (int n = 0; n <= 32 && !host_listener_; ++n) {
+        const std::string name = "wayland-" + std::to_string(n);
+        std::string error;
+        host_listener_ = origins::VmSocket::create(
+            loop_, std::filesystem::path(runtime_dir) / name,
+            [this](int fd) {
+                // A host client: ClientOrigins attributes every client it did not create to
+                // the host.
+                if (wl_client_create(display_, fd) == nullptr) {
+                    const int saved = errno;
+                    close(fd);
+                    errno = saved;
+                    return false;
+                }
+                return true;
+            },
+            &error,
+            [](const std::string& line) { wlr_log(WLR_ERROR, "host socket %s", line.c_str()); });
+        if (host_listener_) {
+            host_socket_ = name;
+        }
+    }
+    if (!host_listener_) {
+        wlr_log(WLR_ERROR, "cannot create the host Wayland socket in %s", runtime_dir);
+        return false;
+    }
 
     std::vector<std::string> errors;
     if (!vms_->apply(config_.vms, &errors)) {

@@ -130,6 +130,9 @@ private:
     std::unique_ptr<control::ControlServer> control_;
     std::list<std::unique_ptr<Output>> outputs_;
     std::string host_socket_;
+    // The host's wayland-N socket: prism accepts on it itself (not libwayland), so it pauses
+    // when out of descriptors and logs that rate-limited, like every other listening socket.
+    std::unique_ptr<origins::VmSocket> host_listener_;
     std::vector<wl_event_source*> signal_sources_;
 
     Listener<wlr_output> new_output_;

@@ -91,6 +91,23 @@ struct VmbridgeConfig {
     bool operator==(const VmbridgeConfig&) const = default;
 };
 
+// ---- [limits], part 2 (issue 13: connections, clipboard requests, MIME types) ----------------
+// What one VM may hold of prism's shared resources. At a limit the VM gets a refusal with a log
+// line naming the VM and the key; other VMs never notice.
+struct VmFloodLimits {
+    // Wayland connections (clients) of the VM at once, its socket's and vmbridge's; one more on
+    // its socket is closed as soon as it is accepted. 1 .. 4096.
+    int connections = 128;
+    // The VM's clipboard pastes waiting for an answer or their data, all its clients together;
+    // one more is refused. 1 .. 16 (the mediator's own bound across all origins).
+    int pending_pastes = 4;
+    // MIME types of one selection or drag source set by the VM that prism offers on; the rest
+    // are dropped. 1 .. 1024. Types longer than 255 bytes are always dropped.
+    int mime_types = 64;
+    bool operator==(const VmFloodLimits&) const = default;
+};
+// ---- end of [limits], part 2 ------------------------------------------------------------------
+
 struct VmConfig {
     std::string name;  // unique, [a-z0-9-]+, at most 32 characters
     std::string label; // shown to the user; defaults to name
@@ -109,6 +126,7 @@ struct VmConfig {
     PastePolicy clipboard{.paste_from = {{"*", PasteDecision::Ask}}};
     PastePolicy primary{.paste_from = {{"*", PasteDecision::Deny}}};
     VmbridgeConfig vmbridge;
+    VmFloodLimits flood_limits; // [limits], part 2
 
     bool operator==(const VmConfig&) const = default;
 };

@@ -146,6 +146,27 @@ void parse_vmbridge(detail::Reporter& reporter, const toml::table& table, VmConf
     }
 }
 
+// ---- [limits], part 2 (issue 13: connections, clipboard requests, MIME types) ----------------
+constexpr std::int64_t kMaxConnections = 4096;
+constexpr std::int64_t kMaxPendingPastes = 16; // clipboard::Mediator::kMaxPending
+constexpr std::int64_t kMaxMimeTypes = 1024;
+
+void parse_flood_limits(detail::Reporter& reporter, const toml::table& table, VmFloodLimits& out) {
+    const std::string prefix = "limits";
+    if (auto value =
+            detail::get_integer(reporter, table, "connections", prefix, 1, kMaxConnections)) {
+        out.connections = static_cast<int>(*value);
+    }
+    if (auto value =
+            detail::get_integer(reporter, table, "pending_pastes", prefix, 1, kMaxPendingPastes)) {
+        out.pending_pastes = static_cast<int>(*value);
+    }
+    if (auto value = detail::get_integer(reporter, table, "mime_types", prefix, 1, kMaxMimeTypes)) {
+        out.mime_types = static_cast<int>(*value);
+    }
+}
+// ---- end of [limits], part 2 ------------------------------------------------------------------
+
 } // namespace
 
 bool is_valid_vm_name(std::string_view name) {
@@ -170,7 +191,7 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
     vm.source_file = file;
     detail::check_unknown_keys(reporter, *root, "",
                                {"name", "colour", "label", "socket", "allow_fullscreen",
-                                "protocols", "clipboard", "primary", "vmbridge"});
+                                "protocols", "clipboard", "primary", "vmbridge", "limits"});
 
     if (detail::require_key(reporter, *root, "name", "")) {
         if (auto name = detail::get_string(reporter, *root, "name", "")) {
@@ -261,6 +282,14 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
     if (const toml::table* vmbridge = detail::get_table(reporter, *root, "vmbridge", "")) {
         parse_vmbridge(reporter, *vmbridge, vm, env);
     }
+
+    // ---- [limits], part 2 ----
+    if (const toml::table* limits = detail::get_table(reporter, *root, "limits", "")) {
+        detail::check_unknown_keys(reporter, *limits, "limits",
+                                   {"connections", "pending_pastes", "mime_types"});
+        parse_flood_limits(reporter, *limits, vm.flood_limits);
+    }
+    // ---- end of [limits], part 2 ----
 
     detail::sort_errors(result.errors);
     if (result.errors.empty()) {

@@ -1,5 +1,6 @@
 #include "origins/client_origins.hpp"
 
+#include <cerrno>
 #include <unistd.h>
 
 namespace prism::origins {
@@ -31,7 +32,9 @@ wl_client* ClientOrigins::create_vm_client(int fd, const std::string& vm) {
     wl_client* client = wl_client_create(display_, fd);
     pending_vm_.reset();
     if (client == nullptr) {
+        const int error = errno; // what the caller reports (EMFILE: libwayland dups the fd)
         close(fd);
+        errno = error;
     }
     return client;
 }
@@ -48,6 +51,9 @@ void ClientOrigins::add(wl_client* client) {
     wl_client_add_destroy_listener(client, &entry->destroy);
     const Origin origin = entry->origin;
     entries_[client] = std::move(entry);
+    if (origin.is_vm()) {
+        ++vm_counts_[origin.vm_name()];
+    }
     if (on_client_created) {
         on_client_created(client, origin);
     }
@@ -59,6 +65,12 @@ void ClientOrigins::handle_client_destroyed(wl_listener* listener, void* data) {
     wl_list_remove(&entry->destroy.link);
     if (self->on_client_destroyed) {
         self->on_client_destroyed(entry->client, self->settle(*entry));
+    }
+    if (entry->origin.is_vm()) {
+        auto count = self->vm_counts_.find(entry->origin.vm_name());
+        if (count != self->vm_counts_.end() && --count->second == 0) {
+            self->vm_counts_.erase(count);
+        }
     }
     self->entries_.erase(entry->client);
 }
@@ -81,6 +93,11 @@ const Origin& ClientOrigins::settle(const Entry& entry) const {
         }
     }
     return entry.origin;
+}
+
+std::size_t ClientOrigins::vm_client_count(const std::string& vm) const {
+    auto it = vm_counts_.find(vm);
+    return it == vm_counts_.end() ? 0 : it->second;
 }
 
 std::vector<wl_client*> ClientOrigins::clients_of(const Origin& origin) const {

@@ -32,7 +32,7 @@ public:
     ClientOrigins& operator=(const ClientOrigins&) = delete;
 
     // Creates a Wayland client for a connected socket `fd` with the given VM origin. Takes the
-    // fd; returns nullptr (fd closed) when libwayland cannot create the client.
+    // fd; returns nullptr (fd closed, errno kept) when libwayland cannot create the client.
     wl_client* create_vm_client(int fd, const std::string& vm);
 
     // The origin of `client`; Origin::unknown() for a client this registry never saw, which
@@ -41,6 +41,8 @@ public:
 
     // The live clients of one origin.
     std::vector<wl_client*> clients_of(const Origin& origin) const;
+    // How many live clients the VM `vm` has (its socket's and its vmbridge contexts').
+    std::size_t vm_client_count(const std::string& vm) const;
 
     // Called with every new client once its origin is set (a sandbox's client is still reported
     // as the host's here: see above), and with every client about to be destroyed (while its
@@ -62,6 +64,7 @@ private:
     // Set only while create_vm_client() is inside wl_client_create().
     std::optional<std::string> pending_vm_;
     std::unordered_map<const wl_client*, std::unique_ptr<Entry>> entries_;
+    std::unordered_map<std::string, std::size_t> vm_counts_;
 };
 
 } // namespace prism::origins

@@ -22,7 +22,8 @@ std::string errno_text(const std::string& what, int err) {
 } // namespace
 
 std::unique_ptr<VmSocket> VmSocket::create(wl_event_loop* loop, std::filesystem::path path,
-                                           AcceptFn on_accept, std::string* error) {
+                                           AcceptFn on_accept, std::string* error,
+                                           sys::AcceptPause::LogFn log) {
     std::unique_ptr<VmSocket> self(new VmSocket());
     self->path_ = std::move(path);
     self->on_accept_ = std::move(on_accept);
@@ -51,7 +52,7 @@ std::unique_ptr<VmSocket> VmSocket::create(wl_event_loop* loop, std::filesystem:
     if (!self->socket_) {
         return nullptr;
     }
-    self->pause_ = std::make_unique<sys::AcceptPause>(loop);
+    self->pause_ = std::make_unique<sys::AcceptPause>(loop, where, std::move(log));
     self->source_ = wl_event_loop_add_fd(loop, self->socket_.fd(), WL_EVENT_READABLE,
                                          &VmSocket::handle_readable, self.get());
     if (self->source_ == nullptr) {
@@ -82,11 +83,14 @@ int VmSocket::handle_readable(int fd, uint32_t mask, void* data) {
         int client = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
         if (client < 0) {
             // EAGAIN: all taken. Out of fds: pause, or the pending connection would wake the
-            // loop again at once, forever. Anything else: try again on the next wakeup.
+            // loop again at once, forever. Anything else: try again on the next wakeup. Both
+            // are logged, at most once every AcceptPause::kLogIntervalMs.
             self->pause_->after_failure(self->source_, errno);
             break;
         }
-        self->on_accept_(client);
+        if (!self->on_accept_(client) && self->pause_->after_failure(self->source_, errno)) {
+            break;
+        }
     }
     return 0;
 }

@@ -19,15 +19,20 @@ namespace prism::origins {
 
 class VmSocket {
 public:
-    using AcceptFn = std::function<void(int fd)>;
+    // Makes a client of the accepted `fd` (taken). False when it could not, with errno set: out
+    // of descriptors (libwayland dups each client's fd), the socket pauses as if accept had
+    // failed.
+    using AcceptFn = std::function<bool(int fd)>;
 
     // Creates, binds (mode 0600) and listens on `path`, and watches it on `loop`.
     // An existing file at `path` is replaced only if it is a socket nobody answers on (left by
     // a crashed compositor); a live socket or any other file is an error. A lock file
     // `<path>.lock` is held while the socket exists, as libwayland does for wayland-N.
     // Returns nullptr with a message in `error` on failure.
+    // `log` gets accept failures (rate-limited, see AcceptPause).
     static std::unique_ptr<VmSocket> create(wl_event_loop* loop, std::filesystem::path path,
-                                            AcceptFn on_accept, std::string* error);
+                                            AcceptFn on_accept, std::string* error,
+                                            sys::AcceptPause::LogFn log = {});
     ~VmSocket();
     VmSocket(const VmSocket&) = delete;
     VmSocket& operator=(const VmSocket&) = delete;

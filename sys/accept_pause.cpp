@@ -1,11 +1,15 @@
 #include "sys/accept_pause.hpp"
 
 #include <cerrno>
+#include <cstring>
+#include <utility>
 
 namespace prism::sys {
 
-AcceptPause::AcceptPause(wl_event_loop* loop)
-    : timer_(wl_event_loop_add_timer(loop, resume, this)) {
+AcceptPause::AcceptPause(wl_event_loop* loop, std::string what, LogFn log)
+    : timer_(wl_event_loop_add_timer(loop, resume, this))
+    , what_(std::move(what))
+    , log_(std::move(log)) {
 }
 
 AcceptPause::~AcceptPause() {
@@ -15,7 +19,29 @@ AcceptPause::~AcceptPause() {
 }
 
 bool AcceptPause::after_failure(wl_event_source* source, int error) {
-    if ((error != EMFILE && error != ENFILE) || source == nullptr || timer_ == nullptr) {
+    if (error == EAGAIN || error == EWOULDBLOCK) {
+        return false;
+    }
+    const bool pause =
+        (error == EMFILE || error == ENFILE) && source != nullptr && timer_ != nullptr;
+    const auto now = std::chrono::steady_clock::now();
+    if (log_ && (!logged_ || now - last_log_ >= std::chrono::milliseconds(kLogIntervalMs))) {
+        std::string line = what_ + ": cannot take a connection: " + std::strerror(error);
+        if (unlogged_ > 0) {
+            line += " (and " + std::to_string(unlogged_) + " failures not logged since the " +
+                    "last line)";
+        }
+        if (pause) {
+            line += "; pausing it for " + std::to_string(kPauseMs) + " ms at a time";
+        }
+        log_(line);
+        logged_ = true;
+        last_log_ = now;
+        unlogged_ = 0;
+    } else {
+        ++unlogged_;
+    }
+    if (!pause) {
         return false;
     }
     wl_event_source_fd_update(source, 0);

@@ -7,7 +7,8 @@ namespace prism::clipboard {
 Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* overlay, Seat& seat,
                      const Desktop& desktop, origins::ClientOrigins& origins,
                      const config::Config& config, const FrameStyles& styles)
-    : overlay_(overlay)
+    : loop_(loop)
+    , overlay_(overlay)
     , seat_(seat)
     , desktop_(desktop)
     , origins_(origins)
@@ -19,8 +20,8 @@ Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* o
     dialog_hooks.area_for = [this](const wl_client* client, wlr_box* output, float* scale) {
         return area_for(client, output, scale);
     };
-    dialog_hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
-        mediator_->answer(prompt, allow, how);
+    dialog_hooks.answer = [this](std::uint64_t prompt, Answer answer, const std::string& how) {
+        mediator_->answer(prompt, answer, how);
     };
     dialog_ = std::make_unique<Dialog>(overlay_, styles_, std::move(dialog_hooks));
 
@@ -34,10 +35,20 @@ Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* o
     hooks.crossed = [this](const Crossing& crossing) {
         handle_crossed(crossing);
     };
+    hooks.max_pending = [this](const Origin& origin) -> std::size_t {
+        const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
+        return vm != nullptr ? static_cast<std::size_t>(vm->flood_limits.pending_pastes)
+                             : Mediator::kMaxPending;
+    };
     mediator_ = std::make_unique<Mediator>(loop, config_.clipboard_limits, std::move(hooks));
 
     bridge_ = std::make_unique<SelectionBridge>(display, seat_.wlr(), seat_.route(), origins_,
                                                 *mediator_);
+    bridge_->mime_type_limit = [this](const Origin& origin) -> std::size_t {
+        const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
+        return static_cast<std::size_t>(vm != nullptr ? vm->flood_limits.mime_types
+                                                      : config::VmFloodLimits{}.mime_types);
+    };
     origins_.on_client_destroyed = [this](wl_client* client, const origins::Origin&) {
         handle_client_destroyed(client);
     };
@@ -46,6 +57,9 @@ Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* o
 Clipboard::~Clipboard() {
     // While the seat and the scene exist: the bridge clears the selections.
     origins_.on_client_destroyed = nullptr;
+    if (modal_idle_ != nullptr) {
+        wl_event_source_remove(modal_idle_);
+    }
     bridge_.reset();
     seat_.set_modal(nullptr);
     dialog_.reset();
@@ -74,7 +88,25 @@ const config::PastePolicy* Clipboard::policy_for(const Origin& origin, Selection
 
 void Clipboard::handle_show(const std::optional<Prompt>& prompt) {
     dialog_->show(prompt, config_.clipboard_limits.dialog_timeout_ms);
-    seat_.set_modal(prompt ? dialog_.get() : nullptr);
+    if (prompt) {
+        seat_.set_modal(dialog_.get());
+        return;
+    }
+    // Taking the modal down gives the keyboard back to a window, and wlroots sends that client
+    // the selection. A prompt can end inside wlroots' own selection change (the old source is
+    // destroyed while the seat still points at it): sending it then would follow a dangling
+    // pointer. So the modal goes from an idle callback, once wlroots is done.
+    if (modal_idle_ == nullptr) {
+        modal_idle_ = wl_event_loop_add_idle(loop_, &Clipboard::take_modal_down, this);
+    }
+}
+
+void Clipboard::take_modal_down(void* data) {
+    auto* self = static_cast<Clipboard*>(data);
+    self->modal_idle_ = nullptr;
+    if (!self->dialog_->visible()) {
+        self->seat_.set_modal(nullptr);
+    }
 }
 
 void Clipboard::handle_client_destroyed(wl_client* client) {

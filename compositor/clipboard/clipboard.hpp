@@ -54,6 +54,10 @@ private:
     // window's output, else the output under the cursor. Sets `output` and its `scale`.
     wlr_box area_for(const wl_client* client, wlr_box* output, float* scale) const;
 
+    static void take_modal_down(void* data);
+
+    wl_event_loop* loop_;
+    wl_event_source* modal_idle_ = nullptr; // takes the dialog's modal down, see handle_show()
     wlr_scene_tree* overlay_;
     Seat& seat_;
     const Desktop& desktop_;

@@ -80,44 +80,45 @@ void Dialog::show(const std::optional<Prompt>& prompt, int timeout_ms) {
     }
 }
 
-bool Dialog::accepts_input() const {
-    return prompt_ && std::chrono::steady_clock::now() - prompt_->shown_at >= kInputDelay;
+bool Dialog::accepts_input(Clock::time_point previous_key) const {
+    // A quiet moment first: since the dialog appeared, and since the keystroke before this one
+    // (type-ahead goes on through the dialog; every key of a burst resets the wait).
+    const auto now = Clock::now();
+    return prompt_ && now - prompt_->shown_at >= kInputDelay && now - previous_key >= kInputDelay;
 }
 
-void Dialog::key(xkb_keysym_t keysym) {
-    if (!accepts_input()) {
+void Dialog::key(xkb_keysym_t keysym, std::uint32_t modifiers, Clock::time_point previous_key) {
+    if (!accepts_input(previous_key)) {
         return;
     }
     const std::uint64_t id = prompt_->id;
     switch (keysym) {
     case XKB_KEY_Return:
     case XKB_KEY_KP_Enter:
-        hooks_.answer(id, true, "Enter");
-        break;
-    case XKB_KEY_y:
-    case XKB_KEY_Y:
-        hooks_.answer(id, true, "y");
+        hooks_.answer(id, Answer::Allow, "Enter");
         break;
     case XKB_KEY_Escape:
-        hooks_.answer(id, false, "Escape");
-        break;
-    case XKB_KEY_n:
-    case XKB_KEY_N:
-        hooks_.answer(id, false, "n");
+        if ((modifiers & WLR_MODIFIER_SHIFT) != 0) {
+            hooks_.answer(id, Answer::DenyAll, "Shift+Escape");
+        } else {
+            hooks_.answer(id, Answer::Deny, "Escape");
+        }
         break;
     default:
-        break; // every other key is swallowed
+        break; // every other key, letters included, is swallowed
     }
 }
 
-void Dialog::button(double x, double y, std::uint32_t button) {
-    if (!accepts_input() || button != BTN_LEFT) {
+void Dialog::button(double x, double y, std::uint32_t button, Clock::time_point previous_key) {
+    if (!accepts_input(previous_key) || button != BTN_LEFT) {
         return;
     }
     if (wlr_box_contains_point(&allow_box_, x, y)) {
-        hooks_.answer(prompt_->id, true, "Allow button");
+        hooks_.answer(prompt_->id, Answer::Allow, "Allow button");
     } else if (wlr_box_contains_point(&deny_box_, x, y)) {
-        hooks_.answer(prompt_->id, false, "Deny button");
+        hooks_.answer(prompt_->id, Answer::Deny, "Deny button");
+    } else if (wlr_box_contains_point(&deny_all_box_, x, y)) {
+        hooks_.answer(prompt_->id, Answer::DenyAll, "Deny all button");
     }
 }
 
@@ -207,8 +208,14 @@ void Dialog::draw() {
     add_text("Deny (Esc)", x + kButtonWidth + gap, y, kButtonWidth, kButtonHeight, kDenyButton,
              kText, true, true, kFont);
     y += kButtonHeight + kPad / 2;
-    add_text("Denied if not answered in " + std::to_string(timeout_ms_ / 1000) + " s", x, y, width,
-             kRow - 6, kBackground, kDim, false, false, "sans 9");
+    const int deny_all_y = y;
+    add_text("Deny all pastes into " + frame::sanitize_title(to.label, 24) + " for " +
+                 std::to_string(Mediator::kDenyAllDuration.count()) + " min (Shift+Esc)",
+             x, y, width, kButtonHeight, kDenyButton, kText, false, true, kFont);
+    y += kButtonHeight + kPad / 2;
+    add_text("Denied if not answered in " + std::to_string(timeout_ms_ / 1000) +
+                 " s. Keys count after a pause in typing.",
+             x, y, width, kRow - 6, kBackground, kDim, false, false, "sans 9");
     y += kRow - 6 + kPad;
 
     const int height = y + left;
@@ -232,6 +239,7 @@ void Dialog::draw() {
     wlr_scene_node_set_position(&tree_->node, box_.x, box_.y);
     allow_box_ = {box_.x + x, box_.y + buttons_y, kButtonWidth, kButtonHeight};
     deny_box_ = {box_.x + x + kButtonWidth + gap, box_.y + buttons_y, kButtonWidth, kButtonHeight};
+    deny_all_box_ = {box_.x + x, box_.y + deny_all_y, width, kButtonHeight};
 }
 
 Notice::Notice(wlr_scene_tree* parent, wl_event_loop* loop)

@@ -1,10 +1,13 @@
 // The confirmation dialog for a paste across origins, drawn by prism in the host's style.
 //
 // It shows the source and destination origins in their colours with their labels, the MIME
-// type, and the size and a short text preview once prism has read them. Enter or y allows this
-// one paste, Escape or n denies it; so do the dialog's two buttons. Input in the first
-// kInputDelay after it appears is ignored, so a keystroke or click meant for the window cannot
-// answer it. While it is up it is a Modal: the seat sends it every host key and button.
+// type, and the size and a short text preview once prism has read them. Enter allows this one
+// paste, Escape denies it, Shift+Escape denies it and every paste into the same origin for
+// Mediator::kDenyAllDuration; so do the dialog's three buttons. Letters never answer. Input
+// counts only after a quiet moment: kInputDelay since the dialog appeared and since the
+// previous keystroke, so neither a key typed as part of a burst that began before the dialog
+// nor a click meant for the window can answer it. While it is up it is a Modal: the seat sends
+// it every host key and button.
 #pragma once
 
 #include "compositor/clipboard/mediator.hpp"
@@ -30,7 +33,7 @@ public:
         // that output, which the dialog stays inside, and `scale` to its scale.
         std::function<wlr_box(const wl_client* client, wlr_box* output, float* scale)> area_for;
         // The user's answer.
-        std::function<void(std::uint64_t prompt, bool allow, const std::string& how)> answer;
+        std::function<void(std::uint64_t prompt, Answer answer, const std::string& how)> answer;
     };
 
     // Origins are drawn in their `styles` (colour and label).
@@ -46,12 +49,13 @@ public:
     wlr_box box() const { return box_; }
     wlr_box allow_box() const { return allow_box_; }
     wlr_box deny_box() const { return deny_box_; }
+    wlr_box deny_all_box() const { return deny_all_box_; }
 
-    void key(xkb_keysym_t keysym) override;
-    void button(double x, double y, std::uint32_t button) override;
+    void key(xkb_keysym_t keysym, std::uint32_t modifiers, Clock::time_point previous_key) override;
+    void button(double x, double y, std::uint32_t button, Clock::time_point previous_key) override;
 
 private:
-    bool accepts_input() const;
+    bool accepts_input(Clock::time_point previous_key) const;
     void draw();
     void clear();
     void add_text(const std::string& text, int x, int y, int width, int height,
@@ -68,7 +72,7 @@ private:
     float scale_ = 1.0f;
     wlr_box box_{};
     std::uint64_t placed_id_ = 0; // the prompt box_ was placed for
-    wlr_box allow_box_{}, deny_box_{};
+    wlr_box allow_box_{}, deny_box_{}, deny_all_box_{};
 };
 
 // A short message from prism ("Paste refused: ..."), drawn in the host's style at the top of

@@ -175,6 +175,12 @@ void Mediator::paste(std::uint64_t source_id, const Destination& destination,
         refuse(selection, source.origin, destination.origin, mime_type, fd, decision, rule);
     };
 
+    if (denying_all(destination.origin)) {
+        refuse_now(Decision::Denied, "every paste into " + to_name + " denied for " +
+                                         std::to_string(kDenyAllDuration.count()) +
+                                         " min (dialog: deny all)");
+        return;
+    }
     const config::PastePolicy* policy = hooks_.policy(destination.origin, selection);
     if (policy == nullptr) {
         refuse_now(Decision::Denied, "no policy for " + to_name);
@@ -200,12 +206,38 @@ void Mediator::paste(std::uint64_t source_id, const Destination& destination,
         refuse_now(Decision::Refused, "the pasting window has no keyboard focus");
         return;
     }
-    if (refused_.contains({destination.client, source_id})) {
+    if (refused_.contains({to_name, source_id})) {
         refuse_now(Decision::Denied, "already denied for this selection");
         return;
     }
     if (pending_count() >= kMaxPending) {
         refuse_now(Decision::Refused, "too many pastes waiting");
+        return;
+    }
+    // Per destination origin: at most its limits.pending_pastes waiting, and at most one
+    // question at a time, whatever number of clients it opens. A second client (or the same
+    // client for another selection) asking while one is up is refused, not queued.
+    std::size_t origin_pending = 0;
+    Group* asking = nullptr;
+    for (auto& group : groups_) {
+        if (group->to == destination.origin) {
+            origin_pending += group->requests.size();
+            if (!group->allowed) {
+                asking = group.get();
+            }
+        }
+    }
+    const std::size_t origin_limit =
+        hooks_.max_pending ? std::max<std::size_t>(1, hooks_.max_pending(destination.origin))
+                           : kMaxPending;
+    if (origin_pending >= origin_limit) {
+        refuse_now(Decision::Refused, "limits.pending_pastes = " + std::to_string(origin_limit) +
+                                          " reached for " + to_name);
+        return;
+    }
+    if (decision == config::PasteDecision::Ask && asking != nullptr &&
+        (asking->client != destination.client || asking->source != source_id)) {
+        refuse_now(Decision::Refused, "a dialog for " + to_name + " is already waiting");
         return;
     }
     std::size_t fetching = 0;
@@ -357,7 +389,7 @@ void Mediator::drop_group_if_done(Group& group) {
 
 void Mediator::decide(Group& group, bool allow, const std::string& rule) {
     if (!allow) {
-        refused_.insert({group.client, group.source});
+        refused_.insert({std::string(group.to.display_name()), group.source});
         finish_all(group, Decision::Denied, rule);
         return;
     }
@@ -374,19 +406,44 @@ void Mediator::decide(Group& group, bool allow, const std::string& rule) {
     }
 }
 
-void Mediator::answer(std::uint64_t prompt_id, bool allow, const std::string& how) {
+void Mediator::answer(std::uint64_t prompt_id, Answer answer, const std::string& how) {
     if (!shown_ || shown_->id != prompt_id) {
         return;
     }
+    const bool allow = answer == Answer::Allow;
+    const std::string rule = std::string("dialog: ") +
+                             (allow                       ? "allowed"
+                              : answer == Answer::DenyAll ? "denied all"
+                                                          : "denied") +
+                             (how.empty() ? "" : " (" + how + ")");
+    Origin to = Origin::unknown();
     for (auto& group : groups_) {
         if (group->id == prompt_id && !group->allowed) {
-            decide(*group, allow,
-                   std::string("dialog: ") + (allow ? "allowed" : "denied") +
-                       (how.empty() ? "" : " (" + how + ")"));
+            to = group->to;
+            decide(*group, allow, rule);
             break;
         }
     }
+    if (answer == Answer::DenyAll && to.kind() != Origin::Kind::Unknown) {
+        deny_all_until_[std::string(to.display_name())] =
+            std::chrono::steady_clock::now() + kDenyAllDuration;
+        // Whatever else of that origin still waits for the user goes too.
+        std::vector<Group*> waiting;
+        for (auto& group : groups_) {
+            if (group->to == to && !group->allowed) {
+                waiting.push_back(group.get());
+            }
+        }
+        for (Group* group : waiting) {
+            finish_all(*group, Decision::Denied, rule);
+        }
+    }
     refresh_prompt();
+}
+
+bool Mediator::denying_all(const Origin& origin) const {
+    auto it = deny_all_until_.find(std::string(origin.display_name()));
+    return it != deny_all_until_.end() && std::chrono::steady_clock::now() < it->second;
 }
 
 void Mediator::client_gone(const wl_client* client) {
@@ -399,7 +456,6 @@ void Mediator::client_gone(const wl_client* client) {
     for (Group* group : gone) {
         finish_all(*group, Decision::Cancelled, "the pasting client went away");
     }
-    std::erase_if(refused_, [&](const auto& entry) { return entry.first == client; });
     refresh_prompt();
 }
 

@@ -85,6 +85,13 @@ struct Crossing {
     std::string rule; // which rule or event decided it
 };
 
+// The user's answer to a prompt.
+enum class Answer {
+    Allow,   // this paste, once
+    Deny,    // this paste; the same selection is not asked about again for that origin
+    DenyAll, // this paste and every crossing into its destination origin for kDenyAllDuration
+};
+
 // What the dialog shows for the paste waiting for an answer.
 struct Prompt {
     std::uint64_t id = 0;
@@ -110,6 +117,9 @@ public:
         // Every crossing once decided and done, also allowed ones (for the log line); the user
         // should see a notice for any decision but Allowed.
         std::function<void(const Crossing&)> crossed;
+        // How many pastes into `origin` may wait at once (its limits.pending_pastes); unset or
+        // 0: kMaxPending.
+        std::function<std::size_t(const Origin& origin)> max_pending;
     };
 
     // Pastes waiting for an answer or their data, across all destinations; one more is refused.
@@ -121,6 +131,8 @@ public:
     static constexpr std::uint64_t kHeldBudgetInMaxBytes = 2;
     static constexpr std::size_t kMaxLog = 100;
     static constexpr std::size_t kPreviewChars = 80;
+    // How long "deny all" refuses every crossing into the origin it was answered for.
+    static constexpr std::chrono::minutes kDenyAllDuration{10};
 
     Mediator(wl_event_loop* loop, config::ClipboardLimits limits, Hooks hooks);
     ~Mediator();
@@ -145,7 +157,12 @@ public:
     // The policy changed (reload): nothing pending changes; new pastes use the new policy.
 
     // The user's answer to the prompt shown (by id, so a stale answer does nothing).
-    void answer(std::uint64_t prompt_id, bool allow, const std::string& how);
+    void answer(std::uint64_t prompt_id, Answer answer, const std::string& how);
+    void answer(std::uint64_t prompt_id, bool allow, const std::string& how) {
+        answer(prompt_id, allow ? Answer::Allow : Answer::Deny, how);
+    }
+    // Whether every crossing into `origin` is refused now (the user answered "deny all").
+    bool denying_all(const Origin& origin) const;
 
     // For prismctl: the current selections and the crossing log, oldest first.
     struct SelectionInfo {
@@ -191,9 +208,12 @@ private:
     std::map<std::uint64_t, Source> sources_;
     std::optional<std::uint64_t> current_[3];  // by Selection
     std::list<std::unique_ptr<Group>> groups_; // queue order; the front one asking is shown
-    // (client, source) pairs the user refused: a second paste of the same selection into the
-    // same client is refused without asking again, so a client cannot flood the user.
-    std::set<std::pair<const wl_client*, std::uint64_t>> refused_;
+    // (destination origin, source) pairs the user refused: a second paste of the same selection
+    // into any client of that origin is refused without asking again, so a VM opening a new
+    // client per request cannot flood the user.
+    std::set<std::pair<std::string, std::uint64_t>> refused_;
+    // Destination origins the user answered "deny all" for, and until when.
+    std::map<std::string, std::chrono::steady_clock::time_point> deny_all_until_;
     std::deque<Crossing> log_;
     std::uint64_t held_bytes_ = 0; // read from sources, not yet delivered or dropped
     std::optional<Prompt> shown_;

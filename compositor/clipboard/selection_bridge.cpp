@@ -36,6 +36,14 @@ void copy_mime_types(const std::vector<std::string>& types, wl_array& array) {
 
 } // namespace
 
+// The offers one client source has made so far; forgotten with the source.
+struct SelectionBridge::OfferCount {
+    SelectionBridge* bridge = nullptr;
+    const wl_resource* resource = nullptr;
+    std::size_t offers = 0;
+    wl_listener destroy{};
+};
+
 // One client source and the compositor-owned source that stands for it on the seat.
 class SelectionBridge::Wrapped : public SourceBackend {
 public:
@@ -61,7 +69,7 @@ public:
     // Wraps `original` and registers it with the mediator as set by `origin`.
     void wrap(wlr_data_source* original, const Origin& origin) {
         data_original_ = original;
-        const auto types = mime_types_of(original->mime_types);
+        const auto types = bridge_.capped(mime_types_of(original->mime_types), origin);
         data_shell_.self = this;
         wlr_data_source_init(&data_shell_.base, kind_ == Selection::Drag ? &kDragImpl : &kDataImpl);
         data_shell_.base.actions = original->actions;
@@ -90,7 +98,7 @@ public:
 
     void wrap(wlr_primary_selection_source* original, const Origin& origin) {
         primary_original_ = original;
-        const auto types = mime_types_of(original->mime_types);
+        const auto types = bridge_.capped(mime_types_of(original->mime_types), origin);
         primary_shell_.self = this;
         wlr_primary_selection_source_init(&primary_shell_.base, &kPrimaryImpl);
         copy_mime_types(types, primary_shell_.base.mime_types);
@@ -244,6 +252,7 @@ SelectionBridge::SelectionBridge(wl_display* display, wlr_seat* seat, const Inpu
                                 [this](wlr_seat_request_start_drag_event* event) {
                                     handle_start_drag(event->drag, event->origin, event->serial);
                                 });
+    offer_logger_ = wl_display_add_protocol_logger(display, &SelectionBridge::count_offer, this);
     request_set_primary_.connect(&seat_->events.request_set_primary_selection,
                                  [this](wlr_seat_request_set_primary_selection_event* event) {
                                      handle_set_primary(event->source, event->serial);
@@ -254,6 +263,13 @@ SelectionBridge::~SelectionBridge() {
     request_set_selection_.disconnect();
     request_set_primary_.disconnect();
     request_start_drag_.disconnect();
+    if (offer_logger_ != nullptr) {
+        wl_protocol_logger_destroy(offer_logger_);
+    }
+    for (auto& [resource, count] : offer_counts_) {
+        wl_list_remove(&count->destroy.link);
+    }
+    offer_counts_.clear();
     // The serials stay what they were: a newer one would make wlroots reject the clients' next
     // set_selection as stale.
     wlr_seat_set_selection(seat_, nullptr, seat_->selection_serial);
@@ -263,6 +279,72 @@ SelectionBridge::~SelectionBridge() {
     if (garbage_idle_ != nullptr) {
         wl_event_source_remove(garbage_idle_);
     }
+}
+
+void SelectionBridge::count_offer(void* data, wl_protocol_logger_type type,
+                                  const wl_protocol_logger_message* message) {
+    if (type != WL_PROTOCOL_LOGGER_REQUEST || std::strcmp(message->message->name, "offer") != 0) {
+        return;
+    }
+    const char* interface = wl_resource_get_class(message->resource);
+    if (std::strcmp(interface, "wl_data_source") != 0 &&
+        std::strcmp(interface, "zwp_primary_selection_source_v1") != 0 &&
+        std::strcmp(interface, "zwlr_data_control_source_v1") != 0) {
+        return;
+    }
+    auto* self = static_cast<SelectionBridge*>(data);
+    auto& count = self->offer_counts_[message->resource];
+    if (!count) {
+        count = std::make_unique<OfferCount>();
+        count->bridge = self;
+        count->resource = message->resource;
+        count->destroy.notify = [](wl_listener* listener, void*) {
+            OfferCount* gone = wl_container_of(listener, gone, destroy);
+            wl_list_remove(&gone->destroy.link);
+            gone->bridge->offer_counts_.erase(gone->resource); // frees `gone`
+        };
+        wl_resource_add_destroy_listener(message->resource, &count->destroy);
+    }
+    if (++count->offers == kMaxOffersPerSource + 1) {
+        // The request is still handled (a logger cannot stop it); the client goes right after.
+        wl_client* client = wl_resource_get_client(message->resource);
+        const std::string origin(self->origin_of(client).display_name());
+        wlr_log(WLR_ERROR,
+                "clipboard: %s: a client offered more than %zu MIME types on one source; "
+                "disconnecting it",
+                origin.c_str(), kMaxOffersPerSource);
+        wl_resource_post_error(message->resource, 0, "more than %zu MIME types offered",
+                               kMaxOffersPerSource);
+    }
+}
+
+std::vector<std::string> SelectionBridge::capped(std::vector<std::string> types,
+                                                 const Origin& origin) {
+    const std::size_t limit = mime_type_limit ? mime_type_limit(origin) : kMaxOffersPerSource;
+    const std::size_t offered = types.size();
+    std::size_t too_long = 0;
+    std::vector<std::string> kept;
+    for (std::string& type : types) {
+        if (type.size() > kMaxMimeTypeLength) {
+            ++too_long;
+        } else if (kept.size() < limit) {
+            kept.push_back(std::move(type));
+        }
+    }
+    if (kept.size() < offered) {
+        // At most one line per origin every 10 s: a VM may set selections as fast as it likes.
+        const std::string name(origin.display_name());
+        const auto now = std::chrono::steady_clock::now();
+        auto [it, first] = capped_logged_.try_emplace(name, now);
+        if (first || now - it->second >= std::chrono::seconds(10)) {
+            it->second = now;
+            wlr_log(WLR_INFO,
+                    "clipboard: %s offered %zu MIME types (%zu longer than %zu bytes): prism "
+                    "offers %zu of them (limits.mime_types = %zu)",
+                    name.c_str(), offered, too_long, kMaxMimeTypeLength, kept.size(), limit);
+        }
+    }
+    return kept;
 }
 
 Origin SelectionBridge::origin_of(wl_client* client) const {

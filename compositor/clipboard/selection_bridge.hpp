@@ -11,6 +11,12 @@
 // compositor-owned one (accept, actions and the drop are passed on to the client's), and only
 // the client the drag is dropped on may receive the data, through the mediator, under the
 // destination's [clipboard] policy.
+//
+// MIME types: prism offers at most the source origin's limits.mime_types of a source's types
+// (each at most kMaxMimeTypeLength bytes; longer ones are dropped), so one VM's selection cannot
+// overflow another VM's connection with offer events. A client offering more than
+// kMaxOffersPerSource types on one source is disconnected (wlroots compares each new type with
+// every earlier one, so an unbounded offer list would stall prism).
 #pragma once
 
 #include "compositor/clipboard/mediator.hpp"
@@ -20,6 +26,7 @@
 #include "compositor/wlr.hpp"
 #include "origins/client_origins.hpp"
 
+#include <chrono>
 #include <functional>
 #include <list>
 #include <map>
@@ -41,6 +48,10 @@ public:
     // A client went away: forget what was counted for it.
     void client_gone(const wl_client* client) { refused_sourceless_.erase(client); }
 
+    // How many MIME types of a source set by `origin` prism offers on (limits.mime_types).
+    std::function<std::size_t(const Origin& origin)> mime_type_limit;
+    static constexpr std::size_t kMaxMimeTypeLength = 255;
+    static constexpr std::size_t kMaxOffersPerSource = 1024;
     // Refused drags without a source a client may ask for before it is disconnected.
     static constexpr int kMaxRefusedDrags = 32;
 
@@ -52,6 +63,11 @@ private:
     void handle_set_primary(wlr_primary_selection_source* source, std::uint32_t serial);
     void handle_start_drag(wlr_drag* drag, wlr_surface* origin, std::uint32_t serial);
     Origin origin_of(wl_client* client) const;
+    // The types prism offers for a source of `origin` offering `types`.
+    std::vector<std::string> capped(std::vector<std::string> types, const Origin& origin);
+    static void count_offer(void* data, wl_protocol_logger_type type,
+                            const wl_protocol_logger_message* message);
+    struct OfferCount;
     // A compositor-owned source was asked to send: find who pastes and ask the mediator.
     void paste(Wrapped& wrapped, const char* mime_type, int fd);
     // A wrapper is done with: freed from the loop, never inside a callback of its own.
@@ -68,6 +84,9 @@ private:
     std::vector<std::unique_ptr<Wrapped>> dead_;
     std::map<const wl_client*, int> refused_sourceless_; // a client's refused sourceless drags
     wl_event_source* garbage_idle_ = nullptr;
+    wl_protocol_logger* offer_logger_ = nullptr;
+    std::map<const wl_resource*, std::unique_ptr<OfferCount>> offer_counts_;
+    std::map<std::string, std::chrono::steady_clock::time_point> capped_logged_; // by origin
     Listener<wlr_seat_request_set_selection_event> request_set_selection_;
     Listener<wlr_seat_request_set_primary_selection_event> request_set_primary_;
     Listener<wlr_seat_request_start_drag_event> request_start_drag_;

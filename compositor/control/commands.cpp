@@ -134,6 +134,7 @@ json clipboard_state(const Server& server) {
         prompt["dialog"] = to_json(dialog.box());
         prompt["dialog"]["allow"] = to_json(dialog.allow_box());
         prompt["dialog"]["deny"] = to_json(dialog.deny_box());
+        prompt["dialog"]["deny_all"] = to_json(dialog.deny_all_box());
     }
     json crossings = json::array();
     for (const clipboard::Crossing& crossing : mediator.log()) {

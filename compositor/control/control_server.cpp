@@ -32,6 +32,9 @@ constexpr int kAcceptBatch = 16;
 // Pause before accepting again after running out of file descriptors.
 constexpr int kAcceptRetryMs = 250;
 
+// At most one line about failing accepts (or refused connections) this often.
+constexpr int kAcceptLogIntervalMs = 10000;
+
 // Once this many sent bytes sit at the front of a client's output buffer, drop them.
 constexpr std::size_t kCompactThreshold = 64 * 1024;
 
@@ -164,8 +167,19 @@ void ControlServer::accept_clients() {
             }
             // Typically out of file descriptors. The pending connection keeps the socket
             // readable, so stop polling it for a moment rather than spin.
-            wlr_log(WLR_ERROR, "control: accept on %s failed: %s; pausing for %d ms", path_.c_str(),
-                    errno_text(error).c_str(), kAcceptRetryMs);
+            const auto now = std::chrono::steady_clock::now();
+            if (!accept_logged_ ||
+                now - last_accept_log_ >= std::chrono::milliseconds(kAcceptLogIntervalMs)) {
+                wlr_log(WLR_ERROR,
+                        "control: accept on %s failed: %s; pausing for %d ms at a time (%lu "
+                        "failures not logged since the last line)",
+                        path_.c_str(), errno_text(error).c_str(), kAcceptRetryMs, accept_unlogged_);
+                accept_logged_ = true;
+                last_accept_log_ = now;
+                accept_unlogged_ = 0;
+            } else {
+                ++accept_unlogged_;
+            }
             wl_event_source_fd_update(listen_source_, 0);
             wl_event_source_timer_update(accept_retry_timer_, kAcceptRetryMs);
             return;

@@ -5,6 +5,7 @@
 // each a function from the request object to a JSON result.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -87,6 +88,10 @@ private:
     int listen_fd_; // socket_'s
     wl_event_source* listen_source_ = nullptr;
     wl_event_source* accept_retry_timer_ = nullptr;
+    // Accept failures are logged at most once every kAcceptLogIntervalMs.
+    std::chrono::steady_clock::time_point last_accept_log_{};
+    bool accept_logged_ = false;
+    unsigned long accept_unlogged_ = 0;
     std::map<std::string, Handler> commands_;
     std::vector<std::unique_ptr<Client>> clients_;
     std::uint64_t next_client_id_ = 1;

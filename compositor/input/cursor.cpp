@@ -329,7 +329,7 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
     if (Modal* modal = route_.modal()) {
         swallowed_buttons_.insert(event->button);
         if (vm_devices_.count(&event->pointer->base) == 0) {
-            modal->button(cursor_->x, cursor_->y, event->button);
+            modal->button(cursor_->x, cursor_->y, event->button, route_.last_host_key());
         }
         return;
     }

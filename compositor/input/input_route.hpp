@@ -17,10 +17,14 @@ public:
     Modal* modal() const { return lock_ == nullptr ? modal_ : nullptr; }
     // Whether a dialog is up at all, hidden behind the lock or not.
     bool modal_up() const { return modal_ != nullptr; }
+    // When the last non-modifier key was pressed on a host keyboard (the dialog tells
+    // type-ahead from a deliberate answer by it).
+    Modal::Clock::time_point last_host_key() const { return last_host_key_; }
 
 private:
     friend class Seat;
     Modal* modal_ = nullptr;
+    Modal::Clock::time_point last_host_key_{};
     LockScreen* lock_ = nullptr;
 };
 

@@ -3,6 +3,16 @@
 #include "compositor/input/seat.hpp"
 
 namespace prism {
+namespace {
+
+// Shift, Control, Alt, Super and the like: pressing one is no keystroke of its own.
+bool is_modifier(xkb_keysym_t keysym) {
+    return (keysym >= XKB_KEY_Shift_L && keysym <= XKB_KEY_Hyper_R) ||
+           (keysym >= XKB_KEY_ISO_Lock && keysym <= XKB_KEY_ISO_Level5_Lock) ||
+           keysym == XKB_KEY_Mode_switch || keysym == XKB_KEY_Num_Lock;
+}
+
+} // namespace
 
 Keyboard::Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap, bool host)
     : seat_(seat)
@@ -82,6 +92,12 @@ void Keyboard::handle_key(wlr_keyboard_key_event* event) {
         const xkb_keysym_t* syms = nullptr;
         const int count = xkb_state_key_get_syms(keyboard_->xkb_state, keycode, &syms);
         const std::uint32_t modifiers = wlr_keyboard_get_modifiers(keyboard_);
+        // When the previous keystroke on a host keyboard was: the dialog ignores keys typed in
+        // a burst, so type-ahead meant for a window never answers it.
+        Modal::Clock::time_point previous_key{};
+        if (host_ && !(count > 0 && is_modifier(syms[0]))) {
+            previous_key = seat_.note_host_key_press();
+        }
         if (seat_.route().lock() != nullptr && !host_) {
             swallowed_[event->keycode] = std::nullopt; // nor its keys
             return;
@@ -94,7 +110,7 @@ void Keyboard::handle_key(wlr_keyboard_key_event* event) {
                     std::optional<config::Action> none;
                     seat_.handle_key_binding(modifiers, syms[i], &none);
                 } else if (host_) {
-                    modal->key(syms[i]);
+                    modal->key(syms[i], modifiers, previous_key);
                 }
                 if (seat_.route().modal() != modal) {
                     break; // answered: the dialog may be gone

@@ -16,6 +16,7 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace prism {
 
@@ -64,6 +65,10 @@ public:
         }
     }
     void note_key_press() { desktop_.note_key_press(); }
+    // A non-modifier key was pressed on a host keyboard: returns when the previous one was.
+    Modal::Clock::time_point note_host_key_press() {
+        return std::exchange(route_.last_host_key_, Modal::Clock::now());
+    }
 
     // Puts `modal` up (nullptr: takes it down). While it is up, no client has keyboard focus or
     // receives a key or a button press: keys of host keyboards and button presses go to it. The

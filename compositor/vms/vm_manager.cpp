@@ -2,6 +2,8 @@
 
 #include "compositor/wlr.hpp"
 
+#include <unistd.h>
+
 namespace prism {
 
 VmManager::VmManager(wl_event_loop* loop, origins::ClientOrigins& origins)
@@ -15,20 +17,44 @@ std::unique_ptr<origins::VmSocket> VmManager::open_socket(const std::filesystem:
                                                           std::shared_ptr<std::string> accept_as,
                                                           std::string* error) {
     return origins::VmSocket::create(
-        loop_, path,
-        [this, accept_as](int fd) {
-            wl_client* client = origins_.create_vm_client(fd, *accept_as);
-            if (client == nullptr) {
-                wlr_log(WLR_ERROR, "vm %s: could not create a Wayland client for a connection",
-                        accept_as->c_str());
-                return;
-            }
-            pid_t pid = 0;
-            wl_client_get_credentials(client, &pid, nullptr, nullptr);
-            wlr_log(WLR_INFO, "vm %s: client connected (peer pid %d)", accept_as->c_str(),
-                    static_cast<int>(pid));
-        },
-        error);
+        loop_, path, [this, accept_as](int fd) { return accept(fd, *accept_as); }, error,
+        [accept_as](const std::string& line) {
+            wlr_log(WLR_ERROR, "vm %s: %s", accept_as->c_str(), line.c_str());
+        });
+}
+
+bool VmManager::accept(int fd, const std::string& vm) {
+    // limits.connections: one more is closed at once, so a VM cannot take prism to its fd limit
+    // (and everyone else's connections with it). Refusals are logged at most once every
+    // kRefusalLogInterval per VM, with the number left out.
+    const config::VmConfig* config = find(vm);
+    const std::size_t limit = static_cast<std::size_t>(
+        config != nullptr ? config->flood_limits.connections : config::VmFloodLimits{}.connections);
+    if (origins_.vm_client_count(vm) >= limit) {
+        close(fd);
+        Refusals& refusals = refusals_[vm];
+        const auto now = std::chrono::steady_clock::now();
+        if (!refusals.logged || now - refusals.last_log >= kRefusalLogInterval) {
+            wlr_log(WLR_ERROR,
+                    "vm %s: refusing a connection: limits.connections = %zu reached (%lu more "
+                    "refused since the last line)",
+                    vm.c_str(), limit, refusals.unlogged);
+            refusals.logged = true;
+            refusals.last_log = now;
+            refusals.unlogged = 0;
+        } else {
+            ++refusals.unlogged;
+        }
+        return true;
+    }
+    wl_client* client = origins_.create_vm_client(fd, vm);
+    if (client == nullptr) {
+        return false; // the socket's AcceptPause logs it (rate-limited) and pauses if need be
+    }
+    pid_t pid = 0;
+    wl_client_get_credentials(client, &pid, nullptr, nullptr);
+    wlr_log(WLR_INFO, "vm %s: client connected (peer pid %d)", vm.c_str(), static_cast<int>(pid));
+    return true;
 }
 
 bool VmManager::apply(const std::vector<config::VmConfig>& vms, std::vector<std::string>* errors) {

@@ -6,6 +6,7 @@
 #include "origins/client_origins.hpp"
 #include "origins/vm_socket.hpp"
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,10 +43,21 @@ private:
     std::unique_ptr<origins::VmSocket> open_socket(const std::filesystem::path& path,
                                                    std::shared_ptr<std::string> accept_as,
                                                    std::string* error);
+    // False (errno set) when no client could be made of `fd`; true when made or refused.
+    bool accept(int fd, const std::string& vm);
+    // Refused connections of one VM, for rate-limited log lines.
+    struct Refusals {
+        std::chrono::steady_clock::time_point last_log{};
+        bool logged = false;
+        unsigned long unlogged = 0;
+    };
+    // At most one refusal line per VM in this long.
+    static constexpr std::chrono::seconds kRefusalLogInterval{10};
 
     wl_event_loop* loop_;
     origins::ClientOrigins& origins_;
     std::map<std::string, Vm> vms_;
+    std::map<std::string, Refusals> refusals_;
 };
 
 } // namespace prism

@@ -11,11 +11,14 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct Answer {
+struct Answered {
     std::uint64_t prompt;
-    bool allow;
+    Answer answer;
     std::string how;
 };
+
+// Long ago: no keystroke before the one a test sends.
+const Modal::Clock::time_point kQuiet{};
 
 class DialogTest : public ::testing::Test {
 protected:
@@ -37,8 +40,8 @@ protected:
             *output = output_;
             return area_;
         };
-        hooks.answer = [this](std::uint64_t prompt, bool allow, const std::string& how) {
-            answers_.push_back({prompt, allow, how});
+        hooks.answer = [this](std::uint64_t prompt, Answer answer, const std::string& how) {
+            answers_.push_back({prompt, answer, how});
         };
         dialog_ = std::make_unique<Dialog>(wlr_scene_tree_create(&scene_->tree), styles_,
                                            std::move(hooks));
@@ -71,7 +74,7 @@ protected:
     FrameStyles styles_{config_};
     wlr_scene* scene_;
     std::unique_ptr<Dialog> dialog_;
-    std::vector<Answer> answers_;
+    std::vector<Answered> answers_;
 };
 
 TEST_F(DialogTest, IsCentredInItsAreaWithTwoButtonsInside) {
@@ -80,7 +83,8 @@ TEST_F(DialogTest, IsCentredInItsAreaWithTwoButtonsInside) {
     const wlr_box box = dialog_->box();
     EXPECT_NEAR(box.x + box.width / 2.0, 600, 1);
     EXPECT_NEAR(box.y + box.height / 2.0, 450, 1);
-    for (const wlr_box& button : {dialog_->allow_box(), dialog_->deny_box()}) {
+    for (const wlr_box& button :
+         {dialog_->allow_box(), dialog_->deny_box(), dialog_->deny_all_box()}) {
         EXPECT_GE(button.x, box.x);
         EXPECT_GE(button.y, box.y);
         EXPECT_LE(button.x + button.width, box.x + box.width);
@@ -112,67 +116,92 @@ TEST_F(DialogTest, StaysPutWhileTheSamePromptIsRedrawn) {
 
 TEST_F(DialogTest, InputInTheFirstHalfSecondIsIgnored) {
     show(100ms);
-    dialog_->key(XKB_KEY_Return);
-    dialog_->key(XKB_KEY_y);
-    dialog_->key(XKB_KEY_Escape);
+    dialog_->key(XKB_KEY_Return, 0, kQuiet);
+    dialog_->key(XKB_KEY_Escape, 0, kQuiet);
     const auto [x, y] = centre(dialog_->allow_box());
-    dialog_->button(x, y, BTN_LEFT);
+    dialog_->button(x, y, BTN_LEFT, kQuiet);
     EXPECT_TRUE(answers_.empty()) << "a keystroke meant for the window must not answer";
+}
+
+TEST_F(DialogTest, KeysOfABurstNeverAnswerItClicksNeither) {
+    // Type-ahead: the previous keystroke was a moment ago, however long the dialog is up.
+    show(5s);
+    const auto just_now = Modal::Clock::now() - 100ms;
+    dialog_->key(XKB_KEY_Return, 0, just_now);
+    dialog_->key(XKB_KEY_Escape, 0, just_now);
+    dialog_->key(XKB_KEY_Escape, WLR_MODIFIER_SHIFT, just_now);
+    const auto [x, y] = centre(dialog_->allow_box());
+    dialog_->button(x, y, BTN_LEFT, just_now);
+    EXPECT_TRUE(answers_.empty());
+    // After a quiet moment the same Enter answers.
+    dialog_->key(XKB_KEY_Return, 0, Modal::Clock::now() - Dialog::kInputDelay - 50ms);
+    ASSERT_EQ(answers_.size(), 1u);
+    EXPECT_EQ(answers_[0].answer, Answer::Allow);
 }
 
 TEST_F(DialogTest, KeysAnswerOnceTheDelayHasPassed) {
     struct Case {
         xkb_keysym_t key;
-        bool allow;
+        std::uint32_t modifiers;
+        Answer answer;
         const char* how;
     };
     for (const Case& c :
-         {Case{XKB_KEY_Return, true, "Enter"}, Case{XKB_KEY_KP_Enter, true, "Enter"},
-          Case{XKB_KEY_y, true, "y"}, Case{XKB_KEY_Y, true, "y"},
-          Case{XKB_KEY_Escape, false, "Escape"}, Case{XKB_KEY_n, false, "n"}}) {
+         {Case{XKB_KEY_Return, 0, Answer::Allow, "Enter"},
+          Case{XKB_KEY_KP_Enter, 0, Answer::Allow, "Enter"},
+          Case{XKB_KEY_Escape, 0, Answer::Deny, "Escape"},
+          Case{XKB_KEY_Escape, WLR_MODIFIER_SHIFT, Answer::DenyAll, "Shift+Escape"}}) {
         answers_.clear();
         show(Dialog::kInputDelay + 50ms);
-        dialog_->key(c.key);
+        dialog_->key(c.key, c.modifiers, kQuiet);
         ASSERT_EQ(answers_.size(), 1u) << c.how;
         EXPECT_EQ(answers_[0].prompt, 7u);
-        EXPECT_EQ(answers_[0].allow, c.allow);
+        EXPECT_EQ(answers_[0].answer, c.answer);
         EXPECT_EQ(answers_[0].how, c.how);
     }
 }
 
 TEST_F(DialogTest, OtherKeysAndClicksElsewhereDoNothing) {
     show(1s);
-    for (xkb_keysym_t key : {XKB_KEY_a, XKB_KEY_space, XKB_KEY_Tab, XKB_KEY_v, XKB_KEY_Control_L}) {
-        dialog_->key(key);
+    // Letters never answer: y and n are typed in text all the time.
+    for (xkb_keysym_t key : {XKB_KEY_a, XKB_KEY_y, XKB_KEY_Y, XKB_KEY_n, XKB_KEY_N, XKB_KEY_space,
+                             XKB_KEY_Tab, XKB_KEY_v, XKB_KEY_Control_L}) {
+        dialog_->key(key, 0, kQuiet);
     }
     const wlr_box box = dialog_->box();
-    dialog_->button(box.x + 2, box.y + 2, BTN_LEFT);   // the border
-    dialog_->button(box.x - 50, box.y - 50, BTN_LEFT); // outside
+    dialog_->button(box.x + 2, box.y + 2, BTN_LEFT, kQuiet);   // the border
+    dialog_->button(box.x - 50, box.y - 50, BTN_LEFT, kQuiet); // outside
     const auto [x, y] = centre(dialog_->allow_box());
-    dialog_->button(x, y, BTN_RIGHT); // not the left button
+    dialog_->button(x, y, BTN_RIGHT, kQuiet); // not the left button
     EXPECT_TRUE(answers_.empty());
 }
 
 TEST_F(DialogTest, ButtonsAnswer) {
     show(1s, 3);
     auto [ax, ay] = centre(dialog_->allow_box());
-    dialog_->button(ax, ay, BTN_LEFT);
+    dialog_->button(ax, ay, BTN_LEFT, kQuiet);
     show(1s, 4);
     auto [dx, dy] = centre(dialog_->deny_box());
-    dialog_->button(dx, dy, BTN_LEFT);
-    ASSERT_EQ(answers_.size(), 2u);
+    dialog_->button(dx, dy, BTN_LEFT, kQuiet);
+    show(1s, 5);
+    auto [nx, ny] = centre(dialog_->deny_all_box());
+    dialog_->button(nx, ny, BTN_LEFT, kQuiet);
+    ASSERT_EQ(answers_.size(), 3u);
     EXPECT_EQ(answers_[0].prompt, 3u);
-    EXPECT_TRUE(answers_[0].allow);
+    EXPECT_EQ(answers_[0].answer, Answer::Allow);
     EXPECT_EQ(answers_[0].how, "Allow button");
     EXPECT_EQ(answers_[1].prompt, 4u);
-    EXPECT_FALSE(answers_[1].allow);
+    EXPECT_EQ(answers_[1].answer, Answer::Deny);
+    EXPECT_EQ(answers_[2].prompt, 5u);
+    EXPECT_EQ(answers_[2].answer, Answer::DenyAll);
+    EXPECT_EQ(answers_[2].how, "Deny all button");
 }
 
 TEST_F(DialogTest, HiddenItAnswersNothing) {
     show(1s);
     dialog_->show(std::nullopt, 30000);
     EXPECT_FALSE(dialog_->visible());
-    dialog_->key(XKB_KEY_Return);
+    dialog_->key(XKB_KEY_Return, 0, kQuiet);
     EXPECT_TRUE(answers_.empty());
 }
 

@@ -336,9 +336,58 @@ TEST_F(MediatorTest, DenyGivesNothingAndIsNotAskedAgainForTheSameSelection) {
     EXPECT_EQ(again.got, "");
     EXPECT_EQ(crossings_.back().rule, "already denied for this selection");
 
-    // Another client, or a new copy, asks again.
+    // Nor does another client of the same VM: the refusal is the VM's, not the client's.
     Paste other;
     paste_into(id, "personal", other, "text/plain;charset=utf-8", &other);
+    EXPECT_FALSE(current());
+    ASSERT_TRUE(run_until([&] { return other.eof; }, {&other}));
+    EXPECT_EQ(crossings_.back().rule, "already denied for this selection");
+
+    // Another VM, or a new copy, asks again.
+    Paste host;
+    paste_into(id, "host", host, "text/plain;charset=utf-8", &host);
+    EXPECT_TRUE(current());
+}
+
+TEST_F(MediatorTest, OneVmAsksOneQuestionAtATimeWhateverItsClients) {
+    const auto id = copy("work");
+    Paste first, second, third;
+    paste_into(id, "personal", first, "text/plain;charset=utf-8", &first);
+    ASSERT_TRUE(current());
+    const std::uint64_t prompt = current()->id;
+    // A second and a third client of the same VM: refused at once, not queued behind it.
+    paste_into(id, "personal", second, "text/plain;charset=utf-8", &second);
+    paste_into(id, "personal", third, "text/plain;charset=utf-8", &third);
+    ASSERT_TRUE(run_until([&] { return second.eof && third.eof; }, {&second, &third}));
+    EXPECT_EQ(second.got, "");
+    EXPECT_EQ(crossings_.back().decision, Decision::Refused);
+    EXPECT_EQ(crossings_.back().rule, "a dialog for personal is already waiting");
+    EXPECT_EQ(current()->id, prompt);
+    EXPECT_EQ(mediator_->pending_count(), 1u);
+}
+
+TEST_F(MediatorTest, DenyAllRefusesEveryLaterPasteIntoThatVmWithoutAsking) {
+    const auto id = copy("work");
+    Paste first;
+    paste_into(id, "personal", first, "text/plain;charset=utf-8", &first);
+    ASSERT_TRUE(current());
+    mediator_->answer(current()->id, Answer::DenyAll, "Shift+Escape");
+    ASSERT_TRUE(run_until([&] { return first.eof; }, {&first}));
+    EXPECT_EQ(crossings_.back().rule, "dialog: denied all (Shift+Escape)");
+    EXPECT_TRUE(mediator_->denying_all(Origin::vm("personal")));
+    // A new selection, another client: still no question.
+    const auto next = copy("host");
+    Paste later;
+    paste_into(next, "personal", later, "text/plain;charset=utf-8", &later);
+    EXPECT_FALSE(current());
+    ASSERT_TRUE(run_until([&] { return later.eof; }, {&later}));
+    EXPECT_EQ(later.got, "");
+    EXPECT_EQ(crossings_.back().decision, Decision::Denied);
+    EXPECT_EQ(crossings_.back().rule,
+              "every paste into personal denied for 10 min (dialog: deny all)");
+    // Other VMs still ask.
+    Paste other;
+    paste_into(next, "work", other, "text/plain;charset=utf-8", &other);
     EXPECT_TRUE(current());
 }
 
@@ -522,8 +571,11 @@ TEST_F(MediatorTest, TooManyWaitingPastesAreRefused) {
     const auto id = copy("work");
     std::vector<std::unique_ptr<Paste>> pastes;
     for (std::size_t i = 0; i < Mediator::kMaxPending + 1; ++i) {
+        // One question per VM at a time: as many VMs as pastes.
+        const std::string vm = "vm" + std::to_string(i);
+        policies_[vm] = {};
         pastes.push_back(std::make_unique<Paste>());
-        paste_into(id, "personal", *pastes.back(), "text/plain;charset=utf-8", pastes.back().get());
+        paste_into(id, vm, *pastes.back(), "text/plain;charset=utf-8", pastes.back().get());
         if (source().asks.size() > i) {
             source().answer(i, "x"); // read at once: only the dialog keeps it waiting
             run_for(20ms);
@@ -537,8 +589,10 @@ TEST_F(MediatorTest, OnlyAFewSourcesAreReadAtOnce) {
     const auto id = copy("work");
     std::vector<std::unique_ptr<Paste>> pastes;
     for (std::size_t i = 0; i < Mediator::kMaxFetching + 1; ++i) {
+        const std::string vm = "vm" + std::to_string(i);
+        policies_[vm] = {};
         pastes.push_back(std::make_unique<Paste>());
-        paste_into(id, "personal", *pastes.back(), "text/plain;charset=utf-8", pastes.back().get());
+        paste_into(id, vm, *pastes.back(), "text/plain;charset=utf-8", pastes.back().get());
     }
     EXPECT_EQ(source().asks.size(), Mediator::kMaxFetching) << "a source that never writes";
     EXPECT_EQ(crossings_.back().rule, "too many pastes being read");
@@ -550,7 +604,8 @@ TEST_F(MediatorTest, WaitingDataIsBoundedForAllPastesTogether) {
     Paste a, b, c;
     paste_into(id, "personal", a, "text/plain;charset=utf-8", &a);
     paste_into(id, "host", b, "text/plain;charset=utf-8", &b);
-    paste_into(id, "personal", c, "text/plain;charset=utf-8", &c);
+    policies_["other"] = {};
+    paste_into(id, "other", c, "text/plain;charset=utf-8", &c);
     ASSERT_EQ(source().asks.size(), 3u);
     for (std::size_t i = 0; i < 3; ++i) {
         source().answer(i, std::string(900, 'd'));

@@ -449,3 +449,30 @@ TEST(ParseVmbridgeTest, ErrorsNameFileLineAndKey) {
 
 } // namespace
 } // namespace prism::config
+
+namespace prism::config {
+namespace {
+
+// [limits], part 2 (issue 13): connections, pending pastes, MIME types.
+TEST(ParseVmFloodLimitsTest, DefaultsEveryKeyAndRanges) {
+    const VmConfig plain = parse_ok("name = \"work\"\ncolour = \"blue\"\n");
+    EXPECT_EQ(plain.flood_limits.connections, 128);
+    EXPECT_EQ(plain.flood_limits.pending_pastes, 4);
+    EXPECT_EQ(plain.flood_limits.mime_types, 64);
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[limits]\n";
+    const VmConfig vm = parse_ok(head + "connections = 10\npending_pastes = 2\nmime_types = 8\n");
+    EXPECT_EQ(vm.flood_limits.connections, 10);
+    EXPECT_EQ(vm.flood_limits.pending_pastes, 2);
+    EXPECT_EQ(vm.flood_limits.mime_types, 8);
+    EXPECT_THAT(parse_errors(head + "connections = 0\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:15: limits.connections: ")));
+    EXPECT_THAT(parse_errors(head + "pending_pastes = 17\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:18: limits.pending_pastes: ")));
+    EXPECT_THAT(parse_errors(head + "mime_types = 1025\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:14: limits.mime_types: ")));
+    EXPECT_THAT(parse_errors(head + "conections = 1\n"),
+                ElementsAre(::testing::HasSubstr("limits.conections: unknown key")));
+}
+
+} // namespace
+} // namespace prism::config

@@ -24,6 +24,7 @@ namespace {
 
 using namespace prism::vmbridge;
 using namespace prism::vmbridge::virtio_wl;
+namespace sys = prism::sys;
 using sys::UniqueFd;
 
 void check(bool condition) {

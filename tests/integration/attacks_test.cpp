@@ -4,10 +4,13 @@
 #include "screenshot.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <sstream>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -310,6 +313,135 @@ TEST(Attacks, HugeCursorImageIsRefused) {
     EXPECT_EQ(magenta_outside_frames(image, prism.ctl("windows"), 0), 0);
     EXPECT_TRUE(prism.process().running());
     prism.stop();
+}
+
+// ---- Connection floods (issue 13, item 10) ----------------------------------------------------
+
+// Opens up to `count` connections to `path` without blocking; keeps those that connect in `fds`.
+// Stops early after `budget` of retrying a full backlog.
+int flood_connections(const std::filesystem::path& path, int count, std::vector<int>& fds,
+                      std::chrono::milliseconds budget = 15s) {
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    int connected = 0;
+    for (int i = 0; i < count && std::chrono::steady_clock::now() < deadline;) {
+        const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::strncpy(addr.sun_path, path.c_str(), sizeof(addr.sun_path) - 1);
+        if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+            fds.push_back(fd);
+            ++connected;
+            ++i;
+            continue;
+        }
+        close(fd);
+        if (errno != EAGAIN) {
+            return connected; // refused outright
+        }
+        std::this_thread::sleep_for(2ms); // the backlog is full: prism is behind
+    }
+    return connected;
+}
+
+int lines_with(const std::string& text, const std::string& needle) {
+    int count = 0;
+    for (std::size_t at = 0; (at = text.find(needle, at)) != std::string::npos;
+         at += needle.size()) {
+        ++count;
+    }
+    return count;
+}
+
+// Whether a short-lived client runs to a clean exit on `display` within 20 s.
+bool served(Prism& prism, const std::filesystem::path& display, const std::string& label) {
+    Child client = prism.client({"wayland-info"}, display, label);
+    const auto status = client.wait(20s);
+    return status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0;
+}
+
+TEST(Attacks, ConnectionFloodIsCappedPerVm) {
+    // prism may hold 512 descriptors here: 3,000 connections of one VM would take it to its
+    // limit without limits.connections, and nobody could connect any more.
+    Prism prism({{"evil", "red", {}, "[limits]\nconnections = 50\n"}, {"work", "blue", {}}}, "", {},
+                {"prlimit", "--nofile=512:512", "--"});
+    const std::size_t log_before = prism.log().size();
+    std::vector<int> fds;
+    flood_connections(prism.vm_socket("evil"), 3000, fds);
+    std::this_thread::sleep_for(500ms);
+
+    // Everyone else is served: another VM, the host socket, prismctl.
+    EXPECT_TRUE(served(prism, prism.vm_socket("work"), "work-wayland-info")) << prism.log();
+    EXPECT_TRUE(served(prism, prism.host_socket(), "host-wayland-info"));
+    std::string out;
+    EXPECT_EQ(prism.ctl_raw({"windows"}, &out), 0) << out;
+    // The VM holds its 50 and no more; the refusal is logged, not once per connection.
+    const std::string log = prism.log().substr(log_before);
+    EXPECT_EQ(lines_with(log, "vm evil: client connected"), 50);
+    EXPECT_GE(lines_with(log, "vm evil: refusing a connection: limits.connections = 50 reached"),
+              1);
+    EXPECT_LE(lines_with(log, "refusing a connection"), 3) << "rate-limited";
+    EXPECT_LT(lines_with(log, "\n"), 400) << "the log stays small";
+    for (int fd : fds) {
+        close(fd);
+    }
+    EXPECT_TRUE(prism.process().running());
+    prism.stop();
+}
+
+// With a generous limits.connections a VM can still take prism to its descriptor limit. Every
+// listening socket, the host's wayland-N included, then pauses instead of spinning, and says
+// so at most once every 10 s per socket; once the VM lets go, everyone is served again.
+void exhaust_descriptors(const char* limit) {
+    Prism prism({{"evil", "red", {}, "[limits]\nconnections = 4096\n"}, {"work", "blue", {}}}, "",
+                {}, {"prlimit", limit, "--"});
+    const std::size_t log_before = prism.log().size();
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<int> fds;
+    flood_connections(prism.vm_socket("evil"), 1000, fds, 5s);
+    ASSERT_TRUE(eventually([&] {
+        return prism.log().find("cannot take a connection: Too many open files") !=
+               std::string::npos;
+    })) << prism.log().substr(log_before);
+    // Clients knocking on the host socket, another VM's and the control socket meanwhile (they
+    // may be turned away while prism has no descriptor to spare).
+    std::vector<Child> knocking;
+    for (int i = 0; i < 5; ++i) {
+        knocking.push_back(prism.client({"wayland-info"}, prism.host_socket(), "host-knock"));
+        knocking.push_back(prism.client({"wayland-info"}, prism.vm_socket("work"), "work-knock"));
+    }
+    std::string out;
+    prism.ctl_raw({"windows"}, &out);
+    std::this_thread::sleep_for(3s);
+    const std::string during = prism.log().substr(log_before);
+    // At most one line per socket every 10 s.
+    const int allowed = 1 + static_cast<int>((std::chrono::steady_clock::now() - start) / 10s);
+    for (const char* socket : {"wayland-vm-evil: cannot take", "wayland-vm-work: cannot take",
+                               "wayland-0: cannot take"}) {
+        EXPECT_LE(lines_with(during, socket), allowed) << socket;
+    }
+    EXPECT_EQ(lines_with(during, "failed to accept"), 0) << "libwayland's own loop spinning";
+    EXPECT_EQ(lines_with(during, "could not create a Wayland client"), 0);
+    EXPECT_LT(lines_with(during, "\n"), 1500) << "the log stays small";
+
+    for (int fd : fds) {
+        close(fd);
+    }
+    knocking.clear();
+    std::this_thread::sleep_for(1s);
+    EXPECT_TRUE(served(prism, prism.host_socket(), "host-wayland-info")) << prism.log();
+    EXPECT_TRUE(served(prism, prism.vm_socket("work"), "work-wayland-info"));
+    EXPECT_EQ(prism.ctl_raw({"windows"}, &out), 0) << out;
+    prism.stop();
+}
+
+TEST(Attacks, OutOfDescriptorsEverySocketPausesAndLogsLittle) {
+    // Each client costs prism two descriptors (libwayland dups its fd), so whether the flood
+    // leaves one descriptor free or none depends on the limit's parity: both are tried. With
+    // none free, libwayland's own accept loop on the host socket would spin and log.
+    for (const char* limit : {"--nofile=256:256", "--nofile=257:257"}) {
+        SCOPED_TRACE(limit);
+        exhaust_descriptors(limit);
+    }
 }
 
 } // namespace

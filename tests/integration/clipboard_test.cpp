@@ -262,10 +262,14 @@ TEST_F(ClipboardTest, DenyGivesNothingAndSaysWhy) {
 
 TEST_F(ClipboardTest, TheDialogsButtonsAnswerIt) {
     Prism prism({kWorkVm, kPersonalVm});
-    Child source = copy(prism, prism.vm_socket("work"), "clicked");
-    ASSERT_TRUE(owned_by(prism, "work"));
+    Child source;
     for (const char* button : {"deny", "allow"}) {
         SCOPED_TRACE(button);
+        // A new copy each time: a selection refused to a VM is not asked about again.
+        Child previous = std::move(source);
+        source = copy(prism, prism.vm_socket("work"), "clicked");
+        ASSERT_TRUE(eventually([&] { return !previous.running(); })) << "the copy took over";
+        ASSERT_TRUE(owned_by(prism, "work"));
         auto [paster, out] = paste(prism, prism.vm_socket("personal"));
         const json prompt = wait_prompt(prism);
         ASSERT_FALSE(prompt.is_null());
@@ -401,7 +405,7 @@ TEST_F(ClipboardTest, HostToolsPasteThroughTheSamePolicy) {
     auto [into_host, into_host_out] = paste(prism, prism.host_socket());
     ASSERT_FALSE(wait_prompt(prism).is_null()) << "the host asks by default";
     EXPECT_EQ(prism.ctl("clipboard")["prompt"]["to"], "host");
-    press(prism, "y");
+    press(prism, "Return");
     EXPECT_EQ(exit_code(into_host), 0);
     EXPECT_EQ(read_file(into_host_out), "from work");
     prism.stop();
@@ -430,6 +434,237 @@ TEST_F(ClipboardTest, PasterOrSourceGoingAwayCancelsTheDialog) {
         EXPECT_EQ(last_crossing(prism)["decision"], "cancelled");
         EXPECT_TRUE(prism.ctl("clipboard")["selections"].empty());
     }
+    prism.stop();
+}
+
+// How many pixels of the host's colour a screenshot has inside `box` (the dialog's border).
+int host_pixels_in(const Image& image, const json& box) {
+    int host = 0;
+    for (int y = box["y"].get<int>(); y < box["y"].get<int>() + box["height"].get<int>(); ++y) {
+        for (int x = box["x"].get<int>(); x < box["x"].get<int>() + box["width"].get<int>(); ++x) {
+            host += image.contains(x, y) && image.at(x, y) == kHostColour;
+        }
+    }
+    return host;
+}
+
+// Lines of `text` containing `needle`.
+int count_lines(const std::string& text, const std::string& needle) {
+    int count = 0;
+    std::size_t at = 0;
+    while ((at = text.find(needle, at)) != std::string::npos) {
+        ++count;
+        at += needle.size();
+    }
+    return count;
+}
+
+// Every "paste I: N bytes" line a flood-client printed says 0 bytes.
+bool nothing_pasted(const std::string& output) {
+    std::size_t at = 0;
+    while ((at = output.find("paste ", at)) != std::string::npos) {
+        int index = 0;
+        std::size_t bytes = 0;
+        if (std::sscanf(output.c_str() + at, "paste %d: %zu bytes", &index, &bytes) == 2 &&
+            bytes != 0) {
+            return false;
+        }
+        at += 6;
+    }
+    return true;
+}
+
+json window_titled(Prism& prism, const std::string& vm, const std::string& title) {
+    json found;
+    eventually([&] {
+        for (const json& w : prism.windows_of(vm)) {
+            if (w["title"] == title && w.value("focused", false)) {
+                found = w;
+                return true;
+            }
+        }
+        return false;
+    });
+    return found;
+}
+
+TEST_F(ClipboardTest, TypeAheadNeverAnswersTheDialog) {
+    // The user types into a VM's window; the VM asks for the host's clipboard after the first
+    // key. Neither the 'y' of "you" nor the Enter that ends the line may allow it: only an Enter
+    // after a quiet moment does.
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.host_socket(), "host secret");
+    ASSERT_TRUE(owned_by(prism, "host"));
+    Child vm = prism.client({std::getenv("FLOOD_CLIENT"), "paste-on-key"},
+                            prism.vm_socket("personal"), "flood-paste-on-key");
+    ASSERT_FALSE(window_titled(prism, "personal", "flood paste-on-key 0").is_null())
+        << prism.ctl("windows").dump(2);
+    Child typing = prism.client({"wtype", "-d", "120", "ok, see you at noon\n"},
+                                prism.host_socket(), "wtype-burst");
+    EXPECT_EQ(exit_code(typing), 0) << typing.output();
+    std::this_thread::sleep_for(200ms);
+
+    const json prompt = prism.ctl("clipboard")["prompt"];
+    ASSERT_FALSE(prompt.is_null()) << "the burst answered the dialog:\n"
+                                   << prism.ctl("clipboard").dump(2) << vm.output();
+    EXPECT_EQ(prompt["to"], "personal");
+    EXPECT_EQ(count_lines(vm.output(), "key down"), 1) << "only the first key reached the VM";
+    EXPECT_EQ(vm.output().find("pasted:"), std::string::npos) << vm.output();
+    EXPECT_GT(host_pixels_in(screenshot(prism, "type-ahead-dialog"), prompt["dialog"]), 2000)
+        << "the dialog is still shown";
+
+    press(prism, "Return"); // after 700 ms without a key
+    EXPECT_TRUE(eventually([&] {
+        return vm.output().find("pasted: host secret") != std::string::npos;
+    })) << vm.output();
+    EXPECT_EQ(last_crossing(prism)["rule"], "dialog: allowed (Enter)");
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, ANewClientPerPasteNeverBringsASecondDialog) {
+    // A VM opens a new connection and window for each paste request. The user sees one dialog;
+    // after Deny, its other clients' requests for the same selection are refused without one;
+    // after "deny all", every later request from it is.
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.host_socket(), "host secret");
+    ASSERT_TRUE(owned_by(prism, "host"));
+    Child spam = prism.client({std::getenv("FLOOD_CLIENT"), "paste-spam", "6"},
+                              prism.vm_socket("personal"), "flood-paste-spam");
+    const json first = wait_prompt(prism);
+    ASSERT_FALSE(first.is_null()) << prism.log();
+    EXPECT_TRUE(eventually([&] { return spam.output().find("opened 6") != std::string::npos; }))
+        << spam.output();
+    // Six windows of one VM, one dialog.
+    EXPECT_EQ(prism.ctl("clipboard")["prompt"]["id"], first["id"]);
+    EXPECT_LE(prism.ctl("clipboard")["waiting"].get<int>(), 1);
+    EXPECT_GT(host_pixels_in(screenshot(prism, "spam-first-dialog"), first["dialog"]), 2000);
+
+    press(prism, "Escape");
+    EXPECT_TRUE(eventually([&] {
+        return spam.output().find("paste 0: 0 bytes") != std::string::npos;
+    })) << spam.output();
+    // The keyboard goes back to the VM's newest window, which asks again: refused, no dialog.
+    EXPECT_TRUE(eventually([&] {
+        return prism.log().find("already denied for this selection") != std::string::npos;
+    })) << prism.log();
+    std::this_thread::sleep_for(1s);
+    EXPECT_TRUE(prism.ctl("clipboard")["prompt"].is_null()) << prism.ctl("clipboard").dump(2);
+    EXPECT_LT(host_pixels_in(screenshot(prism, "spam-after-deny"), first["dialog"]), 200)
+        << "no second dialog";
+    EXPECT_TRUE(nothing_pasted(spam.output())) << spam.output();
+    const json crossings = prism.ctl("clipboard")["crossings"];
+    for (const json& crossing : crossings) {
+        EXPECT_NE(crossing["decision"], "allowed");
+        EXPECT_EQ(crossing["bytes"], 0);
+    }
+
+    // A new copy: the VM asks once more, and the user answers "deny all" (Shift+Escape).
+    Child second = copy(prism, prism.host_socket(), "second secret");
+    ASSERT_TRUE(eventually([&] { return !source.running(); })) << "the first copy was replaced";
+    Child again = prism.client({std::getenv("FLOOD_CLIENT"), "paste-spam", "1"},
+                               prism.vm_socket("personal"), "flood-paste-again");
+    ASSERT_FALSE(wait_prompt(prism).is_null()) << prism.log();
+    std::this_thread::sleep_for(700ms);
+    Child deny_all = prism.client({"wtype", "-M", "shift", "-k", "Escape", "-m", "shift"},
+                                  prism.host_socket(), "wtype-deny-all");
+    EXPECT_EQ(exit_code(deny_all), 0) << deny_all.output();
+    EXPECT_TRUE(eventually([&] {
+        return again.output().find("paste 0: 0 bytes") != std::string::npos;
+    })) << again.output();
+    EXPECT_EQ(last_crossing(prism)["rule"], "dialog: denied all (Shift+Escape)");
+
+    // Yet another copy and new clients: refused without a dialog, with the reason logged.
+    Child third = copy(prism, prism.host_socket(), "third secret");
+    ASSERT_TRUE(eventually([&] { return !second.running(); }));
+    Child more = prism.client({std::getenv("FLOOD_CLIENT"), "paste-spam", "3"},
+                              prism.vm_socket("personal"), "flood-paste-more");
+    EXPECT_TRUE(eventually([&] {
+        return more.output().find("paste 2: 0 bytes") != std::string::npos;
+    })) << more.output()
+        << prism.log();
+    EXPECT_TRUE(prism.ctl("clipboard")["prompt"].is_null());
+    EXPECT_NE(prism.log().find("every paste into personal denied for 10 min (dialog: deny all)"),
+              std::string::npos);
+    EXPECT_LT(host_pixels_in(screenshot(prism, "spam-after-deny-all"), first["dialog"]), 200);
+    EXPECT_TRUE(nothing_pasted(more.output() + again.output())) << more.output();
+
+    // Another VM still asks.
+    Child other = prism.client({std::getenv("FLOOD_CLIENT"), "paste-spam", "1"},
+                               prism.vm_socket("work"), "flood-paste-work");
+    const json work_prompt = wait_prompt(prism);
+    ASSERT_FALSE(work_prompt.is_null());
+    EXPECT_EQ(work_prompt["to"], "work");
+    press(prism, "Escape");
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, ReplacingTheSelectionUnderTheDialogCancelsIt) {
+    // A new copy while a VM's paste waits for the user: the dialog goes and the keyboard comes
+    // back to the window, while wlroots is still replacing the selection. prism used to send
+    // that window the old, half-destroyed selection and crash; a VM could do it with its own
+    // copy.
+    Prism prism({kWorkVm, kPersonalVm});
+    Child source = copy(prism, prism.vm_socket("work"), "first");
+    ASSERT_TRUE(owned_by(prism, "work"));
+    Child paster = prism.client({std::getenv("FLOOD_CLIENT"), "paste-spam", "1"},
+                                prism.vm_socket("personal"), "flood-paste");
+    ASSERT_FALSE(wait_prompt(prism).is_null()) << prism.log();
+    Child second = copy(prism, prism.host_socket(), "second");
+    EXPECT_TRUE(eventually([&] {
+        return paster.output().find("paste 0: 0 bytes") != std::string::npos;
+    })) << paster.output();
+    ASSERT_TRUE(prism.process().running()) << prism.log();
+    EXPECT_TRUE(prism.ctl("clipboard")["prompt"].is_null());
+    EXPECT_EQ(last_crossing(prism)["decision"], "cancelled");
+    EXPECT_FALSE(window_titled(prism, "personal", "flood paste-spam 0").is_null())
+        << "the window has the keyboard again";
+    ASSERT_TRUE(owned_by(prism, "host"));
+    prism.stop();
+}
+
+TEST_F(ClipboardTest, AMimeFloodNeitherReachesNorDisconnectsAnotherVm) {
+    Prism prism({kWorkVm, kPersonalVm});
+    // 30,000 types of 100 bytes: prism cuts the offering client off after 1024.
+    Child flood = prism.client({std::getenv("FLOOD_CLIENT"), "offer", "30000", "100"},
+                               prism.vm_socket("work"), "flood-offer-30000");
+    EXPECT_TRUE(eventually([&] { return !flood.running(); }, 30s)) << flood.output();
+    EXPECT_NE(flood.output().find("disconnected"), std::string::npos) << flood.output();
+    EXPECT_NE(prism.log().find("clipboard: work: a client offered more than 1024 MIME types"),
+              std::string::npos);
+    Child victim = prism.client({std::getenv("FLOOD_CLIENT"), "victim"},
+                                prism.vm_socket("personal"), "flood-victim");
+    EXPECT_TRUE(eventually([&] {
+        return victim.output().find("roundtrip 3\n") != std::string::npos;
+    })) << victim.output();
+
+    // 500 types of 100 bytes and one of 1000: the focused window of another VM is offered at
+    // most limits.mime_types (64) of them, none longer than 255 bytes, and stays connected.
+    Child offer = prism.client({std::getenv("FLOOD_CLIENT"), "offer", "500", "100"},
+                               prism.vm_socket("work"), "flood-offer-500");
+    ASSERT_TRUE(eventually([&] { return offer.output().find("offered") != std::string::npos; }))
+        << offer.output();
+    Child second = prism.client({std::getenv("FLOOD_CLIENT"), "victim"},
+                                prism.vm_socket("personal"), "flood-victim-2");
+    ASSERT_TRUE(eventually([&] { return second.output().find("selection ") != std::string::npos; }))
+        << second.output() << prism.log();
+    const std::string out = second.output();
+    const std::size_t at = out.find("selection ");
+    std::size_t types = 0, longest = 0;
+    ASSERT_EQ(std::sscanf(out.c_str() + at, "selection %zu types, longest %zu", &types, &longest),
+              2)
+        << out;
+    EXPECT_LE(types, 64u);
+    EXPECT_GT(types, 0u);
+    EXPECT_LE(longest, 255u);
+    EXPECT_TRUE(eventually([&] {
+        return second.output().find("roundtrip 5\n") != std::string::npos;
+    })) << second.output();
+    EXPECT_TRUE(second.running() && victim.running());
+    EXPECT_EQ(second.output().find("disconnected"), std::string::npos);
+    EXPECT_EQ(victim.output().find("disconnected"), std::string::npos);
+    EXPECT_NE(prism.log().find("clipboard: work offered 502 MIME types (1 longer than 255 bytes): "
+                               "prism offers 64 of them (limits.mime_types = 64)"),
+              std::string::npos);
     prism.stop();
 }
 

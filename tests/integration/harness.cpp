@@ -172,7 +172,7 @@ std::string Child::output() const {
 }
 
 Prism::Prism(std::initializer_list<VmSpec> vms, std::string prism_toml,
-             std::vector<std::string> extra_args) {
+             std::vector<std::string> extra_args, std::vector<std::string> wrapper) {
     char dir_template[] = "/tmp/prism-test-XXXXXX";
     if (mkdtemp(dir_template) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
@@ -200,6 +200,7 @@ Prism::Prism(std::initializer_list<VmSpec> vms, std::string prism_toml,
     std::vector<std::string> argv{env_or_fail("PRISM_BIN"), "--config", config_dir_.string(),
                                   "--debug"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    argv.insert(argv.begin(), wrapper.begin(), wrapper.end());
     process_ = Child(argv, env, output_dir_ / "prism.log");
 
     const bool ready = eventually([this] {

@@ -51,8 +51,9 @@ class Prism {
 public:
     // Starts prism with these VMs and this prism.toml (a small headless output by default).
     // Throws (failing the test) when prism does not come up.
+    // `wrapper` runs prism (e.g. {"prlimit", "--nofile=256:256", "--"}).
     explicit Prism(std::initializer_list<VmSpec> vms, std::string prism_toml = "",
-                   std::vector<std::string> extra_args = {});
+                   std::vector<std::string> extra_args = {}, std::vector<std::string> wrapper = {});
     ~Prism();
     Prism(const Prism&) = delete;
     Prism& operator=(const Prism&) = delete;

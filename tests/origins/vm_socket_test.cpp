@@ -58,7 +58,13 @@ protected:
 TEST_F(VmSocketTest, AcceptsConnectionsAndIsPrivate) {
     std::vector<int> accepted;
     std::string error;
-    auto sock = VmSocket::create(loop_, path_, [&](int fd) { accepted.push_back(fd); }, &error);
+    auto sock = VmSocket::create(
+        loop_, path_,
+        [&](int fd) {
+            accepted.push_back(fd);
+            return true;
+        },
+        &error);
     ASSERT_TRUE(sock) << error;
 
     struct stat st;
@@ -77,7 +83,13 @@ TEST_F(VmSocketTest, AcceptsConnectionsAndIsPrivate) {
 TEST_F(VmSocketTest, OutOfFdsItPausesInsteadOfSpinningAndAcceptsLater) {
     std::vector<int> accepted;
     std::string error;
-    auto sock = VmSocket::create(loop_, path_, [&](int fd) { accepted.push_back(fd); }, &error);
+    auto sock = VmSocket::create(
+        loop_, path_,
+        [&](int fd) {
+            accepted.push_back(fd);
+            return true;
+        },
+        &error);
     ASSERT_TRUE(sock) << error;
     const int client = connect_to(path_);
     ASSERT_GE(client, 0);
@@ -115,7 +127,7 @@ TEST_F(VmSocketTest, OutOfFdsItPausesInsteadOfSpinningAndAcceptsLater) {
 
 TEST_F(VmSocketTest, RemovesItsSocketWhenDestroyed) {
     std::string error;
-    auto sock = VmSocket::create(loop_, path_, [](int fd) { close(fd); }, &error);
+    auto sock = VmSocket::create(loop_, path_, [](int fd) { return close(fd) == 0; }, &error);
     ASSERT_TRUE(sock) << error;
     sock.reset();
     EXPECT_FALSE(std::filesystem::exists(path_));
@@ -125,14 +137,14 @@ TEST_F(VmSocketTest, ReplacesAStaleSocketNobodyAnswers) {
     close(bound_socket(path_, false)); // left behind by a crashed compositor
     ASSERT_TRUE(std::filesystem::exists(path_));
     std::string error;
-    auto sock = VmSocket::create(loop_, path_, [](int fd) { close(fd); }, &error);
+    auto sock = VmSocket::create(loop_, path_, [](int fd) { return close(fd) == 0; }, &error);
     EXPECT_TRUE(sock) << error;
 }
 
 TEST_F(VmSocketTest, RefusesASocketSomeoneListensOn) {
     int live = bound_socket(path_, true);
     std::string error;
-    auto sock = VmSocket::create(loop_, path_, [](int fd) { close(fd); }, &error);
+    auto sock = VmSocket::create(loop_, path_, [](int fd) { return close(fd) == 0; }, &error);
     EXPECT_FALSE(sock);
     EXPECT_NE(error.find("another program is listening"), std::string::npos) << error;
     // The live socket is untouched: it still accepts.
@@ -145,7 +157,7 @@ TEST_F(VmSocketTest, RefusesASocketSomeoneListensOn) {
 TEST_F(VmSocketTest, NeverReplacesAFileThatIsNotASocket) {
     std::ofstream(path_) << "precious";
     std::string error;
-    auto sock = VmSocket::create(loop_, path_, [](int fd) { close(fd); }, &error);
+    auto sock = VmSocket::create(loop_, path_, [](int fd) { return close(fd) == 0; }, &error);
     EXPECT_FALSE(sock);
     EXPECT_NE(error.find("not a socket"), std::string::npos) << error;
     std::ifstream in(path_);
@@ -156,9 +168,9 @@ TEST_F(VmSocketTest, NeverReplacesAFileThatIsNotASocket) {
 
 TEST_F(VmSocketTest, TwoCompositorsCannotShareAPath) {
     std::string error;
-    auto first = VmSocket::create(loop_, path_, [](int fd) { close(fd); }, &error);
+    auto first = VmSocket::create(loop_, path_, [](int fd) { return close(fd) == 0; }, &error);
     ASSERT_TRUE(first) << error;
-    auto second = VmSocket::create(loop_, path_, [](int fd) { close(fd); }, &error);
+    auto second = VmSocket::create(loop_, path_, [](int fd) { return close(fd) == 0; }, &error);
     EXPECT_FALSE(second);
     EXPECT_NE(error.find("in use"), std::string::npos) << error;
     // The first one's socket survives the failed attempt.
@@ -169,9 +181,10 @@ TEST_F(VmSocketTest, TwoCompositorsCannotShareAPath) {
 
 TEST_F(VmSocketTest, RejectsRelativeAndOverlongPaths) {
     std::string error;
-    EXPECT_FALSE(VmSocket::create(loop_, "relative/sock", [](int fd) { close(fd); }, &error));
     EXPECT_FALSE(
-        VmSocket::create(loop_, "/" + std::string(200, 'x'), [](int fd) { close(fd); }, &error));
+        VmSocket::create(loop_, "relative/sock", [](int fd) { return close(fd) == 0; }, &error));
+    EXPECT_FALSE(VmSocket::create(
+        loop_, "/" + std::string(200, 'x'), [](int fd) { return close(fd) == 0; }, &error));
 }
 
 } // namespace

@@ -261,7 +261,9 @@ std::unique_ptr<SeqpacketListener> SeqpacketListener::create(wl_event_loop* loop
     listener->path_ = std::move(path);
     listener->options_ = std::move(options);
     listener->socket_ = std::move(socket);
-    listener->pause_ = std::make_unique<sys::AcceptPause>(loop);
+    listener->pause_ = std::make_unique<sys::AcceptPause>(
+        loop, "test transport " + listener->path_.string(),
+        [options = listener->options_](const std::string& line) { log_line(options, line); });
     listener->source_ = wl_event_loop_add_fd(loop, listener->socket_.fd(), WL_EVENT_READABLE,
                                              handle_accept, listener.get());
     return listener;
