@@ -91,6 +91,24 @@ struct VmbridgeConfig {
     bool operator==(const VmbridgeConfig&) const = default;
 };
 
+// Per-VM budgets ([limits] table of a VM file). Each is a count or a size a hostile VM could
+// otherwise grow without bound. A VM at a limit is refused (or its client disconnected) with a
+// log line naming the VM and the limit; other VMs never notice. Host clients get the defaults.
+// Every key is listed once in kLimitKeys (config/vm.cpp): name, range and field.
+struct VmLimits {
+    // Largest window, in logical pixels: the window geometry is clipped to it and configures
+    // never ask for more. 64 .. 32767 each (the frame's title text must stay below the
+    // renderers' 32767 px texture limit).
+    std::uint32_t max_window_width = 16384;
+    std::uint32_t max_window_height = 6144;
+    // Title length kept, in bytes (cut at a UTF-8 boundary). 16 .. 4096.
+    std::uint32_t max_title_bytes = 512;
+    // xdg-activation tokens the VM's clients may hold at once (1 .. 1024). Creating one more
+    // expires the VM's oldest token.
+    std::uint32_t max_activation_tokens = 32;
+    bool operator==(const VmLimits&) const = default;
+};
+
 struct VmConfig {
     std::string name;  // unique, [a-z0-9-]+, at most 32 characters
     std::string label; // shown to the user; defaults to name
@@ -109,6 +127,7 @@ struct VmConfig {
     PastePolicy clipboard{.paste_from = {{"*", PasteDecision::Ask}}};
     PastePolicy primary{.paste_from = {{"*", PasteDecision::Deny}}};
     VmbridgeConfig vmbridge;
+    VmLimits limits;
 
     bool operator==(const VmConfig&) const = default;
 };

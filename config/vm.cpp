@@ -146,6 +146,34 @@ void parse_vmbridge(detail::Reporter& reporter, const toml::table& table, VmConf
     }
 }
 
+// The [limits] keys: name, accepted range and the VmLimits field it sets. One line per key.
+struct LimitKey {
+    std::string_view key;
+    std::int64_t min, max;
+    std::uint32_t VmLimits::* field;
+};
+constexpr LimitKey kLimitKeys[] = {
+    {"max_window_width", 64, 32767, &VmLimits::max_window_width},
+    {"max_window_height", 64, 32767, &VmLimits::max_window_height},
+    {"max_title_bytes", 16, 4096, &VmLimits::max_title_bytes},
+    {"max_activation_tokens", 1, 1024, &VmLimits::max_activation_tokens},
+};
+
+void parse_limits(detail::Reporter& reporter, const toml::table& table, VmLimits& limits) {
+    const std::string prefix = "limits";
+    std::vector<std::string_view> known;
+    for (const LimitKey& entry : kLimitKeys) {
+        known.push_back(entry.key);
+    }
+    detail::check_unknown_keys(reporter, table, prefix, known);
+    for (const LimitKey& entry : kLimitKeys) {
+        if (auto value =
+                detail::get_integer(reporter, table, entry.key, prefix, entry.min, entry.max)) {
+            limits.*entry.field = static_cast<std::uint32_t>(*value);
+        }
+    }
+}
+
 } // namespace
 
 bool is_valid_vm_name(std::string_view name) {
@@ -170,7 +198,7 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
     vm.source_file = file;
     detail::check_unknown_keys(reporter, *root, "",
                                {"name", "colour", "label", "socket", "allow_fullscreen",
-                                "protocols", "clipboard", "primary", "vmbridge"});
+                                "protocols", "clipboard", "primary", "vmbridge", "limits"});
 
     if (detail::require_key(reporter, *root, "name", "")) {
         if (auto name = detail::get_string(reporter, *root, "name", "")) {
@@ -260,6 +288,10 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
 
     if (const toml::table* vmbridge = detail::get_table(reporter, *root, "vmbridge", "")) {
         parse_vmbridge(reporter, *vmbridge, vm, env);
+    }
+
+    if (const toml::table* limits = detail::get_table(reporter, *root, "limits", "")) {
+        parse_limits(reporter, *limits, vm.limits);
     }
 
     detail::sort_errors(result.errors);

@@ -449,3 +449,49 @@ TEST(ParseVmbridgeTest, ErrorsNameFileLineAndKey) {
 
 } // namespace
 } // namespace prism::config
+
+namespace prism::config {
+namespace {
+
+TEST(ParseLimitsTest, DefaultsAreTheDocumentedOnes) {
+    const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n");
+    EXPECT_EQ(vm.limits.max_window_width, 16384u);
+    EXPECT_EQ(vm.limits.max_window_height, 6144u);
+    EXPECT_EQ(vm.limits.max_title_bytes, 512u);
+    EXPECT_EQ(vm.limits.max_activation_tokens, 32u);
+    EXPECT_EQ(vm.limits, VmLimits{});
+}
+
+TEST(ParseLimitsTest, EveryKeyIsRead) {
+    const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n[limits]\n"
+                                 "max_window_width = 4000\nmax_window_height = 3000\n"
+                                 "max_title_bytes = 64\nmax_activation_tokens = 4\n");
+    EXPECT_EQ(vm.limits.max_window_width, 4000u);
+    EXPECT_EQ(vm.limits.max_window_height, 3000u);
+    EXPECT_EQ(vm.limits.max_title_bytes, 64u);
+    EXPECT_EQ(vm.limits.max_activation_tokens, 4u);
+}
+
+TEST(ParseLimitsTest, ErrorsNameFileLineAndKey) {
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[limits]\n";
+    EXPECT_THAT(
+        parse_errors(head + "max_window_widht = 100\n"),
+        ElementsAre(::testing::HasSubstr("vms/work.toml:4:1: limits.max_window_widht: unknown key "
+                                         "'max_window_widht' (did you mean 'max_window_width'?)")));
+    EXPECT_THAT(
+        parse_errors(head + "max_window_width = 40000\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:20: limits.max_window_width: ")));
+    EXPECT_THAT(
+        parse_errors(head + "max_window_height = 10\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:21: limits.max_window_height: ")));
+    EXPECT_THAT(parse_errors(head + "max_title_bytes = 8\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_title_bytes: ")));
+    EXPECT_THAT(
+        parse_errors(head + "max_activation_tokens = 0\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:25: limits.max_activation_tokens: ")));
+    EXPECT_THAT(parse_errors(head + "max_activation_tokens = \"many\"\n"),
+                ElementsAre(::testing::HasSubstr("expected an integer, got a string")));
+}
+
+} // namespace
+} // namespace prism::config
