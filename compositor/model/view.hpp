@@ -98,6 +98,8 @@ private:
     wlr_scene_tree* surface_tree_; // the client's surfaces, clipped to the geometry
     wlr_scene_tree* popups_;
     FrameStyle style_;
+    SizeLimit size_limit_;              // [limits] max_window_width, max_window_height
+    std::size_t max_title_bytes_ = 512; // [limits] max_title_bytes
     std::unique_ptr<Frame> frame_;
     wl_event_source* label_timer_ = nullptr;
     bool mapped_ = false;
