@@ -41,8 +41,9 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     destroy_.connect(&toplevel_->events.destroy, [this](void*) { handle_destroy(); });
     commit_.connect(&xdg_->surface->events.commit, [this](void*) { handle_commit(); });
     set_title_.connect(&toplevel_->events.set_title, [this](void*) { handle_set_title(); });
-    request_move_.connect(&toplevel_->events.request_move,
-                          [this](wlr_xdg_toplevel_move_event*) { handle_request_move(); });
+    request_move_.connect(
+        &toplevel_->events.request_move,
+        [this](wlr_xdg_toplevel_move_event* event) { handle_request_move(event); });
     request_resize_.connect(
         &toplevel_->events.request_resize,
         [this](wlr_xdg_toplevel_resize_event* event) { handle_request_resize(event); });
@@ -76,11 +77,39 @@ void View::handle_set_title() {
     }
 }
 
-void View::handle_request_move() {
+bool View::grab_serial_valid(wlr_seat_client* seat_client, std::uint32_t serial) const {
+    // The serial of the button press (or touch) still held on this client's surface: a drag of
+    // its title bar. Anything else (a made-up serial, a released button) is no grab.
+    if (seat_client == nullptr) {
+        return false;
+    }
+    wlr_seat* seat = seat_client->seat;
+    wl_client* client = wl_resource_get_client(xdg_->surface->resource);
+    wlr_surface* pointer_focus = seat->pointer_state.focused_surface;
+    if (pointer_focus != nullptr && wl_resource_get_client(pointer_focus->resource) == client &&
+        wlr_seat_validate_pointer_grab_serial(seat, nullptr, serial)) {
+        return true;
+    }
+    wlr_touch_point* point = nullptr;
+    return wlr_seat_validate_touch_grab_serial(seat, nullptr, serial, &point) && point != nullptr &&
+           point->client != nullptr && point->client->client == client;
+}
+
+void View::handle_request_move(wlr_xdg_toplevel_move_event* event) {
+    if (!grab_serial_valid(event->seat, event->serial)) {
+        wlr_log(WLR_DEBUG, "%s: xdg_toplevel.move with serial %u, not a held button: ignored",
+                std::string(origin_.display_name()).c_str(), event->serial);
+        return;
+    }
     desktop_.request_interactive(*this, WLR_EDGE_NONE);
 }
 
 void View::handle_request_resize(wlr_xdg_toplevel_resize_event* event) {
+    if (!grab_serial_valid(event->seat, event->serial)) {
+        wlr_log(WLR_DEBUG, "%s: xdg_toplevel.resize with serial %u, not a held button: ignored",
+                std::string(origin_.display_name()).c_str(), event->serial);
+        return;
+    }
     desktop_.request_interactive(*this, event->edges);
 }
 

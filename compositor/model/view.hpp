@@ -77,7 +77,10 @@ private:
     void handle_commit();
     void handle_destroy();
     void handle_set_title();
-    void handle_request_move();
+    void handle_request_move(wlr_xdg_toplevel_move_event* event);
+    // Whether `serial` starts a pointer or touch grab on this window now (xdg_toplevel.move
+    // and resize need one).
+    bool grab_serial_valid(wlr_seat_client* seat_client, std::uint32_t serial) const;
     void handle_request_resize(wlr_xdg_toplevel_resize_event* event);
     void handle_request_maximize();
     void handle_request_fullscreen();
