@@ -207,6 +207,12 @@ bool Server::init() {
     };
     services.loop = loop_;
     services.xdg_shell = xdg_shell_;
+    serials_ = std::make_unique<InputSerials>(display_);
+    services.serials = serials_.get();
+    activation_tokens_ = std::make_unique<ActivationTokens>(
+        activation, *origins_, *serials_, [this](const origins::Origin& origin) {
+            return frame_styles_->limits(origin).max_activation_tokens;
+        });
     services.view_removed = [this](View& view) {
         seat_->cursor().forget(view);
     };
@@ -328,6 +334,8 @@ Server::~Server() {
         wlr_renderer_destroy(renderer_);
     }
     protocol_errors_.reset();
+    activation_tokens_.reset();
+    serials_.reset();
     global_filter_.reset();
     wl_display_destroy(display_);
     vms_.reset();
@@ -559,7 +567,8 @@ void Server::handle_new_toplevel(wlr_xdg_toplevel* toplevel) {
 
 void Server::handle_new_popup(wlr_xdg_popup* popup) {
     const origins::Origin origin = origins_->origin_of(wl_resource_get_client(popup->resource));
-    Popup::create(popup, *desktop_, frame_styles_->popup_outline(origin));
+    Popup::create(popup, *desktop_, frame_styles_->popup_outline(origin),
+                  frame_styles_->size_limit(origin));
 }
 
 void Server::handle_activation(wlr_xdg_activation_v1_request_activate_event* event) {
@@ -569,10 +578,16 @@ void Server::handle_activation(wlr_xdg_activation_v1_request_activate_event* eve
     }
     // Who vouched for this activation: the client whose surface asked for the token.
     origins::Origin requester = origins::Origin::unknown();
-    if (event->token->surface != nullptr) {
-        requester = origins_->origin_of(wl_resource_get_client(event->token->surface->resource));
+    bool vouched = false;
+    const wlr_xdg_activation_token_v1* token = event->token;
+    if (token->surface != nullptr) {
+        wl_client* client = wl_resource_get_client(token->surface->resource);
+        requester = origins_->origin_of(client);
+        // Made from the user's input to that client on this seat, after it got the keyboard.
+        vouched = token->seat == seat_->wlr() &&
+                  serials_->is_input_since_focus_change(client, token->serial);
     }
-    desktop_->activate(*view, requester);
+    desktop_->activate(*view, requester, vouched);
 }
 
 void Server::run_action(const config::Binding& binding) {

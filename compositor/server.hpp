@@ -5,7 +5,9 @@
 
 #include "compositor/clipboard/clipboard.hpp"
 #include "compositor/frame/decorations.hpp"
+#include "compositor/input/activation_tokens.hpp"
 #include "compositor/input/input_method.hpp"
+#include "compositor/input/input_serials.hpp"
 #include "compositor/input/seat.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/lock/session_lock.hpp"
@@ -64,6 +66,7 @@ public:
     const config::Config& config() const { return config_; }
     const VmManager& vms() const { return *vms_; }
     const Desktop& desktop() const { return *desktop_; }
+    const ActivationTokens& activation_tokens() const { return *activation_tokens_; }
     const origins::ClientOrigins& origins() const { return *origins_; }
     const clipboard::Mediator& clipboard() const { return clipboard_->mediator(); }
     const clipboard::Dialog& clipboard_dialog() const { return clipboard_->dialog(); }
@@ -117,6 +120,8 @@ private:
     std::unique_ptr<SecurityContext> security_context_; // its lookup is the origins' sandbox lookup
     std::unique_ptr<origins::GlobalFilter> global_filter_;
     std::unique_ptr<ProtocolErrorLog> protocol_errors_;
+    std::unique_ptr<InputSerials> serials_;
+    std::unique_ptr<ActivationTokens> activation_tokens_;
     std::unique_ptr<Decorations> decorations_;
     std::unique_ptr<GammaControl> gamma_;
     std::unique_ptr<InputMethodRelay> input_methods_;

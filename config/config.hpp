@@ -91,22 +91,32 @@ struct VmbridgeConfig {
     bool operator==(const VmbridgeConfig&) const = default;
 };
 
-// ---- [limits], part 2 (issue 13: connections, clipboard requests, MIME types) ----------------
-// What one VM may hold of prism's shared resources. At a limit the VM gets a refusal with a log
-// line naming the VM and the key; other VMs never notice.
-struct VmFloodLimits {
+// Per-VM budgets ([limits] table of a VM file). Each is a count or a size a hostile VM could
+// otherwise grow without bound. A VM at a limit is refused (or its client disconnected) with a
+// log line naming the VM and the limit; other VMs never notice. Host clients get the defaults.
+// Every key is listed once in kLimitKeys (config/vm.cpp): name, range and field.
+struct VmLimits {
+    // Largest window, in logical pixels: the window geometry is clipped to it and configures
+    // never ask for more. 64 .. 32767 each (the frame's title text must stay below the
+    // renderers' 32767 px texture limit).
+    std::uint32_t max_window_width = 16384;
+    std::uint32_t max_window_height = 6144;
+    // Title length kept, in bytes (cut at a UTF-8 boundary). 16 .. 4096.
+    std::uint32_t max_title_bytes = 512;
+    // xdg-activation tokens the VM's clients may hold at once (1 .. 1024). Creating one more
+    // expires the VM's oldest token.
+    std::uint32_t max_activation_tokens = 32;
     // Wayland connections (clients) of the VM at once, its socket's and vmbridge's; one more on
     // its socket is closed as soon as it is accepted. 1 .. 4096.
-    int connections = 128;
+    std::uint32_t connections = 128;
     // The VM's clipboard pastes waiting for an answer or their data, all its clients together;
     // one more is refused. 1 .. 16 (the mediator's own bound across all origins).
-    int pending_pastes = 4;
+    std::uint32_t pending_pastes = 4;
     // MIME types of one selection or drag source set by the VM that prism offers on; the rest
     // are dropped. 1 .. 1024. Types longer than 255 bytes are always dropped.
-    int mime_types = 64;
-    bool operator==(const VmFloodLimits&) const = default;
+    std::uint32_t mime_types = 64;
+    bool operator==(const VmLimits&) const = default;
 };
-// ---- end of [limits], part 2 ------------------------------------------------------------------
 
 struct VmConfig {
     std::string name;  // unique, [a-z0-9-]+, at most 32 characters
@@ -126,7 +136,7 @@ struct VmConfig {
     PastePolicy clipboard{.paste_from = {{"*", PasteDecision::Ask}}};
     PastePolicy primary{.paste_from = {{"*", PasteDecision::Deny}}};
     VmbridgeConfig vmbridge;
-    VmFloodLimits flood_limits; // [limits], part 2
+    VmLimits limits;
 
     bool operator==(const VmConfig&) const = default;
 };

@@ -30,7 +30,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // The known key closest to `key`, if it is close enough to be a likely typo.
 std::optional<std::string_view> suggest(std::string_view key,
-                                        std::initializer_list<std::string_view> known) {
+                                        std::span<const std::string_view> known) {
     std::optional<std::string_view> best;
     std::size_t best_distance = 0;
     for (std::string_view candidate : known) {
@@ -144,6 +144,11 @@ std::string quote(std::string_view text) {
 
 void check_unknown_keys(Reporter& reporter, const toml::table& table, std::string_view prefix,
                         std::initializer_list<std::string_view> known) {
+    check_unknown_keys(reporter, table, prefix, std::span(known.begin(), known.size()));
+}
+
+void check_unknown_keys(Reporter& reporter, const toml::table& table, std::string_view prefix,
+                        std::span<const std::string_view> known) {
     for (const auto& [key, node] : table) {
         const std::string_view name = key.str();
         if (std::find(known.begin(), known.end(), name) != known.end()) {

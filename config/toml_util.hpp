@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,6 +57,8 @@ std::string quote(std::string_view text);
 // a known key is spelled almost the same). `prefix` is the dotted path of the table.
 void check_unknown_keys(Reporter& reporter, const toml::table& table, std::string_view prefix,
                         std::initializer_list<std::string_view> known);
+void check_unknown_keys(Reporter& reporter, const toml::table& table, std::string_view prefix,
+                        std::span<const std::string_view> known);
 
 // Reports "expected <type>, got <type>" at the node and returns false when the type differs.
 bool expect_type(Reporter& reporter, const toml::node& node, toml::node_type type,

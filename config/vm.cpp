@@ -146,26 +146,36 @@ void parse_vmbridge(detail::Reporter& reporter, const toml::table& table, VmConf
     }
 }
 
-// ---- [limits], part 2 (issue 13: connections, clipboard requests, MIME types) ----------------
-constexpr std::int64_t kMaxConnections = 4096;
-constexpr std::int64_t kMaxPendingPastes = 16; // clipboard::Mediator::kMaxPending
-constexpr std::int64_t kMaxMimeTypes = 1024;
+// The [limits] keys: name, accepted range and the VmLimits field it sets. One line per key.
+struct LimitKey {
+    std::string_view key;
+    std::int64_t min, max;
+    std::uint32_t VmLimits::* field;
+};
+constexpr LimitKey kLimitKeys[] = {
+    {"max_window_width", 64, 32767, &VmLimits::max_window_width},
+    {"max_window_height", 64, 32767, &VmLimits::max_window_height},
+    {"max_title_bytes", 16, 4096, &VmLimits::max_title_bytes},
+    {"max_activation_tokens", 1, 1024, &VmLimits::max_activation_tokens},
+    {"connections", 1, 4096, &VmLimits::connections},
+    {"pending_pastes", 1, 16, &VmLimits::pending_pastes}, // clipboard::Mediator::kMaxPending
+    {"mime_types", 1, 1024, &VmLimits::mime_types},
+};
 
-void parse_flood_limits(detail::Reporter& reporter, const toml::table& table, VmFloodLimits& out) {
+void parse_limits(detail::Reporter& reporter, const toml::table& table, VmLimits& limits) {
     const std::string prefix = "limits";
-    if (auto value =
-            detail::get_integer(reporter, table, "connections", prefix, 1, kMaxConnections)) {
-        out.connections = static_cast<int>(*value);
+    std::vector<std::string_view> known;
+    for (const LimitKey& entry : kLimitKeys) {
+        known.push_back(entry.key);
     }
-    if (auto value =
-            detail::get_integer(reporter, table, "pending_pastes", prefix, 1, kMaxPendingPastes)) {
-        out.pending_pastes = static_cast<int>(*value);
-    }
-    if (auto value = detail::get_integer(reporter, table, "mime_types", prefix, 1, kMaxMimeTypes)) {
-        out.mime_types = static_cast<int>(*value);
+    detail::check_unknown_keys(reporter, table, prefix, known);
+    for (const LimitKey& entry : kLimitKeys) {
+        if (auto value =
+                detail::get_integer(reporter, table, entry.key, prefix, entry.min, entry.max)) {
+            limits.*entry.field = static_cast<std::uint32_t>(*value);
+        }
     }
 }
-// ---- end of [limits], part 2 ------------------------------------------------------------------
 
 } // namespace
 
@@ -283,13 +293,9 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
         parse_vmbridge(reporter, *vmbridge, vm, env);
     }
 
-    // ---- [limits], part 2 ----
     if (const toml::table* limits = detail::get_table(reporter, *root, "limits", "")) {
-        detail::check_unknown_keys(reporter, *limits, "limits",
-                                   {"connections", "pending_pastes", "mime_types"});
-        parse_flood_limits(reporter, *limits, vm.flood_limits);
+        parse_limits(reporter, *limits, vm.limits);
     }
-    // ---- end of [limits], part 2 ----
 
     detail::sort_errors(result.errors);
     if (result.errors.empty()) {

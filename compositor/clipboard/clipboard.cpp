@@ -37,18 +37,13 @@ Clipboard::Clipboard(wl_display* display, wl_event_loop* loop, wlr_scene_tree* o
     };
     hooks.max_pending = [this](const Origin& origin) -> std::size_t {
         const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
-        return vm != nullptr ? static_cast<std::size_t>(vm->flood_limits.pending_pastes)
+        return vm != nullptr ? static_cast<std::size_t>(vm->limits.pending_pastes)
                              : Mediator::kMaxPending;
     };
     mediator_ = std::make_unique<Mediator>(loop, config_.clipboard_limits, std::move(hooks));
 
     bridge_ = std::make_unique<SelectionBridge>(display, seat_.wlr(), seat_.route(), origins_,
-                                                *mediator_);
-    bridge_->mime_type_limit = [this](const Origin& origin) -> std::size_t {
-        const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
-        return static_cast<std::size_t>(vm != nullptr ? vm->flood_limits.mime_types
-                                                      : config::VmFloodLimits{}.mime_types);
-    };
+                                                *mediator_, config_);
     origins_.on_client_destroyed = [this](wl_client* client, const origins::Origin&) {
         handle_client_destroyed(client);
     };

@@ -236,12 +236,19 @@ private:
     Listener<void> drag_destroy_;
 };
 
+std::size_t SelectionBridge::mime_type_limit(const Origin& origin) const {
+    const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
+    return vm != nullptr ? vm->limits.mime_types : config::VmLimits{}.mime_types;
+}
+
 SelectionBridge::SelectionBridge(wl_display* display, wlr_seat* seat, const InputRoute& route,
-                                 const origins::ClientOrigins& origins, Mediator& mediator)
+                                 const origins::ClientOrigins& origins, Mediator& mediator,
+                                 const config::Config& config)
     : loop_(wl_display_get_event_loop(display))
     , seat_(seat)
     , route_(route)
     , origins_(origins)
+    , config_(config)
     , mediator_(mediator)
     , requests_(display) {
     request_set_selection_.connect(&seat_->events.request_set_selection,
@@ -320,7 +327,7 @@ void SelectionBridge::count_offer(void* data, wl_protocol_logger_type type,
 
 std::vector<std::string> SelectionBridge::capped(std::vector<std::string> types,
                                                  const Origin& origin) {
-    const std::size_t limit = mime_type_limit ? mime_type_limit(origin) : kMaxOffersPerSource;
+    const std::size_t limit = mime_type_limit(origin);
     const std::size_t offered = types.size();
     std::size_t too_long = 0;
     std::vector<std::string> kept;

@@ -24,6 +24,7 @@
 #include "compositor/input/input_route.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/wlr.hpp"
+#include "config/config.hpp"
 #include "origins/client_origins.hpp"
 
 #include <chrono>
@@ -38,8 +39,10 @@ namespace prism::clipboard {
 class SelectionBridge {
 public:
     // No drag may start while `route` says prism's dialog is up.
+    // `config` is the running configuration (its VMs' limits.mime_types).
     SelectionBridge(wl_display* display, wlr_seat* seat, const InputRoute& route,
-                    const origins::ClientOrigins& origins, Mediator& mediator);
+                    const origins::ClientOrigins& origins, Mediator& mediator,
+                    const config::Config& config);
     // Clears both selections (while the seat still exists), so nothing refers to the bridge.
     ~SelectionBridge();
     SelectionBridge(const SelectionBridge&) = delete;
@@ -48,14 +51,14 @@ public:
     // A client went away: forget what was counted for it.
     void client_gone(const wl_client* client) { refused_sourceless_.erase(client); }
 
-    // How many MIME types of a source set by `origin` prism offers on (limits.mime_types).
-    std::function<std::size_t(const Origin& origin)> mime_type_limit;
     static constexpr std::size_t kMaxMimeTypeLength = 255;
     static constexpr std::size_t kMaxOffersPerSource = 1024;
     // Refused drags without a source a client may ask for before it is disconnected.
     static constexpr int kMaxRefusedDrags = 32;
 
 private:
+    // How many MIME types of a source set by `origin` prism offers on (limits.mime_types).
+    std::size_t mime_type_limit(const Origin& origin) const;
     class Wrapped;
     friend class Wrapped;
 
@@ -78,6 +81,7 @@ private:
     wlr_seat* seat_;
     const InputRoute& route_;
     const origins::ClientOrigins& origins_;
+    const config::Config& config_;
     Mediator& mediator_;
     RequestContext requests_;
     std::list<std::unique_ptr<Wrapped>> live_;

@@ -26,6 +26,8 @@ json list_vms(const Server& server) {
             {"socket", vm->socket.string()},
             {"clients", server.origins().clients_of(origin).size()},
             {"windows", windows},
+            {"activation_tokens", server.activation_tokens().count(vm->name)},
+            {"activation_tokens_expired_early", server.activation_tokens().evicted(vm->name)},
         });
         if (const VmbridgeHost* bridge = server.vms().bridge(vm->name)) {
             json state = {{"socket", bridge->socket().string()},

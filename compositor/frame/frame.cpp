@@ -27,12 +27,20 @@ void place(wlr_scene_rect* rect, int x, int y, int width, int height) {
 
 } // namespace
 
-Frame::Frame(wlr_scene_tree* parent)
+Frame::Frame(wlr_scene_tree* parent, wl_event_loop* loop)
     : tree_(wlr_scene_tree_create(parent))
-    , border_(tree_) {
+    , border_(tree_)
+    , loop_(loop) {
+    static constexpr float kClear[4] = {0, 0, 0, 0};
+    // Below the text buffers, which are created later.
+    title_bar_ = wlr_scene_rect_create(tree_, 0, 0, kClear);
+    wlr_scene_node_set_enabled(&title_bar_->node, false);
 }
 
 Frame::~Frame() {
+    if (title_timer_ != nullptr) {
+        wl_event_source_remove(title_timer_);
+    }
     // Buffer nodes release their buffers when destroyed.
     wlr_scene_node_destroy(&tree_->node);
 }
@@ -83,12 +91,9 @@ void Frame::update(const FrameStyle& style, const wlr_box& box, const std::strin
     }
 
     if (title_dirty_) {
-        render_title();
+        schedule_title();
     }
-    if (title_ != nullptr) {
-        wlr_scene_node_set_position(&title_->node, box_.x, box_.y - title_height_);
-        wlr_scene_node_set_enabled(&title_->node, mode_ == Mode::Normal);
-    }
+    place_title();
     if (overlay_dirty_ && (xray_ || fullscreen_label_)) {
         render_overlay();
     }
@@ -106,25 +111,104 @@ wlr_scene_buffer* Frame::replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffe
     return node;
 }
 
-void Frame::render_title() {
-    title_dirty_ = false;
-    if (mode_ != Mode::Normal || box_.width <= 0) {
-        title_ = replace_buffer(title_, nullptr);
+config::Colour Frame::title_background() const {
+    return focused_ ? style_.colour : frame::darken(style_.colour, 0.3);
+}
+
+void Frame::place_title() {
+    const bool shown = mode_ == Mode::Normal && box_.width > 0;
+    // The bar: always its full width, in the current colours, whatever the text's state.
+    frame::set_rect_colour(title_bar_, title_background());
+    place(title_bar_, box_.x, box_.y - title_height_, shown ? box_.width : 0, title_height_);
+    if (title_ != nullptr) {
+        wlr_scene_node_set_position(&title_->node, box_.x, box_.y - title_height_);
+        // Rendered for a wider window, until its deferred render: it would stick out.
+        wlr_scene_node_set_enabled(&title_->node, shown && title_width_ <= box_.width);
+    }
+    if (close_ != nullptr) {
+        const frame::Rect close = frame::close_button_rect(box_.width, title_height_);
+        wlr_scene_node_set_position(&close_->node, box_.x + close.x, box_.y - title_height_);
+        wlr_scene_node_set_enabled(&close_->node, shown);
+    }
+}
+
+void Frame::schedule_title() {
+    if (title_timer_armed_) {
+        return; // the timer renders the latest state
+    }
+    const auto now = std::chrono::steady_clock::now();
+    const auto since =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - last_title_render_);
+    if (loop_ == nullptr || since.count() >= kTitleIntervalMs || title_renders_ == 0) {
+        render_title();
         return;
     }
+    if (title_timer_ == nullptr) {
+        title_timer_ = wl_event_loop_add_timer(
+            loop_,
+            [](void* data) {
+                auto* self = static_cast<Frame*>(data);
+                self->title_timer_armed_ = false;
+                if (self->title_dirty_) {
+                    self->render_title();
+                    self->place_title();
+                }
+                return 0;
+            },
+            this);
+    }
+    if (title_timer_ == nullptr) {
+        render_title();
+        return;
+    }
+    title_timer_armed_ = true;
+    wl_event_source_timer_update(title_timer_,
+                                 std::max(1, kTitleIntervalMs - static_cast<int>(since.count())));
+}
+
+void Frame::render_title() {
+    title_dirty_ = false;
+    last_title_render_ = std::chrono::steady_clock::now();
+    ++title_renders_;
+    if (mode_ != Mode::Normal || box_.width <= 0) {
+        title_ = replace_buffer(title_, nullptr);
+        close_ = replace_buffer(close_, nullptr);
+        return;
+    }
+    // A bar wider than the text buffer may be gets the text at its left and the close button
+    // in a buffer of its own at its right end.
+    const bool split = box_.width > kMaxTitleTextWidth;
     frame::TextSpec spec;
-    spec.width = box_.width;
+    spec.width = std::min(box_.width, kMaxTitleTextWidth);
     spec.height = title_height_;
     spec.scale = scale_;
-    spec.background = focused_ ? style_.colour : frame::darken(style_.colour, 0.3);
+    spec.background = title_background();
     spec.text = frame::text_colour_for(spec.background);
     spec.utf8 = frame::frame_title(style_.label, title_text_);
     spec.font = style_.font;
     spec.bold = focused_;
-    spec.close_button = true;
+    spec.close_button = !split;
     title_ = replace_buffer(title_, frame::render_text(spec));
+    title_width_ = spec.width;
     if (title_ != nullptr) {
-        wlr_scene_buffer_set_dest_size(title_, box_.width, title_height_);
+        wlr_scene_buffer_set_dest_size(title_, spec.width, title_height_);
+    }
+    close_ = replace_buffer(close_, nullptr);
+    if (split) {
+        frame::TextSpec button = spec;
+        button.width = title_height_;
+        button.utf8.clear();
+        button.close_button = true;
+        close_ = replace_buffer(close_, frame::render_text(button));
+        if (close_ != nullptr) {
+            wlr_scene_buffer_set_dest_size(close_, title_height_, title_height_);
+        }
+    }
+    if ((title_ == nullptr || (split && close_ == nullptr)) && !title_failure_logged_) {
+        // The bar is still drawn in its colour; only its text is missing.
+        title_failure_logged_ = true;
+        wlr_log(WLR_ERROR, "frame of a %dx%d window (%s): cannot render its title text", box_.width,
+                box_.height, style_.label.c_str());
     }
     // Overlays stay above the title bar.
     if (tint_ != nullptr) {
@@ -149,7 +233,8 @@ void Frame::render_overlay() {
 
     frame::TextSpec spec;
     spec.height = frame::line_height(kLabelFont) + 4 * kTitlePadding;
-    spec.width = std::min(box_.width, std::max(spec.height * 4, box_.width / 2));
+    spec.width =
+        std::min({box_.width, std::max(spec.height * 4, box_.width / 2), kMaxTitleTextWidth});
     spec.scale = scale_;
     spec.background = style_.colour;
     spec.background_alpha = 0.9;

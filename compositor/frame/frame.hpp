@@ -13,6 +13,8 @@
 #include "config/config.hpp"
 
 #include <array>
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,14 @@ enum class FramePart {
     Border,      // the VM-coloured border (resizes)
     TitleBar,    // focuses, moves, double-click maximizes
     CloseButton, // closes the window
+};
+
+// The largest window of an origin ([limits] max_window_width and max_window_height), in logical
+// pixels: a window's geometry is cut to it, so its frame is always drawn.
+struct SizeLimit {
+    int width = 16384;
+    int height = 6144;
+    bool operator==(const SizeLimit&) const = default;
 };
 
 struct FrameStyle {
@@ -44,14 +54,17 @@ public:
         Hidden,
     };
 
-    // The frame's nodes go into `parent`, above everything already there.
-    explicit Frame(wlr_scene_tree* parent);
+    // The frame's nodes go into `parent`, above everything already there. `loop` runs the
+    // deferred title renders.
+    Frame(wlr_scene_tree* parent, wl_event_loop* loop);
     ~Frame();
     Frame(const Frame&) = delete;
     Frame& operator=(const Frame&) = delete;
 
-    // `box` is the framed area relative to `parent`. Re-renders the title bar only when the
-    // text, size, scale, colours or focus changed.
+    // `box` is the framed area relative to `parent`. Re-renders the title bar's text only when
+    // the text, size, scale, colours or focus changed, and at most once per kTitleIntervalMs:
+    // changes in between are coalesced into one render of the latest state. The bar itself (a
+    // rect in the background colour) and the border follow at once, for any size.
     void update(const FrameStyle& style, const wlr_box& box, const std::string& title, bool focused,
                 float scale, Mode mode);
     // Shows or hides the label shown on entering fullscreen.
@@ -60,6 +73,15 @@ public:
     void set_xray(bool on);
 
     int title_height() const { return title_height_; }
+    // How many times the title text was rendered (for tests of the rate limit).
+    std::uint64_t title_renders() const { return title_renders_; }
+
+    // The widest title text buffer, in logical pixels: wider title bars get a text part this
+    // wide, a separate close button at the right end, and the bar's colour in between. At the
+    // largest output scale (4) it stays below the renderers' 32767 px limit.
+    static constexpr int kMaxTitleTextWidth = 4096;
+    // The shortest time between two renders of one window's title text (one frame at 60 Hz).
+    static constexpr int kTitleIntervalMs = 16;
     // The extent of the frame around the box: what a window takes beyond its content.
     wlr_box outer_box() const;
 
@@ -67,16 +89,30 @@ public:
     FramePart part_at(double x, double y) const;
 
 private:
+    config::Colour title_background() const;
     // The border's width: the configured one, and at least 2 for the two-tone host style.
     int border_width() const;
+    // Renders the title text now, or arms the timer when the last render was too recent.
+    void schedule_title();
     void render_title();
+    // Places the title bar's nodes on the current box.
+    void place_title();
     void render_overlay();
     wlr_scene_buffer* replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer);
 
     wlr_scene_tree* tree_;
     // Four rects for a VM border; host frames use eight (outer and inner halves).
     frame::Border border_;
-    wlr_scene_buffer* title_ = nullptr;
+    wl_event_loop* loop_;
+    wlr_scene_rect* title_bar_ = nullptr;    // the bar's colour across its whole width
+    wlr_scene_buffer* title_ = nullptr;      // the text (and the close button when it fits)
+    wlr_scene_buffer* close_ = nullptr;      // the close button of a bar wider than the text
+    wl_event_source* title_timer_ = nullptr; // a deferred render is due
+    bool title_timer_armed_ = false;
+    int title_width_ = 0; // the logical width title_ was rendered for
+    std::chrono::steady_clock::time_point last_title_render_{};
+    std::uint64_t title_renders_ = 0;
+    bool title_failure_logged_ = false;
     wlr_scene_rect* tint_ = nullptr;
     wlr_scene_buffer* label_ = nullptr; // x-ray or fullscreen-entry label
     bool xray_ = false;

@@ -32,6 +32,16 @@ FrameStyle FrameStyles::of(const origins::Origin& origin) const {
     return style;
 }
 
+config::VmLimits FrameStyles::limits(const origins::Origin& origin) const {
+    const config::VmConfig* vm = origin.is_vm() ? config_.find_vm(origin.vm_name()) : nullptr;
+    return vm != nullptr ? vm->limits : config::VmLimits{};
+}
+
+SizeLimit FrameStyles::size_limit(const origins::Origin& origin) const {
+    const config::VmLimits limits = this->limits(origin);
+    return {static_cast<int>(limits.max_window_width), static_cast<int>(limits.max_window_height)};
+}
+
 std::optional<config::Colour> FrameStyles::popup_outline(const origins::Origin& origin) const {
     if (origin.is_host()) {
         return std::nullopt;

@@ -16,6 +16,9 @@ public:
 
     FrameStyle of(const origins::Origin& origin) const;
     FrameStyle host() const { return of(origins::Origin::host()); }
+    // The origin's [limits]; the defaults for the host and for a VM no longer configured.
+    config::VmLimits limits(const origins::Origin& origin) const;
+    SizeLimit size_limit(const origins::Origin& origin) const;
     // The colour of the outline around a popup of `origin`: none for the host's.
     std::optional<config::Colour> popup_outline(const origins::Origin& origin) const;
 

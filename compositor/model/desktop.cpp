@@ -15,9 +15,21 @@ Desktop::Desktop(Services services, const FrameStyles& styles,
     // the keyboard may not take it (and with it the keyboard and the pointer) from it.
     keyboard_grab_begin_.connect(
         &services_.seat->events.keyboard_grab_begin, [this](wlr_seat_keyboard_grab*) {
-            end_popup_grab(focused_ != nullptr
-                               ? wl_resource_get_client(focused_->surface()->resource)
-                               : nullptr);
+            wl_client* keep = focused_ != nullptr
+                                  ? wl_resource_get_client(focused_->surface()->resource)
+                                  : nullptr;
+            // And only with the serial of an input event it got (a click or key that opened
+            // the menu): a made-up serial dismisses the grab.
+            const std::optional<InputSerials::GrabRequest> request =
+                services_.serials != nullptr ? services_.serials->take_popup_grab() : std::nullopt;
+            if (request && !services_.serials->is_recent_input(request->client, request->serial)) {
+                wlr_log(WLR_DEBUG,
+                        "xdg_popup.grab with serial %u, which prism sent no input "
+                        "event with: dismissed",
+                        request->serial);
+                keep = nullptr;
+            }
+            end_popup_grab(keep);
         });
 }
 
@@ -172,10 +184,19 @@ void Desktop::cycle_focus() {
     }
 }
 
-void Desktop::activate(View& view, const origins::Origin& requester) {
+void Desktop::activate(View& view, const origins::Origin& requester, bool vouched) {
     // A VM may only activate its own windows; the host may activate any.
     if (!requester.is_host() && requester != view.origin()) {
         view.set_urgent(true);
+        return;
+    }
+    // A VM may take the keyboard only from itself, and only with a token made from the user's
+    // input to it since it got the keyboard; otherwise its window only asks for attention.
+    if (!requester.is_host() &&
+        (!vouched || focused_ == nullptr || focused_->origin() != requester)) {
+        if (&view != focused_) {
+            view.set_urgent(true);
+        }
         return;
     }
     if (may_take_focus(view)) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compositor/frame/styles.hpp"
+#include "compositor/input/input_serials.hpp"
 #include "compositor/model/focus_policy.hpp"
 #include "compositor/model/view.hpp"
 #include "compositor/wlr.hpp"
@@ -33,6 +34,8 @@ public:
         std::function<void(View& view)> view_removed;
         // Whose popup grabs (xdg_popup.grab) are on the seat.
         wlr_xdg_shell* xdg_shell = nullptr;
+        // The input serials prism sent: an xdg_popup.grab must carry one of its client's.
+        InputSerials* serials = nullptr;
     };
 
     // What is under a layout point.
@@ -66,8 +69,10 @@ public:
     void end_popup_grab(wl_client* keep);
     // Focuses the next mapped view in stacking order (Alt+Tab).
     void cycle_focus();
-    // Activation through xdg-activation: focus if the policy allows, else mark urgent.
-    void activate(View& view, const origins::Origin& requester);
+    // Activation through xdg-activation: focus if the policy allows, else mark urgent. A VM's
+    // activation moves the focus only when `vouched`: its token was made from an input serial
+    // the VM got while it had the keyboard, and the keyboard did not move since.
+    void activate(View& view, const origins::Origin& requester, bool vouched);
 
     Hit hit_test(double lx, double ly) const;
 

@@ -2,6 +2,8 @@
 
 #include "compositor/model/desktop.hpp"
 
+#include <algorithm>
+
 namespace prism {
 
 namespace {
@@ -10,7 +12,7 @@ constexpr int kOutlineWidth = 2;
 
 } // namespace
 
-wlr_box window_geometry(wlr_xdg_surface* xdg) {
+wlr_box window_geometry(wlr_xdg_surface* xdg, const SizeLimit& limit) {
     wlr_box geometry{};
     // The geometry the client set, within the extent of its surfaces; their extent if it set
     // none.
@@ -18,11 +20,15 @@ wlr_box window_geometry(wlr_xdg_surface* xdg) {
     if (geometry.width <= 0 || geometry.height <= 0) {
         return {};
     }
+    // One pixel far out makes the surfaces' extent huge: the window is cut to the limit, from
+    // its top-left corner.
+    geometry.width = std::min(geometry.width, limit.width);
+    geometry.height = std::min(geometry.height, limit.height);
     return geometry;
 }
 
-void clip_to_geometry(wlr_scene_tree* surface_tree, wlr_xdg_surface* xdg) {
-    const wlr_box geometry = window_geometry(xdg);
+void clip_to_geometry(wlr_scene_tree* surface_tree, wlr_xdg_surface* xdg, const SizeLimit& limit) {
+    const wlr_box geometry = window_geometry(xdg, limit);
     // wlroots takes an empty clip as "no clip": an empty geometry hides everything instead.
     const bool empty = geometry.width <= 0 || geometry.height <= 0;
     wlr_scene_node_set_enabled(&surface_tree->node, !empty);
@@ -33,7 +39,7 @@ void clip_to_geometry(wlr_scene_tree* surface_tree, wlr_xdg_surface* xdg) {
 }
 
 void Popup::create(wlr_xdg_popup* popup, const Desktop& desktop,
-                   std::optional<config::Colour> outline) {
+                   std::optional<config::Colour> outline, SizeLimit limit) {
     // The parent's popup tree: a window's, or another popup's. None when the parent is not an
     // xdg surface prism shows (a layer surface, a surface whose toplevel role is gone).
     wlr_xdg_surface* parent =
@@ -41,14 +47,15 @@ void Popup::create(wlr_xdg_popup* popup, const Desktop& desktop,
     if (parent == nullptr || parent->data == nullptr) {
         return; // never shown; wlroots still answers the client
     }
-    new Popup(popup, static_cast<wlr_scene_tree*>(parent->data), desktop, outline);
+    new Popup(popup, static_cast<wlr_scene_tree*>(parent->data), desktop, outline, limit);
 }
 
 Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
-             std::optional<config::Colour> outline)
+             std::optional<config::Colour> outline, SizeLimit limit)
     : popup_(popup)
     , desktop_(desktop)
     , outline_colour_(outline)
+    , limit_(limit)
     , tree_(wlr_scene_tree_create(parent))
     , surface_tree_(wlr_scene_subsurface_tree_create(tree_, popup->base->surface))
     , outline_(std::in_place, tree_) {
@@ -120,8 +127,8 @@ void Popup::update() {
     // The tree's origin is the popup's geometry corner, relative to the parent's.
     wlr_scene_node_set_position(&tree_->node, popup_->current.geometry.x,
                                 popup_->current.geometry.y);
-    clip_to_geometry(surface_tree_, popup_->base);
-    const wlr_box geometry = window_geometry(popup_->base);
+    clip_to_geometry(surface_tree_, popup_->base, limit_);
+    const wlr_box geometry = window_geometry(popup_->base, limit_);
     if (!outline_colour_ || geometry.width <= 0 || geometry.height <= 0) {
         outline_->hide();
         return;

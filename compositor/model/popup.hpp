@@ -4,6 +4,7 @@
 #pragma once
 
 #include "compositor/frame/border.hpp"
+#include "compositor/frame/frame.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
@@ -22,11 +23,11 @@ public:
     // none). Nothing is shown for a popup whose parent prism does not show. The Popup owns
     // itself: it is deleted with the xdg_popup.
     static void create(wlr_xdg_popup* popup, const Desktop& desktop,
-                       std::optional<config::Colour> outline);
+                       std::optional<config::Colour> outline, SizeLimit limit);
 
 private:
     Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
-          std::optional<config::Colour> outline);
+          std::optional<config::Colour> outline, SizeLimit limit);
     // Where the popup may go: the output of its window, in the toplevel's surface coordinates,
     // as wlroots' unconstraining wants it. nullopt when its toplevel is gone.
     std::optional<wlr_box> constraint() const;
@@ -39,6 +40,7 @@ private:
     wlr_xdg_popup* popup_;
     const Desktop& desktop_;
     std::optional<config::Colour> outline_colour_;
+    SizeLimit limit_;
     wlr_scene_tree* tree_;                 // destroyed with the parent's tree, or by this
     wlr_scene_tree* surface_tree_;         // the popup's surface and subsurfaces, clipped
     std::optional<frame::Border> outline_; // in tree_; gone with it
@@ -47,11 +49,12 @@ private:
 
 // The window geometry of an xdg surface: the box its frame or outline encloses, in surface
 // coordinates. Empty while the surface has no content.
-wlr_box window_geometry(wlr_xdg_surface* xdg);
+// Cut to `limit` (the origin's [limits] max_window_width and max_window_height).
+wlr_box window_geometry(wlr_xdg_surface* xdg, const SizeLimit& limit);
 
 // Clips `surface_tree` (a subsurface tree of `xdg`'s surface, inside a tree whose origin is the
 // geometry's corner) to the window geometry: nothing of the client shows outside it. With an
 // empty geometry nothing shows at all.
-void clip_to_geometry(wlr_scene_tree* surface_tree, wlr_xdg_surface* xdg);
+void clip_to_geometry(wlr_scene_tree* surface_tree, wlr_xdg_surface* xdg, const SizeLimit& limit);
 
 } // namespace prism

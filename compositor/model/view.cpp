@@ -4,6 +4,7 @@
 #include "compositor/model/popup.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace prism {
 
@@ -21,7 +22,9 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     , origin_(std::move(origin))
     , id_(id)
     , tag_{this}
-    , style_(desktop.styles().of(origin_)) {
+    , style_(desktop.styles().of(origin_))
+    , size_limit_(desktop.styles().size_limit(origin_))
+    , max_title_bytes_(desktop.styles().limits(origin_).max_title_bytes) {
     tree_ = wlr_scene_tree_create(desktop_.windows_tree());
     tree_->node.data = &tag_;
     surface_tree_ = wlr_scene_subsurface_tree_create(tree_, xdg_->surface);
@@ -30,7 +33,7 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     xdg_->data = popups_;
     // Created after the surface and its popups, the frame is drawn above them: no client pixel
     // covers it.
-    frame_ = std::make_unique<Frame>(tree_);
+    frame_ = std::make_unique<Frame>(tree_, desktop_.event_loop());
     wlr_scene_node_set_enabled(&tree_->node, false);
 
     map_.connect(&xdg_->surface->events.map, [this](void*) { handle_map(); });
@@ -38,8 +41,9 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     destroy_.connect(&toplevel_->events.destroy, [this](void*) { handle_destroy(); });
     commit_.connect(&xdg_->surface->events.commit, [this](void*) { handle_commit(); });
     set_title_.connect(&toplevel_->events.set_title, [this](void*) { handle_set_title(); });
-    request_move_.connect(&toplevel_->events.request_move,
-                          [this](wlr_xdg_toplevel_move_event*) { handle_request_move(); });
+    request_move_.connect(
+        &toplevel_->events.request_move,
+        [this](wlr_xdg_toplevel_move_event* event) { handle_request_move(event); });
     request_resize_.connect(
         &toplevel_->events.request_resize,
         [this](wlr_xdg_toplevel_resize_event* event) { handle_request_resize(event); });
@@ -73,11 +77,39 @@ void View::handle_set_title() {
     }
 }
 
-void View::handle_request_move() {
+bool View::grab_serial_valid(wlr_seat_client* seat_client, std::uint32_t serial) const {
+    // The serial of the button press (or touch) still held on this client's surface: a drag of
+    // its title bar. Anything else (a made-up serial, a released button) is no grab.
+    if (seat_client == nullptr) {
+        return false;
+    }
+    wlr_seat* seat = seat_client->seat;
+    wl_client* client = wl_resource_get_client(xdg_->surface->resource);
+    wlr_surface* pointer_focus = seat->pointer_state.focused_surface;
+    if (pointer_focus != nullptr && wl_resource_get_client(pointer_focus->resource) == client &&
+        wlr_seat_validate_pointer_grab_serial(seat, nullptr, serial)) {
+        return true;
+    }
+    wlr_touch_point* point = nullptr;
+    return wlr_seat_validate_touch_grab_serial(seat, nullptr, serial, &point) && point != nullptr &&
+           point->client != nullptr && point->client->client == client;
+}
+
+void View::handle_request_move(wlr_xdg_toplevel_move_event* event) {
+    if (!grab_serial_valid(event->seat, event->serial)) {
+        wlr_log(WLR_DEBUG, "%s: xdg_toplevel.move with serial %u, not a held button: ignored",
+                std::string(origin_.display_name()).c_str(), event->serial);
+        return;
+    }
     desktop_.request_interactive(*this, WLR_EDGE_NONE);
 }
 
 void View::handle_request_resize(wlr_xdg_toplevel_resize_event* event) {
+    if (!grab_serial_valid(event->seat, event->serial)) {
+        wlr_log(WLR_DEBUG, "%s: xdg_toplevel.resize with serial %u, not a held button: ignored",
+                std::string(origin_.display_name()).c_str(), event->serial);
+        return;
+    }
     desktop_.request_interactive(*this, event->edges);
 }
 
@@ -109,7 +141,7 @@ void View::handle_commit() {
         wlr_xdg_toplevel_set_size(toplevel_, 0, 0);
         return;
     }
-    clip_to_geometry(surface_tree_, xdg_);
+    clip_to_geometry(surface_tree_, xdg_, size_limit_);
     if (mapped_) {
         update_frame();
     }
@@ -117,7 +149,20 @@ void View::handle_commit() {
 
 std::string View::title() const {
     const char* title = toplevel_->title;
-    return title != nullptr ? title : "";
+    if (title == nullptr) {
+        return "";
+    }
+    // [limits] max_title_bytes, cut where a UTF-8 sequence starts (the frame sanitizes the
+    // rest).
+    std::string_view text(title);
+    if (text.size() > max_title_bytes_) {
+        std::size_t end = max_title_bytes_;
+        while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+            --end;
+        }
+        text = text.substr(0, end);
+    }
+    return std::string(text);
 }
 
 std::string View::app_id() const {
@@ -127,7 +172,7 @@ std::string View::app_id() const {
 
 wlr_box View::extent() const {
     // The tree's origin is the geometry's corner.
-    const wlr_box geometry = window_geometry(xdg_);
+    const wlr_box geometry = window_geometry(xdg_, size_limit_);
     return {0, 0, geometry.width, geometry.height};
 }
 
@@ -155,8 +200,10 @@ void View::move_outer_to(int x, int y) {
 }
 
 void View::request_size(int width, int height) {
-    // 0 lets the client choose that dimension, as xdg-shell defines.
-    wlr_xdg_toplevel_set_size(toplevel_, std::max(0, width), std::max(0, height));
+    // 0 lets the client choose that dimension, as xdg-shell defines; never more than the
+    // origin's limit (a window that large would only be cut).
+    wlr_xdg_toplevel_set_size(toplevel_, std::clamp(width, 0, size_limit_.width),
+                              std::clamp(height, 0, size_limit_.height));
 }
 
 void View::set_activated(bool activated) {
@@ -179,6 +226,9 @@ void View::update_frame() {
 
 void View::refresh_style() {
     style_ = desktop_.styles().of(origin_);
+    size_limit_ = desktop_.styles().size_limit(origin_);
+    max_title_bytes_ = desktop_.styles().limits(origin_).max_title_bytes;
+    clip_to_geometry(surface_tree_, xdg_, size_limit_);
     if (mapped_) {
         update_frame();
     }
@@ -213,7 +263,7 @@ FramePart View::frame_part_at(double lx, double ly) const {
 
 void View::handle_map() {
     mapped_ = true;
-    clip_to_geometry(surface_tree_, xdg_);
+    clip_to_geometry(surface_tree_, xdg_, size_limit_);
     update_frame();
     wlr_scene_node_set_enabled(&tree_->node, true);
     desktop_.view_mapped(*this);

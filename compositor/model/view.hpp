@@ -77,7 +77,10 @@ private:
     void handle_commit();
     void handle_destroy();
     void handle_set_title();
-    void handle_request_move();
+    void handle_request_move(wlr_xdg_toplevel_move_event* event);
+    // Whether `serial` starts a pointer or touch grab on this window now (xdg_toplevel.move
+    // and resize need one).
+    bool grab_serial_valid(wlr_seat_client* seat_client, std::uint32_t serial) const;
     void handle_request_resize(wlr_xdg_toplevel_resize_event* event);
     void handle_request_maximize();
     void handle_request_fullscreen();
@@ -98,6 +101,8 @@ private:
     wlr_scene_tree* surface_tree_; // the client's surfaces, clipped to the geometry
     wlr_scene_tree* popups_;
     FrameStyle style_;
+    SizeLimit size_limit_;              // [limits] max_window_width, max_window_height
+    std::size_t max_title_bytes_ = 512; // [limits] max_title_bytes
     std::unique_ptr<Frame> frame_;
     wl_event_source* label_timer_ = nullptr;
     bool mapped_ = false;

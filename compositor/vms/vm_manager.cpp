@@ -29,7 +29,7 @@ bool VmManager::accept(int fd, const std::string& vm) {
     // kRefusalLogInterval per VM, with the number left out.
     const config::VmConfig* config = find(vm);
     const std::size_t limit = static_cast<std::size_t>(
-        config != nullptr ? config->flood_limits.connections : config::VmFloodLimits{}.connections);
+        config != nullptr ? config->limits.connections : config::VmLimits{}.connections);
     if (origins_.vm_client_count(vm) >= limit) {
         close(fd);
         Refusals& refusals = refusals_[vm];

@@ -25,11 +25,36 @@
 //                    commits an 800x800 magenta buffer to it at an offset of -396,-396
 //   resize-unmap     on keyboard focus, asks for an interactive resize, then unmaps (null
 //                    buffer) while prism's resize goes on
+//   huge-extent      a 900x500 buffer plus a 1x1 subsurface at 39999,39999: no window
+//                    geometry, so the surfaces' extent (40000x40000) is the window
+//   title-flood      four windows made 30000 px wide the same way, then titles set as fast as
+//                    prism takes them, alternating "" and 60 W's, until SIGUSR1; then the W's
+//                    on every window, and "flooded N" with the count
+//   latency          repeats wl_display_roundtrip for 4 s; prints "latency p99 US max US n N"
+//   activate-flood   every 20 ms, makes an activation token (no seat and serial, or the last
+//                    serial it got) and activates its own window with it
+//   activate-own     two windows; on each key press in one, activates the other with a token
+//                    made from that key's serial (what a legitimate client does)
+//   token-flood      once it lost the keyboard, makes and commits 300000 (--count) activation
+//                    tokens (named only by its surface), then activates with bogus names for
+//                    3 s, then with the first ("old token used"), and one second later
+//                    with the last ("new token used")
+//   fake-move        on keyboard focus, xdg_toplevel.move with a made-up serial
+//   fake-resize      on keyboard focus, xdg_toplevel.resize with a made-up serial
+//   fake-grab        on keyboard focus, a popup with xdg_popup.grab with a made-up serial
+//   click-grab       on a button press, a popup with xdg_popup.grab with that press's serial
 //
 // It prints "ready" once the attack is under way and keeps running (and printing keyboard
 // events) until killed or disconnected; "disconnected" when prism ends the connection.
 #include "shm_buffer.hpp"
+#include "xdg-activation-v1-client-protocol.h"
 #include "xdg-shell-client-protocol.h"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <thread>
+#include <vector>
 
 #include <cstdint>
 #include <cstdio>
@@ -46,6 +71,7 @@ constexpr int kWidth = 300, kHeight = 200;
 
 struct Client {
     std::string mode;
+    long count = 300000;
     std::uint32_t colour = 0xffffffff;
     wl_display* display = nullptr;
     wl_compositor* compositor = nullptr;
@@ -67,7 +93,19 @@ struct Client {
     bool want_grab = false;
     int grabs = 0;
     wl_surface* cursor = nullptr;
+    xdg_activation_v1* activation = nullptr;
+    std::uint32_t last_serial = 0; // of any input event or enter
+    bool got_serial = false;
+    // activate-own: the second window, and the key press serials not yet used
+    xdg_toplevel* other = nullptr;
+    wl_surface* other_surface = nullptr;
+    std::vector<std::uint32_t> key_serials;
+    // click-grab
+    std::vector<std::uint32_t> button_serials;
 };
+
+// A serial prism never sent: input serials are small counters.
+constexpr std::uint32_t kMadeUpSerial = 0x7fff1234;
 
 void say(const char* format, auto... args) {
     std::printf(format, args...);
@@ -87,6 +125,9 @@ void global(void* data, wl_registry* registry, uint32_t name, const char* iface,
         c->shm = static_cast<wl_shm*>(wl_registry_bind(registry, name, &wl_shm_interface, 1));
     } else if (std::strcmp(iface, "wl_seat") == 0 && c->seat == nullptr) {
         c->seat = static_cast<wl_seat*>(wl_registry_bind(registry, name, &wl_seat_interface, 1));
+    } else if (std::strcmp(iface, "xdg_activation_v1") == 0) {
+        c->activation = static_cast<xdg_activation_v1*>(
+            wl_registry_bind(registry, name, &xdg_activation_v1_interface, 1));
     } else if (std::strcmp(iface, "xdg_wm_base") == 0) {
         c->wm_base =
             static_cast<xdg_wm_base*>(wl_registry_bind(registry, name, &xdg_wm_base_interface, 2));
@@ -109,7 +150,11 @@ void surface_configure(void* data, xdg_surface* xdg, uint32_t serial) {
 }
 const xdg_surface_listener kSurface = {surface_configure};
 
-void toplevel_configure(void*, xdg_toplevel*, int32_t, int32_t, wl_array*) {
+void toplevel_configure(void* data, xdg_toplevel*, int32_t width, int32_t height, wl_array*) {
+    auto* c = static_cast<Client*>(data);
+    if (c->mode.rfind("fake-", 0) == 0 && (width != 0 || height != 0)) {
+        say("configure %d %d", width, height);
+    }
 }
 void toplevel_close(void*, xdg_toplevel*) {
 }
@@ -212,12 +257,28 @@ void open_grab(Client* c) {
 void kb_keymap(void*, wl_keyboard*, uint32_t, int32_t fd, uint32_t) {
     close(fd);
 }
-void kb_enter(void* data, wl_keyboard*, uint32_t serial, wl_surface*, wl_array*) {
+wl_surface* keyboard_surface = nullptr;
+
+void kb_enter(void* data, wl_keyboard*, uint32_t serial, wl_surface* surface, wl_array*) {
     auto* c = static_cast<Client*>(data);
     c->focused = true;
     c->focus_serial = serial;
+    c->last_serial = serial;
+    c->got_serial = true;
+    keyboard_surface = surface;
     say("keyboard enter");
     if ((c->mode == "grab" || c->mode == "grab-parent-gone") && grab_popup == nullptr) {
+        open_grab(c);
+    }
+    if (c->mode == "fake-move") {
+        xdg_toplevel_move(c->toplevel, c->seat, kMadeUpSerial);
+        say("move asked");
+    } else if (c->mode == "fake-resize") {
+        xdg_toplevel_resize(c->toplevel, c->seat, kMadeUpSerial,
+                            XDG_TOPLEVEL_RESIZE_EDGE_BOTTOM_RIGHT);
+        say("resize asked");
+    } else if (c->mode == "fake-grab" && grab_popup == nullptr) {
+        c->focus_serial = kMadeUpSerial;
         open_grab(c);
     }
 }
@@ -235,9 +296,13 @@ void kb_leave(void* data, wl_keyboard*, uint32_t, wl_surface*) {
     static_cast<Client*>(data)->focused = false;
     say("keyboard leave");
 }
-void kb_key(void*, wl_keyboard*, uint32_t, uint32_t, uint32_t key, uint32_t state) {
+void kb_key(void* data, wl_keyboard*, uint32_t serial, uint32_t, uint32_t key, uint32_t state) {
+    auto* c = static_cast<Client*>(data);
+    c->last_serial = serial;
+    c->got_serial = true;
     if (state == WL_KEYBOARD_KEY_STATE_PRESSED) {
         say("key %u", key);
+        c->key_serials.push_back(serial);
     }
 }
 void kb_modifiers(void*, wl_keyboard*, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t) {
@@ -249,6 +314,8 @@ const wl_keyboard_listener kKeyboard = {kb_keymap, kb_enter, kb_leave, kb_key, k
 void ptr_enter(void* data, wl_pointer* pointer, uint32_t serial, wl_surface*, wl_fixed_t,
                wl_fixed_t) {
     auto* c = static_cast<Client*>(data);
+    c->last_serial = serial;
+    c->got_serial = true;
     if (c->mode != "big-cursor" || c->cursor != nullptr) {
         return;
     }
@@ -266,7 +333,13 @@ void ptr_leave(void*, wl_pointer*, uint32_t, wl_surface*) {
 }
 void ptr_motion(void*, wl_pointer*, uint32_t, wl_fixed_t, wl_fixed_t) {
 }
-void ptr_button(void*, wl_pointer*, uint32_t, uint32_t, uint32_t, uint32_t) {
+void ptr_button(void* data, wl_pointer*, uint32_t serial, uint32_t, uint32_t, uint32_t state) {
+    auto* c = static_cast<Client*>(data);
+    c->last_serial = serial;
+    c->got_serial = true;
+    if (state == WL_POINTER_BUTTON_STATE_PRESSED) {
+        c->button_serials.push_back(serial);
+    }
 }
 void ptr_axis(void*, wl_pointer*, uint32_t, uint32_t, wl_fixed_t) {
 }
@@ -390,6 +463,224 @@ void configure_race(Client* c) {
     wl_display_roundtrip(c->display);
 }
 
+// A 1x1 subsurface far out: the surfaces' extent reaches to it.
+void far_pixel(Client* c, wl_surface* parent, int x, int y) {
+    wl_surface* far = wl_compositor_create_surface(c->compositor);
+    wl_subsurface* sub = wl_subcompositor_get_subsurface(c->subcompositor, far, parent);
+    wl_subsurface_set_position(sub, x, y);
+    wl_surface_attach(far, make_buffer(c->shm, 1, 1, kMagenta), 0, 0);
+    wl_surface_commit(far);
+}
+
+void huge_extent(Client* c) {
+    far_pixel(c, c->surface, 39999, 39999);
+    wl_surface_attach(c->surface, make_buffer(c->shm, 900, 500, c->colour), 0, 0);
+    wl_surface_damage(c->surface, 0, 0, 900, 500);
+    wl_surface_commit(c->surface);
+    wl_display_roundtrip(c->display);
+}
+
+// Another mapped toplevel of this client (acked with its own small state).
+struct Window {
+    wl_surface* surface = nullptr;
+    xdg_surface* xdg = nullptr;
+    xdg_toplevel* toplevel = nullptr;
+    bool configured = false;
+};
+void window_configure(void* data, xdg_surface* xdg, uint32_t serial) {
+    xdg_surface_ack_configure(xdg, serial);
+    static_cast<Window*>(data)->configured = true;
+}
+const xdg_surface_listener kWindowSurface = {window_configure};
+void window_toplevel_configure(void*, xdg_toplevel*, int32_t, int32_t, wl_array*) {
+}
+const xdg_toplevel_listener kWindowToplevel = {window_toplevel_configure, toplevel_close};
+
+Window* new_window(Client* c, const char* title, int width, int height) {
+    auto* w = new Window;
+    w->surface = wl_compositor_create_surface(c->compositor);
+    w->xdg = xdg_wm_base_get_xdg_surface(c->wm_base, w->surface);
+    xdg_surface_add_listener(w->xdg, &kWindowSurface, w);
+    w->toplevel = xdg_surface_get_toplevel(w->xdg);
+    xdg_toplevel_add_listener(w->toplevel, &kWindowToplevel, w);
+    xdg_toplevel_set_title(w->toplevel, title);
+    wl_surface_commit(w->surface);
+    while (!w->configured && wl_display_dispatch(c->display) != -1) {
+    }
+    wl_surface_attach(w->surface, make_buffer(c->shm, width, height, c->colour), 0, 0);
+    wl_surface_commit(w->surface);
+    wl_display_roundtrip(c->display);
+    return w;
+}
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+void title_flood(Client* c) {
+    std::signal(SIGUSR1, [](int) { stop_requested = 1; });
+    std::vector<xdg_toplevel*> toplevels{c->toplevel};
+    far_pixel(c, c->surface, 29999, 0);
+    wl_surface_commit(c->surface);
+    for (int i = 0; i < 3; ++i) {
+        Window* w = new_window(c, "", kWidth, kHeight);
+        far_pixel(c, w->surface, 29999, 0);
+        wl_surface_commit(w->surface);
+        toplevels.push_back(w->toplevel);
+    }
+    wl_display_roundtrip(c->display);
+    say("flooding");
+    const std::string wide(60, 'W');
+    long count = 0;
+    while (!stop_requested) {
+        for (int i = 0; i < 64; ++i, ++count) {
+            for (xdg_toplevel* toplevel : toplevels) {
+                xdg_toplevel_set_title(toplevel, count % 2 == 0 ? "" : wide.c_str());
+            }
+        }
+        if (wl_display_roundtrip(c->display) == -1) {
+            return;
+        }
+    }
+    for (xdg_toplevel* toplevel : toplevels) {
+        xdg_toplevel_set_title(toplevel, wide.c_str());
+    }
+    wl_display_roundtrip(c->display);
+    say("flooded %ld", count);
+}
+
+void latency(Client* c) {
+    std::vector<long> us;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+    while (std::chrono::steady_clock::now() < end) {
+        const auto start = std::chrono::steady_clock::now();
+        if (wl_display_roundtrip(c->display) == -1) {
+            return;
+        }
+        us.push_back(std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count());
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    std::sort(us.begin(), us.end());
+    say("latency p99 %ld max %ld n %zu", us[us.size() * 99 / 100], us.back(), us.size());
+}
+
+// --- activation -----------------------------------------------------------------------------
+
+struct Token {
+    std::string name;
+    bool done = false;
+};
+void token_done(void* data, xdg_activation_token_v1*, const char* name) {
+    auto* t = static_cast<Token*>(data);
+    t->name = name;
+    t->done = true;
+}
+const xdg_activation_token_v1_listener kToken = {token_done};
+
+// Makes a token for `surface` (with `serial` on the seat when given) and returns its name.
+std::string make_token(Client* c, wl_surface* surface, const std::uint32_t* serial) {
+    Token t;
+    xdg_activation_token_v1* token = xdg_activation_v1_get_activation_token(c->activation);
+    xdg_activation_token_v1_add_listener(token, &kToken, &t);
+    if (serial != nullptr) {
+        xdg_activation_token_v1_set_serial(token, *serial, c->seat);
+    }
+    xdg_activation_token_v1_set_surface(token, surface);
+    xdg_activation_token_v1_commit(token);
+    while (!t.done && wl_display_dispatch(c->display) != -1) {
+    }
+    xdg_activation_token_v1_destroy(token);
+    return t.name;
+}
+
+void activate_flood(Client* c) {
+    say("ready");
+    for (long n = 1;; ++n) {
+        // Every other one with the last serial it saw (wlroots checks it only loosely).
+        const bool with_serial = n % 2 == 0 && c->got_serial;
+        const std::string name = make_token(c, c->surface, with_serial ? &c->last_serial : nullptr);
+        xdg_activation_v1_activate(c->activation, name.c_str(), c->surface);
+        if (wl_display_roundtrip(c->display) == -1) {
+            return;
+        }
+        if (n % 50 == 0) {
+            say("activations %ld", n);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+void activate_own(Client* c) {
+    Window* other = new_window(c, "other", kWidth, kHeight);
+    c->other_surface = other->surface;
+    say("ready");
+    while (wl_display_dispatch(c->display) != -1) {
+        if (c->key_serials.empty() || keyboard_surface == nullptr) {
+            continue;
+        }
+        const std::uint32_t serial = c->key_serials.back();
+        c->key_serials.clear();
+        wl_surface* target = keyboard_surface == c->surface ? other->surface : c->surface;
+        const std::string name = make_token(c, keyboard_surface, &serial);
+        xdg_activation_v1_activate(c->activation, name.c_str(), target);
+        wl_display_roundtrip(c->display);
+        say("activated %s", target == c->surface ? "first" : "other");
+    }
+}
+
+void token_flood(Client* c, long total) {
+    // Once another window has the keyboard: then a valid token only asks for attention.
+    say("waiting for keyboard leave");
+    while ((c->focused || !c->got_serial) && wl_display_dispatch(c->display) != -1) {
+    }
+    std::string first, last;
+    constexpr long kBatch = 1000;
+    std::vector<Token> tokens(kBatch);
+    std::vector<xdg_activation_token_v1*> objects(kBatch);
+    for (long made = 0; made < total; made += kBatch) {
+        const long n = std::min(kBatch, total - made);
+        for (long i = 0; i < n; ++i) {
+            tokens[i] = {};
+            objects[i] = xdg_activation_v1_get_activation_token(c->activation);
+            xdg_activation_token_v1_add_listener(objects[i], &kToken, &tokens[i]);
+            xdg_activation_token_v1_set_surface(objects[i], c->surface);
+            xdg_activation_token_v1_commit(objects[i]);
+        }
+        if (wl_display_roundtrip(c->display) == -1) {
+            return;
+        }
+        for (long i = 0; i < n; ++i) {
+            xdg_activation_token_v1_destroy(objects[i]);
+        }
+        if (made == 0) {
+            first = tokens[0].name;
+        }
+        last = tokens[n - 1].name;
+    }
+    say("flooded %ld", total);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    // Bogus activations: each one a lookup of a token prism never made.
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    long bogus = 0;
+    while (std::chrono::steady_clock::now() < end) {
+        for (int i = 0; i < 200; ++i, ++bogus) {
+            const std::string name = "bogus-" + std::to_string(bogus);
+            xdg_activation_v1_activate(c->activation, name.c_str(), c->surface);
+        }
+        if (wl_display_roundtrip(c->display) == -1) {
+            return;
+        }
+    }
+    say("bogus activations %ld", bogus);
+    xdg_activation_v1_activate(c->activation, first.c_str(), c->surface);
+    wl_display_roundtrip(c->display);
+    say("old token used");
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    xdg_activation_v1_activate(c->activation, last.c_str(), c->surface);
+    wl_display_roundtrip(c->display);
+    say("new token used");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -398,6 +689,8 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--mode") {
             c.mode = argv[i + 1];
+        } else if (arg == "--count") {
+            c.count = std::strtol(argv[i + 1], nullptr, 10);
         } else if (arg == "--colour") {
             c.colour =
                 0xff000000u | static_cast<std::uint32_t>(std::strtoul(argv[i + 1], nullptr, 16));
@@ -448,8 +741,28 @@ int main(int argc, char** argv) {
         configure_race(&c);
     } else if (c.mode == "background-grab") {
         open_grab(&c);
+    } else if (c.mode == "huge-extent") {
+        huge_extent(&c);
+    } else if (c.mode == "title-flood") {
+        title_flood(&c);
+    } else if (c.mode == "latency") {
+        latency(&c);
+        _exit(0);
+    } else if (c.mode == "activate-flood" || c.mode == "activate-own" || c.mode == "token-flood") {
+        if (c.activation == nullptr) {
+            std::fprintf(stderr, "attack-client: no xdg_activation_v1\n");
+            return 1;
+        }
+        if (c.mode == "activate-flood") {
+            activate_flood(&c);
+        } else if (c.mode == "activate-own") {
+            activate_own(&c);
+        } else {
+            token_flood(&c, c.count);
+        }
     } else if (c.mode != "plain" && c.mode != "grab" && c.mode != "grab-parent-gone" &&
-               c.mode != "resize-unmap" && c.mode != "big-cursor") {
+               c.mode != "resize-unmap" && c.mode != "big-cursor" && c.mode != "fake-move" &&
+               c.mode != "fake-resize" && c.mode != "fake-grab" && c.mode != "click-grab") {
         std::fprintf(stderr, "attack-client: unknown mode '%s'\n", c.mode.c_str());
         return 2;
     }
@@ -467,6 +780,10 @@ int main(int argc, char** argv) {
             xdg_toplevel_destroy(c.toplevel);
             c.toplevel = nullptr;
             say("toplevel destroyed");
+        }
+        if (c.mode == "click-grab" && !c.button_serials.empty() && grab_popup == nullptr) {
+            c.focus_serial = c.button_serials.back();
+            open_grab(&c);
         }
         if ((c.mode == "grab" || c.mode == "background-grab") && grab_popup != nullptr &&
             grab_popup->done && c.grabs < 50) {

@@ -454,16 +454,16 @@ namespace prism::config {
 namespace {
 
 // [limits], part 2 (issue 13): connections, pending pastes, MIME types.
-TEST(ParseVmFloodLimitsTest, DefaultsEveryKeyAndRanges) {
+TEST(ParseLimitsTest, ConnectionsPendingPastesAndMimeTypes) {
     const VmConfig plain = parse_ok("name = \"work\"\ncolour = \"blue\"\n");
-    EXPECT_EQ(plain.flood_limits.connections, 128);
-    EXPECT_EQ(plain.flood_limits.pending_pastes, 4);
-    EXPECT_EQ(plain.flood_limits.mime_types, 64);
+    EXPECT_EQ(plain.limits.connections, 128u);
+    EXPECT_EQ(plain.limits.pending_pastes, 4u);
+    EXPECT_EQ(plain.limits.mime_types, 64u);
     const std::string head = "name = \"work\"\ncolour = \"blue\"\n[limits]\n";
     const VmConfig vm = parse_ok(head + "connections = 10\npending_pastes = 2\nmime_types = 8\n");
-    EXPECT_EQ(vm.flood_limits.connections, 10);
-    EXPECT_EQ(vm.flood_limits.pending_pastes, 2);
-    EXPECT_EQ(vm.flood_limits.mime_types, 8);
+    EXPECT_EQ(vm.limits.connections, 10u);
+    EXPECT_EQ(vm.limits.pending_pastes, 2u);
+    EXPECT_EQ(vm.limits.mime_types, 8u);
     EXPECT_THAT(parse_errors(head + "connections = 0\n"),
                 ElementsAre(::testing::StartsWith("vms/work.toml:4:15: limits.connections: ")));
     EXPECT_THAT(parse_errors(head + "pending_pastes = 17\n"),
@@ -472,6 +472,46 @@ TEST(ParseVmFloodLimitsTest, DefaultsEveryKeyAndRanges) {
                 ElementsAre(::testing::StartsWith("vms/work.toml:4:14: limits.mime_types: ")));
     EXPECT_THAT(parse_errors(head + "conections = 1\n"),
                 ElementsAre(::testing::HasSubstr("limits.conections: unknown key")));
+}
+
+TEST(ParseLimitsTest, DefaultsAreTheDocumentedOnes) {
+    const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n");
+    EXPECT_EQ(vm.limits.max_window_width, 16384u);
+    EXPECT_EQ(vm.limits.max_window_height, 6144u);
+    EXPECT_EQ(vm.limits.max_title_bytes, 512u);
+    EXPECT_EQ(vm.limits.max_activation_tokens, 32u);
+    EXPECT_EQ(vm.limits, VmLimits{});
+}
+
+TEST(ParseLimitsTest, EveryKeyIsRead) {
+    const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n[limits]\n"
+                                 "max_window_width = 4000\nmax_window_height = 3000\n"
+                                 "max_title_bytes = 64\nmax_activation_tokens = 4\n");
+    EXPECT_EQ(vm.limits.max_window_width, 4000u);
+    EXPECT_EQ(vm.limits.max_window_height, 3000u);
+    EXPECT_EQ(vm.limits.max_title_bytes, 64u);
+    EXPECT_EQ(vm.limits.max_activation_tokens, 4u);
+}
+
+TEST(ParseLimitsTest, ErrorsNameFileLineAndKey) {
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[limits]\n";
+    EXPECT_THAT(
+        parse_errors(head + "max_window_widht = 100\n"),
+        ElementsAre(::testing::HasSubstr("vms/work.toml:4:1: limits.max_window_widht: unknown key "
+                                         "'max_window_widht' (did you mean 'max_window_width'?)")));
+    EXPECT_THAT(
+        parse_errors(head + "max_window_width = 40000\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:20: limits.max_window_width: ")));
+    EXPECT_THAT(
+        parse_errors(head + "max_window_height = 10\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:21: limits.max_window_height: ")));
+    EXPECT_THAT(parse_errors(head + "max_title_bytes = 8\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_title_bytes: ")));
+    EXPECT_THAT(
+        parse_errors(head + "max_activation_tokens = 0\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:25: limits.max_activation_tokens: ")));
+    EXPECT_THAT(parse_errors(head + "max_activation_tokens = \"many\"\n"),
+                ElementsAre(::testing::HasSubstr("expected an integer, got a string")));
 }
 
 } // namespace

@@ -94,6 +94,18 @@ class ManPagesTest(unittest.TestCase):
     def test_vm_file_keys(self):
         self.assertDocumentsConfig("vm.cpp", "prism-vm.5.scd")
 
+    def test_vm_limits_keys(self):
+        """Every [limits] key of vm.cpp's kLimitKeys table is in prism-vm(5) and config.md."""
+        code = (CONFIG / "vm.cpp").read_text()
+        text = (MAN / "prism-vm.5.scd").read_text()
+        markdown = (MAN.parent / "config.md").read_text()
+        keys = re.findall(r'\{"(\w+)",\s*\d+,\s*\d+,\s*&VmLimits::', code)
+        self.assertGreaterEqual(len(keys), 4, keys)
+        self.assertIsNotNone(re.search(r"\*\[limits\]\*", text))
+        for key in keys:
+            self.assertIsNotNone(re.search(rf"\*{key}\*", text), f"prism-vm.5.scd: {key}")
+            self.assertIn(f"| `{key}`", markdown, f"config.md: {key}")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
