@@ -10,12 +10,15 @@
 //     lock                   locks the pointer on its surface at the first enter (persistent,
 //                            pointer-constraints-v1) and logs "locked" / "unlocked"; logs
 //                            "relative DX DY" for each relative-pointer-v1 motion
+//     scale                  asks for its fractional scale (fractional-scale-v1) and logs
+//                            "preferred-scale N" (N in 120ths) for each preferred_scale
 //     export                 exports its toplevel (xdg-foreign v2) and logs "handle HANDLE"
 //     import HANDLE          imports HANDLE, makes its toplevel a child of it, and logs
 //                            "import destroyed" (the handle is unknown to it) or, a second
 //                            later, "import alive"
 //   "ready" is logged once the window has been drawn. Runs until killed.
 #include "cursor-shape-v1-client-protocol.h"
+#include "fractional-scale-v1-client-protocol.h"
 #include "pointer-constraints-unstable-v1-client-protocol.h"
 #include "relative-pointer-unstable-v1-client-protocol.h"
 #include "shm_buffer.hpp"
@@ -44,6 +47,7 @@ struct App {
     zwp_pointer_constraints_v1* constraints = nullptr;
     zwp_relative_pointer_manager_v1* relative = nullptr;
     zxdg_exporter_v2* exporter = nullptr;
+    wp_fractional_scale_manager_v1* fractional = nullptr;
     zxdg_importer_v2* importer = nullptr;
 
     wl_surface* surface = nullptr;
@@ -114,6 +118,9 @@ void global(void* data, wl_registry* registry, uint32_t name, const char* iface,
     } else if (std::strcmp(iface, zwp_relative_pointer_manager_v1_interface.name) == 0) {
         app->relative = static_cast<zwp_relative_pointer_manager_v1*>(
             bind(&zwp_relative_pointer_manager_v1_interface, 1));
+    } else if (std::strcmp(iface, wp_fractional_scale_manager_v1_interface.name) == 0) {
+        app->fractional = static_cast<wp_fractional_scale_manager_v1*>(
+            bind(&wp_fractional_scale_manager_v1_interface, 1));
     } else if (std::strcmp(iface, zxdg_exporter_v2_interface.name) == 0) {
         app->exporter = static_cast<zxdg_exporter_v2*>(bind(&zxdg_exporter_v2_interface, 1));
     } else if (std::strcmp(iface, zxdg_importer_v2_interface.name) == 0) {
@@ -226,6 +233,11 @@ void imported_destroyed(void* data, zxdg_imported_v2*) {
 }
 const zxdg_imported_v2_listener kImported = {imported_destroyed};
 
+void preferred_scale(void*, wp_fractional_scale_v1*, uint32_t scale) {
+    say("preferred-scale " + std::to_string(scale));
+}
+const wp_fractional_scale_v1_listener kFractional = {preferred_scale};
+
 void need(const void* global, const char* name) {
     if (global == nullptr) {
         std::fprintf(stderr, "apps-protocols-client: no %s\n", name);
@@ -274,7 +286,7 @@ int main(int argc, char** argv) {
             return 2;
         }
         app.handle = args[i];
-    } else if (app.mode != "lock" && app.mode != "export") {
+    } else if (app.mode != "lock" && app.mode != "export" && app.mode != "scale") {
         std::fprintf(stderr, "apps-protocols-client: unknown mode '%s'\n", app.mode.c_str());
         return 2;
     }
@@ -306,6 +318,8 @@ int main(int argc, char** argv) {
         zwp_relative_pointer_v1_add_listener(relative, &kRelative, &app);
     } else if (app.mode == "export") {
         need(app.exporter, "zxdg_exporter_v2");
+    } else if (app.mode == "scale") {
+        need(app.fractional, "wp_fractional_scale_manager_v1");
     } else if (app.mode == "import") {
         need(app.importer, "zxdg_importer_v2");
     }
@@ -313,6 +327,11 @@ int main(int argc, char** argv) {
     app.surface = wl_compositor_create_surface(app.compositor);
     app.xdg = xdg_wm_base_get_xdg_surface(app.wm, app.surface);
     xdg_surface_add_listener(app.xdg, &kXdgSurface, &app);
+    if (app.mode == "scale") {
+        wp_fractional_scale_v1* scale =
+            wp_fractional_scale_manager_v1_get_fractional_scale(app.fractional, app.surface);
+        wp_fractional_scale_v1_add_listener(scale, &kFractional, &app);
+    }
     app.toplevel = xdg_surface_get_toplevel(app.xdg);
     xdg_toplevel_add_listener(app.toplevel, &kToplevel, &app);
     xdg_toplevel_set_title(app.toplevel, ("apps-protocols " + app.mode).c_str());

@@ -4,6 +4,7 @@
 // xdg-foreign v2 (apps-protocols-client).
 #include "screenshot.hpp"
 
+#include <csignal>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <thread>
@@ -94,7 +95,7 @@ TEST(AppsProtocols, CursorShapeIsDrawnForTheClientUnderThePointerOnly) {
         prism.client({client_bin(), "--colour", "00ff00", "shape", "default", "--steal", "wait"},
                      prism.vm_socket("other"), "other");
     const json o = only_window(prism, "other");
-    Child work = prism.client({client_bin(), "--colour", "00ff00", "shape", "text,crosshair"},
+    Child work = prism.client({client_bin(), "--colour", "00ff00", "shape", "text,crosshair,text"},
                               prism.vm_socket("work"), "work");
     const json w = only_window(prism, "work");
     ASSERT_TRUE(eventually([&] { return printed(other, "ready") && printed(work, "ready"); }));
@@ -118,6 +119,15 @@ TEST(AppsProtocols, CursorShapeIsDrawnForTheClientUnderThePointerOnly) {
     std::this_thread::sleep_for(500ms);
     const Image crosshair = screenshot(prism, "cursor-shape-crosshair");
 
+    // The other VM gone (nobody asks for "wait" any more), once more "text", for reference.
+    other.signal(SIGTERM);
+    other.wait(10s);
+    pointer(prism,
+            {"move", str(get(w, "x") + get(w, "width") + 100), str(py), "move", str(px), str(py)});
+    ASSERT_TRUE(eventually([&] { return count(work, "shape text") == 2; })) << work.output();
+    std::this_thread::sleep_for(500ms);
+    const Image reference = screenshot(prism, "cursor-shape-text-alone");
+
     // The window is plain green: whatever else is drawn at the pointer is the cursor.
     const auto text_patch = patch(text, px, py, 24);
     const auto crosshair_patch = patch(crosshair, px, py, 24);
@@ -126,8 +136,11 @@ TEST(AppsProtocols, CursorShapeIsDrawnForTheClientUnderThePointerOnly) {
                             [&](const Rgb& c) { return c != green; }),
               10)
         << "no cursor drawn over the window";
-    // Two shapes, two images: had the other VM's "wait" been honoured, both would be "wait".
-    EXPECT_NE(text_patch, crosshair_patch);
+    // What work asked for, whatever the other VM asked meanwhile: had its "wait" been honoured,
+    // the first screenshot would show that instead.
+    EXPECT_TRUE(text_patch == patch(reference, px, py, 24))
+        << "the cursor is not the shape work asked for (see cursor-shape-text.png)";
+    EXPECT_TRUE(text_patch != crosshair_patch) << "two shapes drawn alike";
     prism.stop();
 }
 
@@ -197,6 +210,16 @@ TEST(AppsProtocols, PointerLockEndsWhenTheUserClicksAnotherVmsWindow) {
     ASSERT_TRUE(eventually([&] { return printed(game, "unlocked"); })) << game.output();
     std::this_thread::sleep_for(300ms);
     EXPECT_FALSE(band_is(screenshot(prism, "lock-after-click"), kWorkColour));
+    prism.stop();
+}
+
+TEST(AppsProtocols, FractionalScaleIsTheOutputsScale) {
+    Prism prism({{"work", "#3465a4", {}}},
+                "[headless]\nwidth = 1024\nheight = 768\n[[output]]\nname = \"HEADLESS-1\"\n"
+                "scale = 1.5\n");
+    Child app = prism.client({client_bin(), "scale"}, prism.vm_socket("work"), "app");
+    // 1.5 in the protocol's 120ths, told once the window is shown on the output.
+    EXPECT_TRUE(eventually([&] { return printed(app, "preferred-scale 180"); })) << app.output();
     prism.stop();
 }
 
