@@ -252,7 +252,7 @@ bool Server::init() {
                                                           seat_->route());
     pointer_constraints_ = std::make_unique<PointerConstraints>(
         display_, seat, seat_->cursor(), layout_, overlay_, [this](wl_client* client) {
-            return frame_styles_->of(origins_->origin_of(client)).colour;
+            return frame_styles_->of(origins_->origin_of(client));
         });
     clipboard_ = std::make_unique<clipboard::Clipboard>(
         display_, loop_, overlay_, *seat_, *desktop_, *origins_, config_, *frame_styles_);

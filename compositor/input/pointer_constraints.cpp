@@ -1,21 +1,25 @@
 #include "compositor/input/pointer_constraints.hpp"
 
+#include "compositor/frame/contrast.hpp"
 #include "compositor/frame/scene_colour.hpp"
+#include "compositor/frame/text_buffer.hpp"
 
 namespace prism {
 
 PointerConstraints::PointerConstraints(wl_display* display, wlr_seat* seat, Cursor& cursor,
                                        wlr_output_layout* layout, wlr_scene_tree* overlay,
-                                       std::function<config::Colour(wl_client*)> colour_of)
+                                       std::function<FrameStyle(wl_client*)> style_of)
     : loop_(wl_display_get_event_loop(display))
     , seat_(seat)
     , cursor_(cursor)
     , layout_(layout)
-    , colour_of_(std::move(colour_of))
+    , style_of_(std::move(style_of))
     , relative_(wlr_relative_pointer_manager_v1_create(display))
     , constraints_(wlr_pointer_constraints_v1_create(display)) {
     const float none[4] = {0, 0, 0, 0};
-    hint_ = wlr_scene_rect_create(overlay, 0, 0, none);
+    hint_ = wlr_scene_tree_create(overlay);
+    bar_ = wlr_scene_rect_create(hint_, 0, 0, none);
+    notice_ = wlr_scene_buffer_create(hint_, nullptr);
     wlr_scene_node_set_enabled(&hint_->node, false);
 
     new_constraint_.connect(
@@ -127,10 +131,28 @@ void PointerConstraints::show_hint(wlr_pointer_constraint_v1* constraint) {
     if (wlr_box_empty(&box)) {
         return;
     }
-    frame::set_rect_colour(hint_,
-                           colour_of_(wl_resource_get_client(constraint->surface->resource)));
-    wlr_scene_rect_set_size(hint_, box.width, kHintHeight);
+    const FrameStyle style = style_of_(wl_resource_get_client(constraint->surface->resource));
+    frame::set_rect_colour(bar_, style.colour);
+    wlr_scene_rect_set_size(bar_, box.width, kHintHeight);
     wlr_scene_node_set_position(&hint_->node, box.x, box.y);
+
+    frame::TextSpec spec;
+    spec.width = std::min(kNoticeWidth, box.width);
+    spec.height = frame::line_height(style.font) + 2 * spec.padding;
+    spec.scale = output->scale;
+    spec.background = style.colour;
+    spec.text = frame::text_colour_for(style.colour);
+    spec.utf8 = "Pointer held by " + (style.label.empty() ? std::string("the host") : style.label) +
+                ": press any prism key binding to release it";
+    spec.font = style.font;
+    spec.centred = true;
+    wlr_buffer* buffer = frame::render_text(spec);
+    wlr_scene_buffer_set_buffer(notice_, buffer);
+    if (buffer != nullptr) {
+        wlr_buffer_drop(buffer);
+        wlr_scene_buffer_set_dest_size(notice_, spec.width, spec.height);
+        wlr_scene_node_set_position(&notice_->node, (box.width - spec.width) / 2, kHintHeight);
+    }
     wlr_scene_node_raise_to_top(&hint_->node);
     wlr_scene_node_set_enabled(&hint_->node, true);
 }

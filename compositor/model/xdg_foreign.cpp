@@ -161,7 +161,8 @@ const struct zxdg_importer_v2_interface kImporterImpl = {
 } // namespace
 
 XdgForeign::XdgForeign(wl_display* display, const origins::ClientOrigins& origins)
-    : origins_(origins) {
+    : loop_(wl_display_get_event_loop(display))
+    , origins_(origins) {
     exporter_ = wl_global_create(display, &zxdg_exporter_v2_interface, 1, this, bind_exporter);
     importer_ = wl_global_create(display, &zxdg_importer_v2_interface, 1, this, bind_importer);
 }
@@ -220,7 +221,7 @@ void XdgForeign::export_toplevel(wl_resource* exporter, std::uint32_t id,
     } while (exported_.count(exported->handle) > 0);
     exported_[exported->handle] = exported;
     exported->toplevel_destroy.connect(&toplevel->events.destroy,
-                                       [this, exported](void*) { forget(*exported); });
+                                       [this, exported](void*) { forget(*exported, true); });
     wl_resource_set_implementation(resource, &kExportedImpl, exported, destroy_exported_resource);
     zxdg_exported_v2_send_handle(resource, exported->handle.c_str());
 }
@@ -234,8 +235,11 @@ void XdgForeign::import_toplevel(wl_resource* importer, std::uint32_t id, const 
         return;
     }
     auto it = exported_.find(handle);
-    // Only the exporting origin finds its handle: to anyone else it is unknown.
-    if (it == exported_.end() || !(it->second->origin == origins_.origin_of(client))) {
+    // Only the exporting origin finds its handle: to anyone else it is unknown. A client of no
+    // known origin finds none.
+    const origins::Origin origin = origins_.origin_of(client);
+    if (it == exported_.end() || !(origin.is_host() || origin.is_vm()) ||
+        !(it->second->origin == origin)) {
         wl_resource_set_implementation(resource, &kImportedImpl, nullptr, nullptr);
         zxdg_imported_v2_send_destroyed(resource);
         return;
@@ -247,7 +251,7 @@ void XdgForeign::import_toplevel(wl_resource* importer, std::uint32_t id, const 
     wl_resource_set_implementation(resource, &kImportedImpl, imported, destroy_imported_resource);
 }
 
-void XdgForeign::forget(Exported& exported) {
+void XdgForeign::forget(Exported& exported, bool deferred) {
     // The toplevel or the export went: every import of it is destroyed, and made inert.
     for (Imported* imported : exported.imports) {
         imported->release_children();
@@ -261,7 +265,13 @@ void XdgForeign::forget(Exported& exported) {
     exported_.erase(exported.handle);
     wl_resource_set_user_data(exported.resource, nullptr);
     wl_resource_set_destructor(exported.resource, nullptr);
-    delete &exported;
+    exported.toplevel_destroy.disconnect();
+    if (!deferred) {
+        delete &exported;
+        return;
+    }
+    wl_event_loop_add_idle(
+        loop_, [](void* data) { delete static_cast<Exported*>(data); }, &exported);
 }
 
 } // namespace prism

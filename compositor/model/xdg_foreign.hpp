@@ -39,9 +39,12 @@ public:
     // Called by the request handlers in xdg_foreign.cpp.
     void export_toplevel(wl_resource* exporter, std::uint32_t id, wl_resource* surface);
     void import_toplevel(wl_resource* importer, std::uint32_t id, const char* handle);
-    void forget(Exported& exported);
+    // The export ends (its resource or its toplevel went). Deleted at once, or from an idle
+    // callback when `deferred`: a listener it owns is running.
+    void forget(Exported& exported, bool deferred = false);
 
 private:
+    wl_event_loop* loop_;
     const origins::ClientOrigins& origins_;
     wl_global* exporter_ = nullptr;
     wl_global* importer_ = nullptr;

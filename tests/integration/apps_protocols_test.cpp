@@ -66,13 +66,19 @@ json only_window(Prism& prism, const std::string& vm) {
     return prism.windows_of(vm).at(0);
 }
 
-// Whether every pixel of the hint band (the top rows of the output) is `colour`.
+// Whether the hint is shown in `colour`: every pixel of the bar (the top rows of the output),
+// and the top padding of the notice centred below it.
 bool band_is(const Image& image, Rgb colour) {
     for (int y = 0; y < kHintHeight; ++y) {
         for (int x = 0; x < image.width; ++x) {
             if (image.at(x, y) != colour) {
                 return false;
             }
+        }
+    }
+    for (int x = image.width / 2 - 200; x < image.width / 2 + 200; ++x) {
+        if (image.at(x, kHintHeight + 2) != colour) {
+            return false;
         }
     }
     return true;
