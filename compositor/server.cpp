@@ -248,12 +248,11 @@ bool Server::init() {
     seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, overlay_, hooks);
     input_methods_ = std::make_unique<InputMethodRelay>(display_, seat);
     cursor_shape_ = std::make_unique<CursorShape>(display_, seat, seat_->cursor());
-    pointer_gestures_ = std::make_unique<PointerGestures>(display_, seat, seat_->cursor(),
-                                                          seat_->route());
+    pointer_gestures_ =
+        std::make_unique<PointerGestures>(display_, seat, seat_->cursor(), seat_->route());
     pointer_constraints_ = std::make_unique<PointerConstraints>(
-        display_, seat, seat_->cursor(), layout_, overlay_, [this](wl_client* client) {
-            return frame_styles_->of(origins_->origin_of(client));
-        });
+        display_, seat, seat_->cursor(), layout_, overlay_,
+        [this](wl_client* client) { return frame_styles_->of(origins_->origin_of(client)); });
     clipboard_ = std::make_unique<clipboard::Clipboard>(
         display_, loop_, overlay_, *seat_, *desktop_, *origins_, config_, *frame_styles_);
     // The session lock's tree is created last: above the windows and the overlay alike.
