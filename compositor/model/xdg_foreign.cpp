@@ -235,10 +235,10 @@ void XdgForeign::import_toplevel(wl_resource* importer, std::uint32_t id, const 
         return;
     }
     auto it = exported_.find(handle);
-    // Only the exporting origin finds its handle: to anyone else it is unknown. A client of no
-    // known origin finds none.
+    // Only the exporting origin (the host, one VM, one sandbox instance) finds its handle: to
+    // anyone else it is unknown. A client of no known origin finds none.
     const origins::Origin origin = origins_.origin_of(client);
-    if (it == exported_.end() || !(origin.is_host() || origin.is_vm()) ||
+    if (it == exported_.end() || origin.kind() == origins::Origin::Kind::Unknown ||
         !(it->second->origin == origin)) {
         wl_resource_set_implementation(resource, &kImportedImpl, nullptr, nullptr);
         zxdg_imported_v2_send_destroyed(resource);
