@@ -171,8 +171,13 @@ bool Server::init() {
     xdg_shell_ = wlr_xdg_shell_create(display_, kXdgShellVersion);
     decorations_ = std::make_unique<Decorations>(display_, *origins_);
     wlr_xdg_activation_v1* activation = wlr_xdg_activation_v1_create(display_);
+    wlr_fractional_scale_manager_v1_create(display_, 1); // the scene tells each surface its scale
+    wlr_single_pixel_buffer_manager_v1_create(display_);
+    xdg_foreign_ = std::make_unique<XdgForeign>(display_, *origins_);
 
     // Host-only globals: the filter hides them from VMs.
+    // No inhibitor is ever activated: prism's bindings always work, for host clients too.
+    wlr_keyboard_shortcuts_inhibit_v1_create(display_);
     wlr_screencopy_manager_v1_create(display_);
     wlr_export_dmabuf_manager_v1_create(display_);
     wlr_data_control_manager_v1_create(display_);
@@ -218,6 +223,7 @@ bool Server::init() {
     };
     Seat::Hooks hooks;
     hooks.run_action = [this](const config::Binding& binding) {
+        pointer_constraints_->release_by_binding(); // any binding frees a held pointer
         run_action(binding);
     };
     hooks.release_action = [this](config::Action action) {
@@ -249,6 +255,12 @@ bool Server::init() {
     overlay_ = wlr_scene_tree_create(&scene_->tree);
     seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, overlay_, hooks);
     input_methods_ = std::make_unique<InputMethodRelay>(display_, seat);
+    cursor_shape_ = std::make_unique<CursorShape>(display_, seat, seat_->cursor());
+    pointer_gestures_ =
+        std::make_unique<PointerGestures>(display_, seat, seat_->cursor(), seat_->route());
+    pointer_constraints_ = std::make_unique<PointerConstraints>(
+        display_, seat, seat_->cursor(), layout_, overlay_,
+        [this](wl_client* client) { return frame_styles_->of(origins_->origin_of(client)); });
     clipboard_ = std::make_unique<clipboard::Clipboard>(
         display_, loop_, overlay_, *seat_, *desktop_, *origins_, config_, *frame_styles_);
     // The session lock's tree is created last: above the windows and the overlay alike.
@@ -303,6 +315,9 @@ Server::~Server() {
     clipboard_.reset();
     session_lock_.reset();
     input_methods_.reset();
+    pointer_constraints_.reset();
+    pointer_gestures_.reset();
+    cursor_shape_.reset();
     for (wl_event_source* source : signal_sources_) {
         wl_event_source_remove(source);
     }
@@ -336,6 +351,7 @@ Server::~Server() {
     protocol_errors_.reset();
     activation_tokens_.reset();
     serials_.reset();
+    xdg_foreign_.reset();
     global_filter_.reset();
     wl_display_destroy(display_);
     vms_.reset();

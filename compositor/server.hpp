@@ -6,12 +6,16 @@
 #include "compositor/clipboard/clipboard.hpp"
 #include "compositor/frame/decorations.hpp"
 #include "compositor/input/activation_tokens.hpp"
+#include "compositor/input/cursor_shape.hpp"
 #include "compositor/input/input_method.hpp"
 #include "compositor/input/input_serials.hpp"
+#include "compositor/input/pointer_constraints.hpp"
+#include "compositor/input/pointer_gestures.hpp"
 #include "compositor/input/seat.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/lock/session_lock.hpp"
 #include "compositor/model/desktop.hpp"
+#include "compositor/model/xdg_foreign.hpp"
 #include "compositor/output/gamma.hpp"
 #include "compositor/output/output.hpp"
 #include "compositor/protocol_error_log.hpp"
@@ -129,7 +133,11 @@ private:
     std::unique_ptr<Desktop> desktop_;
     std::unique_ptr<Seat> seat_;
     std::unique_ptr<VmManager> vms_;
+    std::unique_ptr<CursorShape> cursor_shape_;
+    std::unique_ptr<PointerGestures> pointer_gestures_;
+    std::unique_ptr<XdgForeign> xdg_foreign_;
     wlr_scene_tree* overlay_ = nullptr; // prism's own dialogs and notices, above every window
+    std::unique_ptr<PointerConstraints> pointer_constraints_;
     std::unique_ptr<clipboard::Clipboard> clipboard_;
     std::unique_ptr<SessionLock> session_lock_; // above the overlay
     std::unique_ptr<control::ControlServer> control_;

@@ -12,6 +12,9 @@ constexpr auto H = GlobalClass::HostOnly;
 constexpr auto A = GlobalClass::HostAlone;
 
 // clang-format off
+// Every global prism creates, and only those: a global is added here in the same commit that
+// creates it (Globals.TableIsExactlyTheHostRegistry checks both ways), so a [protocols] allow
+// entry can be checked against what exists.
 constexpr std::array kRules = {
     // What an ordinary application needs to show windows and take input.
     GlobalRule{"wl_compositor", S, "surfaces and regions"},
@@ -30,6 +33,14 @@ constexpr std::array kRules = {
     GlobalRule{"zwp_linux_dmabuf_v1", S, "GPU buffers, when the renderer supports them"},
     GlobalRule{"xdg_activation_v1", S, "activation; a VM may only activate its own windows"},
     GlobalRule{"zwp_text_input_manager_v3", S, "text from the host's input method, only into the window with the keyboard"},
+    GlobalRule{"wp_cursor_shape_manager_v1", S, "names a cursor shape prism draws from the host's theme, while the pointer is over the client's surface"},
+    GlobalRule{"wp_fractional_scale_manager_v1", S, "learns its surfaces' preferred fractional scale"},
+    GlobalRule{"wp_single_pixel_buffer_manager_v1", S, "one-colour buffers, drawn inside the window like any other"},
+    GlobalRule{"zwp_pointer_gestures_v1", S, "swipe, pinch and hold gestures, sent only to the surface under the pointer"},
+    GlobalRule{"zwp_relative_pointer_manager_v1", S, "unaccelerated pointer motion, sent only to the surface under the pointer"},
+    GlobalRule{"zwp_pointer_constraints_v1", S, "locks or confines the pointer to its focused window until focus leaves or a prism binding is pressed; prism shows a hint"},
+    GlobalRule{"zxdg_exporter_v2", S, "exports a handle to its own window"},
+    GlobalRule{"zxdg_importer_v2", S, "imports a handle its own VM exported; another VM's handle is unknown"},
 
     // What would let a client see, control or impersonate others.
     GlobalRule{"zwlr_screencopy_manager_v1", H, "reads every pixel on screen, other VMs' too"},
@@ -37,18 +48,12 @@ constexpr std::array kRules = {
     GlobalRule{"zwlr_data_control_manager_v1", H, "reads and sets every clipboard without focus"},
     GlobalRule{"zwp_virtual_keyboard_manager_v1", H, "injects keys into other VMs' windows"},
     GlobalRule{"zwlr_virtual_pointer_manager_v1", H, "injects pointer input into other windows"},
-    GlobalRule{"zwlr_layer_shell_v1", H, "draws panels and overlays outside any frame"},
-    GlobalRule{"zwlr_input_inhibit_manager_v1", H, "grabs all input (screen lockers)"},
-    GlobalRule{"ext_session_lock_manager_v1", A, "locks the session: hides every window, takes all input"},
     GlobalRule{"wp_security_context_manager_v1", A, "opens sockets whose clients prism trusts as a sandbox"},
     GlobalRule{"zwp_input_method_manager_v2", A, "hears what the focused window's text field holds and types into it"},
-    GlobalRule{"zwp_keyboard_shortcuts_inhibit_manager_v1", H, "disables prism's key bindings"},
-    GlobalRule{"zwlr_foreign_toplevel_manager_v1", H, "lists and controls every window"},
-    GlobalRule{"zwlr_output_manager_v1", H, "reconfigures outputs"},
     GlobalRule{"zwlr_gamma_control_manager_v1", H, "changes the colours of every output"},
-    GlobalRule{"zwlr_output_power_manager_v1", H, "turns outputs off"},
     GlobalRule{"ext_idle_notifier_v1", H, "watches the user's activity"},
-    GlobalRule{"zwp_idle_inhibit_manager_v1", H, "keeps the screen from blanking or locking"},
+    GlobalRule{"ext_session_lock_manager_v1", A, "locks the session: hides every window, takes all input"},
+    GlobalRule{"zwp_keyboard_shortcuts_inhibit_manager_v1", A, "would switch off prism's key bindings; prism never activates an inhibitor"},
 };
 // clang-format on
 
@@ -99,7 +104,7 @@ std::optional<std::string> allow_entry_problem(std::string_view interface) {
     if (cls == GlobalClass::HostAlone) {
         return "is the host's alone; no VM may be allowed it";
     }
-    return "is not a host-only global prism knows (see docs/security.md)";
+    return "is not a global prism creates (see docs/security.md)";
 }
 
 } // namespace prism::origins

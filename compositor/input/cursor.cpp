@@ -18,7 +18,11 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, cons
     wlr_cursor_attach_output_layout(cursor_, layout_);
 
     motion_.connect(&cursor_->events.motion, [this](wlr_pointer_motion_event* event) {
-        wlr_cursor_move(cursor_, &event->pointer->base, event->delta_x, event->delta_y);
+        double dx = event->delta_x, dy = event->delta_y;
+        if (constrain_motion_) {
+            constrain_motion_(*event, &dx, &dy);
+        }
+        wlr_cursor_move(cursor_, &event->pointer->base, dx, dy);
         handle_motion(event->time_msec);
     });
     motion_absolute_.connect(
@@ -150,6 +154,13 @@ void Cursor::check_client_image(wlr_surface* surface) {
                 surface->current.height, client_hotspot_x_, client_hotspot_y_);
         set_image("left_ptr");
     }
+}
+
+void Cursor::set_client_shape(const char* name) {
+    if (mode_ != Mode::Passthrough || is_modal()) {
+        return;
+    }
+    set_image(name);
 }
 
 void Cursor::set_image(const char* name) {

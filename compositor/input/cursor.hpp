@@ -46,8 +46,20 @@ public:
     // Drops every reference to a view that is going away.
     void forget(const View& view);
 
+    // Shows the theme's image `name` for the client with pointer focus (cursor-shape-v1);
+    // ignored during a move or resize and while prism's dialog is up.
+    void set_client_shape(const char* name);
+
     // Re-sends pointer focus for what is under the cursor now (after windows moved).
     void update_focus(std::uint32_t time_msec);
+
+    // Told every relative motion before the pointer moves by (*dx, *dy); may change them
+    // (pointer constraints hold or confine the pointer). Empty: the motion is applied as is.
+    void set_motion_constraint(
+        std::function<void(const wlr_pointer_motion_event& event, double* dx, double* dy)>
+            constrain) {
+        constrain_motion_ = std::move(constrain);
+    }
 
 private:
     enum class Mode { Passthrough, Move, Resize };
@@ -77,6 +89,7 @@ private:
     wlr_output_layout* layout_;
     Desktop& desktop_;
     const InputRoute& route_;
+    std::function<void(const wlr_pointer_motion_event&, double*, double*)> constrain_motion_;
     wlr_scene_tree* drag_icons_;
     std::function<void()> on_activity_;
     wlr_cursor* cursor_;

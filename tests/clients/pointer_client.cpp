@@ -3,6 +3,7 @@
 //
 //   pointer-client WIDTHxHEIGHT ACTION...
 //     move X Y        move to layout position X, Y (the layout is WIDTHxHEIGHT)
+//     rel DX DY       move by DX, DY, as a mouse does (relative motion)
 //     press | release the left button
 //     click           press and release
 //     sleep MS
@@ -72,6 +73,13 @@ int main(int argc, char** argv) {
             zwlr_virtual_pointer_v1_motion_absolute(pointer, now_ms(), x, y,
                                                     static_cast<uint32_t>(width),
                                                     static_cast<uint32_t>(height));
+            zwlr_virtual_pointer_v1_frame(pointer);
+            wl_display_roundtrip(display);
+        } else if (action == "rel" && i + 2 < argc) {
+            const double dx = std::atof(argv[++i]);
+            const double dy = std::atof(argv[++i]);
+            zwlr_virtual_pointer_v1_motion(pointer, now_ms(), wl_fixed_from_double(dx),
+                                           wl_fixed_from_double(dy));
             zwlr_virtual_pointer_v1_frame(pointer);
             wl_display_roundtrip(display);
         } else if (action == "press") {

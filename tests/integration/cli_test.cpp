@@ -64,9 +64,24 @@ TEST_F(CheckConfig, ReportsEveryErrorWithFileLineAndKey) {
     EXPECT_NE(result.output.find("prism.toml:2:15: keyboard.repeat_rate:"), std::string::npos)
         << result.output;
     EXPECT_NE(result.output.find("web.toml:4:10: protocols.allow: \"zwlr_screencopy_mangaer_v1\" "
-                                 "is not a host-only global"),
+                                 "is not a global prism creates"),
               std::string::npos)
         << result.output;
+}
+
+TEST_F(CheckConfig, AllowingAGlobalPrismDoesNotCreateIsAnError) {
+    // A real protocol that prism does not implement: allowing it would silently do nothing.
+    std::ofstream(dir_ / "vms" / "web.toml")
+        << "name = \"web\"\ncolour = \"red\"\n[protocols]\nallow = "
+           "[\"zwlr_screencopy_manager_v1\", \"zwlr_output_power_manager_v1\"]\n";
+    const auto result = check_config(dir_);
+    EXPECT_EQ(result.exit_code, 1);
+    EXPECT_NE(result.output.find((dir_ / "vms" / "web.toml").string() +
+                                 ":4:40: protocols.allow: \"zwlr_output_power_manager_v1\" is not "
+                                 "a global prism creates"),
+              std::string::npos)
+        << result.output;
+    EXPECT_EQ(result.output.find("zwlr_screencopy_manager_v1"), std::string::npos) << result.output;
 }
 
 TEST_F(CheckConfig, AcceptsTheExamples) {

@@ -81,14 +81,49 @@ TEST(Globals, ASandboxedClientSeesOnlyTheVmSafeGlobals) {
     EXPECT_FALSE(names.count("wp_security_context_manager_v1"));
 }
 
-TEST(Globals, EveryGlobalPrismCreatesIsClassified) {
+// Rows of the table a headless prism does not create: the pixman renderer imports no dmabufs.
+const std::set<std::string> kRendererDependent = {"zwp_linux_dmabuf_v1"};
+
+TEST(Globals, TheTableIsExactlyTheHostRegistry) {
+    // The table lists what prism creates and nothing else, so that a [protocols] allow entry
+    // naming a global prism does not create is refused instead of silently doing nothing.
     Prism prism({});
     const auto host = globals_listed_by_wayland_info(prism, prism.host_socket(), "host");
     ASSERT_FALSE(host.empty());
     for (const auto& name : host) {
         EXPECT_TRUE(origins::classify(name).has_value())
-            << name << " is in neither list of origins/global_policy.cpp";
+            << name << " is not in the table of origins/global_policy.cpp";
     }
+    for (const auto& rule : origins::global_rules()) {
+        const std::string name(rule.interface);
+        if (!kRendererDependent.count(name)) {
+            EXPECT_TRUE(host.count(name))
+                << name << " is in the table but prism does not create it";
+        }
+    }
+}
+
+TEST(Globals, AVmSeesExactlyTheVmSafeGlobals) {
+    Prism prism({{"work", "#3465a4", {}}});
+    const auto vm = globals_listed_by_wayland_info(prism, prism.vm_socket("work"), "vm");
+    const auto host = globals_listed_by_wayland_info(prism, prism.host_socket(), "host");
+    std::set<std::string> expected;
+    for (const auto& rule : origins::global_rules()) {
+        if (rule.cls == origins::GlobalClass::VmSafe && host.count(std::string(rule.interface))) {
+            expected.insert(std::string(rule.interface));
+        }
+    }
+    EXPECT_EQ(vm, expected);
+    // What applications use, offered to VMs (issue 14)...
+    for (const char* name : {"wp_cursor_shape_manager_v1", "wp_fractional_scale_manager_v1",
+                             "wp_single_pixel_buffer_manager_v1", "zwp_pointer_gestures_v1",
+                             "zwp_relative_pointer_manager_v1", "zwp_pointer_constraints_v1",
+                             "zxdg_exporter_v2", "zxdg_importer_v2"}) {
+        EXPECT_TRUE(vm.count(name)) << "a VM does not see " << name;
+    }
+    // ...but never the switch for prism's bindings, which the host has.
+    EXPECT_TRUE(host.count("zwp_keyboard_shortcuts_inhibit_manager_v1"));
+    EXPECT_FALSE(vm.count("zwp_keyboard_shortcuts_inhibit_manager_v1"));
 }
 
 TEST(Globals, AllowListShowsAHostOnlyGlobalToThatVmOnly) {

@@ -16,13 +16,10 @@ TEST(GlobalPolicy, EveryInterfaceIsClassifiedExactlyOnce) {
 }
 
 TEST(GlobalPolicy, PrivilegedProtocolsAreHostOnly) {
-    for (const char* name :
-         {"zwlr_screencopy_manager_v1", "zwlr_export_dmabuf_manager_v1",
-          "zwlr_data_control_manager_v1", "zwp_virtual_keyboard_manager_v1",
-          "zwlr_virtual_pointer_manager_v1", "zwlr_layer_shell_v1", "zwlr_input_inhibit_manager_v1",
-          "zwp_keyboard_shortcuts_inhibit_manager_v1", "zwlr_foreign_toplevel_manager_v1",
-          "zwlr_output_manager_v1", "zwlr_gamma_control_manager_v1", "zwlr_output_power_manager_v1",
-          "ext_idle_notifier_v1"}) {
+    for (const char* name : {"zwlr_screencopy_manager_v1", "zwlr_export_dmabuf_manager_v1",
+                             "zwlr_data_control_manager_v1", "zwp_virtual_keyboard_manager_v1",
+                             "zwlr_virtual_pointer_manager_v1", "zwlr_gamma_control_manager_v1",
+                             "ext_idle_notifier_v1"}) {
         EXPECT_EQ(classify(name), GlobalClass::HostOnly) << name;
     }
 }
@@ -68,7 +65,7 @@ TEST(GlobalPolicy, HostSeesEverythingUnknownSeesNothing) {
 TEST(GlobalPolicy, AllowEntriesMustNameHostOnlyGlobals) {
     EXPECT_EQ(allow_entry_problem("zwlr_screencopy_manager_v1"), std::nullopt);
     EXPECT_EQ(allow_entry_problem("zwlr_screencopy_manger_v1"),
-              "is not a host-only global prism knows (see docs/security.md)");
+              "is not a global prism creates (see docs/security.md)");
     EXPECT_EQ(allow_entry_problem("wl_compositor"), "is shown to every VM already; remove it");
 }
 
@@ -79,6 +76,22 @@ TEST(GlobalPolicy, NoVmMayBeAllowedTheSessionLock) {
     EXPECT_FALSE(may_see(Origin::vm("work"), "ext_session_lock_manager_v1", allow));
     EXPECT_TRUE(may_see(Origin::host(), "ext_session_lock_manager_v1", {}));
     EXPECT_EQ(allow_entry_problem("ext_session_lock_manager_v1"),
+              "is the host's alone; no VM may be allowed it");
+}
+
+TEST(GlobalPolicy, AGlobalPrismDoesNotCreateIsNotAllowable) {
+    // Real wlroots globals prism does not create: allowing one would do nothing, silently.
+    EXPECT_EQ(allow_entry_problem("zwlr_output_power_manager_v1"),
+              "is not a global prism creates (see docs/security.md)");
+    EXPECT_EQ(allow_entry_problem("zwlr_input_inhibit_manager_v1"),
+              "is not a global prism creates (see docs/security.md)");
+}
+
+TEST(GlobalPolicy, NoVmMaySwitchOffPrismsBindings) {
+    EXPECT_EQ(classify("zwp_keyboard_shortcuts_inhibit_manager_v1"), GlobalClass::HostAlone);
+    const std::vector<std::string> allow{"zwp_keyboard_shortcuts_inhibit_manager_v1"};
+    EXPECT_FALSE(may_see(Origin::vm("work"), "zwp_keyboard_shortcuts_inhibit_manager_v1", allow));
+    EXPECT_EQ(allow_entry_problem("zwp_keyboard_shortcuts_inhibit_manager_v1"),
               "is the host's alone; no VM may be allowed it");
 }
 

@@ -1,0 +1,26 @@
+// cursor-shape-v1: a client names a cursor shape ("text", "grab", ...) instead of drawing one;
+// prism draws it from the host's cursor theme at the configured size.
+//
+// Only for the pointer (prism offers no tablet), only the client with pointer focus, with a
+// serial prism gave that client: a client cannot change the cursor over another's window.
+#pragma once
+
+#include "compositor/input/cursor.hpp"
+#include "compositor/listener.hpp"
+#include "compositor/wlr.hpp"
+
+namespace prism {
+
+class CursorShape {
+public:
+    CursorShape(wl_display* display, wlr_seat* seat, Cursor& cursor);
+    CursorShape(const CursorShape&) = delete;
+    CursorShape& operator=(const CursorShape&) = delete;
+
+private:
+    wlr_seat* seat_;
+    Cursor& cursor_;
+    Listener<wlr_cursor_shape_manager_v1_request_set_shape_event> request_set_shape_;
+};
+
+} // namespace prism
