@@ -29,6 +29,7 @@ constexpr std::array kRules = {
     GlobalRule{"zxdg_output_manager_v1", S, "logical output geometry"},
     GlobalRule{"zwp_linux_dmabuf_v1", S, "GPU buffers, when the renderer supports them"},
     GlobalRule{"xdg_activation_v1", S, "activation; a VM may only activate its own windows"},
+    GlobalRule{"zwp_idle_inhibit_manager_v1", S, "keeps the screen on, only while the VM's window is shown ([vm] idle_inhibit)"},
 
     // What would let a client see, control or impersonate others.
     GlobalRule{"zwlr_screencopy_manager_v1", H, "reads every pixel on screen, other VMs' too"},
@@ -36,17 +37,16 @@ constexpr std::array kRules = {
     GlobalRule{"zwlr_data_control_manager_v1", H, "reads and sets every clipboard without focus"},
     GlobalRule{"zwp_virtual_keyboard_manager_v1", H, "injects keys into other VMs' windows"},
     GlobalRule{"zwlr_virtual_pointer_manager_v1", H, "injects pointer input into other windows"},
-    GlobalRule{"zwlr_layer_shell_v1", H, "draws panels and overlays outside any frame"},
+    GlobalRule{"zwlr_layer_shell_v1", A, "draws panels and overlays outside any frame, uncoloured"},
     GlobalRule{"zwlr_input_inhibit_manager_v1", H, "grabs all input (screen lockers)"},
     GlobalRule{"ext_session_lock_manager_v1", A, "locks the session: hides every window, takes all input"},
     GlobalRule{"zwp_keyboard_shortcuts_inhibit_manager_v1", H, "disables prism's key bindings"},
-    GlobalRule{"zwlr_foreign_toplevel_manager_v1", H, "lists and controls every window"},
+    GlobalRule{"zwlr_foreign_toplevel_manager_v1", A, "lists, activates and closes every window"},
     GlobalRule{"zwlr_output_manager_v1", H, "reconfigures outputs"},
     GlobalRule{"zwlr_gamma_control_manager_v1", H, "changes the colours of every output"},
     GlobalRule{"zwlr_output_power_manager_v1", H, "turns outputs off"},
     GlobalRule{"zwp_input_method_manager_v2", H, "sees and types text into other windows"},
-    GlobalRule{"ext_idle_notifier_v1", H, "watches the user's activity"},
-    GlobalRule{"zwp_idle_inhibit_manager_v1", H, "keeps the screen from blanking or locking"},
+    GlobalRule{"ext_idle_notifier_v1", A, "tells when the user is away from the keyboard"},
 };
 // clang-format on
 

@@ -19,7 +19,8 @@ namespace prism::origins {
 enum class GlobalClass {
     VmSafe,    // part of what an ordinary VM application needs; shown to every client
     HostOnly,  // lets a client watch, control or impersonate others; hidden from VMs
-    HostAlone, // host-only, and no VM may be allowed it either (the session lock)
+    HostAlone, // host-only, and no VM may be allowed it either (the session lock, the host
+               // desktop's panels, window list and idle notification)
 };
 
 struct GlobalRule {
