@@ -4,6 +4,9 @@
 #pragma once
 
 #include "compositor/clipboard/clipboard.hpp"
+#include "compositor/desktop/foreign_toplevels.hpp"
+#include "compositor/desktop/idle.hpp"
+#include "compositor/desktop/layer_shell.hpp"
 #include "compositor/frame/decorations.hpp"
 #include "compositor/input/seat.hpp"
 #include "compositor/listener.hpp"
@@ -66,6 +69,8 @@ public:
     const clipboard::Mediator& clipboard() const { return clipboard_->mediator(); }
     const clipboard::Dialog& clipboard_dialog() const { return clipboard_->dialog(); }
     const std::list<std::unique_ptr<Output>>& outputs() const { return outputs_; }
+    const LayerShell& layer_shell() const { return *layer_shell_; }
+    const Idle& idle() const { return *idle_; }
     // Locks the session with prism's cover at once and starts [general] locker, unless a
     // locker holds the lock already (the `lock` binding, prismctl lock).
     void lock_session();
@@ -88,6 +93,8 @@ private:
     void handle_new_toplevel(wlr_xdg_toplevel* toplevel);
     void handle_new_popup(wlr_xdg_popup* popup);
     void handle_activation(wlr_xdg_activation_v1_request_activate_event* event);
+    // Whether an idle inhibitor of `origin` on `surface` holds ([vm] idle_inhibit).
+    bool may_inhibit_idle(const origins::Origin& origin, wlr_surface* surface) const;
     void arrange_outputs();
     void add_headless_devices();
     void destroy_headless_devices();
@@ -105,7 +112,8 @@ private:
     wlr_scene* scene_ = nullptr;
     wlr_output_layout* layout_ = nullptr;
     wlr_xdg_shell* xdg_shell_ = nullptr;
-    wlr_idle_notifier_v1* idle_ = nullptr;
+    std::unique_ptr<Idle> idle_;
+    std::unique_ptr<ForeignToplevels> foreign_toplevels_;
     wlr_scene_output_layout* scene_layout_ = nullptr;
     // prism's own keyboard and pointer when headless (the headless backend has none).
     std::unique_ptr<wlr_keyboard> headless_keyboard_;
@@ -119,6 +127,7 @@ private:
     std::unique_ptr<FrameStyles> frame_styles_;
     std::unique_ptr<Desktop> desktop_;
     std::unique_ptr<Seat> seat_;
+    std::unique_ptr<LayerShell> layer_shell_;
     std::unique_ptr<VmManager> vms_;
     wlr_scene_tree* overlay_ = nullptr; // prism's own dialogs and notices, above every window
     std::unique_ptr<clipboard::Clipboard> clipboard_;
