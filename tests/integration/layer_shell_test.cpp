@@ -197,6 +197,29 @@ TEST(LayerShell, ClipboardDialogShowsAboveAnOverlayPanel) {
     prism.stop();
 }
 
+TEST(LayerShell, SessionLockCoversAnOverlayPanelAndTakesItsKeys) {
+    Prism prism({kWorkVm});
+    Child overlay =
+        layer(prism,
+              {"--layer", "overlay", "--anchor", "top,bottom,left,right", "--size", "0x0",
+               "--exclusive", "-1", "--colour", "20c060", "--keyboard", "exclusive"},
+              "overlay");
+    ASSERT_TRUE(eventually([&] { return has(overlay, "keyboard-enter"); })) << overlay.output();
+    Child locker = prism.client({std::getenv("LOCK_CLIENT")}, prism.host_socket(), "locker");
+    ASSERT_TRUE(eventually([&] { return has(locker, "locked") && has(locker, "surface"); }))
+        << locker.output() << prism.log();
+    const Rgb locker_colour = rgb(0x00c000); // lock-client's default
+    EXPECT_TRUE(eventually([&] {
+        const Image image = screenshot(prism, "locked-over-overlay");
+        return count_in(image, locker_colour, 0, 0, 1024, 768) >= 1024 * 768 - 32 * 32;
+    })) << "the overlay shows through the lock";
+    EXPECT_EQ(count_in(screenshot(prism, "locked-over-overlay"), kOverlay, 0, 0, 1024, 768), 0);
+    type(prism, {"abc"});
+    EXPECT_TRUE(eventually([&] { return has(locker, "key 3 down"); })) << locker.output();
+    EXPECT_FALSE(has(overlay, "key ")) << "a key reached the overlay under the lock";
+    prism.stop();
+}
+
 TEST(LayerShell, ExclusiveKeyboardLauncherGetsEveryKeyUntilItCloses) {
     Prism prism({kWorkVm});
     Child window =
