@@ -182,11 +182,21 @@ bool Server::init() {
     wlr_export_dmabuf_manager_v1_create(display_);
     wlr_data_control_manager_v1_create(display_);
     gamma_ = std::make_unique<GammaControl>(display_);
-    idle_ = wlr_idle_notifier_v1_create(display_);
+    Idle::Services idle_services;
+    idle_services.may_inhibit = [this](const origins::Origin& origin, wlr_surface* surface) {
+        return may_inhibit_idle(origin, surface);
+    };
+    idle_services.window_title = [](wlr_surface* surface) {
+        const View* view = View::from_surface(wlr_surface_get_root_surface(surface));
+        return view != nullptr ? view->title() : std::string();
+    };
+    // ext-idle-notify (host only) and idle-inhibit (every client; see Idle).
+    idle_ = std::make_unique<Idle>(display_, *origins_, std::move(idle_services));
     wlr_virtual_keyboard_manager_v1* virtual_keyboards =
         wlr_virtual_keyboard_manager_v1_create(display_);
     wlr_virtual_pointer_manager_v1* virtual_pointers =
         wlr_virtual_pointer_manager_v1_create(display_);
+    foreign_toplevels_ = std::make_unique<ForeignToplevels>(display_);
 
     frame_styles_ = std::make_unique<FrameStyles>(config_);
     Desktop::Services services;
@@ -220,6 +230,11 @@ bool Server::init() {
         });
     services.view_removed = [this](View& view) {
         seat_->cursor().forget(view);
+        foreign_toplevels_->forget(view);
+    };
+    services.view_changed = [this](View& view) {
+        foreign_toplevels_->update(view);
+        idle_->update();
     };
     Seat::Hooks hooks;
     hooks.run_action = [this](const config::Binding& binding) {
@@ -239,7 +254,7 @@ bool Server::init() {
         return true;
     };
     hooks.activity = [this] {
-        wlr_idle_notifier_v1_notify_activity(idle_, seat_->wlr());
+        idle_->activity(seat_->wlr());
     };
     hooks.cursor_size_of = [this](wlr_output* output) {
         auto* prism_output = static_cast<Output*>(output->data);
@@ -250,6 +265,10 @@ bool Server::init() {
     wlr_seat* seat = wlr_seat_create(display_, "seat0");
     services.seat = seat;
     desktop_ = std::make_unique<Desktop>(services, *frame_styles_, config_.focus);
+    foreign_toplevels_->set_desktop(desktop_.get());
+    // Host-only: panels, launchers and notifications in the desktop's layer trees.
+    layer_shell_ = std::make_unique<LayerShell>(display_, *desktop_, *origins_,
+                                                [this] { return desktop_->output_for(nullptr); });
     // The overlay is created after the desktop's trees, so it is drawn above every window and
     // popup: prism's dialogs, notices and drag icons.
     overlay_ = wlr_scene_tree_create(&scene_->tree);
@@ -264,8 +283,12 @@ bool Server::init() {
     clipboard_ = std::make_unique<clipboard::Clipboard>(
         display_, loop_, overlay_, *seat_, *desktop_, *origins_, config_, *frame_styles_);
     // The session lock's tree is created last: above the windows and the overlay alike.
+    std::vector<wlr_scene_tree*> hidden_while_locked{desktop_->windows_tree(), overlay_};
+    for (std::uint32_t layer = 0; layer < 4; ++layer) {
+        hidden_while_locked.push_back(desktop_->layer_tree(layer));
+    }
     session_lock_ = std::make_unique<SessionLock>(display_, scene_, layout_, *seat_,
-                                                  std::vector{desktop_->windows_tree(), overlay_});
+                                                  std::move(hidden_while_locked));
 
     new_output_.connect(&backend_->events.new_output,
                         [this](wlr_output* output) { handle_new_output(output); });
@@ -335,8 +358,11 @@ Server::~Server() {
         wlr_output_layout_destroy(layout_);
         layout_ = nullptr;
     }
+    layer_shell_.reset();
     seat_.reset();
     desktop_.reset();
+    foreign_toplevels_.reset();
+    idle_.reset();
     decorations_.reset();
     gamma_.reset();
     if (scene_ != nullptr) {
@@ -504,6 +530,7 @@ bool Server::reload(std::vector<std::string>* errors) {
     }
     config_ = std::move(*result.config);
     apply_config();
+    idle_->update(); // a VM's idle_inhibit may have changed
     wlr_log(WLR_INFO, "reload: configuration applied (%zu VMs)", config_.vms.size());
     return true;
 }
@@ -568,6 +595,7 @@ void Server::handle_new_virtual_pointer(wlr_virtual_pointer_v1_new_pointer_event
 }
 
 void Server::handle_layout_change() {
+    layer_shell_->arrange_all(); // panels first: the usable area they leave is where windows go
     desktop_->rescue_offscreen_views();
     session_lock_->arrange();
     // Warping in place re-places the cursor image on every output of the new layout.
@@ -604,6 +632,19 @@ void Server::handle_activation(wlr_xdg_activation_v1_request_activate_event* eve
                   serials_->is_input_since_focus_change(client, token->serial);
     }
     desktop_->activate(*view, requester, vouched);
+}
+
+bool Server::may_inhibit_idle(const origins::Origin& origin, wlr_surface* surface) const {
+    if (origin.is_host()) {
+        return true;
+    }
+    const config::VmConfig* vm = origin.is_vm() ? vms_->find(origin.vm_name()) : nullptr;
+    if (vm == nullptr || vm->idle_inhibit == config::IdleInhibit::Never) {
+        return false;
+    }
+    // WhileVisible: only on a window of the VM's that is shown now.
+    const View* view = View::from_surface(wlr_surface_get_root_surface(surface));
+    return view != nullptr && view->mapped() && view->origin() == origin;
 }
 
 void Server::run_action(const config::Binding& binding) {

@@ -20,6 +20,9 @@
 #include "compositor/output/output.hpp"
 #include "compositor/protocol_error_log.hpp"
 #include "compositor/sandbox/security_context.hpp"
+#include "compositor/shell/foreign_toplevels.hpp"
+#include "compositor/shell/idle.hpp"
+#include "compositor/shell/layer_shell.hpp"
 #include "compositor/vms/vm_manager.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
@@ -75,6 +78,8 @@ public:
     const clipboard::Mediator& clipboard() const { return clipboard_->mediator(); }
     const clipboard::Dialog& clipboard_dialog() const { return clipboard_->dialog(); }
     const std::list<std::unique_ptr<Output>>& outputs() const { return outputs_; }
+    const LayerShell& layer_shell() const { return *layer_shell_; }
+    const Idle& idle() const { return *idle_; }
     // Locks the session with prism's cover at once and starts [general] locker, unless a
     // locker holds the lock already (the `lock` binding, prismctl lock).
     void lock_session();
@@ -97,6 +102,8 @@ private:
     void handle_new_toplevel(wlr_xdg_toplevel* toplevel);
     void handle_new_popup(wlr_xdg_popup* popup);
     void handle_activation(wlr_xdg_activation_v1_request_activate_event* event);
+    // Whether an idle inhibitor of `origin` on `surface` holds ([vm] idle_inhibit).
+    bool may_inhibit_idle(const origins::Origin& origin, wlr_surface* surface) const;
     void arrange_outputs();
     void add_headless_devices();
     void destroy_headless_devices();
@@ -114,7 +121,8 @@ private:
     wlr_scene* scene_ = nullptr;
     wlr_output_layout* layout_ = nullptr;
     wlr_xdg_shell* xdg_shell_ = nullptr;
-    wlr_idle_notifier_v1* idle_ = nullptr;
+    std::unique_ptr<Idle> idle_;
+    std::unique_ptr<ForeignToplevels> foreign_toplevels_;
     wlr_scene_output_layout* scene_layout_ = nullptr;
     // prism's own keyboard and pointer when headless (the headless backend has none).
     std::unique_ptr<wlr_keyboard> headless_keyboard_;
@@ -132,6 +140,7 @@ private:
     std::unique_ptr<FrameStyles> frame_styles_;
     std::unique_ptr<Desktop> desktop_;
     std::unique_ptr<Seat> seat_;
+    std::unique_ptr<LayerShell> layer_shell_;
     std::unique_ptr<VmManager> vms_;
     std::unique_ptr<CursorShape> cursor_shape_;
     std::unique_ptr<PointerGestures> pointer_gestures_;

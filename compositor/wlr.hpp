@@ -1,8 +1,8 @@
 // The one place prism includes wlroots.
 //
 // wlroots' headers are C, and some use C99 array parameters (`int x[static 4]`), which C++
-// rejects. Standard and system headers come first, so that the `static` keyword is defined away
-// only while the wlroots headers themselves are read.
+// rejects, or C++ keywords as names. Standard and system headers come first, so that the `static`
+// keyword is defined away only while the wlroots headers themselves are read.
 #pragma once
 
 #include <cerrno>
@@ -43,10 +43,15 @@ extern "C" {
 #include <wlr/types/wlr_foreign_toplevel_management_v1.h>
 #include <wlr/types/wlr_fractional_scale_v1.h>
 #include <wlr/types/wlr_gamma_control_v1.h>
+#include <wlr/types/wlr_idle_inhibit_v1.h>
 #include <wlr/types/wlr_idle_notify_v1.h>
 #include <wlr/types/wlr_input_device.h>
 #include <wlr/types/wlr_keyboard.h>
 #include <wlr/types/wlr_keyboard_shortcuts_inhibit_v1.h>
+// The layer surface's field named `namespace` is `namespace_` in C++.
+#define namespace namespace_
+#include <wlr/types/wlr_layer_shell_v1.h>
+#undef namespace
 #include <wlr/types/wlr_linux_dmabuf_v1.h>
 #include <wlr/types/wlr_output.h>
 #include <wlr/types/wlr_output_layout.h>

@@ -118,6 +118,13 @@ struct VmLimits {
     bool operator==(const VmLimits&) const = default;
 };
 
+// When a VM's idle inhibitors (idle-inhibit-unstable-v1: a video player keeping the screen on)
+// take effect.
+enum class IdleInhibit {
+    WhileVisible, // only while the inhibiting window is mapped (shown), and never under the lock
+    Never,        // never: the VM cannot keep the screen on
+};
+
 struct VmConfig {
     std::string name;  // unique, [a-z0-9-]+, at most 32 characters
     std::string label; // shown to the user; defaults to name
@@ -130,6 +137,8 @@ struct VmConfig {
     // Even when allowed, an edge in the VM's colour stays visible and the label is shown on
     // entry.
     bool allow_fullscreen = false;
+    // idle_inhibit: whether the VM's windows may keep the screen from blanking and locking.
+    IdleInhibit idle_inhibit = IdleInhibit::WhileVisible;
     // Pastes into this VM of what another origin put on the clipboard / primary selection
     // ([clipboard] and [primary] tables). Defaults: ask for the clipboard; deny for the primary
     // selection (a stray middle click must neither cross silently nor pop up a dialog).

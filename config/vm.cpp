@@ -201,7 +201,8 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
     vm.source_file = file;
     detail::check_unknown_keys(reporter, *root, "",
                                {"name", "colour", "label", "socket", "allow_fullscreen",
-                                "protocols", "clipboard", "primary", "vmbridge", "limits"});
+                                "idle_inhibit", "protocols", "clipboard", "primary", "vmbridge",
+                                "limits"});
 
     if (detail::require_key(reporter, *root, "name", "")) {
         if (auto name = detail::get_string(reporter, *root, "name", "")) {
@@ -270,6 +271,10 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
 
     if (auto allow = detail::get_boolean(reporter, *root, "allow_fullscreen", "")) {
         vm.allow_fullscreen = *allow;
+    }
+    if (auto inhibit =
+            detail::get_enum(reporter, *root, "idle_inhibit", "", {"visible", "never"})) {
+        vm.idle_inhibit = *inhibit == "never" ? IdleInhibit::Never : IdleInhibit::WhileVisible;
     }
 
     if (const toml::table* protocols = detail::get_table(reporter, *root, "protocols", "")) {

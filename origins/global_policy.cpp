@@ -41,6 +41,7 @@ constexpr std::array kRules = {
     GlobalRule{"zwp_pointer_constraints_v1", S, "locks or confines the pointer to its focused window until focus leaves or a prism binding is pressed; prism shows a hint"},
     GlobalRule{"zxdg_exporter_v2", S, "exports a handle to its own window"},
     GlobalRule{"zxdg_importer_v2", S, "imports a handle its own VM exported; another VM's handle is unknown"},
+    GlobalRule{"zwp_idle_inhibit_manager_v1", S, "keeps the screen on, only while the VM's window is shown ([vm] idle_inhibit)"},
 
     // What would let a client see, control or impersonate others.
     GlobalRule{"zwlr_screencopy_manager_v1", H, "reads every pixel on screen, other VMs' too"},
@@ -51,9 +52,11 @@ constexpr std::array kRules = {
     GlobalRule{"wp_security_context_manager_v1", A, "opens sockets whose clients prism trusts as a sandbox"},
     GlobalRule{"zwp_input_method_manager_v2", A, "hears what the focused window's text field holds and types into it"},
     GlobalRule{"zwlr_gamma_control_manager_v1", H, "changes the colours of every output"},
-    GlobalRule{"ext_idle_notifier_v1", H, "watches the user's activity"},
+    GlobalRule{"ext_idle_notifier_v1", A, "tells when the user is away from the keyboard"},
     GlobalRule{"ext_session_lock_manager_v1", A, "locks the session: hides every window, takes all input"},
     GlobalRule{"zwp_keyboard_shortcuts_inhibit_manager_v1", A, "would switch off prism's key bindings; prism never activates an inhibitor"},
+    GlobalRule{"zwlr_layer_shell_v1", A, "draws panels and overlays outside any frame, uncoloured"},
+    GlobalRule{"zwlr_foreign_toplevel_manager_v1", A, "lists, activates and closes every window"},
 };
 // clang-format on
 

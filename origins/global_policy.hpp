@@ -20,7 +20,9 @@ namespace prism::origins {
 enum class GlobalClass {
     VmSafe,    // part of what an ordinary VM application needs; shown to every client
     HostOnly,  // lets a client watch, control or impersonate others; hidden from VMs
-    HostAlone, // host-only, and no VM may be allowed it either (session lock, shortcut inhibit)
+    HostAlone, // host-only, and no VM may be allowed it either (the session lock, shortcut
+               // inhibition, security contexts, the host desktop's panels, window list and idle
+               // notification)
 };
 
 struct GlobalRule {

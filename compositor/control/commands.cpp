@@ -166,6 +166,15 @@ void register_control_commands(control::ControlServer& control, Server& server) 
     control.add_command("windows", [&server](const json&) { return list_windows(server); });
     control.add_command("outputs", [&server](const json&) { return list_outputs(server); });
     control.add_command("clipboard", [&server](const json&) { return clipboard_state(server); });
+    control.add_command("idle", [&server](const json&) {
+        json inhibitors = json::array();
+        for (const Idle::Inhibitor& inhibitor : server.idle().inhibitors()) {
+            inhibitors.push_back({{"vm", inhibitor.origin},
+                                  {"title", inhibitor.title},
+                                  {"active", inhibitor.active}});
+        }
+        return json{{"inhibited", server.idle().inhibited()}, {"inhibitors", inhibitors}};
+    });
     control.add_command("reload", [&server](const json&) {
         std::vector<std::string> errors;
         if (!server.reload(&errors)) {

@@ -23,17 +23,19 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, cons
             constrain_motion_(*event, &dx, &dy);
         }
         wlr_cursor_move(cursor_, &event->pointer->base, dx, dy);
+        note_activity(&event->pointer->base);
         handle_motion(event->time_msec);
     });
     motion_absolute_.connect(
         &cursor_->events.motion_absolute, [this](wlr_pointer_motion_absolute_event* event) {
             wlr_cursor_warp_absolute(cursor_, &event->pointer->base, event->x, event->y);
+            note_activity(&event->pointer->base);
             handle_motion(event->time_msec);
         });
     button_.connect(&cursor_->events.button,
                     [this](wlr_pointer_button_event* event) { handle_button(event); });
     axis_.connect(&cursor_->events.axis, [this](wlr_pointer_axis_event* event) {
-        on_activity_();
+        note_activity(&event->pointer->base);
         if (is_modal()) {
             return; // no client scrolls under prism's dialog
         }
@@ -225,7 +227,6 @@ void Cursor::end_interactive(const View* view) {
 }
 
 void Cursor::handle_motion(std::uint32_t time_msec) {
-    on_activity_();
     if (drag_icon_) {
         drag_icon_->move_to(cursor_->x, cursor_->y);
     }
@@ -309,8 +310,15 @@ constexpr std::uint32_t kDoubleClickMs = 400;
 
 } // namespace
 
+void Cursor::note_activity(const wlr_input_device* device) {
+    // The user's input only: a VM's virtual pointer is no sign of anyone there.
+    if (vm_devices_.count(device) == 0) {
+        on_activity_();
+    }
+}
+
 void Cursor::handle_button(wlr_pointer_button_event* event) {
-    on_activity_();
+    note_activity(&event->pointer->base);
     if (event->state == WL_POINTER_BUTTON_STATE_RELEASED) {
         // Any release ends a move or resize, also one the client asked for.
         const bool grabbing = mode_ != Mode::Passthrough;
@@ -346,6 +354,9 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
     }
     const Desktop::Hit hit = desktop_.hit_test(cursor_->x, cursor_->y);
     if (hit.view == nullptr) {
+        if (hit.layer != nullptr) {
+            desktop_.layer_clicked(hit.layer); // a panel or launcher that takes keys on demand
+        }
         wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
         return;
     }

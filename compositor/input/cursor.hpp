@@ -75,6 +75,8 @@ private:
 
     void begin_grab(View& view, Mode mode, std::uint32_t edges, const char* image);
     void handle_motion(std::uint32_t time_msec);
+    // Input from `device` resets the idle timers, unless it is a VM's virtual pointer.
+    void note_activity(const wlr_input_device* device);
     void handle_button(wlr_pointer_button_event* event);
     void set_image(const char* name);
     // Shows a client's cursor image, and keeps it only while it stays small and its hotspot

@@ -80,7 +80,9 @@ void Keyboard::handle_modifiers() {
 }
 
 void Keyboard::handle_key(wlr_keyboard_key_event* event) {
-    seat_.note_activity();
+    if (host_) {
+        seat_.note_activity(); // the user's: a VM's virtual keyboard is no sign of anyone there
+    }
     const bool pressed = event->state == WL_KEYBOARD_KEY_STATE_PRESSED;
     if (pressed) {
         seat_.note_key_press();

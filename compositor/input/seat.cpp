@@ -91,8 +91,8 @@ void Seat::set_lock(LockScreen* lock) {
             modal_grab_.interface = &kModalGrab;
             modal_grab_.data = this;
             wlr_seat_keyboard_start_grab(seat_, &modal_grab_);
-        } else if (View* view = desktop_.focused()) {
-            desktop_.focus(view, false);
+        } else {
+            desktop_.restore_keyboard_focus();
         }
         cursor_->update_focus(0);
     }
@@ -135,11 +135,9 @@ void Seat::set_modal(Modal* modal) {
         if (seat_->keyboard_state.grab == &modal_grab_) {
             wlr_seat_keyboard_end_grab(seat_);
         }
-        if (View* view = desktop_.focused()) {
-            // Entered again without the keys held now: the key that answered the dialog
-            // (its release is swallowed) must not look stuck to the window.
-            desktop_.focus(view, false);
-        }
+        // Entered again without the keys held now: the key that answered the dialog (its
+        // release is swallowed) must not look stuck to the window.
+        desktop_.restore_keyboard_focus();
         cursor_->update_focus(0);
     }
 }

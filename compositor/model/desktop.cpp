@@ -1,6 +1,9 @@
 #include "compositor/model/desktop.hpp"
 
+#include "compositor/output/output.hpp"
+
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace prism {
@@ -10,7 +13,13 @@ Desktop::Desktop(Services services, const FrameStyles& styles,
     : services_(std::move(services))
     , styles_(styles)
     , focus_policy_(focus_policy) {
+    // Stacking, bottom to top: the background and bottom layers, the windows, the top and
+    // overlay layers. Trees created later by the server (dialogs, the lock) go above them all.
+    layers_[ZWLR_LAYER_SHELL_V1_LAYER_BACKGROUND] = wlr_scene_tree_create(&services_.scene->tree);
+    layers_[ZWLR_LAYER_SHELL_V1_LAYER_BOTTOM] = wlr_scene_tree_create(&services_.scene->tree);
     windows_ = wlr_scene_tree_create(&services_.scene->tree);
+    layers_[ZWLR_LAYER_SHELL_V1_LAYER_TOP] = wlr_scene_tree_create(&services_.scene->tree);
+    layers_[ZWLR_LAYER_SHELL_V1_LAYER_OVERLAY] = wlr_scene_tree_create(&services_.scene->tree);
     // A popup grab is for the window the user works in: a client whose window does not have
     // the keyboard may not take it (and with it the keyboard and the pointer) from it.
     keyboard_grab_begin_.connect(
@@ -37,6 +46,13 @@ Desktop::~Desktop() {
     keyboard_grab_begin_.disconnect();
     views_.clear();
     wlr_scene_node_destroy(&windows_->node);
+    for (wlr_scene_tree* tree : layers_) {
+        wlr_scene_node_destroy(&tree->node);
+    }
+}
+
+wlr_scene_tree* Desktop::layer_tree(std::uint32_t layer) const {
+    return layer < std::size(layers_) ? layers_[layer] : layers_[ZWLR_LAYER_SHELL_V1_LAYER_TOP];
 }
 
 View& Desktop::add_view(wlr_xdg_toplevel* toplevel, origins::Origin origin) {
@@ -56,6 +72,7 @@ void Desktop::remove_view(View& view) {
 
 void Desktop::view_mapped(View& view) {
     place_new_view(view);
+    notify_changed(view);
 
     if (may_take_focus(view)) {
         focus(&view);
@@ -89,6 +106,7 @@ void Desktop::view_unmapped(View& view) {
     if (services_.view_removed) {
         services_.view_removed(view);
     }
+    notify_changed(view);
     if (focused_ != &view) {
         return;
     }
@@ -100,7 +118,9 @@ void Desktop::view_unmapped(View& view) {
             return;
         }
     }
-    wlr_seat_keyboard_notify_clear_focus(services_.seat);
+    if (focused_layer_ == nullptr) {
+        wlr_seat_keyboard_notify_clear_focus(services_.seat);
+    }
 }
 
 void Desktop::request_interactive(View& view, std::uint32_t edges) {
@@ -117,8 +137,11 @@ void Desktop::focus(View* view, bool with_held_keys) {
         focused_ = nullptr;
         if (previous != nullptr) {
             previous->set_activated(false);
+            notify_changed(*previous);
         }
-        wlr_seat_keyboard_notify_clear_focus(services_.seat);
+        if (focused_layer_ == nullptr) {
+            wlr_seat_keyboard_notify_clear_focus(services_.seat);
+        }
         return;
     }
     if (!view->mapped()) {
@@ -128,6 +151,7 @@ void Desktop::focus(View* view, bool with_held_keys) {
     focused_ = view;
     if (previous != nullptr && previous != view) {
         previous->set_activated(false);
+        notify_changed(*previous);
     }
     view->set_urgent(false);
     wlr_scene_node_raise_to_top(&view->tree()->node);
@@ -135,17 +159,67 @@ void Desktop::focus(View* view, bool with_held_keys) {
                            [&](const auto& candidate) { return candidate.get() == view; });
     views_.splice(views_.begin(), views_, it);
     view->set_activated(true);
+    notify_changed(*view);
 
     // Another client's popup grab would keep the keyboard: focus elsewhere dismisses its
     // popups, as a click outside them does.
     end_popup_grab(wl_resource_get_client(view->surface()->resource));
+    if (layer_holds_keyboard()) {
+        return; // raised, but the keys stay with the launcher or panel that asked for them all
+    }
+    focused_layer_ = nullptr; // an on-demand layer surface gives the keyboard up to a window
+    enter_keyboard(view->surface(), with_held_keys);
+}
+
+void Desktop::enter_keyboard(wlr_surface* surface, bool with_held_keys) {
     wlr_keyboard* keyboard = wlr_seat_get_keyboard(services_.seat);
     if (keyboard != nullptr) {
         wlr_seat_keyboard_notify_enter(
-            services_.seat, view->surface(), with_held_keys ? keyboard->keycodes : nullptr,
+            services_.seat, surface, with_held_keys ? keyboard->keycodes : nullptr,
             with_held_keys ? keyboard->num_keycodes : 0, &keyboard->modifiers);
     } else {
-        wlr_seat_keyboard_notify_enter(services_.seat, view->surface(), nullptr, 0, nullptr);
+        wlr_seat_keyboard_notify_enter(services_.seat, surface, nullptr, 0, nullptr);
+    }
+}
+
+bool Desktop::layer_holds_keyboard() const {
+    return focused_layer_ != nullptr && focused_layer_->current.keyboard_interactive ==
+                                            ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_EXCLUSIVE;
+}
+
+void Desktop::focus_layer(wlr_layer_surface_v1* layer) {
+    if (layer == focused_layer_) {
+        return;
+    }
+    focused_layer_ = layer;
+    if (layer != nullptr) {
+        // Entered without the keys held now: a key pressed for a window is not the launcher's.
+        enter_keyboard(layer->surface, false);
+    } else if (focused_ != nullptr) {
+        enter_keyboard(focused_->surface(), false);
+    } else {
+        wlr_seat_keyboard_notify_clear_focus(services_.seat);
+    }
+}
+
+void Desktop::layer_clicked(wlr_layer_surface_v1* layer) {
+    if (layer->current.keyboard_interactive != ZWLR_LAYER_SURFACE_V1_KEYBOARD_INTERACTIVITY_NONE &&
+        !layer_holds_keyboard()) {
+        focus_layer(layer);
+    }
+}
+
+void Desktop::layer_gone(wlr_layer_surface_v1* layer) {
+    if (focused_layer_ == layer) {
+        focus_layer(nullptr);
+    }
+}
+
+void Desktop::restore_keyboard_focus() {
+    if (focused_layer_ != nullptr) {
+        enter_keyboard(focused_layer_->surface, false);
+    } else if (focused_ != nullptr) {
+        focus(focused_, false);
     }
 }
 
@@ -206,11 +280,48 @@ void Desktop::activate(View& view, const origins::Origin& requester, bool vouche
     }
 }
 
+namespace {
+
+// The client surface of a layer-shell layer at a layout point, if any.
+Desktop::Hit layer_hit(wlr_scene_tree* tree, double lx, double ly) {
+    Desktop::Hit hit;
+    double sx = 0, sy = 0;
+    wlr_scene_node* node = wlr_scene_node_at(&tree->node, lx, ly, &sx, &sy);
+    if (node == nullptr || node->type != WLR_SCENE_NODE_BUFFER) {
+        return hit;
+    }
+    wlr_scene_surface* scene_surface =
+        wlr_scene_surface_try_from_buffer(wlr_scene_buffer_from_node(node));
+    if (scene_surface == nullptr) {
+        return hit;
+    }
+    hit.surface = scene_surface->surface;
+    hit.sx = sx;
+    hit.sy = sy;
+    hit.layer = wlr_layer_surface_v1_try_from_wlr_surface(
+        wlr_surface_get_root_surface(scene_surface->surface));
+    return hit;
+}
+
+} // namespace
+
 Desktop::Hit Desktop::hit_test(double lx, double ly) const {
+    // Top to bottom: the overlay and top layers, the windows, the bottom and background layers.
+    for (auto layer : {ZWLR_LAYER_SHELL_V1_LAYER_OVERLAY, ZWLR_LAYER_SHELL_V1_LAYER_TOP}) {
+        if (Hit hit = layer_hit(layers_[layer], lx, ly); hit.surface != nullptr) {
+            return hit;
+        }
+    }
     Hit hit;
     double sx = 0, sy = 0;
     wlr_scene_node* node = wlr_scene_node_at(&windows_->node, lx, ly, &sx, &sy);
     if (node == nullptr) {
+        for (auto layer :
+             {ZWLR_LAYER_SHELL_V1_LAYER_BOTTOM, ZWLR_LAYER_SHELL_V1_LAYER_BACKGROUND}) {
+            if (Hit below = layer_hit(layers_[layer], lx, ly); below.surface != nullptr) {
+                return below;
+            }
+        }
         return hit;
     }
     hit.view = View::from_node(node);
@@ -251,7 +362,7 @@ void Desktop::set_xray(bool on) {
     }
 }
 
-wlr_box Desktop::output_box_for(const View* view) const {
+wlr_output* Desktop::output_for(const View* view) const {
     wlr_output* output = nullptr;
     if (view != nullptr) {
         const wlr_box box = view->content_box();
@@ -266,11 +377,34 @@ wlr_box Desktop::output_box_for(const View* view) const {
     if (output == nullptr) {
         output = wlr_output_layout_get_center_output(services_.layout);
     }
+    return output;
+}
+
+wlr_box Desktop::output_box_for(const View* view) const {
     wlr_box box{};
-    if (output != nullptr) {
+    if (wlr_output* output = output_for(view)) {
         wlr_output_layout_get_box(services_.layout, output, &box);
     }
     return box;
+}
+
+wlr_box Desktop::usable_area_for(const View* view) const {
+    wlr_output* output = output_for(view);
+    const auto* prism_output =
+        output != nullptr ? static_cast<const Output*>(output->data) : nullptr;
+    if (prism_output == nullptr) {
+        return output_box_for(view);
+    }
+    return prism_output->usable_area(services_.layout);
+}
+
+void Desktop::usable_area_changed(wlr_output* output) {
+    for (const auto& view : views_) {
+        if (view->mapped() && view->maximized() && !view->fullscreen() &&
+            output_for(view.get()) == output) {
+            view->refit();
+        }
+    }
 }
 
 namespace {
@@ -285,8 +419,8 @@ std::pair<int, int> centred_in(const wlr_box& area, int width, int height) {
 } // namespace
 
 void Desktop::place_new_view(View& view) {
-    // New windows open centred on the output under the cursor.
-    const wlr_box area = output_box_for(nullptr);
+    // New windows open centred in the usable area of the output under the cursor.
+    const wlr_box area = usable_area_for(nullptr);
     if (area.width <= 0 || area.height <= 0) {
         view.move_to(0, 0); // no output at all
         return;
@@ -316,7 +450,7 @@ void Desktop::rescue_offscreen_views() {
         const wlr_box box = view->outer_box();
         if (wlr_output_layout_output_at(services_.layout, box.x + box.width / 2.0,
                                         box.y + box.height / 2.0) == nullptr) {
-            const auto [left, top] = centred_in(output_box_for(nullptr), box.width, box.height);
+            const auto [left, top] = centred_in(usable_area_for(nullptr), box.width, box.height);
             view->move_outer_to(left, top);
         }
     }

@@ -36,14 +36,18 @@ public:
         wlr_xdg_shell* xdg_shell = nullptr;
         // The input serials prism sent: an xdg_popup.grab must carry one of its client's.
         InputSerials* serials = nullptr;
+        // Called when a view is mapped or unmapped, or its title, app id, focus, maximized or
+        // fullscreen state changes (the host panels' window list follows it).
+        std::function<void(View& view)> view_changed;
     };
 
     // What is under a layout point.
     struct Hit {
         View* view = nullptr;
-        wlr_surface* surface = nullptr;   // when a client surface is hit
-        double sx = 0, sy = 0;            // surface coordinates
-        FramePart part = FramePart::None; // when the frame is hit
+        wlr_surface* surface = nullptr;        // when a client surface is hit
+        double sx = 0, sy = 0;                 // surface coordinates
+        FramePart part = FramePart::None;      // when the frame is hit
+        wlr_layer_surface_v1* layer = nullptr; // when a layer-shell surface (a panel) is hit
     };
 
     Desktop(Services services, const FrameStyles& styles, const config::FocusConfig& focus_policy);
@@ -58,6 +62,12 @@ public:
     void view_mapped(View& view);
     void view_unmapped(View& view);
     void request_interactive(View& view, std::uint32_t edges);
+    // The view's title, app id, maximized or fullscreen state changed.
+    void notify_changed(View& view) {
+        if (services_.view_changed) {
+            services_.view_changed(view);
+        }
+    }
 
     // Gives keyboard focus to `view` (nullptr: nobody) and raises it. The keys held now are
     // sent with the focus unless `with_held_keys` is false.
@@ -67,6 +77,20 @@ public:
     // whoever holds it). While such a grab lasts, wlroots keeps the keyboard on the grabbing
     // client, whatever the desktop focuses.
     void end_popup_grab(wl_client* keep);
+    // Keyboard focus on a layer-shell surface (a launcher, a panel) instead of the focused
+    // window; nullptr gives it back to the focused window. While a surface that asked for
+    // exclusive keyboard interactivity has it, focusing a window raises that window but the keys
+    // stay with the layer surface; one that asked for on-demand focus loses it to a window.
+    void focus_layer(wlr_layer_surface_v1* layer);
+    wlr_layer_surface_v1* focused_layer() const { return focused_layer_; }
+    // A click on a layer surface: it takes the keyboard if it accepts keyboard focus.
+    void layer_clicked(wlr_layer_surface_v1* layer);
+    // The layer surface is unmapped or going: it loses the keyboard focus if it had it.
+    void layer_gone(wlr_layer_surface_v1* layer);
+    // Sends the keyboard focus again (without the keys held now) to whoever should have it: the
+    // focused layer surface or the focused window. After a dialog or the lock went away.
+    void restore_keyboard_focus();
+
     // Focuses the next mapped view in stacking order (Alt+Tab).
     void cycle_focus();
     // Activation through xdg-activation: focus if the policy allows, else mark urgent. A VM's
@@ -90,8 +114,19 @@ public:
     // Top first.
     const std::list<std::unique_ptr<View>>& views() const { return views_; }
 
-    // The usable area of the output a view is on (or of the output under the cursor).
+    // The output a view is on (nullptr: the output under the cursor), or the layout's centre
+    // output; nullptr when there is no output at all.
+    wlr_output* output_for(const View* view) const;
+    // The whole box of that output, in layout coordinates (fullscreen, popups, dialogs).
     wlr_box output_box_for(const View* view) const;
+    // The usable area of that output: less what panels reserve (Output::usable_area). Maximize
+    // and the placement of new windows use it.
+    wlr_box usable_area_for(const View* view) const;
+    // What panels reserve on `output` changed: maximized windows on it fit the new area.
+    void usable_area_changed(wlr_output* output);
+    // The layer-shell layers, by zwlr_layer_shell_v1 layer: background and bottom below every
+    // window, top and overlay above them (and below prism's dialogs and the lock).
+    wlr_scene_tree* layer_tree(std::uint32_t layer) const;
     // Puts views that no output shows any more back on an output (after unplugging one).
     void rescue_offscreen_views();
 
@@ -103,6 +138,9 @@ public:
 
 private:
     void place_new_view(View& view);
+    // Whether a layer surface holds the keyboard exclusively now.
+    bool layer_holds_keyboard() const;
+    void enter_keyboard(wlr_surface* surface, bool with_held_keys);
     // The focus rule ([focus]) applied to `view` wanting focus now.
     bool may_take_focus(const View& view) const;
 
@@ -112,6 +150,9 @@ private:
     wlr_scene_tree* windows_;
     std::list<std::unique_ptr<View>> views_; // front is the top of the stack
     View* focused_ = nullptr;
+    wlr_layer_surface_v1* focused_layer_ = nullptr;
+    // By layer: background, bottom, top, overlay.
+    wlr_scene_tree* layers_[4] = {};
     std::uint64_t next_id_ = 1;
     std::optional<std::chrono::steady_clock::time_point> last_key_;
     Listener<wlr_seat_keyboard_grab> keyboard_grab_begin_;

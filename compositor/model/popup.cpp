@@ -40,14 +40,21 @@ void clip_to_geometry(wlr_scene_tree* surface_tree, wlr_xdg_surface* xdg, const 
 
 void Popup::create(wlr_xdg_popup* popup, const Desktop& desktop,
                    std::optional<config::Colour> outline, SizeLimit limit) {
-    // The parent's popup tree: a window's, or another popup's. None when the parent is not an
-    // xdg surface prism shows (a layer surface, a surface whose toplevel role is gone).
-    wlr_xdg_surface* parent =
-        popup->parent != nullptr ? wlr_xdg_surface_try_from_wlr_surface(popup->parent) : nullptr;
-    if (parent == nullptr || parent->data == nullptr) {
+    // The parent's popup tree: a window's, another popup's, or a layer surface's (a panel's
+    // menu). None when the parent is a surface prism does not show (its role is gone).
+    void* tree = nullptr;
+    if (popup->parent != nullptr) {
+        if (wlr_xdg_surface* parent = wlr_xdg_surface_try_from_wlr_surface(popup->parent)) {
+            tree = parent->data;
+        } else if (wlr_layer_surface_v1* layer =
+                       wlr_layer_surface_v1_try_from_wlr_surface(popup->parent)) {
+            tree = layer->data;
+        }
+    }
+    if (tree == nullptr) {
         return; // never shown; wlroots still answers the client
     }
-    new Popup(popup, static_cast<wlr_scene_tree*>(parent->data), desktop, outline, limit);
+    new Popup(popup, static_cast<wlr_scene_tree*>(tree), desktop, outline, limit);
 }
 
 Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,

@@ -41,6 +41,11 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     destroy_.connect(&toplevel_->events.destroy, [this](void*) { handle_destroy(); });
     commit_.connect(&xdg_->surface->events.commit, [this](void*) { handle_commit(); });
     set_title_.connect(&toplevel_->events.set_title, [this](void*) { handle_set_title(); });
+    set_app_id_.connect(&toplevel_->events.set_app_id, [this](void*) {
+        if (mapped_) {
+            desktop_.notify_changed(*this);
+        }
+    });
     request_move_.connect(
         &toplevel_->events.request_move,
         [this](wlr_xdg_toplevel_move_event* event) { handle_request_move(event); });
@@ -74,6 +79,7 @@ void View::handle_destroy() {
 void View::handle_set_title() {
     if (mapped_) {
         update_frame();
+        desktop_.notify_changed(*this);
     }
 }
 
@@ -309,7 +315,7 @@ void View::set_maximized(bool maximized) {
         return;
     }
     if (maximized) {
-        fill(desktop_.output_box_for(this), true);
+        fill(desktop_.usable_area_for(this), true);
     }
     maximized_ = maximized;
     if (!maximized) {
@@ -317,6 +323,13 @@ void View::set_maximized(bool maximized) {
     }
     wlr_xdg_toplevel_set_maximized(toplevel_, maximized);
     update_frame();
+    desktop_.notify_changed(*this);
+}
+
+void View::refit() {
+    if (maximized_ && !fullscreen_) {
+        fill(desktop_.usable_area_for(this), true);
+    }
 }
 
 void View::set_fullscreen(bool fullscreen) {
@@ -342,13 +355,14 @@ void View::set_fullscreen(bool fullscreen) {
     fullscreen_ = fullscreen;
     if (!fullscreen) {
         if (maximized_) {
-            fill(desktop_.output_box_for(this), true);
+            fill(desktop_.usable_area_for(this), true);
         } else {
             restore();
         }
     }
     wlr_xdg_toplevel_set_fullscreen(toplevel_, fullscreen);
     update_frame();
+    desktop_.notify_changed(*this);
     if (fullscreen && !origin_.is_host()) {
         // Say whose fullscreen this is, for a moment.
         frame_->show_fullscreen_label(true);

@@ -59,6 +59,8 @@ public:
     void set_maximized(bool maximized);
     // A VM whose config does not allow fullscreen gets maximize instead.
     void set_fullscreen(bool fullscreen);
+    // A maximized window fits the usable area of its output again (panels came or went).
+    void refit();
     void close();
 
     // Redraws the frame from the current title, focus, style, size and output scale.
@@ -113,7 +115,7 @@ private:
     wlr_box saved_{};   // content box before maximize/fullscreen
     int x_ = 0, y_ = 0; // layout position of the window geometry's origin
 
-    Listener<void> map_, unmap_, destroy_, commit_, set_title_;
+    Listener<void> map_, unmap_, destroy_, commit_, set_title_, set_app_id_;
     Listener<wlr_xdg_toplevel_move_event> request_move_;
     Listener<wlr_xdg_toplevel_resize_event> request_resize_;
     Listener<void> request_maximize_, request_fullscreen_;

@@ -61,6 +61,37 @@ void Output::place(wlr_output_layout* layout, wlr_scene_output_layout* scene_lay
     }
 }
 
+wlr_box Output::box(wlr_output_layout* layout) const {
+    wlr_box box{};
+    wlr_output_layout_get_box(layout, output_, &box);
+    return box;
+}
+
+wlr_box Output::usable_area(wlr_output_layout* layout) const {
+    const wlr_box full = box(layout);
+    wlr_box usable{full.x + reserved_left_, full.y + reserved_top_,
+                   full.width - reserved_left_ - reserved_right_,
+                   full.height - reserved_top_ - reserved_bottom_};
+    if (usable.width <= 0 || usable.height <= 0) {
+        return full; // panels that leave nothing: windows still get the whole output
+    }
+    return usable;
+}
+
+bool Output::set_usable_area(const wlr_box& full, const wlr_box& usable) {
+    const int top = usable.y - full.y;
+    const int left = usable.x - full.x;
+    const int bottom = full.y + full.height - (usable.y + usable.height);
+    const int right = full.x + full.width - (usable.x + usable.width);
+    const bool changed = top != reserved_top_ || left != reserved_left_ ||
+                         bottom != reserved_bottom_ || right != reserved_right_;
+    reserved_top_ = top;
+    reserved_left_ = left;
+    reserved_bottom_ = bottom;
+    reserved_right_ = right;
+    return changed;
+}
+
 void Output::handle_frame() {
     if (scene_output_ == nullptr) {
         return;

@@ -33,6 +33,16 @@ public:
     void place(wlr_output_layout* layout, wlr_scene_output_layout* scene_layout,
                std::optional<int> x, std::optional<int> y);
 
+    // The output's box in `layout` (empty when it is not in it).
+    wlr_box box(wlr_output_layout* layout) const;
+    // The usable area: the output's box in `layout` less the exclusive zones layer-shell panels
+    // reserve along its edges. Maximize and the placement of new windows use it; fullscreen
+    // covers the whole box.
+    wlr_box usable_area(wlr_output_layout* layout) const;
+    // Sets what the panels reserve, from the usable area computed within `full` (both layout
+    // coordinates). Returns whether it changed.
+    bool set_usable_area(const wlr_box& full, const wlr_box& usable);
+
 private:
     void handle_frame();
 
@@ -41,6 +51,8 @@ private:
     std::function<void(Output&)> on_destroy_;
     bool placed_ = false;
     int cursor_size_ = 0;
+    // Reserved along each edge by exclusive zones, in layout pixels.
+    int reserved_top_ = 0, reserved_right_ = 0, reserved_bottom_ = 0, reserved_left_ = 0;
     Listener<void> frame_, destroy_;
     Listener<wlr_output_event_request_state> request_state_;
 };

@@ -140,6 +140,17 @@ TEST(ParseVmTest, AllowFullscreen) {
     EXPECT_FALSE(parse_ok("name = \"a\"\ncolour = \"red\"\n").allow_fullscreen);
 }
 
+TEST(ParseVmTest, IdleInhibitDefaultsToWhileVisible) {
+    EXPECT_EQ(parse_ok("name = \"a\"\ncolour = \"red\"\n").idle_inhibit, IdleInhibit::WhileVisible);
+    EXPECT_EQ(parse_ok("name = \"a\"\ncolour = \"red\"\nidle_inhibit = \"visible\"\n").idle_inhibit,
+              IdleInhibit::WhileVisible);
+    EXPECT_EQ(parse_ok("name = \"a\"\ncolour = \"red\"\nidle_inhibit = \"never\"\n").idle_inhibit,
+              IdleInhibit::Never);
+    EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nidle_inhibit = \"always\"\n"),
+                ElementsAre("vms/work.toml:3:16: idle_inhibit: expected one of visible, never, "
+                            "got \"always\""));
+}
+
 TEST(ParseVmTest, AllowFullscreenMustBeABoolean) {
     EXPECT_THAT(parse_errors("name = \"a\"\ncolour = \"red\"\nallow_fullscreen = \"true\"\n"),
                 ElementsAre("vms/work.toml:3:20: allow_fullscreen: expected a boolean, got a "

@@ -48,6 +48,27 @@ TEST(Globals, VmSeesNoHostOnlyGlobalAndHostSeesThem) {
                              "zwlr_data_control_manager_v1", "xdg_wm_base"}) {
         EXPECT_TRUE(host.count(name)) << "the host does not see " << name;
     }
+    // The host desktop's panels (waybar, mako, fuzzel), their window list, swayidle and
+    // swaylock: the host sees them, no VM does.
+    for (const char* name : {"zwlr_layer_shell_v1", "zwlr_foreign_toplevel_manager_v1",
+                             "ext_idle_notifier_v1", "ext_session_lock_manager_v1"}) {
+        EXPECT_TRUE(host.count(name)) << "the host does not see " << name;
+        EXPECT_FALSE(vm.count(name)) << "a VM client can see " << name;
+    }
+    // Idle inhibition is offered to both ([vm] idle_inhibit decides whether it holds).
+    EXPECT_TRUE(vm.count("zwp_idle_inhibit_manager_v1"));
+    EXPECT_TRUE(host.count("zwp_idle_inhibit_manager_v1"));
+}
+
+TEST(Globals, HostDesktopGlobalsStayHiddenFromAVmThatAllowsThem) {
+    // A VM file naming them in [protocols] allow is refused: prism does not start with it.
+    Prism prism({{"work", "#3465a4", {}}});
+    prism.write_vm({"work", "#3465a4", {"zwlr_layer_shell_v1"}, ""});
+    std::string output;
+    EXPECT_NE(prism.ctl_raw({"reload"}, &output), 0) << output;
+    EXPECT_NE(output.find("zwlr_layer_shell_v1"), std::string::npos) << output;
+    const auto vm = globals_listed_by_wayland_info(prism, prism.vm_socket("work"), "vm");
+    EXPECT_FALSE(vm.count("zwlr_layer_shell_v1"));
 }
 
 // A host sandbox engine (here sandbox-client, doing what Flatpak does) creates a security

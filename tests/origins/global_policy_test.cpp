@@ -18,8 +18,7 @@ TEST(GlobalPolicy, EveryInterfaceIsClassifiedExactlyOnce) {
 TEST(GlobalPolicy, PrivilegedProtocolsAreHostOnly) {
     for (const char* name : {"zwlr_screencopy_manager_v1", "zwlr_export_dmabuf_manager_v1",
                              "zwlr_data_control_manager_v1", "zwp_virtual_keyboard_manager_v1",
-                             "zwlr_virtual_pointer_manager_v1", "zwlr_gamma_control_manager_v1",
-                             "ext_idle_notifier_v1"}) {
+                             "zwlr_virtual_pointer_manager_v1", "zwlr_gamma_control_manager_v1"}) {
         EXPECT_EQ(classify(name), GlobalClass::HostOnly) << name;
     }
 }
@@ -33,6 +32,25 @@ TEST(GlobalPolicy, AnInputMethodAndSecurityContextsAreTheHostsAlone) {
         EXPECT_TRUE(may_see(Origin::host(), name, {})) << name;
     }
     EXPECT_EQ(classify("zwp_text_input_manager_v3"), GlobalClass::VmSafe);
+}
+
+TEST(GlobalPolicy, HostDesktopProtocolsAreTheHostsAloneEvenIfAllowed) {
+    // Panels drawn outside any frame, the window list, idle notification and the lock: no VM
+    // sees them, whatever its [protocols] allow says, and allowing one is a config error.
+    for (const char* name : {"zwlr_layer_shell_v1", "zwlr_foreign_toplevel_manager_v1",
+                             "ext_idle_notifier_v1", "ext_session_lock_manager_v1"}) {
+        EXPECT_EQ(classify(name), GlobalClass::HostAlone) << name;
+        EXPECT_FALSE(may_see(Origin::vm("work"), name, {name})) << name;
+        EXPECT_TRUE(may_see(Origin::host(), name, {})) << name;
+        EXPECT_EQ(allow_entry_problem(name), "is the host's alone; no VM may be allowed it")
+            << name;
+    }
+}
+
+TEST(GlobalPolicy, IdleInhibitIsOfferedToVms) {
+    // Whether a VM's inhibitor holds is [vm] idle_inhibit's business, not the global's.
+    EXPECT_EQ(classify("zwp_idle_inhibit_manager_v1"), GlobalClass::VmSafe);
+    EXPECT_TRUE(may_see(Origin::vm("work"), "zwp_idle_inhibit_manager_v1", {}));
 }
 
 TEST(GlobalPolicy, VmSeesSafeGlobalsOnly) {

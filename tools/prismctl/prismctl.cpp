@@ -47,8 +47,8 @@ constexpr std::size_t kMaxTitleWidth = 48;
 // Longest other free-text cell (app ids, labels), in characters.
 constexpr std::size_t kMaxTextWidth = 32;
 
-constexpr std::string_view kCommands[] = {"vms",    "windows", "outputs", "clipboard",
-                                          "reload", "lock",    "quit"};
+constexpr std::string_view kCommands[] = {"vms",  "windows", "outputs", "clipboard",
+                                          "idle", "reload",  "lock",    "quit"};
 
 void print_usage(std::FILE* out) {
     std::fputs("usage: prismctl [--json] [--socket PATH] COMMAND\n"
@@ -58,6 +58,7 @@ void print_usage(std::FILE* out) {
                "  windows   list the open windows\n"
                "  outputs   list the outputs\n"
                "  clipboard who owns the clipboard and primary selection, and past crossings\n"
+               "  idle      who keeps the screen from going idle (idle inhibitors)\n"
                "  reload    reload the configuration\n"
                "  lock      lock the session and start the locker ([general] locker)\n"
                "  quit      exit the compositor\n"
@@ -595,6 +596,31 @@ bool print_clipboard(const json& result) {
     return true;
 }
 
+bool print_idle(const json& result) {
+    if (!has_members(result, {{"inhibited", Kind::Boolean}}) || !result.contains("inhibitors") ||
+        !result["inhibitors"].is_array()) {
+        return false;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& inhibitor : result["inhibitors"]) {
+        if (!has_members(
+                inhibitor,
+                {{"vm", Kind::String}, {"title", Kind::String}, {"active", Kind::Boolean}})) {
+            return false;
+        }
+        rows.push_back({text_cell(inhibitor["vm"], kMaxTextWidth),
+                        inhibitor["active"].get<bool>() ? "yes" : "no",
+                        text_cell(inhibitor["title"], kMaxTitleWidth)});
+    }
+    std::cout << (result["inhibited"].get<bool>() ? "idle is inhibited\n"
+                                                  : "idle is not inhibited\n");
+    if (!rows.empty()) {
+        std::cout << '\n';
+        print_table({"VM", "HOLDS", "TITLE"}, rows);
+    }
+    return true;
+}
+
 bool print_reload(const json& result) {
     if (!has_members(result, {{"vms", Kind::Integer}})) {
         return false;
@@ -625,6 +651,8 @@ void print_human(const std::string& command, const json& result) {
         printed = print_outputs(result);
     } else if (command == "clipboard") {
         printed = print_clipboard(result);
+    } else if (command == "idle") {
+        printed = print_idle(result);
     } else if (command == "reload") {
         printed = print_reload(result);
     } else if (command == "lock") {
