@@ -44,7 +44,10 @@ public:
         Hidden,
     };
 
-    // The frame's nodes go into `parent`, above everything already there.
+    // The frame's nodes go into `parent`, above everything already there, in two layers: the
+    // border, and above it the title bar and the overlays (x-ray, the fullscreen label). A
+    // window's popups go between the two (see border_layer()): they cover the border, never the
+    // title bar or the VM's label.
     explicit Frame(wlr_scene_tree* parent);
     ~Frame();
     Frame(const Frame&) = delete;
@@ -60,6 +63,14 @@ public:
     void set_xray(bool on);
 
     int title_height() const { return title_height_; }
+    // What a frame of `style` adds around a window's content in Normal mode, on each side.
+    struct Margins {
+        int left = 0, top = 0, right = 0, bottom = 0;
+    };
+    static Margins margins(const FrameStyle& style);
+    // The layer the border is drawn in: what is placed right above it is drawn under the title
+    // bar and the overlays.
+    wlr_scene_tree* border_layer() const { return tree_; }
     // The extent of the frame around the box: what a window takes beyond its content.
     wlr_box outer_box() const;
 
@@ -68,12 +79,14 @@ public:
 
 private:
     // The border's width: the configured one, and at least 2 for the two-tone host style.
-    int border_width() const;
+    static int border_width(const FrameStyle& style);
+    int border_width() const { return border_width(style_); }
     void render_title();
     void render_overlay();
     wlr_scene_buffer* replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer);
 
-    wlr_scene_tree* tree_;
+    wlr_scene_tree* tree_; // the border
+    wlr_scene_tree* top_;  // the title bar and the overlays
     // Four rects for a VM border; host frames use eight (outer and inner halves).
     frame::Border border_;
     wlr_scene_buffer* title_ = nullptr;

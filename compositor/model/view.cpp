@@ -25,12 +25,14 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     tree_ = wlr_scene_tree_create(desktop_.windows_tree());
     tree_->node.data = &tag_;
     surface_tree_ = wlr_scene_subsurface_tree_create(tree_, xdg_->surface);
+    // Created after the surface, the frame is drawn above it: no pixel of the window covers it.
+    frame_ = std::make_unique<Frame>(tree_);
+    // The popups (menus) go above the border, so a menu reaching over the window's edge shows
+    // whole in its own outline, and under the title bar: no popup covers the VM's label.
     popups_ = wlr_scene_tree_create(tree_);
+    wlr_scene_node_place_above(&popups_->node, &frame_->border_layer()->node);
     // Popups find the tree to go in through xdg->data; the destructor clears it.
     xdg_->data = popups_;
-    // Created after the surface and its popups, the frame is drawn above them: no client pixel
-    // covers it.
-    frame_ = std::make_unique<Frame>(tree_);
     wlr_scene_node_set_enabled(&tree_->node, false);
 
     map_.connect(&xdg_->surface->events.map, [this](void*) { handle_map(); });
@@ -139,6 +141,40 @@ wlr_box View::content_box() const {
 wlr_box View::outer_box() const {
     const wlr_box outer = frame_->outer_box();
     return {x_ + outer.x, y_ + outer.y, outer.width, outer.height};
+}
+
+wlr_box View::title_band() const {
+    const wlr_box outer = outer_box();
+    const wlr_box content = content_box();
+    return {outer.x, outer.y, outer.width, content.y - outer.y};
+}
+
+namespace {
+
+// The shown popups of `xdg`, and theirs, in stacking order.
+void collect_popups(wlr_xdg_surface* xdg, std::vector<wlr_box>* boxes) {
+    wlr_xdg_popup* popup = nullptr;
+    wl_list_for_each(popup, &xdg->popups, link) {
+        // A popup prism shows keeps its tree in xdg_surface::data (popup.cpp).
+        auto* tree = static_cast<wlr_scene_tree*>(popup->base->data);
+        if (tree == nullptr || !popup->base->surface->mapped) {
+            continue;
+        }
+        int x = 0, y = 0;
+        if (wlr_scene_node_coords(&tree->node, &x, &y)) {
+            const wlr_box geometry = window_geometry(popup->base);
+            boxes->push_back({x, y, geometry.width, geometry.height});
+        }
+        collect_popups(popup->base, boxes);
+    }
+}
+
+} // namespace
+
+std::vector<wlr_box> View::popup_boxes() const {
+    std::vector<wlr_box> boxes;
+    collect_popups(xdg_, &boxes);
+    return boxes;
 }
 
 void View::move_to(int x, int y) {

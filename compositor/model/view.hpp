@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace prism {
 
@@ -46,6 +47,12 @@ public:
     int geometry_y() const { return y_; }
     // The content box with the frame around it.
     wlr_box outer_box() const;
+    // The frame's top: the title bar with the border above it, the width of the outer box, in
+    // layout coordinates. Empty while the frame shows no title bar (fullscreen).
+    wlr_box title_band() const;
+    // Where this window's popups are shown, in layout coordinates (their window geometry), from
+    // the bottom of the stack up.
+    std::vector<wlr_box> popup_boxes() const;
     // Places the window so that its content box starts at x, y.
     void move_to(int x, int y);
     // Places the window so that its outer box starts at x, y.
