@@ -104,17 +104,23 @@ void View::handle_request_fullscreen() {
 void View::handle_commit() {
     if (xdg_->initial_commit) {
         // The first configure: prism's capabilities, and let the client choose its size (a
-        // maximize or fullscreen asked for before now is applied when it maps).
-        wlr_xdg_toplevel_set_wm_capabilities(toplevel_,
-                                             WLR_XDG_TOPLEVEL_WM_CAPABILITIES_MAXIMIZE |
-                                                 WLR_XDG_TOPLEVEL_WM_CAPABILITIES_FULLSCREEN);
+        // maximize or fullscreen asked for before now is applied when it maps) within the
+        // bounds of the output it opens on, less the frame (configure_bounds, xdg_toplevel
+        // v4). One that maps larger anyway is fitted then (Desktop::place_new_view).
+        send_wm_capabilities();
         wlr_xdg_toplevel_set_size(toplevel_, 0, 0);
+        const View* dialog_of = parent();
+        const wlr_box area = desktop_.output_box_for(dialog_of);
+        const Frame::Margins frame = frame_margins();
+        wlr_xdg_toplevel_set_bounds(toplevel_, std::max(0, area.width - frame.left - frame.right),
+                                    std::max(0, area.height - frame.top - frame.bottom));
         return;
     }
     clip_to_geometry(surface_tree_, xdg_);
     if (mapped_) {
         update_frame();
     }
+    desktop_.schedule_visibility_check();
 }
 
 std::string View::title() const {
@@ -182,6 +188,7 @@ void View::move_to(int x, int y) {
     x_ = x - local.x;
     y_ = y - local.y;
     wlr_scene_node_set_position(&tree_->node, x_, y_);
+    desktop_.schedule_visibility_check();
 }
 
 void View::move_outer_to(int x, int y) {
@@ -202,6 +209,36 @@ void View::set_activated(bool activated) {
     }
 }
 
+bool View::shown() const {
+    bool shown = false;
+    wlr_scene_node_for_each_buffer(
+        &surface_tree_->node,
+        [](wlr_scene_buffer* buffer, int, int, void* data) {
+            // The scene gives a buffer an output only where some of it is visible there.
+            if (buffer->primary_output != nullptr) {
+                *static_cast<bool*>(data) = true;
+            }
+        },
+        &shown);
+    return shown;
+}
+
+void View::set_suspended(bool suspended) {
+    if (suspended == suspended_ || !mapped_) {
+        return;
+    }
+    suspended_ = suspended;
+    // Older clients have no such state: no configure for nothing.
+    if (wl_resource_get_version(toplevel_->resource) >=
+        XDG_TOPLEVEL_STATE_SUSPENDED_SINCE_VERSION) {
+        wlr_xdg_toplevel_set_suspended(toplevel_, suspended);
+    }
+}
+
+void View::set_urgent(bool urgent) {
+    urgent_ = urgent && desktop_.focused() != this;
+}
+
 void View::update_frame() {
     Frame::Mode mode = Frame::Mode::Normal;
     if (fullscreen_) {
@@ -213,8 +250,42 @@ void View::update_frame() {
                    mode);
 }
 
+void View::send_wm_capabilities() {
+    std::uint32_t capabilities = WLR_XDG_TOPLEVEL_WM_CAPABILITIES_MAXIMIZE;
+    if (desktop_.fullscreen_allowed(origin_)) {
+        capabilities |= WLR_XDG_TOPLEVEL_WM_CAPABILITIES_FULLSCREEN;
+    }
+    if (capabilities != wm_capabilities_) {
+        wm_capabilities_ = capabilities;
+        wlr_xdg_toplevel_set_wm_capabilities(toplevel_, capabilities);
+    }
+}
+
+View* View::parent() const {
+    wlr_xdg_toplevel* parent = toplevel_->parent;
+    if (parent == nullptr ||
+        wl_resource_get_client(parent->resource) != wl_resource_get_client(toplevel_->resource)) {
+        return nullptr;
+    }
+    View* view = from_surface(parent->base->surface);
+    return view != nullptr && view->mapped() ? view : nullptr;
+}
+
+void View::fit_into(const wlr_box& area) {
+    const Frame::Margins frame = frame_margins();
+    const wlr_box content = content_box();
+    const int max_width = std::max(1, area.width - frame.left - frame.right);
+    const int max_height = std::max(1, area.height - frame.top - frame.bottom);
+    if (content.width > max_width || content.height > max_height) {
+        request_size(std::min(content.width, max_width), std::min(content.height, max_height));
+    }
+}
+
 void View::refresh_style() {
     style_ = desktop_.styles().of(origin_);
+    if (xdg_->initialized) {
+        send_wm_capabilities(); // [vm] allow_fullscreen may have changed
+    }
     if (mapped_) {
         update_frame();
     }
@@ -262,6 +333,7 @@ void View::handle_map() {
 }
 
 void View::handle_unmap() {
+    suspended_ = false; // a window that maps again starts afresh
     mapped_ = false;
     wlr_scene_node_set_enabled(&tree_->node, false);
     desktop_.view_unmapped(*this);
