@@ -4,13 +4,16 @@
 //
 //   hostile-client [--title T] [--size WxH] [--colour RRGGBB] [--opaque] [--subsurface X,Y]
 //                  [--popup WxH] [--popup-at X,Y] [--popup-up] [--popup-adjust]
+//                  [--popup-reposition]
 //                  [--csd-margin N] [--explicit-geometry] [--fullscreen] [--tall-content N]
 //                  [--fixed-size] [--dialog WxH] [--activate-self] [--keyboard]
 //                  [--xdg-version N]
 //
 // --popup-at X,Y anchors the popup at X,Y of the window (default 10,10); --popup-up makes it
 // grow upwards from there, as a menu flipped up does; --popup-adjust lets the compositor slide
-// and flip it (otherwise it may not be moved at all).
+// and flip it (otherwise it may not be moved at all). --popup-reposition then moves the shown
+// popup (xdg_popup.reposition, xdg_wm_base v3) to grow upwards from the same anchor with no
+// adjustment allowed, and prints "repositioned" when the compositor says it did.
 // --opaque marks the window opaque (wl_surface.set_opaque_region), so it hides what is below.
 // --fixed-size keeps the size it chose whatever the compositor configures.
 // --dialog WxH opens a second toplevel, a dialog of the first (xdg_toplevel.set_parent).
@@ -57,6 +60,7 @@ struct Options {
     int popup_x = 10, popup_y = 10;
     bool popup_up = false;
     bool popup_adjust = false;
+    bool popup_reposition = false;
     bool fixed_size = false;
     bool opaque = false;
     int dialog_width = 0, dialog_height = 0;
@@ -277,8 +281,12 @@ void activation_done(void* data, xdg_activation_token_v1* token, const char* tex
 const xdg_activation_token_v1_listener kToken = {activation_done};
 
 void popup_surface_configure(void* data, xdg_surface* xdg, uint32_t serial) {
+    auto* c = static_cast<Client*>(data);
     xdg_surface_ack_configure(xdg, serial);
-    static_cast<Client*>(data)->popup_configured = true;
+    if (c->popup_configured) {
+        wl_surface_commit(c->popup_surface); // a later configure (reposition) takes effect
+    }
+    c->popup_configured = true;
 }
 const xdg_surface_listener kPopupSurface = {popup_surface_configure};
 void popup_configure(void* data, xdg_popup*, int32_t, int32_t, int32_t w, int32_t h) {
@@ -289,6 +297,8 @@ void popup_configure(void* data, xdg_popup*, int32_t, int32_t, int32_t w, int32_
 void popup_done(void*, xdg_popup*) {
 }
 void popup_repositioned(void*, xdg_popup*, uint32_t) {
+    std::printf("repositioned\n");
+    std::fflush(stdout);
 }
 const xdg_popup_listener kPopup = {popup_configure, popup_done, popup_repositioned};
 
@@ -332,6 +342,8 @@ int main(int argc, char** argv) {
             ++i;
         } else if (arg == "--popup-up") {
             opt.popup_up = true;
+        } else if (arg == "--popup-reposition") {
+            opt.popup_reposition = true;
         } else if (arg == "--popup-adjust") {
             opt.popup_adjust = true;
         } else if (arg == "--opaque") {
@@ -453,6 +465,16 @@ int main(int argc, char** argv) {
         const int ph = c.popup_h > 0 ? c.popup_h : opt.popup_height;
         wl_surface_attach(c.popup_surface, make_buffer(c.shm, pw, ph, kMagenta, 0, kMagenta), 0, 0);
         wl_surface_commit(c.popup_surface);
+        if (opt.popup_reposition) {
+            wl_display_roundtrip(c.display);
+            xdg_positioner* up = xdg_wm_base_create_positioner(c.wm_base);
+            xdg_positioner_set_size(up, opt.popup_width, opt.popup_height);
+            xdg_positioner_set_anchor_rect(up, opt.popup_x, opt.popup_y, 1, 1);
+            xdg_positioner_set_anchor(up, XDG_POSITIONER_ANCHOR_TOP_LEFT);
+            xdg_positioner_set_gravity(up, XDG_POSITIONER_GRAVITY_TOP_RIGHT);
+            xdg_popup_reposition(popup, up, 1);
+            xdg_positioner_destroy(up);
+        }
     }
     if (opt.dialog_width > 0) {
         wl_surface* surface = wl_compositor_create_surface(c.compositor);

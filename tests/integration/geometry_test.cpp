@@ -176,6 +176,24 @@ TEST(Popups, PopupThatMayNotMoveStaysOffTheTitleBar) {
     expect_title_bar_clear(screenshot(prism, "menu-pinned-up"), w);
 }
 
+TEST(Popups, PopupRepositionedOverTheTitleBarIsPlacedOffIt) {
+    // Shown below its anchor first, then moved (xdg_popup.reposition) to grow upwards over the
+    // title bar, with no adjustment allowed.
+    Prism prism({{"untrusted", "red", {}}});
+    Child client = prism.client({hostile(), "--xdg-version", "3", "--popup", "200x150",
+                                 "--popup-at", "10,20", "--popup-reposition"},
+                                prism.vm_socket("untrusted"), "menu");
+    ASSERT_TRUE(eventually([&] {
+        return client.output().find("repositioned") != std::string::npos;
+    })) << client.output();
+    std::this_thread::sleep_for(300ms); // committed at its new place
+    const json popup = popup_of(prism, "untrusted");
+    const json w = prism.windows_of("untrusted")[0];
+    EXPECT_FALSE(overlaps_title_bar(popup, w)) << popup.dump() << " " << w.dump();
+    EXPECT_GE(get(popup, "y"), get(w, "y"));
+    expect_title_bar_clear(screenshot(prism, "menu-repositioned"), w);
+}
+
 TEST(Popups, MenuReachingPastTheWindowIsDrawnAboveTheBorder) {
     // A menu opening at the window's right edge goes on over the border: the menu shows whole
     // there, in its own outline.
