@@ -68,6 +68,11 @@ json list_windows(const Server& server) {
         }
         const wlr_box box = view.content_box();
         const wlr_box outer = view.outer_box();
+        json popups = json::array();
+        for (const wlr_box& popup : view.popup_boxes()) {
+            popups.push_back(
+                {{"x", popup.x}, {"y", popup.y}, {"width", popup.width}, {"height", popup.height}});
+        }
         result.push_back({
             {"id", view.id()},
             {"vm", std::string(view.origin().display_name())},
@@ -83,6 +88,7 @@ json list_windows(const Server& server) {
             {"fullscreen", view.fullscreen()},
             {"frame",
              {{"x", outer.x}, {"y", outer.y}, {"width", outer.width}, {"height", outer.height}}},
+            {"popups", std::move(popups)},
         });
     }
     return result;

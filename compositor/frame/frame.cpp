@@ -29,11 +29,12 @@ void place(wlr_scene_rect* rect, int x, int y, int width, int height) {
 
 Frame::Frame(wlr_scene_tree* parent, wl_event_loop* loop)
     : tree_(wlr_scene_tree_create(parent))
+    , top_(wlr_scene_tree_create(parent))
     , border_(tree_)
     , loop_(loop) {
     static constexpr float kClear[4] = {0, 0, 0, 0};
     // Below the text buffers, which are created later.
-    title_bar_ = wlr_scene_rect_create(tree_, 0, 0, kClear);
+    title_bar_ = wlr_scene_rect_create(top_, 0, 0, kClear);
     wlr_scene_node_set_enabled(&title_bar_->node, false);
 }
 
@@ -42,12 +43,19 @@ Frame::~Frame() {
         wl_event_source_remove(title_timer_);
     }
     // Buffer nodes release their buffers when destroyed.
+    wlr_scene_node_destroy(&top_->node);
     wlr_scene_node_destroy(&tree_->node);
 }
 
-int Frame::border_width() const {
+int Frame::border_width(const FrameStyle& style) {
     // Two tones need two pixels.
-    return style_.host ? std::max(2, style_.border) : style_.border;
+    return style.host ? std::max(2, style.border) : style.border;
+}
+
+Frame::Margins Frame::margins(const FrameStyle& style) {
+    const int border = border_width(style);
+    const int title = frame::line_height(style.font) + 2 * kTitlePadding;
+    return {border, border + title, border, border};
 }
 
 wlr_box Frame::outer_box() const {
@@ -81,6 +89,7 @@ void Frame::update(const FrameStyle& style, const wlr_box& box, const std::strin
     mode_ = mode;
 
     wlr_scene_node_set_enabled(&tree_->node, mode_ != Mode::Hidden);
+    wlr_scene_node_set_enabled(&top_->node, mode_ != Mode::Hidden);
     if (mode_ == Mode::Fullscreen) {
         // Frames are gone in fullscreen, but a VM-coloured edge stays.
         border_.place(box_, std::max(kMinFullscreenEdge, style_.border / 2), style_.colour);
@@ -106,7 +115,7 @@ wlr_scene_buffer* Frame::replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffe
     if (buffer == nullptr) {
         return nullptr;
     }
-    wlr_scene_buffer* node = wlr_scene_buffer_create(tree_, buffer);
+    wlr_scene_buffer* node = wlr_scene_buffer_create(top_, buffer);
     wlr_buffer_drop(buffer); // the scene node holds its own lock
     return node;
 }
@@ -223,7 +232,7 @@ void Frame::render_overlay() {
     overlay_dirty_ = false;
     if (tint_ == nullptr) {
         static constexpr float kClear[4] = {0, 0, 0, 0};
-        tint_ = wlr_scene_rect_create(tree_, 0, 0, kClear);
+        tint_ = wlr_scene_rect_create(top_, 0, 0, kClear);
     }
     frame::set_rect_colour(tint_, style_.colour, kTintAlpha);
     const wlr_box tinted = mode_ == Mode::Normal ? outer_box() : box_;

@@ -54,8 +54,10 @@ public:
         Hidden,
     };
 
-    // The frame's nodes go into `parent`, above everything already there. `loop` runs the
-    // deferred title renders.
+    // The frame's nodes go into `parent`, above everything already there, in two layers: the
+    // border, and above it the title bar and the overlays (x-ray, the fullscreen label). A
+    // window's popups go between the two (see border_layer()): they cover the border, never the
+    // title bar or the VM's label. `loop` runs the deferred title renders.
     Frame(wlr_scene_tree* parent, wl_event_loop* loop);
     ~Frame();
     Frame(const Frame&) = delete;
@@ -82,6 +84,15 @@ public:
     static constexpr int kMaxTitleTextWidth = 4096;
     // The shortest time between two renders of one window's title text (one frame at 60 Hz).
     static constexpr int kTitleIntervalMs = 16;
+
+    // What a frame of `style` adds around a window's content in Normal mode, on each side.
+    struct Margins {
+        int left = 0, top = 0, right = 0, bottom = 0;
+    };
+    static Margins margins(const FrameStyle& style);
+    // The layer the border is drawn in: what is placed right above it is drawn under the title
+    // bar and the overlays.
+    wlr_scene_tree* border_layer() const { return tree_; }
     // The extent of the frame around the box: what a window takes beyond its content.
     wlr_box outer_box() const;
 
@@ -91,7 +102,8 @@ public:
 private:
     config::Colour title_background() const;
     // The border's width: the configured one, and at least 2 for the two-tone host style.
-    int border_width() const;
+    static int border_width(const FrameStyle& style);
+    int border_width() const { return border_width(style_); }
     // Renders the title text now, or arms the timer when the last render was too recent.
     void schedule_title();
     void render_title();
@@ -100,7 +112,8 @@ private:
     void render_overlay();
     wlr_scene_buffer* replace_buffer(wlr_scene_buffer* old, wlr_buffer* buffer);
 
-    wlr_scene_tree* tree_;
+    wlr_scene_tree* tree_; // the border
+    wlr_scene_tree* top_;  // the title bar and the overlays
     // Four rects for a VM border; host frames use eight (outer and inner halves).
     frame::Border border_;
     wl_event_loop* loop_;

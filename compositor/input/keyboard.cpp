@@ -23,6 +23,7 @@ Keyboard::Keyboard(Seat& seat, wlr_input_device* device, bool owns_keymap, bool 
     key_.connect(&keyboard_->events.key,
                  [this](wlr_keyboard_key_event* event) { handle_key(event); });
     modifiers_.connect(&keyboard_->events.modifiers, [this](void*) { handle_modifiers(); });
+    keymap_.connect(&keyboard_->events.keymap, [this](void*) { seat_.keymap_changed(); });
     destroy_.connect(&device_->events.destroy, [this](void*) {
         // A keyboard unplugged (or a virtual one closed) with a binding key down never sends
         // its release: end what the key held (x-ray) now.

@@ -24,6 +24,8 @@ public:
 
     wlr_input_device* device() const { return device_; }
     wlr_keyboard* wlr() const { return keyboard_; }
+    // False for a virtual keyboard: its client supplies the keymap.
+    bool owns_keymap() const { return owns_keymap_; }
     // Applies the layout and repeat settings; returns false if xkbcommon rejects the layout.
     bool apply(const config::KeyboardConfig& config);
 
@@ -40,7 +42,7 @@ private:
     // either, and ends actions that last while a key is held (x-ray).
     std::map<std::uint32_t, std::optional<config::Action>> swallowed_;
     Listener<wlr_keyboard_key_event> key_;
-    Listener<void> modifiers_, destroy_;
+    Listener<void> modifiers_, keymap_, destroy_;
 };
 
 } // namespace prism

@@ -164,6 +164,7 @@ void Seat::add_device(wlr_input_device* device, bool virtual_keyboard, bool host
             wlr_seat_set_keyboard(seat_, keyboard->wlr());
         }
         keyboards_.push_back(std::move(keyboard));
+        choose_keyboard();
         break;
     }
     case WLR_INPUT_DEVICE_POINTER:
@@ -179,13 +180,44 @@ void Seat::add_device(wlr_input_device* device, bool virtual_keyboard, bool host
 }
 
 void Seat::remove_keyboard(Keyboard& keyboard) {
+    wlr_keyboard* gone = keyboard.wlr();
     keyboards_.remove_if([&](const auto& candidate) { return candidate.get() == &keyboard; });
+    // The seat's keyboard went away (a virtual keyboard's client quit): clients that bind
+    // wl_keyboard from now on, and the focus changes, would get no keymap at all (Chromium and
+    // SDL2 crash on wl_keyboard.enter without one). Another keyboard takes its place.
+    wlr_keyboard* current = wlr_seat_get_keyboard(seat_);
+    if (current == nullptr || current == gone) {
+        wlr_seat_set_keyboard(seat_, nullptr);
+        choose_keyboard();
+    }
     update_capabilities();
+}
+
+void Seat::choose_keyboard() {
+    if (wlr_seat_get_keyboard(seat_) != nullptr) {
+        return;
+    }
+    // A real (or prism's headless) keyboard first: it keeps its keymap; then any virtual one
+    // whose client has sent its keymap.
+    Keyboard* chosen = nullptr;
+    for (const auto& candidate : keyboards_) {
+        if (candidate->wlr()->keymap == nullptr) {
+            continue;
+        }
+        if (chosen == nullptr || (candidate->owns_keymap() && !chosen->owns_keymap())) {
+            chosen = candidate.get();
+        }
+    }
+    if (chosen != nullptr) {
+        wlr_seat_set_keyboard(seat_, chosen->wlr());
+    }
 }
 
 void Seat::update_capabilities() {
     std::uint32_t caps = 0;
-    if (!keyboards_.empty()) {
+    // A seat with a keyboard always has a keymap to send: a virtual keyboard counts once its
+    // client has sent one (see keymap_changed).
+    if (wlr_seat_get_keyboard(seat_) != nullptr) {
         caps |= WL_SEAT_CAPABILITY_KEYBOARD;
     }
     if (has_pointer_) {

@@ -54,6 +54,12 @@ public:
     // that client is a VM's.
     void add_device(wlr_input_device* device, bool virtual_keyboard = false, bool host = true);
     void remove_keyboard(Keyboard& keyboard);
+    // Called by Keyboard when a virtual keyboard's client sets its keymap: a seat left without
+    // a keyboard takes it.
+    void keymap_changed() {
+        choose_keyboard();
+        update_capabilities();
+    }
 
     // Called by Keyboard: handles a key press that is prism's (a binding, or a VT switch) and
     // returns true; `action` is set when a binding ran. Also reports the release of such a key.
@@ -89,6 +95,9 @@ public:
 
 private:
     void update_capabilities();
+    // When the seat has no keyboard: makes one that has a keymap the seat's keyboard, a real
+    // or headless one before a virtual one.
+    void choose_keyboard();
 
     wlr_seat* seat_;
     Desktop& desktop_;

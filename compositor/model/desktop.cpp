@@ -8,6 +8,13 @@
 
 namespace prism {
 
+namespace {
+
+// How often the windows are looked at again while one is suspended.
+constexpr int kVisibilityRecheckMs = 500;
+
+} // namespace
+
 Desktop::Desktop(Services services, const FrameStyles& styles,
                  const config::FocusConfig& focus_policy)
     : services_(std::move(services))
@@ -43,6 +50,11 @@ Desktop::Desktop(Services services, const FrameStyles& styles,
 }
 
 Desktop::~Desktop() {
+    for (wl_event_source* source : {visibility_check_, visibility_recheck_}) {
+        if (source != nullptr) {
+            wl_event_source_remove(source);
+        }
+    }
     keyboard_grab_begin_.disconnect();
     views_.clear();
     wlr_scene_node_destroy(&windows_->node);
@@ -100,7 +112,42 @@ bool Desktop::may_take_focus(const View& view) const {
     return decide_new_window_focus(focus_policy_, context) == NewWindowFocusDecision::Focus;
 }
 
+void Desktop::schedule_visibility_check() {
+    if (visibility_check_ != nullptr || services_.loop == nullptr) {
+        return;
+    }
+    visibility_check_ = wl_event_loop_add_idle(
+        services_.loop,
+        [](void* data) {
+            auto* desktop = static_cast<Desktop*>(data);
+            desktop->visibility_check_ = nullptr;
+            bool any_suspended = false;
+            for (const auto& view : desktop->views_) {
+                if (view->mapped()) {
+                    view->set_suspended(!view->shown());
+                    any_suspended = any_suspended || view->suspended();
+                }
+            }
+            // What uncovers a window is not always a window (the session lock's cover, prism's
+            // dialog): while one is suspended, look again now and then, so it never stays so.
+            if (any_suspended) {
+                if (desktop->visibility_recheck_ == nullptr) {
+                    desktop->visibility_recheck_ = wl_event_loop_add_timer(
+                        desktop->services_.loop,
+                        [](void* timer_data) {
+                            static_cast<Desktop*>(timer_data)->schedule_visibility_check();
+                            return 0;
+                        },
+                        desktop);
+                }
+                wl_event_source_timer_update(desktop->visibility_recheck_, kVisibilityRecheckMs);
+            }
+        },
+        this);
+}
+
 void Desktop::view_unmapped(View& view) {
+    schedule_visibility_check(); // what it covered shows again
     // An unmapped window is not moved or resized any more (it has no size to configure until
     // it maps again).
     if (services_.view_removed) {
@@ -155,6 +202,7 @@ void Desktop::focus(View* view, bool with_held_keys) {
     }
     view->set_urgent(false);
     wlr_scene_node_raise_to_top(&view->tree()->node);
+    schedule_visibility_check();
     auto it = std::find_if(views_.begin(), views_.end(),
                            [&](const auto& candidate) { return candidate.get() == view; });
     views_.splice(views_.begin(), views_, it);
@@ -259,6 +307,11 @@ void Desktop::cycle_focus() {
 }
 
 void Desktop::activate(View& view, const origins::Origin& requester, bool vouched) {
+    // The window has the focus already: nothing to ask for (Firefox activates itself as it
+    // starts, with a token naming no surface).
+    if (&view == focused_) {
+        return;
+    }
     // A VM may only activate its own windows; the host may activate any.
     if (!requester.is_host() && requester != view.origin()) {
         view.set_urgent(true);
@@ -419,14 +472,30 @@ std::pair<int, int> centred_in(const wlr_box& area, int width, int height) {
 } // namespace
 
 void Desktop::place_new_view(View& view) {
-    // New windows open centred in the usable area of the output under the cursor.
-    const wlr_box area = usable_area_for(nullptr);
+    // A dialog opens centred on its parent, on the parent's output; any other window centred in
+    // the usable area of the output under the cursor.
+    const View* parent = view.parent();
+    const wlr_box area = usable_area_for(parent);
     if (area.width <= 0 || area.height <= 0) {
         view.move_to(0, 0); // no output at all
         return;
     }
+    // A window larger than the usable area is asked to fit it, and placed as if it did: its
+    // title bar is on screen even if it keeps its size.
+    view.fit_into(area);
     const wlr_box outer = view.outer_box();
-    auto [left, top] = centred_in(area, outer.width, outer.height);
+    const int width = std::min(outer.width, area.width);
+    const int height = std::min(outer.height, area.height);
+    if (parent != nullptr) {
+        const wlr_box over = parent->outer_box();
+        const int left = over.x + (over.width - width) / 2;
+        const int top = over.y + (over.height - height) / 2;
+        // Inside the area, if the parent is near its edge.
+        view.move_outer_to(std::clamp(left, area.x, area.x + area.width - width),
+                           std::clamp(top, area.y, area.y + area.height - height));
+        return;
+    }
+    auto [left, top] = centred_in(area, width, height);
     // A window already exactly there would hide the new one: cascade down and right.
     constexpr int kCascade = 32;
     for (bool moved = true; moved;) {
@@ -434,8 +503,8 @@ void Desktop::place_new_view(View& view) {
         for (const auto& other : views_) {
             const wlr_box box = other->outer_box();
             if (other.get() != &view && other->mapped() && box.x == left && box.y == top &&
-                left + kCascade + outer.width <= area.x + area.width &&
-                top + kCascade + outer.height <= area.y + area.height) {
+                left + kCascade + width <= area.x + area.width &&
+                top + kCascade + height <= area.y + area.height) {
                 left += kCascade;
                 top += kCascade;
                 moved = true;

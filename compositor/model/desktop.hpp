@@ -130,6 +130,10 @@ public:
     // Puts views that no output shows any more back on an output (after unplugging one).
     void rescue_offscreen_views();
 
+    // Once the event loop is idle, tells every window whether it is fully hidden (suspended)
+    // or shown. Called whenever something may have covered or uncovered a window.
+    void schedule_visibility_check();
+
     // Keyboard activity, for the focus policy.
     void note_key_press() { last_key_ = std::chrono::steady_clock::now(); }
 
@@ -156,6 +160,8 @@ private:
     std::uint64_t next_id_ = 1;
     std::optional<std::chrono::steady_clock::time_point> last_key_;
     Listener<wlr_seat_keyboard_grab> keyboard_grab_begin_;
+    wl_event_source* visibility_check_ = nullptr;   // idle
+    wl_event_source* visibility_recheck_ = nullptr; // timer, while a window is suspended
 };
 
 } // namespace prism

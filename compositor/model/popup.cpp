@@ -70,6 +70,8 @@ Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& deskto
     popup_->base->data = tree_;
     commit_.connect(&popup_->base->surface->events.commit, [this](void*) { handle_commit(); });
     destroy_.connect(&popup_->events.destroy, [this](void*) { delete this; });
+    // xdg_popup.reposition (xdg_wm_base v3): the new positioner goes through the same rules.
+    reposition_.connect(&popup_->events.reposition, [this](void*) { unconstrain(); });
     // The parent's tree can go first (its window closed, or its role was destroyed).
     tree_destroy_.connect(&tree_->node.events.destroy, [this](void*) { forget_tree(); });
     update();
@@ -97,34 +99,96 @@ void Popup::forget_tree() {
 void Popup::handle_commit() {
     if (popup_->base->initial_commit) {
         // The first configure goes out now, moved inside the output of its window.
-        std::optional<wlr_box> box = constraint();
-        if (box) {
-            wlr_xdg_popup_unconstrain_from_box(popup_, &*box);
-        }
+        unconstrain();
         wlr_xdg_surface_schedule_configure(popup_->base);
     }
     update();
 }
 
-std::optional<wlr_box> Popup::constraint() const {
+void Popup::unconstrain() {
+    // The root toplevel, and where the popup's parent is in its tree (whose origin is the
+    // window geometry's corner): the popups' own offsets added up.
+    int parent_x = 0, parent_y = 0;
     wlr_xdg_surface* root = popup_->base;
     while (root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup != nullptr &&
            root->popup->parent != nullptr) {
         wlr_xdg_surface* parent = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
         if (parent == nullptr) {
-            return std::nullopt;
+            return;
+        }
+        if (parent->role == WLR_XDG_SURFACE_ROLE_POPUP && parent->popup != nullptr) {
+            parent_x += parent->popup->current.geometry.x;
+            parent_y += parent->popup->current.geometry.y;
         }
         root = parent;
     }
     const View* view = View::from_surface(root->surface);
     if (view == nullptr) {
-        return std::nullopt;
+        return;
     }
-    // wlroots adds nested popups' offsets itself; the view's tree sits at the window
-    // geometry's corner.
-    const wlr_box area = desktop_.output_box_for(view);
-    return wlr_box{area.x - view->geometry_x() + root->current.geometry.x,
-                   area.y - view->geometry_y() + root->current.geometry.y, area.width, area.height};
+    // Its output (a menu may cover a panel) and the title bar, in the view's tree coordinates.
+    const int gx = view->geometry_x(), gy = view->geometry_y();
+    const wlr_box output = desktop_.output_box_for(view);
+    const wlr_box area{output.x - gx, output.y - gy, output.width, output.height};
+    const wlr_box title = view->title_band();
+    const wlr_box band{title.x - gx, title.y - gy, title.width, title.height};
+    popup_->scheduled.geometry =
+        place_popup(popup_->scheduled.rules, parent_x, parent_y, area, band);
+    wlr_xdg_surface_schedule_configure(popup_->base);
+}
+
+namespace {
+
+bool overlaps(const wlr_box& a, const wlr_box& b) {
+    return a.width > 0 && a.height > 0 && b.width > 0 && b.height > 0 && a.x < b.x + b.width &&
+           b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+bool inside(const wlr_box& box, const wlr_box& area) {
+    return box.x >= area.x && box.y >= area.y && box.x + box.width <= area.x + area.width &&
+           box.y + box.height <= area.y + area.height;
+}
+
+} // namespace
+
+wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int parent_y,
+                    const wlr_box& area, const wlr_box& title_band) {
+    // In the parent's coordinates (what the positioner and the configure use).
+    auto local = [&](const wlr_box& box) {
+        return wlr_box{box.x - parent_x, box.y - parent_y, box.width, box.height};
+    };
+    auto in = [&](const wlr_box& constraint) {
+        wlr_box box{};
+        wlr_xdg_positioner_rules_get_geometry(&rules, &box);
+        const wlr_box local_constraint = local(constraint);
+        wlr_xdg_positioner_rules_unconstrain_box(&rules, &local_constraint, &box);
+        return box;
+    };
+    const wlr_box band = local(title_band);
+    const wlr_box anywhere = in(area);
+    if (!overlaps(anywhere, band)) {
+        return anywhere;
+    }
+    const int band_bottom = title_band.y + title_band.height;
+    const int area_bottom = area.y + area.height;
+    const wlr_box below{area.x, std::max(area.y, band_bottom), area.width,
+                        area_bottom - std::max(area.y, band_bottom)};
+    wlr_box box = in(below);
+    if (below.height > 0 && inside(box, local(below))) {
+        return box;
+    }
+    const wlr_box above{area.x, area.y, area.width, std::min(title_band.y, area_bottom) - area.y};
+    if (above.height > 0) {
+        const wlr_box candidate = in(above);
+        if (inside(candidate, local(above))) {
+            return candidate;
+        }
+    }
+    // Nothing holds it (or it may not move): below the title bar, whatever else it covers.
+    if (overlaps(box, band)) {
+        box.y = band.y + band.height;
+    }
+    return box;
 }
 
 void Popup::update() {

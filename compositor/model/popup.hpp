@@ -28,10 +28,10 @@ public:
 private:
     Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
           std::optional<config::Colour> outline, SizeLimit limit);
-    // Where the popup may go: the output of its window, in the toplevel's surface coordinates,
-    // as wlroots' unconstraining wants it. nullopt when its toplevel is gone.
-    std::optional<wlr_box> constraint() const;
     ~Popup();
+    // Places the popup by its positioner inside the output of its window, never over its
+    // window's title bar (see place_popup()); the configure goes out with the next idle.
+    void unconstrain();
     void handle_commit();
     void forget_tree();
     // Places the tree, the clip and the outline from the popup's current geometry.
@@ -44,8 +44,17 @@ private:
     wlr_scene_tree* tree_;                 // destroyed with the parent's tree, or by this
     wlr_scene_tree* surface_tree_;         // the popup's surface and subsurfaces, clipped
     std::optional<frame::Border> outline_; // in tree_; gone with it
-    Listener<void> commit_, destroy_, tree_destroy_;
+    Listener<void> commit_, destroy_, reposition_, tree_destroy_;
 };
+
+// Where a popup goes, in its parent's window geometry coordinates: its positioner's box,
+// moved by its constraint adjustments (flip, slide, resize) to fit `area`, but never over
+// `title_band` (the window's title bar): where the area but not the title bar's row cannot hold
+// it, the part of the area below the title bar is tried, then the part above; a popup none of
+// them holds goes below the title bar. `area` and `title_band` are in the same coordinates as
+// `parent`, the parent's window geometry corner.
+wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int parent_y,
+                    const wlr_box& area, const wlr_box& title_band);
 
 // The window geometry of an xdg surface: the box its frame or outline encloses, in surface
 // coordinates. Empty while the surface has no content.

@@ -28,12 +28,14 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     tree_ = wlr_scene_tree_create(desktop_.windows_tree());
     tree_->node.data = &tag_;
     surface_tree_ = wlr_scene_subsurface_tree_create(tree_, xdg_->surface);
+    // Created after the surface, the frame is drawn above it: no pixel of the window covers it.
+    frame_ = std::make_unique<Frame>(tree_, desktop_.event_loop());
+    // The popups (menus) go above the border, so a menu reaching over the window's edge shows
+    // whole in its own outline, and under the title bar: no popup covers the VM's label.
     popups_ = wlr_scene_tree_create(tree_);
+    wlr_scene_node_place_above(&popups_->node, &frame_->border_layer()->node);
     // Popups find the tree to go in through xdg->data; the destructor clears it.
     xdg_->data = popups_;
-    // Created after the surface and its popups, the frame is drawn above them: no client pixel
-    // covers it.
-    frame_ = std::make_unique<Frame>(tree_, desktop_.event_loop());
     wlr_scene_node_set_enabled(&tree_->node, false);
 
     map_.connect(&xdg_->surface->events.map, [this](void*) { handle_map(); });
@@ -140,17 +142,23 @@ void View::handle_request_fullscreen() {
 void View::handle_commit() {
     if (xdg_->initial_commit) {
         // The first configure: prism's capabilities, and let the client choose its size (a
-        // maximize or fullscreen asked for before now is applied when it maps).
-        wlr_xdg_toplevel_set_wm_capabilities(toplevel_,
-                                             WLR_XDG_TOPLEVEL_WM_CAPABILITIES_MAXIMIZE |
-                                                 WLR_XDG_TOPLEVEL_WM_CAPABILITIES_FULLSCREEN);
+        // maximize or fullscreen asked for before now is applied when it maps) within the
+        // bounds of the output it opens on, less the frame (configure_bounds, xdg_toplevel
+        // v4). One that maps larger anyway is fitted then (Desktop::place_new_view).
+        send_wm_capabilities();
         wlr_xdg_toplevel_set_size(toplevel_, 0, 0);
+        const View* dialog_of = parent();
+        const wlr_box area = desktop_.usable_area_for(dialog_of);
+        const Frame::Margins frame = frame_margins();
+        wlr_xdg_toplevel_set_bounds(toplevel_, std::max(0, area.width - frame.left - frame.right),
+                                    std::max(0, area.height - frame.top - frame.bottom));
         return;
     }
     clip_to_geometry(surface_tree_, xdg_, size_limit_);
     if (mapped_) {
         update_frame();
     }
+    desktop_.schedule_visibility_check();
 }
 
 std::string View::title() const {
@@ -192,11 +200,46 @@ wlr_box View::outer_box() const {
     return {x_ + outer.x, y_ + outer.y, outer.width, outer.height};
 }
 
+wlr_box View::title_band() const {
+    const wlr_box outer = outer_box();
+    const wlr_box content = content_box();
+    return {outer.x, outer.y, outer.width, content.y - outer.y};
+}
+
+namespace {
+
+// The shown popups of `xdg`, and theirs, in stacking order.
+void collect_popups(wlr_xdg_surface* xdg, const SizeLimit& limit, std::vector<wlr_box>* boxes) {
+    wlr_xdg_popup* popup = nullptr;
+    wl_list_for_each(popup, &xdg->popups, link) {
+        // A popup prism shows keeps its tree in xdg_surface::data (popup.cpp).
+        auto* tree = static_cast<wlr_scene_tree*>(popup->base->data);
+        if (tree == nullptr || !popup->base->surface->mapped) {
+            continue;
+        }
+        int x = 0, y = 0;
+        if (wlr_scene_node_coords(&tree->node, &x, &y)) {
+            const wlr_box geometry = window_geometry(popup->base, limit);
+            boxes->push_back({x, y, geometry.width, geometry.height});
+        }
+        collect_popups(popup->base, limit, boxes);
+    }
+}
+
+} // namespace
+
+std::vector<wlr_box> View::popup_boxes() const {
+    std::vector<wlr_box> boxes;
+    collect_popups(xdg_, size_limit_, &boxes);
+    return boxes;
+}
+
 void View::move_to(int x, int y) {
     const wlr_box local = extent();
     x_ = x - local.x;
     y_ = y - local.y;
     wlr_scene_node_set_position(&tree_->node, x_, y_);
+    desktop_.schedule_visibility_check();
 }
 
 void View::move_outer_to(int x, int y) {
@@ -219,6 +262,36 @@ void View::set_activated(bool activated) {
     }
 }
 
+bool View::shown() const {
+    bool shown = false;
+    wlr_scene_node_for_each_buffer(
+        &surface_tree_->node,
+        [](wlr_scene_buffer* buffer, int, int, void* data) {
+            // The scene gives a buffer an output only where some of it is visible there.
+            if (buffer->primary_output != nullptr) {
+                *static_cast<bool*>(data) = true;
+            }
+        },
+        &shown);
+    return shown;
+}
+
+void View::set_suspended(bool suspended) {
+    if (suspended == suspended_ || !mapped_) {
+        return;
+    }
+    suspended_ = suspended;
+    // Older clients have no such state: no configure for nothing.
+    if (wl_resource_get_version(toplevel_->resource) >=
+        XDG_TOPLEVEL_STATE_SUSPENDED_SINCE_VERSION) {
+        wlr_xdg_toplevel_set_suspended(toplevel_, suspended);
+    }
+}
+
+void View::set_urgent(bool urgent) {
+    urgent_ = urgent && desktop_.focused() != this;
+}
+
 void View::update_frame() {
     Frame::Mode mode = Frame::Mode::Normal;
     if (fullscreen_) {
@@ -230,11 +303,45 @@ void View::update_frame() {
                    mode);
 }
 
+void View::send_wm_capabilities() {
+    std::uint32_t capabilities = WLR_XDG_TOPLEVEL_WM_CAPABILITIES_MAXIMIZE;
+    if (desktop_.fullscreen_allowed(origin_)) {
+        capabilities |= WLR_XDG_TOPLEVEL_WM_CAPABILITIES_FULLSCREEN;
+    }
+    if (capabilities != wm_capabilities_) {
+        wm_capabilities_ = capabilities;
+        wlr_xdg_toplevel_set_wm_capabilities(toplevel_, capabilities);
+    }
+}
+
+View* View::parent() const {
+    wlr_xdg_toplevel* parent = toplevel_->parent;
+    if (parent == nullptr ||
+        wl_resource_get_client(parent->resource) != wl_resource_get_client(toplevel_->resource)) {
+        return nullptr;
+    }
+    View* view = from_surface(parent->base->surface);
+    return view != nullptr && view->mapped() ? view : nullptr;
+}
+
+void View::fit_into(const wlr_box& area) {
+    const Frame::Margins frame = frame_margins();
+    const wlr_box content = content_box();
+    const int max_width = std::max(1, area.width - frame.left - frame.right);
+    const int max_height = std::max(1, area.height - frame.top - frame.bottom);
+    if (content.width > max_width || content.height > max_height) {
+        request_size(std::min(content.width, max_width), std::min(content.height, max_height));
+    }
+}
+
 void View::refresh_style() {
     style_ = desktop_.styles().of(origin_);
     size_limit_ = desktop_.styles().size_limit(origin_);
     max_title_bytes_ = desktop_.styles().limits(origin_).max_title_bytes;
     clip_to_geometry(surface_tree_, xdg_, size_limit_);
+    if (xdg_->initialized) {
+        send_wm_capabilities(); // [vm] allow_fullscreen may have changed
+    }
     if (mapped_) {
         update_frame();
     }
@@ -282,6 +389,7 @@ void View::handle_map() {
 }
 
 void View::handle_unmap() {
+    suspended_ = false; // a window that maps again starts afresh
     mapped_ = false;
     wlr_scene_node_set_enabled(&tree_->node, false);
     desktop_.view_unmapped(*this);

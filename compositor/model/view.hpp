@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace prism {
 
@@ -33,7 +34,8 @@ public:
     wlr_scene_tree* popup_tree() const { return popups_; }
     bool mapped() const { return mapped_; }
     bool urgent() const { return urgent_; }
-    void set_urgent(bool urgent) { urgent_ = urgent; }
+    // Marks the window as wanting attention; a window with the focus never is.
+    void set_urgent(bool urgent);
 
     std::string title() const;
     std::string app_id() const;
@@ -46,6 +48,12 @@ public:
     int geometry_y() const { return y_; }
     // The content box with the frame around it.
     wlr_box outer_box() const;
+    // The frame's top: the title bar with the border above it, the width of the outer box, in
+    // layout coordinates. Empty while the frame shows no title bar (fullscreen).
+    wlr_box title_band() const;
+    // Where this window's popups are shown, in layout coordinates (their window geometry), from
+    // the bottom of the stack up.
+    std::vector<wlr_box> popup_boxes() const;
     // Places the window so that its content box starts at x, y.
     void move_to(int x, int y);
     // Places the window so that its outer box starts at x, y.
@@ -53,6 +61,22 @@ public:
     // Asks the client for a new content size; takes effect when it commits.
     void request_size(int width, int height);
     void set_activated(bool activated);
+
+    // What the frame adds around the content on each side (in Normal mode).
+    Frame::Margins frame_margins() const { return Frame::margins(style_); }
+    // The window this one is a dialog of (xdg_toplevel.set_parent), if it is shown and belongs
+    // to the same client: a client cannot place its windows over another client's.
+    View* parent() const;
+    // Asks for a size that fits an area of `area`'s size with the frame, if the window is
+    // larger.
+    void fit_into(const wlr_box& area);
+
+    // Whether any of the window's surfaces shows on an output (not covered by other windows,
+    // not off every output).
+    bool shown() const;
+    // Tells the client it is fully hidden (xdg_toplevel state suspended, v6), or not any more.
+    void set_suspended(bool suspended);
+    bool suspended() const { return suspended_; }
 
     bool maximized() const { return maximized_; }
     bool fullscreen() const { return fullscreen_; }
@@ -88,6 +112,9 @@ private:
     void handle_request_fullscreen();
     void handle_map();
     void handle_unmap();
+    // Tells the client what prism honours (xdg_toplevel.wm_capabilities): maximize, and
+    // fullscreen only where the VM may have it.
+    void send_wm_capabilities();
     // Fits the view's outer box to `area` (layout coordinates), remembering where it was.
     void fill(const wlr_box& area, bool with_frame);
     void restore();
@@ -112,8 +139,10 @@ private:
     bool maximized_ = false;
     bool fullscreen_ = false;
     bool fullscreen_refusal_logged_ = false;
-    wlr_box saved_{};   // content box before maximize/fullscreen
-    int x_ = 0, y_ = 0; // layout position of the window geometry's origin
+    bool suspended_ = false;
+    std::uint32_t wm_capabilities_ = 0; // as last sent
+    wlr_box saved_{};                   // content box before maximize/fullscreen
+    int x_ = 0, y_ = 0;                 // layout position of the window geometry's origin
 
     Listener<void> map_, unmap_, destroy_, commit_, set_title_, set_app_id_;
     Listener<wlr_xdg_toplevel_move_event> request_move_;

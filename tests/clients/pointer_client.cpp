@@ -6,6 +6,7 @@
 //     rel DX DY       move by DX, DY, as a mouse does (relative motion)
 //     press | release the left button
 //     click           press and release
+//     rpress | rrelease | rclick   the same with the right button
 //     sleep MS
 #include "wlr-virtual-pointer-unstable-v1-client-protocol.h"
 
@@ -60,8 +61,8 @@ int main(int argc, char** argv) {
     }
     zwlr_virtual_pointer_v1* pointer =
         zwlr_virtual_pointer_manager_v1_create_virtual_pointer(manager, nullptr);
-    auto button = [&](uint32_t state) {
-        zwlr_virtual_pointer_v1_button(pointer, now_ms(), BTN_LEFT, state);
+    auto button = [&](uint32_t state, uint32_t which = BTN_LEFT) {
+        zwlr_virtual_pointer_v1_button(pointer, now_ms(), which, state);
         zwlr_virtual_pointer_v1_frame(pointer);
         wl_display_roundtrip(display);
     };
@@ -89,6 +90,13 @@ int main(int argc, char** argv) {
         } else if (action == "click") {
             button(WL_POINTER_BUTTON_STATE_PRESSED);
             button(WL_POINTER_BUTTON_STATE_RELEASED);
+        } else if (action == "rpress") {
+            button(WL_POINTER_BUTTON_STATE_PRESSED, BTN_RIGHT);
+        } else if (action == "rrelease") {
+            button(WL_POINTER_BUTTON_STATE_RELEASED, BTN_RIGHT);
+        } else if (action == "rclick") {
+            button(WL_POINTER_BUTTON_STATE_PRESSED, BTN_RIGHT);
+            button(WL_POINTER_BUTTON_STATE_RELEASED, BTN_RIGHT);
         } else if (action == "sleep" && i + 1 < argc) {
             std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(argv[++i])));
         } else {
