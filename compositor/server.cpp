@@ -182,16 +182,8 @@ bool Server::init() {
     wlr_export_dmabuf_manager_v1_create(display_);
     wlr_data_control_manager_v1_create(display_);
     gamma_ = std::make_unique<GammaControl>(display_);
-    Idle::Services idle_services;
-    idle_services.may_inhibit = [this](const origins::Origin& origin, wlr_surface* surface) {
-        return may_inhibit_idle(origin, surface);
-    };
-    idle_services.window_title = [](wlr_surface* surface) {
-        const View* view = View::from_surface(wlr_surface_get_root_surface(surface));
-        return view != nullptr ? view->title() : std::string();
-    };
     // ext-idle-notify (host only) and idle-inhibit (every client; see Idle).
-    idle_ = std::make_unique<Idle>(display_, *origins_, std::move(idle_services));
+    idle_ = std::make_unique<Idle>(display_, *origins_, *vms_);
     wlr_virtual_keyboard_manager_v1* virtual_keyboards =
         wlr_virtual_keyboard_manager_v1_create(display_);
     wlr_virtual_pointer_manager_v1* virtual_pointers =
@@ -203,22 +195,13 @@ bool Server::init() {
     services.scene = scene_;
     services.layout = layout_;
     services.cursor_position = [this](double& x, double& y) {
-        x = seat_->cursor().wlr()->x;
-        y = seat_->cursor().wlr()->y;
+        seat_->cursor().position(x, y);
     };
     services.begin_interactive = [this](View& view, std::uint32_t edges) {
-        if (edges == WLR_EDGE_NONE) {
-            seat_->cursor().begin_move(view);
-        } else {
-            seat_->cursor().begin_resize(view, edges);
-        }
+        seat_->cursor().begin_interactive(view, edges);
     };
     services.fullscreen_allowed = [this](const origins::Origin& origin) {
-        if (origin.is_host()) {
-            return true;
-        }
-        const config::VmConfig* vm = origin.is_vm() ? vms_->find(origin.vm_name()) : nullptr;
-        return vm != nullptr && vm->allow_fullscreen;
+        return vms_->allows_fullscreen(origin);
     };
     services.loop = loop_;
     services.xdg_shell = xdg_shell_;
@@ -236,30 +219,23 @@ bool Server::init() {
         foreign_toplevels_->update(view);
         idle_->update();
     };
+    // The seat's hooks reach subsystems created after it (the bindings' actions need the lock,
+    // which needs the seat).
     Seat::Hooks hooks;
     hooks.run_action = [this](const config::Binding& binding) {
-        pointer_constraints_->release_by_binding(); // any binding frees a held pointer
-        run_action(binding);
+        actions_->run(binding);
     };
     hooks.release_action = [this](config::Action action) {
-        if (action == config::Action::XRay) {
-            desktop_->set_xray(false);
-        }
+        actions_->release(action);
     };
     hooks.switch_vt = [this](unsigned vt) {
-        if (session_ == nullptr) {
-            return false;
-        }
-        wlr_session_change_vt(session_, vt);
-        return true;
+        return actions_->switch_vt(vt);
     };
     hooks.activity = [this] {
         idle_->activity(seat_->wlr());
     };
     hooks.cursor_size_of = [this](wlr_output* output) {
-        auto* prism_output = static_cast<Output*>(output->data);
-        return prism_output != nullptr ? prism_output->cursor_size(config_.cursor.size)
-                                       : config_.cursor.size;
+        return Output::cursor_size_of(output, config_.cursor.size);
     };
     // One wlr_seat: the Desktop gives it keyboard focus, the Seat feeds it input.
     wlr_seat* seat = wlr_seat_create(display_, "seat0");
@@ -289,6 +265,18 @@ bool Server::init() {
     }
     session_lock_ = std::make_unique<SessionLock>(display_, scene_, layout_, *seat_,
                                                   std::move(hidden_while_locked));
+    activation_requests_ =
+        std::make_unique<ActivationRequests>(activation, *origins_, *serials_, *desktop_, seat);
+    BindingActions::ServerActions server_actions;
+    server_actions.reload = [this] {
+        std::vector<std::string> errors; // reload() logs them
+        reload(&errors);
+    };
+    server_actions.quit = [this] {
+        quit();
+    };
+    actions_ = std::make_unique<BindingActions>(*desktop_, *session_lock_, *pointer_constraints_,
+                                                session_, config_, std::move(server_actions));
 
     new_output_.connect(&backend_->events.new_output,
                         [this](wlr_output* output) { handle_new_output(output); });
@@ -298,9 +286,6 @@ bool Server::init() {
                           [this](wlr_xdg_toplevel* toplevel) { handle_new_toplevel(toplevel); });
     new_popup_.connect(&xdg_shell_->events.new_popup,
                        [this](wlr_xdg_popup* popup) { handle_new_popup(popup); });
-    request_activate_.connect(
-        &activation->events.request_activate,
-        [this](wlr_xdg_activation_v1_request_activate_event* event) { handle_activation(event); });
     new_virtual_keyboard_.connect(
         &virtual_keyboards->events.new_virtual_keyboard,
         [this](wlr_virtual_keyboard_v1* keyboard) { handle_new_virtual_keyboard(keyboard); });
@@ -334,6 +319,8 @@ Server::~Server() {
     // work their destruction queued.
     wl_display_destroy_clients(display_);
     wl_event_loop_dispatch_idle(loop_);
+    actions_.reset();
+    activation_requests_.reset();
     // The clipboard goes while the seat and the scene exist: it clears the selections.
     clipboard_.reset();
     session_lock_.reset();
@@ -397,18 +384,7 @@ bool Server::start() {
         std::string error;
         host_listener_ = origins::VmSocket::create(
             loop_, std::filesystem::path(runtime_dir) / name,
-            [this](int fd) {
-                // A host client: ClientOrigins attributes every client it did not create to
-                // the host.
-                if (wl_client_create(display_, fd) == nullptr) {
-                    const int saved = errno;
-                    close(fd);
-                    errno = saved;
-                    return false;
-                }
-                return true;
-            },
-            &error,
+            [this](int fd) { return accept_host_client(fd); }, &error,
             [](const std::string& line) { wlr_log(WLR_ERROR, "host socket %s", line.c_str()); });
         if (host_listener_) {
             host_socket_ = name;
@@ -463,6 +439,17 @@ bool Server::start() {
 
     for (const auto& command : options_.startup_commands) {
         spawn(command);
+    }
+    return true;
+}
+
+bool Server::accept_host_client(int fd) {
+    // ClientOrigins attributes every client it did not create to the host.
+    if (wl_client_create(display_, fd) == nullptr) {
+        const int saved = errno;
+        close(fd);
+        errno = saved;
+        return false;
     }
     return true;
 }
@@ -615,91 +602,8 @@ void Server::handle_new_popup(wlr_xdg_popup* popup) {
                   frame_styles_->size_limit(origin));
 }
 
-void Server::handle_activation(wlr_xdg_activation_v1_request_activate_event* event) {
-    View* view = View::from_surface(event->surface);
-    if (view == nullptr || !view->mapped()) {
-        return;
-    }
-    // Who vouched for this activation: the client whose surface asked for the token.
-    origins::Origin requester = origins::Origin::unknown();
-    bool vouched = false;
-    const wlr_xdg_activation_token_v1* token = event->token;
-    if (token->surface != nullptr) {
-        wl_client* client = wl_resource_get_client(token->surface->resource);
-        requester = origins_->origin_of(client);
-        // Made from the user's input to that client on this seat, after it got the keyboard.
-        vouched = token->seat == seat_->wlr() &&
-                  serials_->is_input_since_focus_change(client, token->serial);
-    }
-    desktop_->activate(*view, requester, vouched);
-}
-
-bool Server::may_inhibit_idle(const origins::Origin& origin, wlr_surface* surface) const {
-    if (origin.is_host()) {
-        return true;
-    }
-    const config::VmConfig* vm = origin.is_vm() ? vms_->find(origin.vm_name()) : nullptr;
-    if (vm == nullptr || vm->idle_inhibit == config::IdleInhibit::Never) {
-        return false;
-    }
-    // WhileVisible: only on a window of the VM's that is shown now.
-    const View* view = View::from_surface(wlr_surface_get_root_surface(surface));
-    return view != nullptr && view->mapped() && view->origin() == origin;
-}
-
-void Server::run_action(const config::Binding& binding) {
-    View* focused = desktop_->focused();
-    switch (binding.action) {
-    case config::Action::Terminal:
-        spawn(config_.general.terminal);
-        break;
-    case config::Action::Exec:
-        spawn(binding.argument);
-        break;
-    case config::Action::Close:
-        if (focused != nullptr) {
-            focused->close();
-        }
-        break;
-    case config::Action::CycleWindows:
-        desktop_->cycle_focus();
-        break;
-    case config::Action::Fullscreen:
-        if (focused != nullptr) {
-            focused->set_fullscreen(!focused->fullscreen());
-        }
-        break;
-    case config::Action::Maximize:
-        if (focused != nullptr) {
-            focused->set_maximized(!focused->maximized());
-        }
-        break;
-    case config::Action::Reload: {
-        std::vector<std::string> errors; // reload() logs them
-        reload(&errors);
-        break;
-    }
-    case config::Action::Quit:
-        quit();
-        break;
-    case config::Action::XRay:
-        desktop_->set_xray(true); // until the key is released
-        break;
-    case config::Action::Lock:
-        lock_session();
-        break;
-    }
-}
-
 void Server::lock_session() {
-    if (session_lock_->state() == SessionLock::State::Locked) {
-        return; // a locker holds the lock
-    }
-    // The cover first, so the session is locked even if the locker never starts; asked again
-    // while the cover waits, another locker starts (the first may have failed; if both
-    // connect, the second is refused and exits).
-    session_lock_->lock_with_cover();
-    spawn(config_.general.locker);
+    session_lock_->lock_and_start(config_.general.locker);
 }
 
 } // namespace prism

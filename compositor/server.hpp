@@ -5,7 +5,9 @@
 
 #include "compositor/clipboard/clipboard.hpp"
 #include "compositor/frame/decorations.hpp"
+#include "compositor/input/activation_requests.hpp"
 #include "compositor/input/activation_tokens.hpp"
+#include "compositor/input/binding_actions.hpp"
 #include "compositor/input/cursor_shape.hpp"
 #include "compositor/input/input_method.hpp"
 #include "compositor/input/input_serials.hpp"
@@ -92,7 +94,6 @@ private:
     explicit Server(config::Config config, Options options);
     bool init();
     void apply_config();
-    void run_action(const config::Binding& binding);
 
     void handle_new_output(wlr_output* output);
     void handle_new_input(wlr_input_device* device);
@@ -101,10 +102,10 @@ private:
     void handle_layout_change();
     void handle_new_toplevel(wlr_xdg_toplevel* toplevel);
     void handle_new_popup(wlr_xdg_popup* popup);
-    void handle_activation(wlr_xdg_activation_v1_request_activate_event* event);
-    // Whether an idle inhibitor of `origin` on `surface` holds ([vm] idle_inhibit).
-    bool may_inhibit_idle(const origins::Origin& origin, wlr_surface* surface) const;
     void arrange_outputs();
+    // A client connected to the host's wayland-N socket; false (fd closed, errno set) when
+    // libwayland could not take it.
+    bool accept_host_client(int fd);
     void add_headless_devices();
     void destroy_headless_devices();
 
@@ -149,6 +150,8 @@ private:
     std::unique_ptr<PointerConstraints> pointer_constraints_;
     std::unique_ptr<clipboard::Clipboard> clipboard_;
     std::unique_ptr<SessionLock> session_lock_; // above the overlay
+    std::unique_ptr<ActivationRequests> activation_requests_;
+    std::unique_ptr<BindingActions> actions_;
     std::unique_ptr<control::ControlServer> control_;
     std::list<std::unique_ptr<Output>> outputs_;
     std::string host_socket_;
@@ -161,7 +164,6 @@ private:
     Listener<wlr_input_device> new_input_;
     Listener<wlr_xdg_toplevel> new_toplevel_;
     Listener<wlr_xdg_popup> new_popup_;
-    Listener<wlr_xdg_activation_v1_request_activate_event> request_activate_;
     Listener<wlr_virtual_keyboard_v1> new_virtual_keyboard_;
     Listener<wlr_virtual_pointer_v1_new_pointer_event> new_virtual_pointer_;
     Listener<void> layout_change_;

@@ -214,6 +214,19 @@ void Cursor::begin_resize(View& view, std::uint32_t edges) {
                wlr_xcursor_get_resize_name(static_cast<wlr_edges>(edges)));
 }
 
+void Cursor::begin_interactive(View& view, std::uint32_t edges) {
+    if (edges == WLR_EDGE_NONE) {
+        begin_move(view);
+    } else {
+        begin_resize(view, edges);
+    }
+}
+
+void Cursor::position(double& x, double& y) const {
+    x = cursor_->x;
+    y = cursor_->y;
+}
+
 void Cursor::end_interactive(const View* view) {
     if (view != nullptr && view != grabbed_) {
         return;

@@ -41,6 +41,10 @@ public:
 
     void begin_move(View& view);
     void begin_resize(View& view, std::uint32_t edges);
+    // A move (`edges` none) or a resize from `edges`, as a window asked for it.
+    void begin_interactive(View& view, std::uint32_t edges);
+    // Where the pointer is, in layout coordinates.
+    void position(double& x, double& y) const;
     // Ends a move/resize (of `view` only, when given).
     void end_interactive(const View* view = nullptr);
     // Drops every reference to a view that is going away.

@@ -2,6 +2,7 @@
 
 #include "compositor/frame/scene_colour.hpp"
 #include "compositor/frame/text_buffer.hpp"
+#include "compositor/spawn.hpp"
 
 namespace prism {
 
@@ -98,6 +99,15 @@ void SessionLock::lock_with_cover() {
     }
     state_ = State::Covered;
     engage();
+}
+
+void SessionLock::lock_and_start(const std::string& locker) {
+    if (state_ == State::Locked) {
+        return; // a locker holds the lock
+    }
+    // The cover first, so the session is locked even if the locker never starts.
+    lock_with_cover();
+    spawn(locker);
 }
 
 void SessionLock::handle_new_lock(wlr_session_lock_v1* lock) {

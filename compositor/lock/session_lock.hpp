@@ -42,6 +42,11 @@ public:
     // Locks with the cover now, if not locked already (prismctl lock, the binding). Only a
     // locker can unlock.
     void lock_with_cover();
+    // The `lock` binding and prismctl lock: locks with the cover now and starts `locker`
+    // ([general] locker), unless a locker holds the lock already. Asked again while the cover
+    // waits, another locker starts (the first may have failed; if both connect, the second is
+    // refused and exits).
+    void lock_and_start(const std::string& locker);
     // Outputs came, went or moved: covers and lock surfaces follow.
     void arrange();
 

@@ -2,6 +2,11 @@
 
 namespace prism {
 
+int Output::cursor_size_of(wlr_output* output, int fallback) {
+    const auto* prism_output = static_cast<const Output*>(output->data);
+    return prism_output != nullptr ? prism_output->cursor_size(fallback) : fallback;
+}
+
 Output::Output(wlr_output* output, wlr_scene* scene, std::function<void(Output&)> on_destroy)
     : output_(output)
     , scene_output_(wlr_scene_output_create(scene, output))

@@ -27,6 +27,8 @@ public:
     bool configure(const config::OutputConfig* config);
     // The cursor size configured for this output, in logical pixels (before scale).
     int cursor_size(int fallback) const { return cursor_size_ > 0 ? cursor_size_ : fallback; }
+    // The same for any wlr_output: `fallback` for one prism does not manage.
+    static int cursor_size_of(wlr_output* output, int fallback);
 
     // Puts the output at x, y in `layout` (nullopt: to the right of the others). The first
     // call also makes the scene draw it there; later calls only move it.

@@ -1,5 +1,7 @@
 #include "compositor/shell/idle.hpp"
 
+#include "compositor/model/view.hpp"
+
 namespace prism {
 
 // One inhibitor: whose it is, and the surface it is on (whose mapping changes whether it holds).
@@ -23,9 +25,9 @@ struct Idle::Entry {
     Listener<void> destroy, map, unmap;
 };
 
-Idle::Idle(wl_display* display, const origins::ClientOrigins& origins, Services services)
+Idle::Idle(wl_display* display, const origins::ClientOrigins& origins, const VmManager& vms)
     : origins_(origins)
-    , services_(std::move(services))
+    , vms_(vms)
     , notifier_(wlr_idle_notifier_v1_create(display))
     , inhibit_manager_(wlr_idle_inhibit_v1_create(display)) {
     new_inhibitor_.connect(
@@ -49,7 +51,7 @@ void Idle::activity(wlr_seat* seat) {
 void Idle::update() {
     bool inhibited = false;
     for (const auto& entry : entries_) {
-        if (services_.may_inhibit(entry->origin, entry->inhibitor->surface)) {
+        if (may_inhibit(entry->origin, entry->inhibitor->surface)) {
             inhibited = true;
             break;
         }
@@ -61,13 +63,27 @@ void Idle::update() {
     }
 }
 
+bool Idle::may_inhibit(const origins::Origin& origin, wlr_surface* surface) const {
+    if (origin.is_host()) {
+        return true;
+    }
+    const config::VmConfig* vm = origin.is_vm() ? vms_.find(origin.vm_name()) : nullptr;
+    if (vm == nullptr || vm->idle_inhibit == config::IdleInhibit::Never) {
+        return false;
+    }
+    // WhileVisible: only on a window of the VM's that is shown now.
+    const View* view = View::from_surface(wlr_surface_get_root_surface(surface));
+    return view != nullptr && view->mapped() && view->origin() == origin;
+}
+
 std::vector<Idle::Inhibitor> Idle::inhibitors() const {
     std::vector<Inhibitor> result;
     for (const auto& entry : entries_) {
-        result.push_back(
-            Inhibitor{std::string(entry->origin.display_name()),
-                      services_.window_title(entry->inhibitor->surface),
-                      services_.may_inhibit(entry->origin, entry->inhibitor->surface)});
+        const View* view =
+            View::from_surface(wlr_surface_get_root_surface(entry->inhibitor->surface));
+        result.push_back(Inhibitor{std::string(entry->origin.display_name()),
+                                   view != nullptr ? view->title() : std::string(),
+                                   may_inhibit(entry->origin, entry->inhibitor->surface)});
     }
     return result;
 }

@@ -10,10 +10,10 @@
 #pragma once
 
 #include "compositor/listener.hpp"
+#include "compositor/vms/vm_manager.hpp"
 #include "compositor/wlr.hpp"
 #include "origins/client_origins.hpp"
 
-#include <functional>
 #include <list>
 #include <memory>
 #include <string>
@@ -23,14 +23,9 @@ namespace prism {
 
 class Idle {
 public:
-    struct Services {
-        // Whether an inhibitor of `origin` on `surface` holds now (the VM's policy).
-        std::function<bool(const origins::Origin& origin, wlr_surface* surface)> may_inhibit;
-        // The title of the window `surface` belongs to, empty when none.
-        std::function<std::string(wlr_surface* surface)> window_title;
-    };
-
-    Idle(wl_display* display, const origins::ClientOrigins& origins, Services services);
+    // `vms` gives each VM's idle_inhibit setting (looked up whenever it matters, so a reload
+    // applies at once).
+    Idle(wl_display* display, const origins::ClientOrigins& origins, const VmManager& vms);
     ~Idle();
     Idle(const Idle&) = delete;
     Idle& operator=(const Idle&) = delete;
@@ -52,8 +47,11 @@ public:
 private:
     struct Entry;
 
+    // Whether an inhibitor of `origin` on `surface` holds now ([vm] idle_inhibit).
+    bool may_inhibit(const origins::Origin& origin, wlr_surface* surface) const;
+
     const origins::ClientOrigins& origins_;
-    Services services_;
+    const VmManager& vms_;
     wlr_idle_notifier_v1* notifier_;
     wlr_idle_inhibit_manager_v1* inhibit_manager_;
     std::list<std::unique_ptr<Entry>> entries_;

@@ -139,6 +139,14 @@ const config::VmConfig* VmManager::find(const std::string& name) const {
     return it == vms_.end() ? nullptr : &it->second.config;
 }
 
+bool VmManager::allows_fullscreen(const origins::Origin& origin) const {
+    if (origin.is_host()) {
+        return true;
+    }
+    const config::VmConfig* vm = origin.is_vm() ? find(origin.vm_name()) : nullptr;
+    return vm != nullptr && vm->allow_fullscreen;
+}
+
 const std::vector<std::string>& VmManager::allow_list(const std::string& name) const {
     static const std::vector<std::string> kEmpty;
     const config::VmConfig* vm = find(name);

@@ -25,6 +25,9 @@ public:
     bool apply(const std::vector<config::VmConfig>& vms, std::vector<std::string>* errors);
 
     const config::VmConfig* find(const std::string& name) const;
+    // Whether windows of `origin` may go fullscreen: the host's may, a VM's as its
+    // allow_fullscreen says; nobody else's.
+    bool allows_fullscreen(const origins::Origin& origin) const;
     // The VM's [protocols] allow list; empty for an unknown VM.
     const std::vector<std::string>& allow_list(const std::string& name) const;
     std::vector<const config::VmConfig*> all() const;
