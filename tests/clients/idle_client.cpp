@@ -7,19 +7,18 @@
 //   idle-client inhibit --window TITLE  an idle inhibitor on a window titled TITLE, drawn
 //                                       200x150; SIGUSR1 unmaps the window ("hidden")
 // Logs "ready" once its requests are sent. Exits 1 when a global is missing.
+#include "client_base.hpp"
 #include "ext-idle-notify-v1-client-protocol.h"
 #include "idle-inhibit-unstable-v1-client-protocol.h"
 #include "shm_buffer.hpp"
 #include "xdg-shell-client-protocol.h"
 
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
-#include <poll.h>
 #include <wayland-client.h>
 
 namespace {
@@ -39,11 +38,6 @@ struct Client {
     zwp_idle_inhibit_manager_v1* inhibit_manager = nullptr;
     wl_surface* surface = nullptr;
 };
-
-void say(const char* text) {
-    std::printf("%s\n", text);
-    std::fflush(stdout);
-}
 
 void idled(void*, ext_idle_notification_v1*) {
     say("idled");
@@ -102,11 +96,6 @@ void global(void* data, wl_registry* registry, std::uint32_t name, const char* i
 void global_remove(void*, wl_registry*, std::uint32_t) {
 }
 const wl_registry_listener kRegistry = {global, global_remove};
-
-[[noreturn]] void quit(int status) {
-    std::fflush(stdout);
-    _exit(status);
-}
 
 [[noreturn]] void usage() {
     std::fprintf(stderr, "usage: idle-client notify MS | inhibit [--window TITLE]\n");
@@ -181,23 +170,7 @@ int main(int argc, char** argv) {
             wl_display_roundtrip(display);
             say("hidden");
         }
-        while (wl_display_prepare_read(display) != 0) {
-            wl_display_dispatch_pending(display);
-        }
-        wl_display_flush(display);
-        pollfd fd = {wl_display_get_fd(display), POLLIN, 0};
-        const int ready = poll(&fd, 1, 50);
-        if (ready > 0) {
-            if (wl_display_read_events(display) < 0) {
-                break;
-            }
-        } else {
-            wl_display_cancel_read(display);
-            if (ready < 0 && errno != EINTR) {
-                break;
-            }
-        }
-        if (wl_display_dispatch_pending(display) < 0) {
+        if (!dispatch_once(display, 50)) {
             break;
         }
     }

@@ -10,19 +10,18 @@
 //                [--colour RRGGBB] [--namespace NAME]
 // A size of 0 along an axis anchored on both sides fills the output along it. Exits 1 when the
 // compositor lacks the global.
+#include "client_base.hpp"
 #include "shm_buffer.hpp"
 // The generated header names a parameter `namespace`, a C++ keyword.
 #define namespace namespace_
 #include "wlr-layer-shell-unstable-v1-client-protocol.h"
 #undef namespace
 
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
-#include <poll.h>
 #include <wayland-client.h>
 
 namespace {
@@ -37,12 +36,6 @@ struct Client {
     std::uint32_t colour = 0xff2060c0;
     bool closed = false;
 };
-
-void say(const char* format, auto... args) {
-    std::printf(format, args...);
-    std::printf("\n");
-    std::fflush(stdout);
-}
 
 void layer_configure(void* data, zwlr_layer_surface_v1* layer_surface, std::uint32_t serial,
                      std::uint32_t width, std::uint32_t height) {
@@ -65,45 +58,6 @@ void layer_closed(void* data, zwlr_layer_surface_v1*) {
 }
 const zwlr_layer_surface_v1_listener kLayerSurface = {layer_configure, layer_closed};
 
-void keyboard_keymap(void*, wl_keyboard*, std::uint32_t, std::int32_t fd, std::uint32_t) {
-    close(fd);
-}
-void keyboard_enter(void*, wl_keyboard*, std::uint32_t, wl_surface*, wl_array*) {
-    say("keyboard-enter");
-}
-void keyboard_leave(void*, wl_keyboard*, std::uint32_t, wl_surface*) {
-    say("keyboard-leave");
-}
-void keyboard_key(void*, wl_keyboard*, std::uint32_t, std::uint32_t, std::uint32_t key,
-                  std::uint32_t state) {
-    say("key %u %s", key, state == WL_KEYBOARD_KEY_STATE_PRESSED ? "down" : "up");
-}
-void keyboard_modifiers(void*, wl_keyboard*, std::uint32_t, std::uint32_t, std::uint32_t,
-                        std::uint32_t, std::uint32_t) {
-}
-void keyboard_repeat_info(void*, wl_keyboard*, std::int32_t, std::int32_t) {
-}
-const wl_keyboard_listener kKeyboard = {keyboard_keymap, keyboard_enter,     keyboard_leave,
-                                        keyboard_key,    keyboard_modifiers, keyboard_repeat_info};
-
-void pointer_enter(void*, wl_pointer*, std::uint32_t, wl_surface*, wl_fixed_t, wl_fixed_t) {
-    say("pointer-enter");
-}
-void pointer_leave(void*, wl_pointer*, std::uint32_t, wl_surface*) {
-}
-void pointer_motion(void*, wl_pointer*, std::uint32_t, wl_fixed_t, wl_fixed_t) {
-}
-void pointer_button(void*, wl_pointer*, std::uint32_t, std::uint32_t, std::uint32_t button,
-                    std::uint32_t state) {
-    if (state == WL_POINTER_BUTTON_STATE_PRESSED) {
-        say("button %u", button);
-    }
-}
-void pointer_axis(void*, wl_pointer*, std::uint32_t, std::uint32_t, wl_fixed_t) {
-}
-const wl_pointer_listener kPointer = {pointer_enter, pointer_leave, pointer_motion, pointer_button,
-                                      pointer_axis};
-
 void global(void* data, wl_registry* registry, std::uint32_t name, const char* iface,
             std::uint32_t) {
     auto* c = static_cast<Client*>(data);
@@ -122,11 +76,6 @@ void global(void* data, wl_registry* registry, std::uint32_t name, const char* i
 void global_remove(void*, wl_registry*, std::uint32_t) {
 }
 const wl_registry_listener kRegistry = {global, global_remove};
-
-[[noreturn]] void quit(int status) {
-    std::fflush(stdout);
-    _exit(status);
-}
 
 [[noreturn]] void usage() {
     std::fprintf(stderr, "usage: layer-client [--layer L] [--anchor EDGES] [--size WxH] "
@@ -239,8 +188,8 @@ int main(int argc, char** argv) {
         quit(1);
     }
     wl_display_roundtrip(display); // the seat's capabilities
-    wl_keyboard_add_listener(wl_seat_get_keyboard(c.seat), &kKeyboard, &c);
-    wl_pointer_add_listener(wl_seat_get_pointer(c.seat), &kPointer, &c);
+    wl_keyboard_add_listener(wl_seat_get_keyboard(c.seat), &logged_input::kKeyboard, &c);
+    wl_pointer_add_listener(wl_seat_get_pointer(c.seat), &logged_input::kPointer, &c);
 
     c.surface = wl_compositor_create_surface(c.compositor);
     c.layer_surface = zwlr_layer_shell_v1_get_layer_surface(c.shell, c.surface, nullptr, layer,
@@ -253,23 +202,7 @@ int main(int argc, char** argv) {
     wl_surface_commit(c.surface);
 
     while (!c.closed) {
-        while (wl_display_prepare_read(display) != 0) {
-            wl_display_dispatch_pending(display);
-        }
-        wl_display_flush(display);
-        pollfd fd = {wl_display_get_fd(display), POLLIN, 0};
-        const int ready = poll(&fd, 1, 50);
-        if (ready > 0) {
-            if (wl_display_read_events(display) < 0) {
-                break;
-            }
-        } else {
-            wl_display_cancel_read(display);
-            if (ready < 0 && errno != EINTR) {
-                break;
-            }
-        }
-        if (wl_display_dispatch_pending(display) < 0) {
+        if (!dispatch_once(display, 50)) {
             break;
         }
     }

@@ -8,17 +8,16 @@
 //                            "pointer-enter" / "button N"         the pointer
 //                          SIGUSR1 unlocks (unlock_and_destroy) and exits 0 ("unlocked").
 //                          Exits 2 when the compositor refuses the lock (finished).
+#include "client_base.hpp"
 #include "ext-session-lock-v1-client-protocol.h"
 #include "shm_buffer.hpp"
 
-#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <list>
 
-#include <poll.h>
 #include <wayland-client.h>
 
 namespace {
@@ -49,12 +48,6 @@ struct Client {
     bool finished = false;
 };
 
-void say(const char* format, auto... args) {
-    std::printf(format, args...);
-    std::printf("\n");
-    std::fflush(stdout);
-}
-
 void lock_surface_configure(void* data, ext_session_lock_surface_v1* lock_surface,
                             std::uint32_t serial, std::uint32_t width, std::uint32_t height) {
     auto* out = static_cast<LockOutput*>(data);
@@ -77,44 +70,6 @@ void lock_finished(void* data, ext_session_lock_v1*) {
     say("finished");
 }
 const ext_session_lock_v1_listener kLock = {lock_locked, lock_finished};
-
-void keyboard_keymap(void*, wl_keyboard*, std::uint32_t, std::int32_t fd, std::uint32_t) {
-    close(fd);
-}
-void keyboard_enter(void*, wl_keyboard*, std::uint32_t, wl_surface*, wl_array*) {
-    say("keyboard-enter");
-}
-void keyboard_leave(void*, wl_keyboard*, std::uint32_t, wl_surface*) {
-}
-void keyboard_key(void*, wl_keyboard*, std::uint32_t, std::uint32_t, std::uint32_t key,
-                  std::uint32_t state) {
-    say("key %u %s", key, state == WL_KEYBOARD_KEY_STATE_PRESSED ? "down" : "up");
-}
-void keyboard_modifiers(void*, wl_keyboard*, std::uint32_t, std::uint32_t, std::uint32_t,
-                        std::uint32_t, std::uint32_t) {
-}
-void keyboard_repeat_info(void*, wl_keyboard*, std::int32_t, std::int32_t) {
-}
-const wl_keyboard_listener kKeyboard = {keyboard_keymap, keyboard_enter,     keyboard_leave,
-                                        keyboard_key,    keyboard_modifiers, keyboard_repeat_info};
-
-void pointer_enter(void*, wl_pointer*, std::uint32_t, wl_surface*, wl_fixed_t, wl_fixed_t) {
-    say("pointer-enter");
-}
-void pointer_leave(void*, wl_pointer*, std::uint32_t, wl_surface*) {
-}
-void pointer_motion(void*, wl_pointer*, std::uint32_t, wl_fixed_t, wl_fixed_t) {
-}
-void pointer_button(void*, wl_pointer*, std::uint32_t, std::uint32_t, std::uint32_t button,
-                    std::uint32_t state) {
-    if (state == WL_POINTER_BUTTON_STATE_PRESSED) {
-        say("button %u", button);
-    }
-}
-void pointer_axis(void*, wl_pointer*, std::uint32_t, std::uint32_t, wl_fixed_t) {
-}
-const wl_pointer_listener kPointer = {pointer_enter, pointer_leave, pointer_motion, pointer_button,
-                                      pointer_axis};
 
 void global(void* data, wl_registry* registry, std::uint32_t name, const char* iface,
             std::uint32_t) {
@@ -139,13 +94,6 @@ void global(void* data, wl_registry* registry, std::uint32_t name, const char* i
 void global_remove(void*, wl_registry*, std::uint32_t) {
 }
 const wl_registry_listener kRegistry = {global, global_remove};
-
-// A short-lived test program: its buffers and proxies go with the process (and LeakSanitizer,
-// which would call them leaks, does not run).
-[[noreturn]] void quit(int status) {
-    std::fflush(stdout);
-    _exit(status);
-}
 
 } // namespace
 
@@ -173,8 +121,8 @@ int main(int argc, char** argv) {
                      c.manager != nullptr ? "yes" : "no");
         quit(1);
     }
-    wl_keyboard_add_listener(wl_seat_get_keyboard(c.seat), &kKeyboard, &c);
-    wl_pointer_add_listener(wl_seat_get_pointer(c.seat), &kPointer, &c);
+    wl_keyboard_add_listener(wl_seat_get_keyboard(c.seat), &logged_input::kKeyboard, &c);
+    wl_pointer_add_listener(wl_seat_get_pointer(c.seat), &logged_input::kPointer, &c);
 
     c.lock = ext_session_lock_manager_v1_lock(c.manager);
     ext_session_lock_v1_add_listener(c.lock, &kLock, &c);
@@ -184,23 +132,7 @@ int main(int argc, char** argv) {
         ext_session_lock_surface_v1_add_listener(out.lock_surface, &kLockSurface, &out);
     }
     while (!c.finished && !g_unlock) {
-        while (wl_display_prepare_read(display) != 0) {
-            wl_display_dispatch_pending(display);
-        }
-        wl_display_flush(display);
-        pollfd fd = {wl_display_get_fd(display), POLLIN, 0};
-        const int ready = poll(&fd, 1, 50);
-        if (ready > 0) {
-            if (wl_display_read_events(display) < 0) {
-                break;
-            }
-        } else {
-            wl_display_cancel_read(display);
-            if (ready < 0 && errno != EINTR) {
-                break;
-            }
-        }
-        if (wl_display_dispatch_pending(display) < 0) {
+        if (!dispatch_once(display, 50)) {
             break;
         }
     }

@@ -7,9 +7,9 @@
 // "output-enter TITLE" when a window enters an output. With activate or close, it asks that of
 // the first window whose title is exactly TITLE ("asked TITLE"), once.
 // Exits 1 when the compositor lacks the global.
+#include "client_base.hpp"
 #include "wlr-foreign-toplevel-management-unstable-v1-client-protocol.h"
 
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -17,7 +17,6 @@
 #include <list>
 #include <string>
 
-#include <poll.h>
 #include <unistd.h>
 #include <wayland-client.h>
 
@@ -38,11 +37,6 @@ struct Client {
     std::string action, target;
     bool acted = false;
 };
-
-void say(const std::string& text) {
-    std::printf("%s\n", text.c_str());
-    std::fflush(stdout);
-}
 
 void handle_title(void* data, zwlr_foreign_toplevel_handle_v1*, const char* title) {
     static_cast<Toplevel*>(data)->title = title;
@@ -123,11 +117,6 @@ void global_remove(void*, wl_registry*, std::uint32_t) {
 }
 const wl_registry_listener kRegistry = {global, global_remove};
 
-[[noreturn]] void quit(int status) {
-    std::fflush(stdout);
-    _exit(status);
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -156,26 +145,7 @@ int main(int argc, char** argv) {
     zwlr_foreign_toplevel_manager_v1_add_listener(c.manager, &kManager, &c);
     wl_display_roundtrip(display);
     say("ready");
-    for (;;) {
-        while (wl_display_prepare_read(display) != 0) {
-            wl_display_dispatch_pending(display);
-        }
-        wl_display_flush(display);
-        pollfd fd = {wl_display_get_fd(display), POLLIN, 0};
-        const int ready = poll(&fd, 1, 50);
-        if (ready > 0) {
-            if (wl_display_read_events(display) < 0) {
-                break;
-            }
-        } else {
-            wl_display_cancel_read(display);
-            if (ready < 0 && errno != EINTR) {
-                break;
-            }
-        }
-        if (wl_display_dispatch_pending(display) < 0) {
-            break;
-        }
+    while (dispatch_once(display, 50)) {
     }
     std::fprintf(stderr, "toplevel-client: connection lost\n");
     quit(1);
