@@ -28,6 +28,11 @@ PRISM_TEST_DEPS=(
   swaylock
 )
 
+# The peer scripts/bench measures prism against, side by side in one run (bench/).
+PRISM_BENCH_DEPS=(
+  sway
+)
+
 # The marker a build root carries (scripts/in-root writes it).
 PRISM_ROOT_MARKER=/etc/prism-build-root
 
@@ -52,7 +57,8 @@ prism_is_native() {
 }
 
 prism_all_packages() {
-  printf '%s\n' "${PRISM_BUILD_DEPS[@]}" "${PRISM_TEST_DEPS[@]}" "${PRISM_FUZZ_DEPS[@]}"
+  printf '%s\n' "${PRISM_BUILD_DEPS[@]}" "${PRISM_TEST_DEPS[@]}" "${PRISM_FUZZ_DEPS[@]}" \
+    "${PRISM_BENCH_DEPS[@]}"
 }
 
 prism_missing_packages() {

@@ -158,7 +158,13 @@ void View::handle_commit() {
     if (mapped_) {
         update_frame();
     }
-    desktop_.schedule_visibility_check();
+    // Only a window whose size changed can cover or uncover others: a window redrawn at 60 Hz
+    // (a video) must not make prism look at every window on every frame.
+    const wlr_box geometry = window_geometry(xdg_, size_limit_);
+    if (geometry.width != committed_size_.width || geometry.height != committed_size_.height) {
+        committed_size_ = geometry;
+        desktop_.schedule_visibility_check();
+    }
 }
 
 std::string View::title() const {

@@ -140,6 +140,7 @@ private:
     bool fullscreen_ = false;
     bool fullscreen_refusal_logged_ = false;
     bool suspended_ = false;
+    wlr_box committed_size_{};          // the window geometry at the last commit (its size matters)
     std::uint32_t wm_capabilities_ = 0; // as last sent
     wlr_box saved_{};                   // content box before maximize/fullscreen
     int x_ = 0, y_ = 0;                 // layout position of the window geometry's origin
