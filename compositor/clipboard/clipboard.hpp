@@ -1,14 +1,15 @@
 // The clipboard subsystem: the mediator and everything around it in the compositor. It owns the
-// selection bridge (the seat's sources replaced by prism's, drags included), the dialog and the
-// notice, and the crossing log line; it connects its own listeners. (A drag's icon is the
-// cursor's: it follows the pointer.)
+// selection bridge (the seat's sources replaced by prism's, drags included), the dialog, the
+// notice and the crossing log, and wires them to each other by reference; it connects its own
+// listeners. (A drag's icon is the cursor's: it follows the pointer.)
 //
 // A cross-origin paste goes: SelectionBridge (a receive reaches prism's source) -> Mediator
-// (policy, reading the source) -> this (the dialog over the pasting window; the seat's modal)
-// -> Mediator (the answer; the bytes delivered) -> this (the log line and, for a refusal, the
-// notice).
+// (policy_of and decide in policy.cpp, reading the source) -> this (the dialog over the pasting
+// window, placement.cpp; the seat's modal) -> Mediator (the answer; the bytes delivered) ->
+// CrossingLog (the log line and, for a refusal, the notice).
 #pragma once
 
+#include "compositor/clipboard/crossing_log.hpp"
 #include "compositor/clipboard/dialog.hpp"
 #include "compositor/clipboard/mediator.hpp"
 #include "compositor/clipboard/selection_bridge.hpp"
@@ -42,17 +43,9 @@ public:
     const Mediator& mediator() const { return *mediator_; }
     const Dialog& dialog() const { return *dialog_; }
 
-    // How many crossing log lines a second, at most; the rest are counted.
-    static constexpr int kCrossingLinesPerSecond = 10;
-
 private:
-    const config::PastePolicy* policy_for(const Origin& origin, Selection selection) const;
     void handle_show(const std::optional<Prompt>& prompt);
-    void handle_crossed(const Crossing& crossing);
     void handle_client_destroyed(wl_client* client);
-    // Where the dialog goes for a paste by `client`: over its topmost window, inside that
-    // window's output, else the output under the cursor. Sets `output` and its `scale`.
-    wlr_box area_for(const wl_client* client, wlr_box* output, float* scale) const;
 
     static void take_modal_down(void* data);
 
@@ -66,12 +59,10 @@ private:
     const FrameStyles& styles_;
 
     std::unique_ptr<Notice> notice_;
+    std::unique_ptr<CrossingLog> crossings_;
     std::unique_ptr<Dialog> dialog_;
     std::unique_ptr<Mediator> mediator_;
     std::unique_ptr<SelectionBridge> bridge_;
-
-    std::chrono::steady_clock::time_point crossing_window_{};
-    int crossings_logged_ = 0, crossings_unlogged_ = 0;
 };
 
 } // namespace prism::clipboard

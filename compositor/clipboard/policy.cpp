@@ -6,6 +6,23 @@
 
 namespace prism::clipboard {
 
+const config::PastePolicy* policy_of(const config::Config& config,
+                                     const origins::Origin& destination, Selection selection) {
+    const bool primary = selection == Selection::Primary;
+    if (destination.is_host()) {
+        return primary ? &config.host_primary : &config.host_clipboard;
+    }
+    if (destination.is_sandbox()) {
+        return primary ? &config.sandbox.primary : &config.sandbox.clipboard;
+    }
+    const config::VmConfig* vm =
+        destination.is_vm() ? config.find_vm(destination.vm_name()) : nullptr;
+    if (vm == nullptr) {
+        return nullptr;
+    }
+    return primary ? &vm->primary : &vm->clipboard;
+}
+
 namespace {
 
 using config::PasteDecision;

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "origins/origin.hpp"
 
 #include <string>
 #include <string_view>
@@ -24,6 +25,12 @@ enum class Selection {
     Primary,   // zwp_primary_selection: select / middle click
     Drag,      // wl_data_device drag and drop: decided by the [clipboard] policy
 };
+
+// The policy table of pastes into `destination` for `selection`, from the running `config`:
+// the host's ([clipboard]/[primary] in prism.toml), the sandboxes' ([sandbox]) or the VM's
+// (its file). Null for an origin with none (unknown, or a VM no longer configured): deny.
+const config::PastePolicy* policy_of(const config::Config& config,
+                                     const origins::Origin& destination, Selection selection);
 
 // Decides a paste into `destination` of data set by `source`, given the destination's policy
 // for `selection` (its [clipboard] or [primary] table):

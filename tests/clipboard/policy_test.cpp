@@ -286,3 +286,38 @@ TEST(FilterOfferTest, ManyTypes) {
 
 } // namespace
 } // namespace prism::clipboard
+
+namespace prism::clipboard {
+namespace {
+
+TEST(PolicyOfTest, EachOriginGetsItsOwnTable) {
+    config::Config config;
+    config.host_clipboard = policy({{"work", config::PasteDecision::Allow}});
+    config.host_primary = policy({{"work", config::PasteDecision::Ask}});
+    config.sandbox.clipboard = policy({{"*", config::PasteDecision::Deny}});
+    config::VmConfig work;
+    work.name = "work";
+    work.clipboard = policy({{"host", config::PasteDecision::Allow}});
+    work.primary = policy({{"host", config::PasteDecision::Deny}});
+    config.vms.push_back(work);
+
+    using origins::Origin;
+    EXPECT_EQ(policy_of(config, Origin::host(), Selection::Clipboard), &config.host_clipboard);
+    EXPECT_EQ(policy_of(config, Origin::host(), Selection::Primary), &config.host_primary);
+    // Drag and drop follows the clipboard table.
+    EXPECT_EQ(policy_of(config, Origin::host(), Selection::Drag), &config.host_clipboard);
+    EXPECT_EQ(policy_of(config, Origin::sandbox({"flatpak", "org.example.App", "1"}),
+                        Selection::Clipboard),
+              &config.sandbox.clipboard);
+    const config::PastePolicy* vm = policy_of(config, Origin::vm("work"), Selection::Clipboard);
+    ASSERT_NE(vm, nullptr);
+    EXPECT_EQ(vm->paste_from.at("host"), config::PasteDecision::Allow);
+    EXPECT_EQ(policy_of(config, Origin::vm("work"), Selection::Primary)->paste_from.at("host"),
+              config::PasteDecision::Deny);
+    // No table: a VM no longer configured, an unknown client (the caller denies).
+    EXPECT_EQ(policy_of(config, Origin::vm("gone"), Selection::Clipboard), nullptr);
+    EXPECT_EQ(policy_of(config, Origin::unknown(), Selection::Clipboard), nullptr);
+}
+
+} // namespace
+} // namespace prism::clipboard
