@@ -313,6 +313,9 @@ Response Device::send(const CmdVfdSend& command) {
         const std::size_t cap = std::min(kMaxGatheredBytes, options_.limits.max_backlog_bytes);
         if (target->gathered.size() + command.data.size() > cap && !target->gathered.empty()) {
             write_gathered();
+            if (!target->fd) {
+                return error(ErrorCode::InvalidType); // that write failed: hung up, as below
+            }
         }
         if (target->backlog.empty() && target->gathered.size() + command.data.size() <= cap) {
             if (target->gathered.empty()) {
