@@ -3,11 +3,14 @@
 //     device core runs here on a wl_event_loop (another thread, as in prism);
 //   - seqpacket: the same device core reached through the test transport;
 //   - direct: a Unix stream socket written directly, as a host Wayland client would.
-// Measured: SEND of a 64-byte Wayland-sized message (messages/s) and of 4 KiB (MiB/s), each
-// SEND waiting for its response as the guest driver does; VFD_NEW of 4 KiB (+ SHMEM_MAP through
-// the VMM for the rings) and VFD_CLOSE (µs each); and for a 640x480 XRGB client, the bytes that
-// cross the queues per committed frame, with the frame's pixels checked on the compositor's
-// side through its own mapping of the pool.
+// Measured: SEND of a 64-byte Wayland-sized message one at a time, each waiting for its
+// response as the guest driver's ioctl does (flushes/s), and with up to 64 in flight at once,
+// as when several guest clients flush together (messages/s); SEND of 4 KiB one at a time
+// (MiB/s); VFD_NEW of 4 KiB (+ SHMEM_MAP through the VMM for the rings) and VFD_CLOSE (µs
+// each); and for a 640x480 XRGB client, the bytes that cross the queues per committed frame,
+// with the frame's pixels checked on the compositor's side through its own mapping of the pool.
+// Every measurement is repeated (kRuns, interleaved) and the best of each is reported: on a
+// shared machine the best run is the one least disturbed by other work.
 //
 //   vhost-user-bench PRISM_VHOST_WL [ROUNDS]      (default 20000)
 #include "guest/link.hpp"
@@ -16,11 +19,13 @@
 #include "vmbridge/device/seqpacket_transport.hpp"
 #include "vmbridge/vhost_user/supervisor.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -210,6 +215,42 @@ Rates measure(guest::GuestDriver& guest, int rounds) {
     return rates;
 }
 
+// SENDs of `size` bytes with up to `window` in flight at once (as a guest whose clients flush
+// concurrently): messages per second.
+double measure_pipelined(vhost_test::Frontend& frontend, guest::GuestDriver& guest, int rounds,
+                         std::size_t size, std::size_t window) {
+    std::uint32_t ctx = 0;
+    check(guest.new_ctx(&ctx) == 0, "VFD_NEW_CTX");
+    const std::vector<std::uint8_t> request = virtio_wl::build(
+        virtio_wl::Command{virtio_wl::CmdVfdSend{
+            .vfd_id = ctx, .vfd_ids = {}, .data = std::vector<std::uint8_t>(size, 0x11)}},
+        guest.features());
+    std::deque<std::uint16_t> in_flight;
+    int posted = 0, answered = 0;
+    const auto start = Clock::now();
+    while (answered < rounds) {
+        while (posted < rounds && in_flight.size() < window && frontend.free_out_slots() > 0) {
+            in_flight.push_back(frontend.post_request(request));
+            ++posted;
+        }
+        frontend.pump(std::chrono::milliseconds(50));
+        while (!in_flight.empty()) {
+            auto response = frontend.take_response(in_flight.front());
+            if (!response) {
+                break;
+            }
+            auto parsed = virtio_wl::parse_response(*response, guest.features());
+            check(parsed && std::holds_alternative<virtio_wl::RespOk>(parsed.value()),
+                  "pipelined VFD_SEND");
+            in_flight.pop_front();
+            ++answered;
+        }
+    }
+    const double rate = rounds / seconds_since(start);
+    check(guest.close(ctx) == 0, "VFD_CLOSE");
+    return rate;
+}
+
 // A host client writing straight into its Wayland socket: `size`-byte writes per second.
 double measure_direct(int rounds, std::size_t size) {
     int ends[2];
@@ -247,28 +288,48 @@ int main(int argc, char** argv) {
         DeviceSide device_side(argv[1], dir);
         vhost_test::Frontend frontend(dir / "vhost.sock");
         guest::GuestDriver ring_guest(frontend);
-        const Rates rings = measure(ring_guest, rounds);
-
         guest::SocketLink link(dir / "seq.sock");
         guest::GuestDriver seq_guest(link);
-        const Rates seq = measure(seq_guest, rounds);
-        const double direct = measure_direct(rounds, 64);
-        const double direct_large = measure_direct(rounds, 4096) * 4096.0 / (1 << 20);
 
-        // One SEND is one flush of the guest's Wayland connection, answered before the next
-        // (the guest driver's ioctl waits for the response). 64 B: a flush of one message;
-        // 4 KiB: a flush of 64 such messages.
-        std::printf("| path | SEND 64 B (flushes/s) | SEND 4 KiB | VFD_NEW 4 KiB + CLOSE |\n");
-        std::printf("|---|---|---|---|\n");
-        const auto row = [&](const char* name, const Rates& r) {
-            std::printf("| %s | %.0f /s (%.0f%% of direct) | %.0f MiB/s (%.0f%% of direct) | "
-                        "%.1f us |\n",
-                        name, r.small_per_second, 100.0 * r.small_per_second / direct,
-                        r.mib_per_second, 100.0 * r.mib_per_second / direct_large, r.alloc_us);
+        constexpr int kRuns = 5;
+        constexpr std::size_t kWindow = 64;
+        Rates rings, seq;
+        double pipelined = 0, direct = 0, direct_large = 0;
+        const auto best = [](Rates& into, const Rates& run) {
+            into.small_per_second = std::max(into.small_per_second, run.small_per_second);
+            into.mib_per_second = std::max(into.mib_per_second, run.mib_per_second);
+            into.alloc_us =
+                into.alloc_us == 0 ? run.alloc_us : std::min(into.alloc_us, run.alloc_us);
         };
-        row("vhost-user rings (prism-vhost-wl)", rings);
-        row("seqpacket test transport", seq);
-        std::printf("| direct Unix socket | %.0f /s | %.0f MiB/s | |\n", direct, direct_large);
+        for (int run = 0; run < kRuns; ++run) {
+            best(rings, measure(ring_guest, rounds));
+            pipelined = std::max(pipelined,
+                                 measure_pipelined(frontend, ring_guest, rounds * 5, 64, kWindow));
+            best(seq, measure(seq_guest, rounds));
+            direct = std::max(direct, measure_direct(rounds * 5, 64));
+            direct_large =
+                std::max(direct_large, measure_direct(rounds, 4096) * 4096.0 / (1 << 20));
+        }
+
+        // One SEND one at a time is one flush of a guest client's Wayland connection, answered
+        // before the next (the guest driver's ioctl waits for the response). 64 B: a flush of
+        // one message; 4 KiB: a flush of 64 such messages.
+        std::printf("best of %d runs\n\n", kRuns);
+        std::printf("| path | SEND 64 B, one at a time | SEND 64 B, %zu in flight | SEND 4 KiB, "
+                    "one at a time | VFD_NEW 4 KiB + CLOSE |\n",
+                    kWindow);
+        std::printf("|---|---|---|---|---|\n");
+        std::printf("| vhost-user rings (prism-vhost-wl) | %.0f /s (%.0f%% of direct) | %.0f /s "
+                    "(**%.0f%% of direct**) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
+                    rings.small_per_second, 100.0 * rings.small_per_second / direct, pipelined,
+                    100.0 * pipelined / direct, rings.mib_per_second,
+                    100.0 * rings.mib_per_second / direct_large, rings.alloc_us);
+        std::printf("| seqpacket test transport | %.0f /s (%.0f%%) | | %.0f MiB/s (%.0f%%) | %.1f "
+                    "us |\n",
+                    seq.small_per_second, 100.0 * seq.small_per_second / direct, seq.mib_per_second,
+                    100.0 * seq.mib_per_second / direct_large, seq.alloc_us);
+        std::printf("| direct Unix socket | %.0f /s | %.0f /s | %.0f MiB/s | |\n", direct, direct,
+                    direct_large);
 
         // A 640x480 client: the pool is VFD_NEW memory, sent once; each frame is drawn into it
         // by the guest and committed with one Wayland-sized SEND.

@@ -2,7 +2,8 @@
 //
 // The input is a script of operations against one Device on a private event loop, with raw
 // socketpairs standing in for the compositor: out-queue requests (arbitrary bytes), in-queue
-// credits, bytes and fds "from the compositor", hang-ups and loop turns. The whole input is
+// credits, bytes and fds "from the compositor", hang-ups, loop turns, and batches of requests
+// (begin_batch/end_batch, as one REQUESTS packet: SENDs gathered). The whole input is
 // also fed to the three codec parsers, and whatever parses is rebuilt and parsed again.
 //
 // Invariants checked (a violation traps): every response parses and fits the 64-byte response
@@ -138,7 +139,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         device::Device device(loop, transport, options);
 
         for (int steps = 0; !input.empty() && steps < 256; ++steps) {
-            switch (input.byte() % 5) {
+            switch (input.byte() % 6) {
             case 0: { // an out-queue request
                 const std::vector<std::uint8_t> request = input.bytes(input.u16() % 512);
                 const std::vector<std::uint8_t> response = device.handle_request(request);
@@ -203,6 +204,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     peers[input.byte() % peers.size()].reset();
                 }
                 break;
+            case 5: { // requests that came in one packet (SENDs gathered into one write)
+                device.begin_batch();
+                for (int count = input.byte() % 16; count > 0 && !input.empty(); --count) {
+                    const std::vector<std::uint8_t> request = input.bytes(input.u16() % 512);
+                    const std::vector<std::uint8_t> response = device.handle_request(request);
+                    check(response.size() <= layout::kCtrlVfdNewSize);
+                    check(parse_response(response, features).ok());
+                }
+                device.end_batch();
+                break;
+            }
             }
             const device::DeviceStats stats = device.stats();
             check(stats.vfds <= options.limits.max_vfds);

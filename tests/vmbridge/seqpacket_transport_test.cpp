@@ -14,6 +14,7 @@
 #include <fstream>
 #include <gtest/gtest.h>
 #include <mutex>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -144,6 +145,166 @@ TEST_F(SeqpacketTest, APeerThatStopsReadingCannotMakePrismQueueWithoutBound) {
         received_all.append(received.data.begin(), received.data.end());
     }
     EXPECT_EQ(received_all, sent);
+}
+
+std::vector<std::uint8_t> send_request(std::uint32_t vfd, const std::string& data,
+                                       std::vector<std::uint32_t> ids = {}) {
+    return virtio_wl::build(
+        virtio_wl::Command{virtio_wl::CmdVfdSend{
+            .vfd_id = vfd, .vfd_ids = std::move(ids), .data = {data.begin(), data.end()}}},
+        virtio_wl::Features::all_wl());
+}
+
+std::uint32_t response_type(const std::vector<std::uint8_t>& response) {
+    return response.size() >= 4 ? virtio_wl::load_le32(response, 0) : 0;
+}
+
+// Everything readable on `fd` within `timeout` of quiet; counts the fds that came along.
+std::string read_all(int fd, std::chrono::milliseconds timeout, std::size_t* fds = nullptr) {
+    std::string bytes;
+    for (;;) {
+        pollfd pfd{fd, POLLIN, 0};
+        if (poll(&pfd, 1, static_cast<int>(timeout.count())) <= 0) {
+            return bytes;
+        }
+        char buffer[65536];
+        iovec iov{buffer, sizeof(buffer)};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 28)];
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof(control);
+        const ssize_t n = recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n <= 0) {
+            return bytes;
+        }
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+            const std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            for (std::size_t i = 0; i < count; ++i) {
+                int raw;
+                std::memcpy(&raw, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                close(raw);
+                if (fds != nullptr) {
+                    ++*fds;
+                }
+            }
+        }
+        bytes.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+// prism-vhost-wl hands a kick's chains over in one REQUESTS packet: the device answers each
+// in order, and the bytes of the SENDs reach each stream in the order they were sent, whether
+// they were gathered into one write or not (a SEND with an fd, and a CLOSE, in between).
+TEST_F(SeqpacketTest, ABatchOfRequestsIsAnsweredAndWrittenInOrder) {
+    SocketLink link(dir_ / "bridge.sock");
+    GuestDriver guest(link);
+    std::uint32_t a = 0, b = 0, memory = 0, c = 0;
+    ASSERT_EQ(guest.new_ctx(&a), 0);
+    ASSERT_EQ(guest.new_ctx(&b), 0);
+    ASSERT_EQ(guest.new_ctx(&c), 0);
+    ASSERT_EQ(guest.new_alloc(4096, &memory), 0);
+    ASSERT_EQ(compositor_.size(), 3u);
+
+    std::vector<std::vector<std::uint8_t>> requests;
+    std::string to_a, to_b, to_c;
+    for (int i = 0; i < 60; ++i) {
+        const std::string data = "message " + std::to_string(i) + ";";
+        if (i == 30) {
+            requests.push_back(send_request(a, data, {memory})); // an fd rides on it
+            to_a += data;
+        } else if (i == 40) {
+            requests.push_back(send_request(c, data));
+            to_c += data;
+            requests.push_back(
+                virtio_wl::build(virtio_wl::Command{virtio_wl::CmdVfdClose{.vfd_id = c}},
+                                 virtio_wl::Features::all_wl()));
+        } else {
+            requests.push_back(send_request(i % 3 == 0 ? b : a, data));
+            (i % 3 == 0 ? to_b : to_a) += data;
+        }
+    }
+    ASSERT_LE(requests.size(), test_wire::kMaxBatch);
+    const auto responses = link.request_batch(requests);
+    ASSERT_EQ(responses.size(), requests.size());
+    for (const auto& response : responses) {
+        EXPECT_EQ(response_type(response), virtio_wl::kRespOk);
+    }
+    std::size_t fds = 0;
+    EXPECT_EQ(read_all(compositor_[0].get(), 500ms, &fds), to_a);
+    EXPECT_EQ(fds, 1u);
+    EXPECT_EQ(read_all(compositor_[1].get(), 500ms), to_b);
+    EXPECT_EQ(read_all(compositor_[2].get(), 500ms), to_c); // written before the CLOSE
+}
+
+// A compositor that reads nothing: batched SENDs are held up to the VFD's backlog limit, then
+// answered OUT_OF_MEMORY; what was answered OK arrives, in order, once it reads.
+TEST_F(SeqpacketTest, BatchedSendsToAStreamNobodyReadsStopAtItsBacklogLimit) {
+    SocketLink link(dir_ / "bridge.sock");
+    GuestDriver guest(link);
+    std::uint32_t ctx = 0;
+    ASSERT_EQ(guest.new_ctx(&ctx), 0);
+    ASSERT_EQ(compositor_.size(), 1u);
+
+    std::string accepted;
+    bool refused = false;
+    int sends = 0;
+    for (int batch = 0; batch < 200 && !refused; ++batch) {
+        std::vector<std::vector<std::uint8_t>> requests;
+        std::vector<std::string> data;
+        for (int i = 0; i < 15; ++i, ++sends) {
+            data.push_back(std::string(4000, static_cast<char>('a' + sends % 26)));
+            requests.push_back(send_request(ctx, data.back()));
+        }
+        const auto responses = link.request_batch(requests);
+        for (std::size_t i = 0; i < responses.size(); ++i) {
+            if (response_type(responses[i]) == virtio_wl::kRespOk) {
+                ASSERT_FALSE(refused) << "an OK after an OUT_OF_MEMORY would leave a hole";
+                accepted += data[i];
+            } else {
+                EXPECT_EQ(response_type(responses[i]), virtio_wl::kRespOutOfMemory);
+                refused = true;
+            }
+        }
+    }
+    EXPECT_TRUE(refused) << "prism took " << accepted.size() << " bytes nobody reads";
+    // Held: at most the backlog limit (1 MiB) beyond what the socket buffer took.
+    EXPECT_LT(accepted.size(), (1u << 20) + (4u << 20));
+    EXPECT_EQ(read_all(compositor_[0].get(), 1000ms), accepted);
+}
+
+// A REQUESTS packet whose entries do not add up ends the connection before any of it is done.
+TEST_F(SeqpacketTest, AMalformedRequestsPacketEndsTheConnection) {
+    const auto packet = [](std::uint32_t count, std::vector<std::uint32_t> lengths,
+                           std::size_t extra) {
+        std::vector<std::uint8_t> bytes(test_wire::kBatchEntries);
+        virtio_wl::store_le32(bytes, test_wire::kTag, test_wire::kRequests);
+        virtio_wl::store_le32(bytes, test_wire::kBatchCount, count);
+        for (std::uint32_t length : lengths) {
+            const std::size_t at = bytes.size();
+            bytes.resize(at + 4 + length);
+            virtio_wl::store_le32(bytes, at, length);
+        }
+        bytes.resize(bytes.size() + extra);
+        return bytes;
+    };
+    for (const auto& bytes : {packet(0, {}, 0), packet(test_wire::kMaxBatch + 1, {}, 0),
+                              packet(2, {16}, 0), packet(1, {16}, 3), packet(1, {}, 2)}) {
+        // The previous peer's connection is dropped on idle: wait for it.
+        for (int i = 0; i < 100; ++i) {
+            std::unique_lock lock(loop_mutex_);
+            if (!listener_->connected()) {
+                break;
+            }
+            lock.unlock();
+            std::this_thread::sleep_for(20ms);
+        }
+        SocketLink link(dir_ / "bridge.sock");
+        link.send_raw(bytes);
+        EXPECT_FALSE(link.read_packet(5s));
+        EXPECT_TRUE(link.closed());
+    }
 }
 
 TEST_F(SeqpacketTest, FeaturesWithoutUseShmemEndTheConnection) {

@@ -121,6 +121,14 @@ std::vector<std::uint8_t> Device::handle_request(std::span<const std::uint8_t> r
     // INVALID_CMD before anything else is looked at (§1.7; sommelier's probe relies on it).
     const DeviceSupport support{.dmabuf = false, .foreign_id = false};
     Parsed<Command> parsed = parse_command(request, options_.features, support);
+    if (!gathering_.empty()) {
+        // Only a SEND of plain bytes may follow gathered bytes without writing them first:
+        // anything else may depend on them having gone out (a CLOSE, fds on the stream).
+        const CmdVfdSend* send = parsed ? std::get_if<CmdVfdSend>(&parsed.value()) : nullptr;
+        if (send == nullptr || !send->vfd_ids.empty()) {
+            write_gathered();
+        }
+    }
     Response response = RespOk{};
     if (!parsed) {
         response = error_response_for(parsed.error());
@@ -301,6 +309,23 @@ Response Device::send(const CmdVfdSend& command) {
         // than invent one.
         return error(ErrorCode::Err);
     }
+    if (batching_ && fds.empty() && target->backlog.empty()) {
+        const std::size_t cap = std::min(kMaxGatheredBytes, options_.limits.max_backlog_bytes);
+        if (target->gathered.size() + command.data.size() > cap && !target->gathered.empty()) {
+            write_gathered();
+            if (!target->fd) {
+                return error(ErrorCode::InvalidType); // that write failed: hung up, as below
+            }
+        }
+        if (target->backlog.empty() && target->gathered.size() + command.data.size() <= cap) {
+            if (target->gathered.empty()) {
+                gathering_.push_back(target->id);
+            }
+            target->gathered.insert(target->gathered.end(), command.data.begin(),
+                                    command.data.end());
+            return RespOk{};
+        }
+    }
     Response response = write_to(*target, command.data, std::move(fds));
     if (std::holds_alternative<RespOk>(response)) {
         // The compositor has the remote ends now: dropping ours lets the host's end see the
@@ -310,6 +335,29 @@ Response Device::send(const CmdVfdSend& command) {
         }
     }
     return response;
+}
+
+void Device::end_batch() {
+    write_gathered();
+    batching_ = false;
+    update_reading();
+}
+
+void Device::write_gathered() {
+    std::vector<std::uint32_t> ids = std::move(gathering_);
+    gathering_.clear();
+    for (std::uint32_t id : ids) {
+        Vfd* vfd = vfds_.find(id);
+        if (vfd == nullptr || vfd->gathered.empty()) {
+            continue;
+        }
+        std::vector<std::uint8_t> bytes = std::move(vfd->gathered);
+        vfd->gathered.clear();
+        if (!vfd->fd || !std::holds_alternative<RespOk>(write_to(*vfd, bytes, {}))) {
+            // The SENDs were answered OK already: the stream cannot be kept whole.
+            hang_up(*vfd);
+        }
+    }
 }
 
 Response Device::write_to(Vfd& target, std::span<const std::uint8_t> data, std::vector<int> fds) {

@@ -83,6 +83,15 @@ public:
     // to write into its writable part. Never fails: malformed input gets an error response.
     std::vector<std::uint8_t> handle_request(std::span<const std::uint8_t> request);
 
+    // Requests handled between begin_batch() and end_batch() arrived together (one packet of
+    // several out-queue chains). Consecutive SENDs of bytes without fds to a stream are then
+    // gathered and written at end_batch() with one write per stream, in order; any other
+    // request writes what was gathered first. Their responses are RESP_OK as for a SEND the
+    // compositor is behind on (the bytes are held, within the same limits); a write error
+    // found at end_batch() hangs the stream up (VFD_HUP), as for a held write that fails.
+    void begin_batch() { batching_ = true; }
+    void end_batch();
+
     // The transport calls this when the in queue has room again.
     void in_queue_ready();
 
@@ -107,6 +116,8 @@ private:
     virtio_wl::Response write_to(Vfd& target, std::span<const std::uint8_t> data,
                                  std::vector<int> fds);
     bool flush_backlog(Vfd& vfd);
+    // Writes what the batch gathered for each VFD.
+    void write_gathered();
 
     // Event handling for watched fds.
     static int handle_fd(int fd, std::uint32_t mask, void* data);
@@ -140,6 +151,12 @@ private:
     std::uint64_t dropped_fds_ = 0;
     bool reading_ = true;
     bool flushing_ = false;
+    bool batching_ = false;
+    std::vector<std::uint32_t> gathering_; // VFDs with gathered bytes
 };
+
+// Most bytes a batch gathers for one VFD before writing them (and at most the VFD's backlog
+// limit): a write of this size into a stream socket normally completes at once.
+inline constexpr std::size_t kMaxGatheredBytes = 64u << 10;
 
 } // namespace prism::vmbridge::device

@@ -4,6 +4,7 @@
 #include "vmbridge/device/test_transport_wire.hpp"
 #include "vmbridge/virtio_wl/le.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <deque>
@@ -49,6 +50,10 @@ public:
         if (!in_queue_has_room()) {
             return false;
         }
+        flush_responses(); // responses to earlier requests go first
+        if (!in_queue_has_room()) {
+            return false;
+        }
         --credits_;
         std::vector<std::uint8_t> packet(wire::kBody + message.size());
         store_le32(packet, wire::kTag, wire::kIn);
@@ -57,6 +62,7 @@ public:
         return true;
     }
     bool map_shmem(std::uint64_t offset, int fd, std::uint64_t size, bool writable) override {
+        flush_responses();
         std::vector<std::uint8_t> packet(wire::kMapPacketSize);
         store_le32(packet, wire::kTag, wire::kMap);
         store_le32(packet, wire::kMapFlags, writable ? wire::kMapWritable : 0);
@@ -66,6 +72,7 @@ public:
         return !broken_;
     }
     void unmap_shmem(std::uint64_t offset, std::uint64_t size) override {
+        flush_responses();
         std::vector<std::uint8_t> packet(wire::kMapPacketSize);
         store_le32(packet, wire::kTag, wire::kUnmap);
         store_le64(packet, wire::kMapOffset, offset);
@@ -113,8 +120,12 @@ private:
 
     // Reads one packet; false when there is none (or the connection broke).
     bool read_packet() {
-        std::vector<std::uint8_t> packet(wire::kMaxRequestPacket);
-        const ssize_t n = recv(fd_.get(), packet.data(), packet.size(), MSG_DONTWAIT | MSG_TRUNC);
+        // One buffer for every read (a fresh 64 KiB vector per packet cost more than the rest).
+        if (read_buffer_.empty()) {
+            read_buffer_.resize(kReadBufferSize);
+        }
+        const ssize_t n =
+            recv(fd_.get(), read_buffer_.data(), read_buffer_.size(), MSG_DONTWAIT | MSG_TRUNC);
         if (n < 0) {
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
                 broken_ = true;
@@ -125,20 +136,57 @@ private:
             broken_ = true; // the peer closed: the device and its contexts go
             return false;
         }
-        if (static_cast<std::size_t>(n) > packet.size() || n < 4) {
+        if (static_cast<std::size_t>(n) > read_buffer_.size() || n < 4) {
             return protocol_error("packet of " + std::to_string(n) + " bytes");
         }
-        packet.resize(static_cast<std::size_t>(n));
+        const std::span<const std::uint8_t> packet(read_buffer_.data(),
+                                                   static_cast<std::size_t>(n));
         const std::uint32_t tag = load_le32(packet, wire::kTag);
+        if (tag != wire::kRequests && packet.size() > wire::kMaxRequestPacket) {
+            return protocol_error("packet of " + std::to_string(n) + " bytes");
+        }
         switch (tag) {
         case wire::kRequest: {
             start_device(Features::all_wl());
             std::vector<std::uint8_t> response =
-                device_->handle_request(std::span<const std::uint8_t>(packet).subspan(wire::kBody));
+                device_->handle_request(packet.subspan(wire::kBody));
             std::vector<std::uint8_t> out(wire::kBody + response.size());
             store_le32(out, wire::kTag, wire::kResponse);
             std::memcpy(out.data() + wire::kBody, response.data(), response.size());
             send_packet(std::move(out), -1);
+            return true;
+        }
+        case wire::kRequests: {
+            // The whole packet is checked before any request in it is handled.
+            if (packet.size() < wire::kBatchEntries) {
+                return protocol_error("short requests packet");
+            }
+            const std::uint32_t count = load_le32(packet, wire::kBatchCount);
+            if (count == 0 || count > wire::kMaxBatch) {
+                return protocol_error("requests packet of " + std::to_string(count) + " entries");
+            }
+            std::size_t at = wire::kBatchEntries;
+            for (std::uint32_t i = 0; i < count; ++i) {
+                if (packet.size() - at < wire::kBatchEntryHeader ||
+                    load_le32(packet, at) > packet.size() - at - wire::kBatchEntryHeader) {
+                    return protocol_error("requests packet with a truncated entry");
+                }
+                at += wire::kBatchEntryHeader + load_le32(packet, at);
+            }
+            if (at != packet.size()) {
+                return protocol_error("requests packet with bytes after its entries");
+            }
+            start_device(Features::all_wl());
+            at = wire::kBatchEntries;
+            device_->begin_batch();
+            for (std::uint32_t i = 0; i < count && !broken_; ++i) {
+                const std::uint32_t length = load_le32(packet, at);
+                add_response(
+                    device_->handle_request(packet.subspan(at + wire::kBatchEntryHeader, length)));
+                at += wire::kBatchEntryHeader + length;
+            }
+            device_->end_batch(); // the gathered SENDs are written before they are answered
+            flush_responses();
             return true;
         }
         case wire::kCredit: {
@@ -184,6 +232,30 @@ private:
         DeviceOptions options = listener_.options_;
         options.features = features;
         device_ = std::make_unique<Device>(listener_.loop_, *this, std::move(options));
+    }
+
+    // Responses to a REQUESTS packet are collected into one RESPONSES packet, sent when the
+    // packet is done or before anything else goes out (a MAP precedes the response it is for).
+    void add_response(const std::vector<std::uint8_t>& response) {
+        if (responses_.empty()) {
+            responses_.resize(wire::kBatchEntries);
+            store_le32(responses_, wire::kTag, wire::kResponses);
+        }
+        const std::size_t at = responses_.size();
+        responses_.resize(at + wire::kBatchEntryHeader + response.size());
+        store_le32(responses_, at, static_cast<std::uint32_t>(response.size()));
+        std::memcpy(responses_.data() + at + wire::kBatchEntryHeader, response.data(),
+                    response.size());
+        ++response_count_;
+    }
+    void flush_responses() {
+        if (response_count_ == 0) {
+            return;
+        }
+        store_le32(responses_, wire::kBatchCount, response_count_);
+        response_count_ = 0;
+        send_packet(std::move(responses_), -1);
+        responses_.clear();
     }
 
     void send_packet(std::vector<std::uint8_t> bytes, int fd) {
@@ -243,6 +315,11 @@ private:
     wl_event_source* source_ = nullptr;
     std::unique_ptr<Device> device_;
     std::deque<Outgoing> out_;
+    std::vector<std::uint8_t> responses_; // RESPONSES being collected
+    std::uint32_t response_count_ = 0;
+    static constexpr std::size_t kReadBufferSize =
+        std::max(wire::kMaxRequestPacket, wire::kMaxRequestsPacket) + 1;
+    std::vector<std::uint8_t> read_buffer_;
     std::uint32_t credits_ = 0;
     bool broken_ = false;
 };

@@ -56,6 +56,8 @@ struct Vfd {
     bool hung_up = false; // VFD_HUP queued; `fd` closed
     std::deque<PendingWrite> backlog;
     std::size_t backlog_bytes = 0;
+    // Bytes of SENDs in the current batch (Device::begin_batch), not written yet.
+    std::vector<std::uint8_t> gathered;
 };
 
 class VfdTable {

@@ -6,6 +6,7 @@
 #include "vmbridge/virtio_wl/features.hpp"
 #include "vmbridge/virtio_wl/le.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -581,6 +582,9 @@ void Backend::end_session(const std::string& why) {
     events_.clear();
     in_flight_.clear();
     credited_ = 0;
+    if (rings_[wl::kQueueOut].queue) {
+        rings_[wl::kQueueOut].queue->set_kicks(true); // nothing will come back to look
+    }
     map_ack_blocking_ = false;
     // Everything the device mapped leaves the guest's region with it.
     for (const auto& [offset, size] : mappings_) {
@@ -617,7 +621,12 @@ bool Backend::flush_device() {
 bool Backend::on_device_readable() {
     for (int i = 0; i < wire::kPacketsPerWakeup && device_ && events_.size() < kMaxHeldEvents;
          ++i) {
-        std::vector<std::uint8_t> packet(wire::kBody + wl::kInBufferSize + 64);
+        // One buffer for every read; each event copies what it keeps.
+        std::vector<std::uint8_t>& packet = read_buffer_;
+        if (packet.empty()) {
+            packet.resize(std::max(wire::kBody + wl::kInBufferSize, wire::kMaxResponsesPacket) +
+                          64);
+        }
         std::vector<sys::UniqueFd> fds;
         iovec iov{packet.data(), packet.size()};
         msghdr msg{};
@@ -646,23 +655,23 @@ bool Backend::on_device_readable() {
         if (n < 4 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0 || fds.size() > 1) {
             return fail("malformed packet from the device");
         }
-        packet.resize(static_cast<std::size_t>(n));
+        const std::span<const std::uint8_t> bytes(packet.data(), static_cast<std::size_t>(n));
         Event event;
-        event.tag = wl::load_le32(packet, wire::kTag);
-        event.bytes.assign(packet.begin(), packet.end());
+        event.tag = wl::load_le32(bytes, wire::kTag);
+        event.bytes.assign(bytes.begin(), bytes.end());
         if (!fds.empty()) {
             event.fd = std::move(fds[0]);
         }
         if (event.tag == wire::kHello) {
-            if (packet.size() != wire::kHelloSize ||
-                wl::load_le64(packet, wire::kHelloRegionSize) != wl::kShmemRegionSize) {
+            if (bytes.size() != wire::kHelloSize ||
+                wl::load_le64(bytes, wire::kHelloRegionSize) != wl::kShmemRegionSize) {
                 return fail("unexpected HELLO from the device");
             }
             // The driver's features, as negotiated with the VMM, decide the device's.
             std::vector<std::uint8_t> ack(wire::kFeaturesSize);
             wl::store_le32(ack, wire::kTag, wire::kFeatures);
             wl::store_le64(ack, wire::kFeaturesBits,
-                           features_ & wl::load_le64(packet, wire::kHelloOffered) &
+                           features_ & wl::load_le64(bytes, wire::kHelloOffered) &
                                wl::kWlFeatureMask);
             send_device(std::move(ack));
             hello_ = true;
@@ -677,24 +686,56 @@ bool Backend::on_device_readable() {
     return true;
 }
 
+bool Backend::complete_out(std::span<const std::uint8_t> response) {
+    if (in_flight_.empty()) {
+        return fail("a response for no request");
+    }
+    if (!rings_[wl::kQueueOut].queue->complete(in_flight_.front(), response)) {
+        return fail("out queue: guest memory failed while writing a response");
+    }
+    in_flight_.pop_front();
+    pending_signal_[wl::kQueueOut] = true;
+    return true;
+}
+
 bool Backend::apply_events() {
+    // Used-ring entries are written as events come; the guest is signalled once per queue for
+    // all of them, and what it queued meanwhile is sent on in one go.
+    const bool ok = apply_held_events();
+    for (std::uint32_t i = 0; i < kQueueCount; ++i) {
+        if (pending_signal_[i]) {
+            pending_signal_[i] = false;
+            signal(i);
+        }
+    }
+    return ok && process_out();
+}
+
+bool Backend::apply_held_events() {
     while (device_ && !events_.empty() && !map_ack_blocking_) {
         Event event = std::move(events_.front());
         events_.pop_front();
         const std::span<const std::uint8_t> bytes(event.bytes);
         switch (event.tag) {
-        case wire::kResponse: {
-            if (in_flight_.empty()) {
-                return fail("a response for no request");
+        case wire::kResponses: {
+            if (bytes.size() < wire::kBatchEntries) {
+                return fail("malformed RESPONSES from the device");
             }
-            if (!rings_[wl::kQueueOut].queue->complete(in_flight_.front(),
-                                                       bytes.subspan(wire::kBody))) {
-                return fail("out queue: guest memory failed while writing a response");
+            const std::uint32_t count = wl::load_le32(bytes, wire::kBatchCount);
+            std::size_t at = wire::kBatchEntries;
+            for (std::uint32_t i = 0; i < count; ++i) {
+                if (bytes.size() - at < wire::kBatchEntryHeader ||
+                    wl::load_le32(bytes, at) > bytes.size() - at - wire::kBatchEntryHeader) {
+                    return fail("malformed RESPONSES from the device");
+                }
+                const std::uint32_t length = wl::load_le32(bytes, at);
+                if (!complete_out(bytes.subspan(at + wire::kBatchEntryHeader, length))) {
+                    return false;
+                }
+                at += wire::kBatchEntryHeader + length;
             }
-            in_flight_.pop_front();
-            signal(wl::kQueueOut);
-            if (!process_out()) {
-                return false;
+            if (count == 0 || at != bytes.size()) {
+                return fail("malformed RESPONSES from the device");
             }
             break;
         }
@@ -709,7 +750,7 @@ bool Backend::apply_events() {
             if (!rings_[wl::kQueueIn].queue->complete(chain, bytes.subspan(wire::kBody))) {
                 return fail("in queue: guest memory failed while writing a message");
             }
-            signal(wl::kQueueIn);
+            pending_signal_[wl::kQueueIn] = true;
             break;
         }
         case wire::kMap: {
@@ -830,23 +871,63 @@ bool Backend::credit_in() {
 }
 
 bool Backend::process_out() {
-    while (device_ && hello_ && in_flight_.size() < kMaxInFlight) {
+    // Every chain the guest has made available (up to kMaxInFlight) goes to the device, packed
+    // into as few REQUESTS packets as their sizes allow: one send for a whole kick.
+    std::vector<std::uint8_t> packet;
+    std::uint32_t count = 0;
+    const auto send_batch = [&] {
+        if (count > 0) {
+            wl::store_le32(packet, wire::kBatchCount, count);
+            send_device(std::move(packet));
+            packet.clear();
+            count = 0;
+        }
+    };
+    if (!device_ || !hello_) {
+        return true;
+    }
+    SplitQueue& queue = *rings_[wl::kQueueOut].queue;
+    while (device_ && in_flight_.size() < kMaxInFlight) {
         Chain chain;
         std::string why;
         const std::size_t max = wire::kMaxRequestPacket - wire::kBody;
-        switch (rings_[wl::kQueueOut].queue->pop(&chain, max, &why)) {
-        case SplitQueue::Pop::Empty:
-            return true;
-        case SplitQueue::Pop::Broken:
-            return fail("out queue: " + why);
-        case SplitQueue::Pop::Chain:
-            break;
+        const SplitQueue::Pop popped = queue.pop(&chain, max, &why);
+        if (popped == SplitQueue::Pop::Empty) {
+            if (!in_flight_.empty() || queue.kicks_wanted()) {
+                break;
+            }
+            // Idle with kicks off: turn them on, then look once more (a chain added before
+            // the guest saw the flag came without a kick).
+            if (!queue.set_kicks(true)) {
+                return fail("out queue: guest memory failed");
+            }
+            continue;
         }
-        std::vector<std::uint8_t> packet(wire::kBody + chain.readable.size());
-        wl::store_le32(packet, wire::kTag, wire::kRequest);
-        std::memcpy(packet.data() + wire::kBody, chain.readable.data(), chain.readable.size());
-        send_device(std::move(packet));
+        if (popped == SplitQueue::Pop::Broken) {
+            return fail("out queue: " + why);
+        }
+        const std::size_t entry = wire::kBatchEntryHeader + chain.readable.size();
+        if (count == wire::kMaxBatch || packet.size() + entry > wire::kMaxRequestsPacket) {
+            send_batch();
+        }
+        if (packet.empty()) {
+            packet.resize(wire::kBatchEntries);
+            wl::store_le32(packet, wire::kTag, wire::kRequests);
+        }
+        const std::size_t at = packet.size();
+        packet.resize(at + entry);
+        wl::store_le32(packet, at, static_cast<std::uint32_t>(chain.readable.size()));
+        std::memcpy(packet.data() + at + wire::kBatchEntryHeader, chain.readable.data(),
+                    chain.readable.size());
+        ++count;
         in_flight_.push_back(std::move(chain));
+    }
+    send_batch();
+    // While requests are with the device its responses bring this process back here, so the
+    // guest need not kick (a kick per request costs the guest an exit and this process a
+    // wake-up): the used ring says so until the queue is idle again.
+    if (device_ && !in_flight_.empty() && queue.kicks_wanted() && !queue.set_kicks(false)) {
+        return fail("out queue: guest memory failed");
     }
     return true;
 }

@@ -94,6 +94,8 @@ private:
     bool flush_device();
     void send_device(std::vector<std::uint8_t> packet);
     bool apply_events();
+    bool apply_held_events();
+    bool complete_out(std::span<const std::uint8_t> response);
     bool on_backend_reply(bool* closed);
 
     // Queues.
@@ -117,9 +119,11 @@ private:
     bool device_wanted_ = false; // STATUS Running sent, DEVICE not yet received
     bool hello_ = false;
     std::deque<std::vector<std::uint8_t>> device_out_;
+    std::vector<std::uint8_t> read_buffer_; // device packets are read into this
     std::deque<Event> events_;
     std::deque<Chain> in_flight_;                     // out-queue chains waiting for their response
     std::uint32_t credited_ = 0;                      // in-queue chains announced, not yet used
+    std::array<bool, kQueueCount> pending_signal_{};  // used entries written, guest not signalled
     std::map<std::uint64_t, std::uint64_t> mappings_; // region offset -> size
     bool map_ack_blocking_ = false;                   // events_ waits for the ack of a SHMEM_MAP
     std::uint32_t acks_outstanding_ = 0;              // SHMEM_MAP acks not yet read (any session)

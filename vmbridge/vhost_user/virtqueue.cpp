@@ -17,6 +17,8 @@ constexpr std::uint16_t kDescIndirect = 0x4;
 constexpr std::uint64_t kAvailIdx = 2;
 constexpr std::uint64_t kAvailRing = 4;
 // virtq_used: u16 flags, u16 idx, {u32 id, u32 len} ring[size], u16 avail_event.
+constexpr std::uint64_t kUsedFlags = 0;
+constexpr std::uint16_t kUsedNoNotify = 0x1;
 constexpr std::uint64_t kUsedIdx = 2;
 constexpr std::uint64_t kUsedRing = 4;
 constexpr std::uint64_t kUsedElemSize = 8;
@@ -39,6 +41,17 @@ SplitQueue::SplitQueue(const GuestMemory& memory, VringLayout layout, std::uint1
     if (memory_.read(layout_.used + kUsedIdx, &used_idx, sizeof(used_idx))) {
         next_used_ = used_idx;
     }
+    set_kicks(true); // a queue starts wanting kicks, whatever an earlier device left there
+}
+
+bool SplitQueue::set_kicks(bool wanted) {
+    kicks_ = wanted;
+    const std::uint16_t flags = wanted ? 0 : kUsedNoNotify;
+    const bool ok = memory_.write(layout_.used + kUsedFlags, &flags, sizeof(flags));
+    // The flag is visible before the available index is read again (the driver orders its
+    // index update before reading the flag the same way).
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    return ok;
 }
 
 bool SplitQueue::valid(const GuestMemory& memory, const VringLayout& layout, std::string* why) {

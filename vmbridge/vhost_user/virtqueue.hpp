@@ -53,6 +53,13 @@ public:
     // on the used ring with the number of bytes written. False if guest memory failed.
     bool complete(const Chain& chain, std::span<const std::uint8_t> bytes);
 
+    // Whether the guest should kick this queue (virtio 1.x 2.7.10): false sets
+    // VIRTQ_USED_F_NO_NOTIFY in the used ring's flags, a hint the driver may ignore. After
+    // turning kicks back on, look at the available ring again: the guest may have added a chain
+    // while they were off. False if guest memory failed.
+    bool set_kicks(bool wanted);
+    bool kicks_wanted() const { return kicks_; }
+
     std::uint16_t next_avail() const { return next_avail_; }
 
 private:
@@ -60,6 +67,7 @@ private:
     VringLayout layout_;
     std::uint16_t next_avail_;
     std::uint16_t next_used_ = 0;
+    bool kicks_ = true;
 };
 
 } // namespace prism::vmbridge::vhost_user

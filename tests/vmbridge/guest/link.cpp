@@ -128,6 +128,31 @@ std::vector<std::uint8_t> SocketLink::request(std::span<const std::uint8_t> byte
     return response;
 }
 
+std::vector<std::vector<std::uint8_t>>
+SocketLink::request_batch(const std::vector<std::vector<std::uint8_t>>& requests) {
+    std::vector<std::uint8_t> packet(wire::kBatchEntries);
+    store_le32(packet, wire::kTag, wire::kRequests);
+    store_le32(packet, wire::kBatchCount, static_cast<std::uint32_t>(requests.size()));
+    for (const auto& request : requests) {
+        const std::size_t at = packet.size();
+        packet.resize(at + wire::kBatchEntryHeader + request.size());
+        store_le32(packet, at, static_cast<std::uint32_t>(request.size()));
+        std::memcpy(packet.data() + at + wire::kBatchEntryHeader, request.data(), request.size());
+    }
+    send_raw(packet);
+    while (responses_.size() < requests.size()) {
+        if (!read_packet(std::chrono::seconds(10))) {
+            throw std::runtime_error("no responses from prism");
+        }
+    }
+    std::vector<std::vector<std::uint8_t>> responses;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        responses.push_back(std::move(responses_.front()));
+        responses_.pop_front();
+    }
+    return responses;
+}
+
 void SocketLink::post_in_buffers(std::uint32_t count) {
     std::vector<std::uint8_t> packet(wire::kCreditSize);
     store_le32(packet, wire::kTag, wire::kCredit);
@@ -184,6 +209,24 @@ bool SocketLink::read_packet(std::chrono::milliseconds timeout) {
     case wire::kResponse:
         responses_.emplace_back(body.begin(), body.end());
         break;
+    case wire::kResponses: {
+        std::size_t at = wire::kBatchEntries;
+        const std::uint32_t count = packet.size() >= at ? load_le32(packet, wire::kBatchCount) : 0;
+        for (std::uint32_t i = 0; i < count; ++i) {
+            if (packet.size() - at < wire::kBatchEntryHeader ||
+                load_le32(packet, at) > packet.size() - at - wire::kBatchEntryHeader) {
+                throw std::runtime_error("malformed RESPONSES from prism");
+            }
+            const std::uint32_t length = load_le32(packet, at);
+            const auto begin = packet.begin() + static_cast<std::ptrdiff_t>(at + 4);
+            responses_.emplace_back(begin, begin + length);
+            at += wire::kBatchEntryHeader + length;
+        }
+        if (count == 0 || at != packet.size()) {
+            throw std::runtime_error("malformed RESPONSES from prism");
+        }
+        break;
+    }
     case wire::kIn:
         if (!sink_.in) {
             break;

@@ -86,6 +86,10 @@ public:
     std::vector<std::uint8_t> request(std::span<const std::uint8_t> bytes) override;
     void post_in_buffers(std::uint32_t count) override;
     bool pump(std::chrono::milliseconds timeout) override;
+    // Several requests in one REQUESTS packet (as prism-vhost-wl sends a kick's chains);
+    // returns their responses, in order.
+    std::vector<std::vector<std::uint8_t>>
+    request_batch(const std::vector<std::vector<std::uint8_t>>& requests);
 
     std::uint64_t offered_features() const { return offered_; }
     int fd() const { return fd_.get(); }

@@ -353,6 +353,16 @@ void Frontend::add_avail(std::uint32_t queue, std::uint16_t head) {
 }
 
 void Frontend::kick(std::uint32_t queue) {
+    // As Linux's virtqueue_kick_prepare() without EVENT_IDX: no kick while the device's used
+    // ring says VIRTQ_USED_F_NO_NOTIFY (it will look at the ring again by itself). The flag is
+    // read after the available index was published.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    std::uint16_t flags = 0;
+    std::memcpy(&flags, memory_ + queue * kQueueStride + kUsedAt, 2);
+    if ((flags & 0x1) != 0) {
+        ++kicks_skipped_;
+        return;
+    }
     const std::uint64_t one = 1;
     [[maybe_unused]] const ssize_t n = write(kick_[queue].get(), &one, sizeof(one));
 }
@@ -389,6 +399,16 @@ std::vector<std::uint8_t> Frontend::request(std::span<const std::uint8_t> bytes)
     }
     std::vector<std::uint8_t> response = std::move(responses_[head]);
     responses_.erase(head);
+    return response;
+}
+
+std::optional<std::vector<std::uint8_t>> Frontend::take_response(std::uint16_t head) {
+    auto it = responses_.find(head);
+    if (it == responses_.end()) {
+        return std::nullopt;
+    }
+    std::vector<std::uint8_t> response = std::move(it->second);
+    responses_.erase(it);
     return response;
 }
 

@@ -65,6 +65,10 @@ public:
     std::uint16_t post_request(std::span<const std::uint8_t> bytes);
     // Whether the request at `head` has been answered (pump() collects answers).
     bool answered(std::uint16_t head) const { return responses_.count(head) != 0; }
+    // The response to the request at `head`, once answered (then forgotten); nullopt before.
+    std::optional<std::vector<std::uint8_t>> take_response(std::uint16_t head);
+    // Out-queue requests that can be posted now (free slots).
+    std::size_t free_out_slots() const { return free_out_.size(); }
     // Gives queue `index` a new call eventfd while it runs (SET_VRING_CALL again); the old one
     // is kept, and returned, so a test can see it is no longer signalled.
     sys::UniqueFd replace_call(std::uint32_t index);
@@ -82,6 +86,8 @@ public:
     // Bytes that crossed the queues so far: requests and responses, in-queue messages.
     std::uint64_t queue_bytes() const { return queue_bytes_; }
     std::size_t unmaps() const { return unmaps_; }
+    // Kicks left out because the device asked for none (VIRTQ_USED_F_NO_NOTIFY).
+    std::uint64_t kicks_skipped() const { return kicks_skipped_; }
     // Live SHMEM mappings: region offset -> size.
     const std::map<std::uint64_t, std::uint64_t>& mapped() const { return mapped_; }
     // The bytes at `offset` in the reserved window, as the guest sees them.
@@ -125,6 +131,7 @@ private:
     std::map<std::uint64_t, std::uint64_t> mapped_;
     std::size_t maps_ = 0, unmaps_ = 0;
     std::uint64_t queue_bytes_ = 0;
+    std::uint64_t kicks_skipped_ = 0;
     std::uint32_t owed_posts_ = 0; // posts asked for beyond the free buffers, made as they return
     bool closed_ = false;
     bool delivering_ = false;
