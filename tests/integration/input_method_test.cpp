@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <climits>
+#include <fstream>
+#include <iterator>
 #include <sys/wait.h>
 #include <thread>
 
@@ -173,6 +175,35 @@ TEST(InputMethod, TheGrabGetsNoKeyOnceFocusMovesOrTheFieldIsDisabled) {
     type(prism, {"b"});
     EXPECT_TRUE(eventually([&] { return keys_in(field.output()) == 2; })) << field.output();
     EXPECT_FALSE(says(method, "grab: key b")) << method.output();
+    prism.stop();
+}
+
+// A real client: foot on a VM socket enables its text input when it gets the keyboard, and
+// writes what the input method commits to its terminal as if typed; the shell in it reads the
+// line (ended by Return on the host keyboard) and writes it to a file.
+TEST(InputMethod, FootOnAVmSocketGetsTheCommittedText) {
+    Prism prism({{"work", "#3465a4", {}}});
+    const std::filesystem::path typed = prism.runtime_dir() / "typed";
+    Child foot = prism.client(
+        {"foot", "--title", "shell", "sh", "-c",
+         "IFS= read -r line; printf '%s' \"$line\" > " + typed.string() + "; sleep 60"},
+        prism.vm_socket("work"), "foot");
+    ASSERT_TRUE(eventually([&] {
+        const auto windows = prism.windows_of("work");
+        return windows.size() == 1 && windows[0]["focused"] == true;
+    })) << prism.log();
+    Child method = prism.client({ime(), "ime", "héllo wörld"}, prism.host_socket(), "ime");
+    ASSERT_TRUE(eventually([&] { return says(method, "ime: committed"); })) << method.output();
+    std::this_thread::sleep_for(300ms); // foot writes it to the terminal
+    type(prism, {"-k", "Return"});
+    std::string text;
+    EXPECT_TRUE(eventually([&] {
+        std::ifstream in(typed);
+        text.assign(std::istreambuf_iterator<char>(in), {});
+        return !text.empty();
+    })) << foot.output()
+        << method.output();
+    EXPECT_EQ(text, "héllo wörld");
     prism.stop();
 }
 
