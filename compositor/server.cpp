@@ -243,8 +243,9 @@ bool Server::init() {
     desktop_ = std::make_unique<Desktop>(services, *frame_styles_, config_.focus);
     foreign_toplevels_->set_desktop(desktop_.get());
     // Host-only: panels, launchers and notifications in the desktop's layer trees.
-    layer_shell_ = std::make_unique<LayerShell>(display_, *desktop_, *origins_,
-                                                [this] { return desktop_->output_for(nullptr); });
+    layer_shell_ = std::make_unique<LayerShell>(
+        display_, *desktop_, *origins_, [this] { return desktop_->output_for(nullptr); },
+        [this](wlr_xdg_popup* popup) { handle_new_popup(popup); });
     // The input method's popups (its own tree, made now) above every window and panel.
     input_methods_ = std::make_unique<InputMethodRelay>(display_, seat, scene_, layout_);
     // The overlay is created after the desktop's trees, so it is drawn above every window and
