@@ -119,9 +119,11 @@ bool Server::init() {
     security_context_ = std::make_unique<SecurityContext>(display_);
     origins_ = std::make_unique<origins::ClientOrigins>(display_, security_context_->lookup());
     global_filter_ = std::make_unique<origins::GlobalFilter>(
-        display_, *origins_, [this](const std::string& vm) -> const std::vector<std::string>& {
+        display_, *origins_,
+        [this](const std::string& vm) -> const std::vector<std::string>& {
             return vms_->allow_list(vm);
-        });
+        },
+        [this]() -> const std::vector<std::string>& { return config_.sandbox.allowed_globals; });
     protocol_errors_ = std::make_unique<ProtocolErrorLog>(display_, *origins_);
     vms_ = std::make_unique<VmManager>(loop_, *origins_);
 
