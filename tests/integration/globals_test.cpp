@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -141,6 +143,36 @@ TEST(Globals, SandboxAllowWidensWhatSandboxedClientsSee) {
                           "is the host's alone"),
               std::string::npos)
         << output;
+    prism.stop();
+}
+
+// The real sandbox engine Debian ships: `waypipe --secctx APP_ID client` makes a security
+// context for the clients it forwards. A window forwarded through it (weston-simple-shm behind
+// `waypipe server`) has the sandbox origin, not the host's.
+TEST(Globals, AWaypipeSecctxWindowHasTheSandboxOrigin) {
+    Prism prism({});
+    const std::string socket = (prism.runtime_dir() / "waypipe.sock").string();
+    Child client = prism.client(
+        {"waypipe", "--no-gpu", "--socket", socket, "--secctx", "org.example.Piped", "client"},
+        prism.host_socket(), "waypipe-client");
+    ASSERT_TRUE(eventually([&] { return std::filesystem::exists(socket); })) << client.output();
+    Child server = prism.client({"waypipe", "--no-gpu", "--socket", socket, "--display",
+                                 (prism.runtime_dir() / "waypipe-display").string(), "server", "--",
+                                 "weston-simple-shm"},
+                                prism.host_socket(), "waypipe-server");
+    nlohmann::json windows;
+    ASSERT_TRUE(eventually([&] {
+        windows = prism.ctl("windows");
+        return windows.size() == 1;
+    })) << client.output()
+        << server.output() << prism.log();
+    const std::string origin = windows[0]["vm"].get<std::string>();
+    EXPECT_EQ(origin.rfind("sandbox:", 0), 0u) << windows.dump(2);
+    EXPECT_NE(origin.find(":org.example.Piped:"), std::string::npos) << windows.dump(2);
+    server.signal(SIGTERM);
+    server.wait(std::chrono::seconds(10));
+    client.signal(SIGTERM);
+    client.wait(std::chrono::seconds(10));
     prism.stop();
 }
 
