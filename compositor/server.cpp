@@ -119,9 +119,11 @@ bool Server::init() {
     security_context_ = std::make_unique<SecurityContext>(display_);
     origins_ = std::make_unique<origins::ClientOrigins>(display_, security_context_->lookup());
     global_filter_ = std::make_unique<origins::GlobalFilter>(
-        display_, *origins_, [this](const std::string& vm) -> const std::vector<std::string>& {
+        display_, *origins_,
+        [this](const std::string& vm) -> const std::vector<std::string>& {
             return vms_->allow_list(vm);
-        });
+        },
+        [this]() -> const std::vector<std::string>& { return config_.sandbox.allowed_globals; });
     protocol_errors_ = std::make_unique<ProtocolErrorLog>(display_, *origins_);
     vms_ = std::make_unique<VmManager>(loop_, *origins_);
 
@@ -243,13 +245,16 @@ bool Server::init() {
     desktop_ = std::make_unique<Desktop>(services, *frame_styles_, config_.focus);
     foreign_toplevels_->set_desktop(desktop_.get());
     // Host-only: panels, launchers and notifications in the desktop's layer trees.
-    layer_shell_ = std::make_unique<LayerShell>(display_, *desktop_, *origins_,
-                                                [this] { return desktop_->output_for(nullptr); });
+    layer_shell_ = std::make_unique<LayerShell>(
+        display_, *desktop_, *origins_, [this] { return desktop_->output_for(nullptr); },
+        [this](wlr_xdg_popup* popup) { handle_new_popup(popup); });
+    // The input method's popups (its own tree, made now) above every window and panel.
+    input_methods_ = std::make_unique<InputMethodRelay>(display_, seat, scene_, layout_);
     // The overlay is created after the desktop's trees, so it is drawn above every window and
     // popup: prism's dialogs, notices and drag icons.
     overlay_ = wlr_scene_tree_create(&scene_->tree);
     seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, overlay_, hooks);
-    input_methods_ = std::make_unique<InputMethodRelay>(display_, seat);
+    seat_->set_input_method(input_methods_.get());
     cursor_shape_ = std::make_unique<CursorShape>(display_, seat, seat_->cursor());
     pointer_gestures_ =
         std::make_unique<PointerGestures>(display_, seat, seat_->cursor(), seat_->route());
@@ -259,7 +264,8 @@ bool Server::init() {
     clipboard_ = std::make_unique<clipboard::Clipboard>(
         display_, loop_, overlay_, *seat_, *desktop_, *origins_, config_, *frame_styles_);
     // The session lock's tree is created last: above the windows and the overlay alike.
-    std::vector<wlr_scene_tree*> hidden_while_locked{desktop_->windows_tree(), overlay_};
+    std::vector<wlr_scene_tree*> hidden_while_locked{desktop_->windows_tree(), overlay_,
+                                                     input_methods_->popup_tree()};
     for (std::uint32_t layer = 0; layer < 4; ++layer) {
         hidden_while_locked.push_back(desktop_->layer_tree(layer));
     }
@@ -324,6 +330,9 @@ Server::~Server() {
     // The clipboard goes while the seat and the scene exist: it clears the selections.
     clipboard_.reset();
     session_lock_.reset();
+    if (seat_) {
+        seat_->set_input_method(nullptr);
+    }
     input_methods_.reset();
     pointer_constraints_.reset();
     pointer_gestures_.reset();

@@ -243,12 +243,15 @@ struct HostFrameConfig {
 
 // How the windows of host sandboxes (wp_security_context_v1: Flatpak, `waypipe --secctx`) are
 // decorated ([sandbox] table): one solid colour like a VM's, and `label: <app id>` in the title.
-// Pastes into them follow the VMs' defaults: ask for the clipboard, deny the primary selection.
+// Pastes into them follow the VMs' defaults: ask for the clipboard, deny the primary selection
+// ([sandbox.clipboard] and [sandbox.primary] change that). `allow` widens the globals they see,
+// as a VM file's [protocols] allow does.
 struct SandboxConfig {
     Colour colour{0xf5, 0x79, 0x00};
     std::string label = "sandbox"; // 1 .. 32 characters, no control characters
     PastePolicy clipboard{.paste_from = {{"*", PasteDecision::Ask}}};
     PastePolicy primary{.paste_from = {{"*", PasteDecision::Deny}}};
+    std::vector<std::string> allowed_globals; // host-only globals every sandbox also sees
     bool operator==(const SandboxConfig&) const = default;
 };
 
@@ -309,8 +312,9 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
                        const Environment& env);
 
 // Parses prism.toml into `config` (which holds the defaults on entry); returns the errors.
+// `env` checks [sandbox] allow entries as it checks a VM's [protocols] allow.
 std::vector<Error> parse_main(std::string_view text, const std::filesystem::path& file,
-                              Config& config);
+                              Config& config, const Environment& env = {});
 
 // The default key bindings, before [bindings] is merged in.
 std::vector<Binding> default_bindings();

@@ -137,7 +137,7 @@ LoadResult load_config_dir(const fs::path& dir, const Environment& env) {
     const fs::path main_file = dir / "prism.toml";
     if (entry_exists(main_file, result.errors)) {
         if (auto text = read_file(main_file, result.errors)) {
-            std::vector<Error> errors = parse_main(*text, main_file, config);
+            std::vector<Error> errors = parse_main(*text, main_file, config, env);
             result.errors.insert(result.errors.end(), errors.begin(), errors.end());
         }
     }

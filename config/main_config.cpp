@@ -243,12 +243,26 @@ void parse_host(Reporter& reporter, const toml::table& table, HostFrameConfig& h
     parse_label(reporter, table, "host", host.label);
 }
 
-void parse_sandbox(Reporter& reporter, const toml::table& table, SandboxConfig& sandbox) {
-    detail::check_unknown_keys(reporter, table, "sandbox", {"colour", "label"});
+void parse_sandbox(Reporter& reporter, const toml::table& table, SandboxConfig& sandbox,
+                   const Environment& env) {
+    detail::check_unknown_keys(reporter, table, "sandbox",
+                               {"colour", "label", "allow", "clipboard", "primary"});
     if (auto colour = detail::get_colour(reporter, table, "colour", "sandbox")) {
         sandbox.colour = *colour;
     }
     parse_label(reporter, table, "sandbox", sandbox.label);
+    if (const toml::array* allow = detail::get_array(reporter, table, "allow", "sandbox")) {
+        sandbox.allowed_globals = detail::parse_allow(reporter, *allow, env, "sandbox.allow");
+    }
+    if (const toml::table* clipboard = detail::get_table(reporter, table, "clipboard", "sandbox")) {
+        detail::check_unknown_keys(reporter, *clipboard, "sandbox.clipboard",
+                                   {"paste_from", "mime"});
+        detail::parse_paste_policy(reporter, *clipboard, "sandbox.clipboard", sandbox.clipboard);
+    }
+    if (const toml::table* primary = detail::get_table(reporter, table, "primary", "sandbox")) {
+        detail::check_unknown_keys(reporter, *primary, "sandbox.primary", {"paste_from", "mime"});
+        detail::parse_paste_policy(reporter, *primary, "sandbox.primary", sandbox.primary);
+    }
 }
 
 bool same_combo(const Binding& a, const Binding& b) {
@@ -378,7 +392,7 @@ void parse_primary(Reporter& reporter, const toml::table& table, PastePolicy& po
 } // namespace
 
 std::vector<Error> parse_main(std::string_view text, const std::filesystem::path& file,
-                              Config& config) {
+                              Config& config, const Environment& env) {
     std::vector<Error> errors;
     Reporter reporter(file.string(), errors);
     const std::optional<toml::table> root = detail::parse_toml(text, reporter);
@@ -414,7 +428,7 @@ std::vector<Error> parse_main(std::string_view text, const std::filesystem::path
         parse_host(reporter, *host, config.host);
     }
     if (const toml::table* sandbox = detail::get_table(reporter, *root, "sandbox", "")) {
-        parse_sandbox(reporter, *sandbox, config.sandbox);
+        parse_sandbox(reporter, *sandbox, config.sandbox, env);
     }
     if (const toml::table* bindings = detail::get_table(reporter, *root, "bindings", "")) {
         parse_bindings(reporter, *bindings, config.bindings);

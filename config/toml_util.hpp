@@ -114,6 +114,12 @@ void sort_errors(std::vector<Error>& errors);
 void parse_paste_policy(Reporter& reporter, const toml::table& table, std::string_view prefix,
                         PastePolicy& policy);
 
+// Reads an allow list of global interface names (a VM file's [protocols] allow, prism.toml's
+// [sandbox] allow) at `path`: each a valid name, listed once, and accepted by
+// env.check_allowed_global when set. Entries with an error are left out.
+std::vector<std::string> parse_allow(Reporter& reporter, const toml::array& allow,
+                                     const Environment& env, const std::string& path);
+
 // Helpers for strings the user wrote.
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view text);

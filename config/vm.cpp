@@ -27,9 +27,12 @@ bool is_valid_interface_name(std::string_view name) {
     });
 }
 
-std::vector<std::string> parse_allow(detail::Reporter& reporter, const toml::array& allow,
-                                     const Environment& env) {
-    const std::string path = "protocols.allow";
+} // namespace
+
+namespace detail {
+
+std::vector<std::string> parse_allow(Reporter& reporter, const toml::array& allow,
+                                     const Environment& env, const std::string& path) {
     std::vector<std::string> names;
     for (const toml::node& entry : allow) {
         std::optional<std::string> name = detail::as_string(reporter, entry, path);
@@ -56,6 +59,10 @@ std::vector<std::string> parse_allow(detail::Reporter& reporter, const toml::arr
     }
     return names;
 }
+
+} // namespace detail
+
+namespace {
 
 constexpr std::int64_t kMaxVmbridgeVfds = 65536;
 constexpr std::int64_t kMinShmBytes = 1ll << 20;
@@ -281,7 +288,7 @@ VmParseResult parse_vm(std::string_view text, const std::filesystem::path& file,
         detail::check_unknown_keys(reporter, *protocols, "protocols", {"allow"});
         if (const toml::array* allow =
                 detail::get_array(reporter, *protocols, "allow", "protocols")) {
-            vm.allowed_globals = parse_allow(reporter, *allow, env);
+            vm.allowed_globals = detail::parse_allow(reporter, *allow, env, "protocols.allow");
         }
     }
 

@@ -14,8 +14,11 @@ class GlobalFilter {
 public:
     // `allow_list_of(vm)` returns the VM's [protocols] allow list (empty for an unknown VM).
     using AllowListLookup = std::function<const std::vector<std::string>&(const std::string&)>;
+    // The allow list of every host sandbox (prism.toml's [sandbox] allow).
+    using SandboxAllowLookup = std::function<const std::vector<std::string>&()>;
 
-    GlobalFilter(wl_display* display, const ClientOrigins& origins, AllowListLookup allow_list_of);
+    GlobalFilter(wl_display* display, const ClientOrigins& origins, AllowListLookup allow_list_of,
+                 SandboxAllowLookup sandbox_allow = {});
     ~GlobalFilter();
     GlobalFilter(const GlobalFilter&) = delete;
     GlobalFilter& operator=(const GlobalFilter&) = delete;
@@ -28,6 +31,7 @@ private:
     wl_display* display_;
     const ClientOrigins& origins_;
     AllowListLookup allow_list_of_;
+    SandboxAllowLookup sandbox_allow_;
 };
 
 } // namespace prism::origins

@@ -37,8 +37,7 @@ std::span<const GlobalRule> global_rules();
 std::optional<GlobalClass> classify(std::string_view interface);
 
 // Whether a client of `origin` may see the global `interface`. `vm_allow` is the VM's
-// [protocols] allow list (ignored for the host; empty for a sandbox, which sees the VM-safe
-// globals only).
+// [protocols] allow list, or for a sandbox prism.toml's [sandbox] allow (ignored for the host).
 bool may_see(const Origin& origin, std::string_view interface,
              const std::vector<std::string>& vm_allow);
 

@@ -25,7 +25,7 @@ PRISM_FUZZ_DEPS=(
 # decorations), weston-terminal and gtk3-demo (client-side decorations), and the tools.
 PRISM_TEST_DEPS=(
   foot weston gtk-3-examples wayland-utils wl-clipboard grim wtype xkb-data fonts-dejavu-core
-  swaylock
+  swaylock waypipe
 )
 
 # The peer scripts/bench measures prism against, side by side in one run (bench/).

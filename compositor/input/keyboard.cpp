@@ -1,5 +1,6 @@
 #include "compositor/input/keyboard.hpp"
 
+#include "compositor/input/input_method.hpp"
 #include "compositor/input/seat.hpp"
 
 namespace prism {
@@ -69,12 +70,25 @@ bool Keyboard::apply(const config::KeyboardConfig& config) {
     return ok;
 }
 
+wlr_input_method_keyboard_grab_v2* Keyboard::input_method_grab() const {
+    InputMethodRelay* relay = seat_.input_method();
+    if (relay == nullptr || seat_.route().lock() != nullptr || seat_.route().modal() != nullptr) {
+        return nullptr; // the locker's and the dialog's keys are theirs alone
+    }
+    return relay->keyboard_grab_for(keyboard_, host_);
+}
+
 void Keyboard::handle_modifiers() {
     if (seat_.route().lock() != nullptr && !host_) {
         return; // a VM's virtual keyboard never types into the locker
     }
     if (seat_.route().modal() != nullptr) {
         return; // no client hears the keyboard while prism's dialog is up
+    }
+    if (wlr_input_method_keyboard_grab_v2* grab = input_method_grab()) {
+        wlr_input_method_keyboard_grab_v2_set_keyboard(grab, keyboard_);
+        wlr_input_method_keyboard_grab_v2_send_modifiers(grab, &keyboard_->modifiers);
+        return;
     }
     wlr_seat_set_keyboard(seat_.wlr(), keyboard_);
     wlr_seat_keyboard_notify_modifiers(seat_.wlr(), &keyboard_->modifiers);
@@ -128,6 +142,25 @@ void Keyboard::handle_key(wlr_keyboard_key_event* event) {
                 handled = true;
             }
         }
+        if (!handled) {
+            if (wlr_input_method_keyboard_grab_v2* grab = input_method_grab()) {
+                // The input method composes from it; the window gets what it commits.
+                grabbed_.insert(event->keycode);
+                wlr_input_method_keyboard_grab_v2_set_keyboard(grab, keyboard_);
+                wlr_input_method_keyboard_grab_v2_send_key(grab, event->time_msec, event->keycode,
+                                                           WL_KEYBOARD_KEY_STATE_PRESSED);
+                return;
+            }
+        }
+    } else if (grabbed_.erase(event->keycode) != 0) {
+        InputMethodRelay* relay = seat_.input_method();
+        wlr_input_method_keyboard_grab_v2* grab =
+            relay != nullptr ? relay->keyboard_grab() : nullptr;
+        if (grab != nullptr && grab->keyboard == keyboard_) {
+            wlr_input_method_keyboard_grab_v2_send_key(grab, event->time_msec, event->keycode,
+                                                       WL_KEYBOARD_KEY_STATE_RELEASED);
+        }
+        return;
     } else if (auto it = swallowed_.find(event->keycode); it != swallowed_.end()) {
         const std::optional<config::Action> action = it->second;
         swallowed_.erase(it);

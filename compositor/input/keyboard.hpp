@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace prism {
 
@@ -32,6 +33,8 @@ public:
 private:
     void handle_key(wlr_keyboard_key_event* event);
     void handle_modifiers();
+    // The input method's keyboard grab when this keyboard's keys go to it now, or nullptr.
+    wlr_input_method_keyboard_grab_v2* input_method_grab() const;
 
     Seat& seat_;
     wlr_input_device* device_;
@@ -41,6 +44,9 @@ private:
     // Keys whose press ran a binding, and its action: their release is not sent to any client
     // either, and ends actions that last while a key is held (x-ray).
     std::map<std::uint32_t, std::optional<config::Action>> swallowed_;
+    // Keys whose press went to the input method's keyboard grab: their release goes there too
+    // (or nowhere, the grab gone), never to the window.
+    std::set<std::uint32_t> grabbed_;
     Listener<wlr_keyboard_key_event> key_;
     Listener<void> modifiers_, keymap_, destroy_;
 };

@@ -20,6 +20,8 @@
 
 namespace prism {
 
+class InputMethodRelay;
+
 class Seat {
 public:
     struct Hooks {
@@ -87,6 +89,9 @@ public:
     // ignored. Only focus_lock_surface() moves the keyboard focus.
     void set_lock(LockScreen* lock);
     void focus_lock_surface(wlr_surface* surface);
+    // The input method relay whose keyboard grab gets keys (nullptr: none).
+    void set_input_method(InputMethodRelay* relay) { input_method_ = relay; }
+    InputMethodRelay* input_method() const { return input_method_; }
     void note_activity() {
         if (hooks_.activity) {
             hooks_.activity();
@@ -106,6 +111,7 @@ private:
     std::list<std::unique_ptr<Keyboard>> keyboards_;
     bool has_pointer_ = false;
     InputRoute route_;
+    InputMethodRelay* input_method_ = nullptr;
     wlr_seat_keyboard_grab modal_grab_{};
     wlr_seat_keyboard_grab lock_grab_{};
     config::KeyboardConfig keyboard_config_;

@@ -114,6 +114,7 @@ void Popup::unconstrain() {
            root->popup->parent != nullptr) {
         wlr_xdg_surface* parent = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
         if (parent == nullptr) {
+            unconstrain_in_layer(root->popup->parent, parent_x, parent_y);
             return;
         }
         if (parent->role == WLR_XDG_SURFACE_ROLE_POPUP && parent->popup != nullptr) {
@@ -134,6 +135,25 @@ void Popup::unconstrain() {
     const wlr_box band{title.x - gx, title.y - gy, title.width, title.height};
     popup_->scheduled.geometry =
         place_popup(popup_->scheduled.rules, parent_x, parent_y, area, band);
+    wlr_xdg_surface_schedule_configure(popup_->base);
+}
+
+void Popup::unconstrain_in_layer(wlr_surface* surface, int parent_x, int parent_y) {
+    // A panel's menu: inside the panel's output, in the layer surface's coordinates (its tree,
+    // the layer surface's data, is where the surface is drawn). No title bar to keep clear.
+    wlr_layer_surface_v1* layer = wlr_layer_surface_v1_try_from_wlr_surface(surface);
+    if (layer == nullptr || layer->output == nullptr || layer->data == nullptr) {
+        return;
+    }
+    int lx = 0, ly = 0;
+    wlr_scene_node_coords(&static_cast<wlr_scene_tree*>(layer->data)->node, &lx, &ly);
+    wlr_box output{};
+    wlr_output_layout_get_box(desktop_.layout(), layer->output, &output);
+    if (wlr_box_empty(&output)) {
+        return;
+    }
+    const wlr_box area{output.x - lx, output.y - ly, output.width, output.height};
+    popup_->scheduled.geometry = place_popup(popup_->scheduled.rules, parent_x, parent_y, area, {});
     wlr_xdg_surface_schedule_configure(popup_->base);
 }
 

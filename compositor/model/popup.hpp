@@ -32,6 +32,8 @@ private:
     // Places the popup by its positioner inside the output of its window, never over its
     // window's title bar (see place_popup()); the configure goes out with the next idle.
     void unconstrain();
+    // The same for a popup whose root is a layer surface (`surface`): inside its output.
+    void unconstrain_in_layer(wlr_surface* surface, int parent_x, int parent_y);
     void handle_commit();
     void forget_tree();
     // Places the tree, the clip and the outline from the popup's current geometry.

@@ -46,6 +46,10 @@ public:
             shell_.arrange(output_);
         });
         destroy_.connect(&layer_->events.destroy, [this](void*) { shell_.remove(*this); });
+        // A menu the panel opens: an xdg popup made with no parent, given this surface as its
+        // parent only now (get_popup), so xdg-shell's new_popup could not place it.
+        new_popup_.connect(&layer_->events.new_popup,
+                           [this](wlr_xdg_popup* popup) { shell_.new_popup_(popup); });
         output_destroy_.connect(&output_->events.destroy, [this](void*) {
             // The surface goes with its output (the spec's closed event); nothing is arranged on
             // the output that is going.
@@ -106,13 +110,16 @@ private:
     wlr_output* output_;
     bool mapped_ = false;
     Listener<void> commit_, map_, unmap_, destroy_, output_destroy_;
+    Listener<wlr_xdg_popup> new_popup_;
 };
 
 LayerShell::LayerShell(wl_display* display, Desktop& desktop, const origins::ClientOrigins& origins,
-                       std::function<wlr_output*()> default_output)
+                       std::function<wlr_output*()> default_output,
+                       std::function<void(wlr_xdg_popup*)> new_popup)
     : desktop_(desktop)
     , origins_(origins)
     , default_output_(std::move(default_output))
+    , new_popup_(std::move(new_popup))
     , shell_(wlr_layer_shell_v1_create(display, kLayerShellVersion)) {
     new_surface_.connect(&shell_->events.new_surface,
                          [this](wlr_layer_surface_v1* layer) { handle_new_surface(layer); });

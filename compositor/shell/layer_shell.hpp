@@ -21,8 +21,10 @@ namespace prism {
 class LayerShell {
 public:
     // `default_output` is where a surface goes that names no output (the one under the cursor).
+    // `new_popup` shows a popup (a panel's menu) once it has its layer surface as parent.
     LayerShell(wl_display* display, Desktop& desktop, const origins::ClientOrigins& origins,
-               std::function<wlr_output*()> default_output);
+               std::function<wlr_output*()> default_output,
+               std::function<void(wlr_xdg_popup*)> new_popup);
     ~LayerShell();
     LayerShell(const LayerShell&) = delete;
     LayerShell& operator=(const LayerShell&) = delete;
@@ -54,6 +56,7 @@ private:
     Desktop& desktop_;
     const origins::ClientOrigins& origins_;
     std::function<wlr_output*()> default_output_;
+    std::function<void(wlr_xdg_popup*)> new_popup_;
     wlr_layer_shell_v1* shell_;
     std::list<std::unique_ptr<Surface>> surfaces_;
     Listener<wlr_layer_surface_v1> new_surface_;

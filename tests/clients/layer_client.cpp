@@ -4,10 +4,13 @@
 //   "keyboard-enter" / "key N down|up" keys it receives
 //   "pointer-enter" / "button N"       the pointer
 //   "closed"                           the compositor closed the surface (it then exits 0)
+//   "popup configured X,Y WxH"         its popup's configure (--popup)
 //
 //   layer-client [--layer background|bottom|top|overlay] [--anchor top,bottom,left,right]
 //                [--size WxH] [--exclusive N] [--keyboard none|exclusive|on_demand]
-//                [--colour RRGGBB] [--namespace NAME]
+//                [--colour RRGGBB] [--namespace NAME] [--popup WxH]
+// --popup: after the first configure, a menu (xdg_popup, magenta) of that size anchored at the
+// surface's bottom-right corner, opening down and to the right, allowed to slide and flip.
 // A size of 0 along an axis anchored on both sides fills the output along it. Exits 1 when the
 // compositor lacks the global.
 #include "client_base.hpp"
@@ -16,6 +19,7 @@
 #define namespace namespace_
 #include "wlr-layer-shell-unstable-v1-client-protocol.h"
 #undef namespace
+#include "xdg-shell-client-protocol.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +39,60 @@ struct Client {
     zwlr_layer_surface_v1* layer_surface = nullptr;
     std::uint32_t colour = 0xff2060c0;
     bool closed = false;
+    // --popup
+    xdg_wm_base* wm_base = nullptr;
+    int popup_width = 0, popup_height = 0;
+    std::uint32_t width = 0, height = 0; // the layer surface's, as configured
+    wl_surface* popup_surface = nullptr;
+    xdg_surface* popup_xdg = nullptr;
+    xdg_popup* popup = nullptr;
 };
+
+void popup_surface_configure(void* data, xdg_surface* xdg, std::uint32_t serial) {
+    auto* c = static_cast<Client*>(data);
+    xdg_surface_ack_configure(xdg, serial);
+    wl_surface_attach(c->popup_surface,
+                      make_buffer(c->shm, c->popup_width, c->popup_height, 0xffff00ff), 0, 0);
+    wl_surface_damage_buffer(c->popup_surface, 0, 0, c->popup_width, c->popup_height);
+    wl_surface_commit(c->popup_surface);
+}
+const xdg_surface_listener kPopupSurface = {popup_surface_configure};
+void popup_configure(void*, xdg_popup*, std::int32_t x, std::int32_t y, std::int32_t width,
+                     std::int32_t height) {
+    say("popup configured %d,%d %dx%d", x, y, width, height);
+}
+void popup_done(void*, xdg_popup*) {
+    say("popup done");
+}
+void popup_repositioned(void*, xdg_popup*, std::uint32_t) {
+}
+const xdg_popup_listener kPopup = {popup_configure, popup_done, popup_repositioned};
+void wm_ping(void*, xdg_wm_base* wm_base, std::uint32_t serial) {
+    xdg_wm_base_pong(wm_base, serial);
+}
+const xdg_wm_base_listener kWmBase = {wm_ping};
+
+void open_popup(Client& c) {
+    xdg_positioner* positioner = xdg_wm_base_create_positioner(c.wm_base);
+    xdg_positioner_set_size(positioner, c.popup_width, c.popup_height);
+    xdg_positioner_set_anchor_rect(positioner, static_cast<std::int32_t>(c.width) - 1,
+                                   static_cast<std::int32_t>(c.height) - 1, 1, 1);
+    xdg_positioner_set_anchor(positioner, XDG_POSITIONER_ANCHOR_BOTTOM_RIGHT);
+    xdg_positioner_set_gravity(positioner, XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT);
+    xdg_positioner_set_constraint_adjustment(positioner,
+                                             XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X |
+                                                 XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y |
+                                                 XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_X |
+                                                 XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_Y);
+    c.popup_surface = wl_compositor_create_surface(c.compositor);
+    c.popup_xdg = xdg_wm_base_get_xdg_surface(c.wm_base, c.popup_surface);
+    xdg_surface_add_listener(c.popup_xdg, &kPopupSurface, &c);
+    c.popup = xdg_surface_get_popup(c.popup_xdg, nullptr, positioner);
+    xdg_popup_add_listener(c.popup, &kPopup, &c);
+    zwlr_layer_surface_v1_get_popup(c.layer_surface, c.popup);
+    xdg_positioner_destroy(positioner);
+    wl_surface_commit(c.popup_surface);
+}
 
 void layer_configure(void* data, zwlr_layer_surface_v1* layer_surface, std::uint32_t serial,
                      std::uint32_t width, std::uint32_t height) {
@@ -51,6 +108,11 @@ void layer_configure(void* data, zwlr_layer_surface_v1* layer_surface, std::uint
                              static_cast<std::int32_t>(height));
     wl_surface_commit(c->surface);
     say("configured %ux%u", width, height);
+    c->width = width;
+    c->height = height;
+    if (c->popup_width > 0 && c->popup == nullptr) {
+        open_popup(*c);
+    }
 }
 void layer_closed(void* data, zwlr_layer_surface_v1*) {
     static_cast<Client*>(data)->closed = true;
@@ -71,6 +133,10 @@ void global(void* data, wl_registry* registry, std::uint32_t name, const char* i
     } else if (std::strcmp(iface, zwlr_layer_shell_v1_interface.name) == 0) {
         c->shell = static_cast<zwlr_layer_shell_v1*>(
             wl_registry_bind(registry, name, &zwlr_layer_shell_v1_interface, 4));
+    } else if (std::strcmp(iface, xdg_wm_base_interface.name) == 0) {
+        c->wm_base =
+            static_cast<xdg_wm_base*>(wl_registry_bind(registry, name, &xdg_wm_base_interface, 1));
+        xdg_wm_base_add_listener(c->wm_base, &kWmBase, c);
     }
 }
 void global_remove(void*, wl_registry*, std::uint32_t) {
@@ -80,7 +146,7 @@ const wl_registry_listener kRegistry = {global, global_remove};
 [[noreturn]] void usage() {
     std::fprintf(stderr, "usage: layer-client [--layer L] [--anchor EDGES] [--size WxH] "
                          "[--exclusive N] [--keyboard none|exclusive|on_demand] "
-                         "[--colour RRGGBB] [--namespace NAME]\n");
+                         "[--colour RRGGBB] [--namespace NAME] [--popup WxH]\n");
     quit(2);
 }
 
@@ -169,6 +235,11 @@ int main(int argc, char** argv) {
                 0xff000000u | static_cast<std::uint32_t>(std::strtoul(value.c_str(), nullptr, 16));
         } else if (arg == "--namespace") {
             name_space = value;
+        } else if (arg == "--popup") {
+            if (std::sscanf(value.c_str(), "%dx%d", &c.popup_width, &c.popup_height) != 2 ||
+                c.popup_width <= 0 || c.popup_height <= 0) {
+                usage();
+            }
         } else {
             usage();
         }

@@ -672,6 +672,55 @@ TEST(ParseSandboxTest, EachKeyAndItsErrors) {
                 ElementsAre(HasSubstr("prism.toml:2:1: sandbox.accent:")));
 }
 
+// [sandbox] allow widens what sandboxed clients see, checked as a VM file's [protocols] allow
+// is; [sandbox.clipboard] and [sandbox.primary] are paste policies like a VM's.
+TEST(ParseSandboxTest, AllowListAndPastePolicies) {
+    Environment env;
+    env.check_allowed_global = [](std::string_view name) -> std::optional<std::string> {
+        if (name == "zwlr_screencopy_manager_v1") {
+            return std::nullopt;
+        }
+        return name == "zwlr_layer_shell_v1" ? "is the host's alone" : "is not known";
+    };
+    auto parse = [&](std::string_view text, std::vector<Error>* errors) {
+        Config config = defaults();
+        *errors = parse_main(text, kFile, config, env);
+        return config;
+    };
+    std::vector<Error> errors;
+    EXPECT_TRUE(parse("", &errors).sandbox.allowed_globals.empty());
+    const Config allowed = parse("[sandbox]\nallow = [\"zwlr_screencopy_manager_v1\"]\n", &errors);
+    EXPECT_TRUE(errors.empty()) << ::testing::PrintToString(error_strings(errors));
+    EXPECT_EQ(allowed.sandbox.allowed_globals,
+              std::vector<std::string>{"zwlr_screencopy_manager_v1"});
+    parse("[sandbox]\nallow = [\"zwlr_screencopy_manager_v1\", \"zwlr_layer_shell_v1\",\n"
+          "         \"bogus_v1\", \"Bad-Name\", \"zwlr_screencopy_manager_v1\"]\n",
+          &errors);
+    EXPECT_THAT(error_strings(errors),
+                ElementsAre("prism.toml:2:40: sandbox.allow: \"zwlr_layer_shell_v1\" is the "
+                            "host's alone",
+                            "prism.toml:3:10: sandbox.allow: \"bogus_v1\" is not known",
+                            "prism.toml:3:22: sandbox.allow: expected a protocol interface name "
+                            "([a-z_][a-z0-9_]*), got \"Bad-Name\"",
+                            "prism.toml:3:34: sandbox.allow: \"zwlr_screencopy_manager_v1\" is "
+                            "listed twice"));
+
+    const Config policies = parse_ok("[sandbox.clipboard]\npaste_from = { host = \"allow\", "
+                                     "\"*\" = \"deny\" }\nmime = [\"text/plain\"]\n"
+                                     "[sandbox.primary]\npaste_from = { work = \"ask\" }\n");
+    EXPECT_EQ(policies.sandbox.clipboard.paste_from,
+              (std::map<std::string, PasteDecision>{{"host", PasteDecision::Allow},
+                                                    {"*", PasteDecision::Deny}}));
+    EXPECT_EQ(policies.sandbox.clipboard.mime, std::vector<std::string>{"text/plain"});
+    EXPECT_EQ(policies.sandbox.primary.paste_from,
+              (std::map<std::string, PasteDecision>{{"work", PasteDecision::Ask}}));
+    EXPECT_THAT(parse_errors("[sandbox.clipboard]\npaste_from = { host = \"maybe\" }\n"),
+                ElementsAre(HasSubstr("prism.toml:2:23: sandbox.clipboard.paste_from.host: "
+                                      "expected one of allow, deny, ask")));
+    EXPECT_THAT(parse_errors("[sandbox.clipboard]\nmax_bytes = 5\n"),
+                ElementsAre(HasSubstr("prism.toml:2:1: sandbox.clipboard.max_bytes:")));
+}
+
 TEST(ParseHostTest, Label) {
     EXPECT_THAT(parse_errors("[host]\nlabel = \"\"\n"),
                 ElementsAre("prism.toml:2:9: host.label: must not be empty"));

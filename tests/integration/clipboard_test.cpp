@@ -810,5 +810,45 @@ TEST_F(DragAndDropTest, ADeniedDropDeliversNothing) {
     prism.stop();
 }
 
+// Host sandboxes take part like VMs: by default a paste into one asks; prism.toml's
+// [sandbox.clipboard] is their own policy, which can let the host's clipboard in.
+TEST_F(ClipboardTest, ASandboxPastesAsItsOwnPolicySays) {
+    const std::string headless = "[headless]\nwidth = 1024\nheight = 768\n";
+    auto paste_in_sandbox = [&](Prism& prism, const std::filesystem::path& out) {
+        const std::string socket = (prism.runtime_dir() / "sandbox-0").string();
+        return prism.client({std::getenv("SANDBOX_CLIENT"), socket, "org.example.engine",
+                             "org.example.App", "1", "--", "sh", "-c",
+                             "exec wl-paste --no-newline > '" + out.string() + "'"},
+                            prism.host_socket(), "sandboxed");
+    };
+    {
+        Prism prism({}, headless);
+        Child source = copy(prism, prism.host_socket(), "from the host");
+        ASSERT_TRUE(owned_by(prism, "host"));
+        const auto out = prism.runtime_dir() / "pasted";
+        Child paster = paste_in_sandbox(prism, out);
+        const json prompt = wait_prompt(prism);
+        ASSERT_FALSE(prompt.is_null()) << prism.log();
+        EXPECT_NE(prompt.dump().find("sandbox:org.example.engine:org.example.App:1"),
+                  std::string::npos)
+            << prompt.dump();
+        press(prism, "Escape");
+        exit_code(paster);
+        EXPECT_EQ(read_file(out), "") << "refused: nothing crossed";
+        prism.stop();
+    }
+    {
+        Prism prism({}, headless + "[sandbox.clipboard]\npaste_from = { host = \"allow\" }\n");
+        Child source = copy(prism, prism.host_socket(), "from the host");
+        ASSERT_TRUE(owned_by(prism, "host"));
+        const auto out = prism.runtime_dir() / "pasted";
+        Child paster = paste_in_sandbox(prism, out);
+        EXPECT_EQ(exit_code(paster), 0) << paster.output();
+        EXPECT_EQ(read_file(out), "from the host");
+        EXPECT_TRUE(prism.ctl("clipboard")["prompt"].is_null());
+        prism.stop();
+    }
+}
+
 } // namespace
 } // namespace prism::test

@@ -3,6 +3,10 @@
 #include "origins/global_policy.hpp"
 
 #include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 #include <sys/wait.h>
@@ -100,6 +104,76 @@ TEST(Globals, ASandboxedClientSeesOnlyTheVmSafeGlobals) {
             << "a sandboxed client can see " << name;
     }
     EXPECT_FALSE(names.count("wp_security_context_manager_v1"));
+}
+
+std::set<std::string> globals_seen_in_a_sandbox(Prism& prism) {
+    const std::string socket = (prism.runtime_dir() / "sandbox-0").string();
+    Child sandboxed = prism.client({std::getenv("SANDBOX_CLIENT"), socket, "org.example.engine",
+                                    "org.example.App", "1", "--", "wayland-info"},
+                                   prism.host_socket(), "sandboxed");
+    const auto status = sandboxed.wait(std::chrono::seconds(30));
+    EXPECT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << sandboxed.output();
+    std::set<std::string> names;
+    const std::string text = sandboxed.output();
+    static const std::regex kInterface("interface: '([^']+)'");
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kInterface);
+         it != std::sregex_iterator(); ++it) {
+        names.insert((*it)[1]);
+    }
+    return names;
+}
+
+// prism.toml's [sandbox] allow widens what sandboxed clients see, as a VM file's [protocols]
+// allow does; an entry naming a global that is the host's alone is refused with its line.
+TEST(Globals, SandboxAllowWidensWhatSandboxedClientsSee) {
+    const std::string headless = "[headless]\nwidth = 1024\nheight = 768\n";
+    Prism prism({}, headless + "[sandbox]\nallow = [\"zwp_virtual_keyboard_manager_v1\"]\n");
+    const auto names = globals_seen_in_a_sandbox(prism);
+    ASSERT_TRUE(names.count("wl_compositor"));
+    EXPECT_TRUE(names.count("zwp_virtual_keyboard_manager_v1"));
+    EXPECT_FALSE(names.count("zwlr_screencopy_manager_v1")) << "only what it allows";
+    EXPECT_FALSE(names.count("wp_security_context_manager_v1"));
+
+    std::ofstream(prism.config_dir() / "prism.toml")
+        << headless << "[sandbox]\nallow = [\"zwp_virtual_keyboard_manager_v1\",\n"
+        << "         \"wp_security_context_manager_v1\"]\n";
+    std::string output;
+    EXPECT_NE(prism.ctl_raw({"reload"}, &output), 0) << output;
+    EXPECT_NE(output.find("prism.toml:6:10: sandbox.allow: \"wp_security_context_manager_v1\" "
+                          "is the host's alone"),
+              std::string::npos)
+        << output;
+    prism.stop();
+}
+
+// The real sandbox engine Debian ships: `waypipe --secctx APP_ID client` makes a security
+// context for the clients it forwards. A window forwarded through it (weston-simple-shm behind
+// `waypipe server`) has the sandbox origin, not the host's.
+TEST(Globals, AWaypipeSecctxWindowHasTheSandboxOrigin) {
+    Prism prism({});
+    const std::string socket = (prism.runtime_dir() / "waypipe.sock").string();
+    Child client = prism.client(
+        {"waypipe", "--no-gpu", "--socket", socket, "--secctx", "org.example.Piped", "client"},
+        prism.host_socket(), "waypipe-client");
+    ASSERT_TRUE(eventually([&] { return std::filesystem::exists(socket); })) << client.output();
+    Child server = prism.client({"waypipe", "--no-gpu", "--socket", socket, "--display",
+                                 (prism.runtime_dir() / "waypipe-display").string(), "server", "--",
+                                 "weston-simple-shm"},
+                                prism.host_socket(), "waypipe-server");
+    nlohmann::json windows;
+    ASSERT_TRUE(eventually([&] {
+        windows = prism.ctl("windows");
+        return windows.size() == 1;
+    })) << client.output()
+        << server.output() << prism.log();
+    const std::string origin = windows[0]["vm"].get<std::string>();
+    EXPECT_EQ(origin.rfind("sandbox:", 0), 0u) << windows.dump(2);
+    EXPECT_NE(origin.find(":org.example.Piped:"), std::string::npos) << windows.dump(2);
+    server.signal(SIGTERM);
+    server.wait(std::chrono::seconds(10));
+    client.signal(SIGTERM);
+    client.wait(std::chrono::seconds(10));
+    prism.stop();
 }
 
 // Rows of the table a headless prism does not create: the pixman renderer imports no dmabufs.

@@ -247,5 +247,25 @@ TEST(LayerShell, ExclusiveKeyboardLauncherGetsEveryKeyUntilItCloses) {
     prism.stop();
 }
 
+// A panel's menu (an xdg popup of a layer surface) is kept inside the panel's output: opened
+// from a panel in the bottom-right corner, down and to the right, it flips up and to the left.
+TEST(LayerShell, APanelsMenuStaysInsideItsOutput) {
+    Prism prism({});
+    Child panel = layer(
+        prism, {"--anchor", "bottom,right", "--size", "120x30", "--popup", "200x150"}, "panel");
+    ASSERT_TRUE(eventually([&] { return has(panel, "popup configured"); })) << panel.output();
+    EXPECT_TRUE(has(panel, "popup configured -81,-121 200x150")) << panel.output();
+    const json output = prism.ctl("outputs").at(0);
+    const int right = get(output, "x") + get(output, "width");
+    const int bottom = get(output, "y") + get(output, "height");
+    const Rgb menu = rgb(0xff00ff);
+    EXPECT_TRUE(eventually([&] {
+        const Image image = screenshot(prism, "panel-menu");
+        return count_in(image, menu, right - 201, bottom - 151, right, bottom) >=
+               200 * 150 - 32 * 32;
+    })) << "the menu is not whole inside the output";
+    prism.stop();
+}
+
 } // namespace
 } // namespace prism::test
