@@ -158,7 +158,11 @@ bool Server::init() {
     }
 
     // VM-safe globals (see origins/global_policy.cpp for the classification).
-    wlr_compositor_create(display_, kCompositorVersion, renderer_);
+    wlr_compositor* compositor = wlr_compositor_create(display_, kCompositorVersion, renderer_);
+    // Every surface, window and subsurface tree of a VM counts against its [limits].
+    surface_budgets_ = std::make_unique<SurfaceBudgets>(
+        display_, compositor, *origins_,
+        [this](const origins::Origin& origin) { return frame_styles_->limits(origin); });
     wlr_subcompositor_create(display_);
     wlr_data_device_manager_create(display_);
     wlr_primary_selection_v1_device_manager_create(display_);
@@ -249,6 +253,8 @@ bool Server::init() {
     // popup: prism's dialogs, notices and drag icons.
     overlay_ = wlr_scene_tree_create(&scene_->tree);
     seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, overlay_, hooks);
+    seat_->cursor().set_limits_of(
+        [this](wl_client* client) { return frame_styles_->limits(origins_->origin_of(client)); });
     input_methods_ = std::make_unique<InputMethodRelay>(display_, seat);
     cursor_shape_ = std::make_unique<CursorShape>(display_, seat, seat_->cursor());
     pointer_gestures_ =
@@ -362,6 +368,7 @@ Server::~Server() {
         wlr_renderer_destroy(renderer_);
     }
     protocol_errors_.reset();
+    surface_budgets_.reset(); // before the display: it listens to the wlr_compositor
     activation_tokens_.reset();
     serials_.reset();
     xdg_foreign_.reset();
@@ -592,6 +599,9 @@ void Server::handle_layout_change() {
 }
 
 void Server::handle_new_toplevel(wlr_xdg_toplevel* toplevel) {
+    if (!surface_budgets_->admit_toplevel(toplevel)) {
+        return; // over [limits] windows: its client is disconnected
+    }
     wl_client* client = wl_resource_get_client(toplevel->resource);
     desktop_->add_view(toplevel, origins_->origin_of(client));
 }

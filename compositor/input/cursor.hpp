@@ -50,6 +50,12 @@ public:
     // Drops every reference to a view that is going away.
     void forget(const View& view);
 
+    // The [limits] of a client's origin: its cursor images may be max_cursor_size pixels each
+    // way, its drag icons are clipped to max_drag_icon_size. Unset: the defaults.
+    void set_limits_of(std::function<config::VmLimits(wl_client*)> limits_of) {
+        limits_of_ = std::move(limits_of);
+    }
+
     // Shows the theme's image `name` for the client with pointer focus (cursor-shape-v1);
     // ignored during a move or resize and while prism's dialog is up.
     void set_client_shape(const char* name);
@@ -83,8 +89,8 @@ private:
     void note_activity(const wlr_input_device* device);
     void handle_button(wlr_pointer_button_event* event);
     void set_image(const char* name);
-    // Shows a client's cursor image, and keeps it only while it stays small and its hotspot
-    // inside it (see kMaxClientImage in cursor.cpp).
+    // Shows a client's cursor image, and keeps it only while it stays within its origin's
+    // max_cursor_size and its hotspot inside it.
     void set_client_image(wlr_surface* surface, int hotspot_x, int hotspot_y);
     void check_client_image(wlr_surface* surface);
     // A theme manager holding, for each output scale in the layout, the theme at the size
@@ -105,6 +111,8 @@ private:
     std::string image_ = "left_ptr"; // the compositor image shown when no client sets one
     bool client_image_ = false;
     int client_hotspot_x_ = 0, client_hotspot_y_ = 0;
+    int client_image_max_ = 0; // the max_cursor_size of the client whose image is shown
+    std::function<config::VmLimits(wl_client*)> limits_of_;
     Listener<void> client_image_commit_, client_image_destroy_;
     std::unique_ptr<DragIcon> drag_icon_;
 
