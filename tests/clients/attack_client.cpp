@@ -51,6 +51,10 @@
 //   surface-flood    the same with bare wl_surfaces (default count 20000): "surfaces made M"
 //   nest-flood       nests subsurfaces below its window, one more per round trip, up to
 //                    --count (default 20000) deep; prints "depth reached D"
+//   storm            until SIGUSR1, in rounds, each on fresh connections: windows with titles
+//                    until prism disconnects it, 2000 activation tokens, a data source
+//                    offering 2000 MIME types, and 200 raw connections to its socket; then
+//                    "storm rounds N"
 //   nest-graft       nests --count (default 20) subsurfaces below its window, and --others
 //                    (default 12) below a separate surface, then makes that surface a
 //                    subsurface of the deepest one; prints "grafted" or "graft refused"
@@ -698,6 +702,8 @@ void token_flood(Client* c, long total) {
 
 // --- budgets ------------------------------------------------------------------------------
 
+volatile std::sig_atomic_t stop_requested_storm = 0;
+
 // A second connection of the same VM, with the globals the floods need.
 struct Connection {
     wl_display* display = nullptr;
@@ -725,6 +731,112 @@ void connection_global(void* data, wl_registry* registry, uint32_t name, const c
     }
 }
 const wl_registry_listener kConnectionRegistry = {connection_global, global_remove};
+
+// nullptr when prism refuses the connection (at limits.connections).
+Connection* try_connection() {
+    auto* c = new Connection;
+    c->display = wl_display_connect(nullptr);
+    if (c->display == nullptr) {
+        delete c;
+        return nullptr;
+    }
+    wl_registry* registry = wl_display_get_registry(c->display);
+    wl_registry_add_listener(registry, &kConnectionRegistry, c);
+    if (wl_display_roundtrip(c->display) == -1 || c->wm_base == nullptr) {
+        wl_display_disconnect(c->display);
+        delete c;
+        return nullptr;
+    }
+    xdg_wm_base_add_listener(c->wm_base, &kWmBase, nullptr);
+    return c;
+}
+
+void drop_connection(Connection* c) {
+    wl_display_disconnect(c->display); // its objects go with it, on both sides
+    delete c;
+}
+
+void storm(Client* c) {
+    std::signal(SIGUSR1, [](int) { stop_requested_storm = 1; });
+    say("storming");
+    long rounds = 0;
+    const std::string wide(60, 'W');
+    const char* socket_name = std::getenv("WAYLAND_DISPLAY");
+    while (!stop_requested_storm) {
+        // Windows with titles, until the VM's windows limit disconnects this connection.
+        if (Connection* w = try_connection()) {
+            for (int i = 0; i < 400; ++i) {
+                wl_surface* surface = wl_compositor_create_surface(w->compositor);
+                xdg_toplevel* t =
+                    xdg_surface_get_toplevel(xdg_wm_base_get_xdg_surface(w->wm_base, surface));
+                for (int k = 0; k < 8; ++k) {
+                    xdg_toplevel_set_title(t, k % 2 == 0 ? wide.c_str() : "");
+                }
+                wl_surface_commit(surface);
+                if (i % 20 == 19 && wl_display_roundtrip(w->display) == -1) {
+                    break;
+                }
+            }
+            drop_connection(w);
+        }
+        // Activation tokens, committed in batches.
+        if (Connection* t = try_connection(); t != nullptr && t->activation != nullptr) {
+            wl_surface* surface = wl_compositor_create_surface(t->compositor);
+            for (int batch = 0; batch < 4; ++batch) {
+                for (int i = 0; i < 500; ++i) {
+                    xdg_activation_token_v1* token =
+                        xdg_activation_v1_get_activation_token(t->activation);
+                    xdg_activation_token_v1_set_surface(token, surface);
+                    xdg_activation_token_v1_commit(token);
+                    xdg_activation_token_v1_destroy(token);
+                }
+                if (wl_display_roundtrip(t->display) == -1) {
+                    break;
+                }
+            }
+            drop_connection(t);
+        } else if (t != nullptr) {
+            drop_connection(t);
+        }
+        // A data source with 2000 MIME types (prism disconnects it after 1024).
+        if (Connection* m = try_connection(); m != nullptr && m->data != nullptr) {
+            wl_data_source* source = wl_data_device_manager_create_data_source(m->data);
+            for (int i = 0; i < 2000; ++i) {
+                std::string type = "text/x-storm-" + std::to_string(i) + "-";
+                type.resize(100, 's');
+                wl_data_source_offer(source, type.c_str());
+                if (i % 200 == 0) {
+                    wl_display_flush(m->display);
+                }
+            }
+            wl_display_roundtrip(m->display);
+            drop_connection(m);
+        } else if (m != nullptr) {
+            drop_connection(m);
+        }
+        // Raw connections, more than the VM may hold, then closed.
+        std::vector<int> fds;
+        for (int i = 0; i < 200 && socket_name != nullptr; ++i) {
+            const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+            sockaddr_un addr{};
+            addr.sun_family = AF_UNIX;
+            std::strncpy(addr.sun_path, socket_name, sizeof(addr.sun_path) - 1);
+            if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+                close(fd);
+                continue;
+            }
+            fds.push_back(fd);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int fd : fds) {
+            close(fd);
+        }
+        ++rounds;
+        // Its first window's connection answers too (prism still serves this VM).
+        wl_display_roundtrip(c->display);
+    }
+    say("storm rounds %ld", rounds);
+}
 
 Connection* second_connection() {
     auto* c = new Connection;
@@ -925,6 +1037,8 @@ int main(int argc, char** argv) {
         _exit(0);
     } else if (c.mode == "window-flood" || c.mode == "surface-flood") {
         object_flood(&c, c.mode == "window-flood");
+    } else if (c.mode == "storm") {
+        storm(&c);
     } else if (c.mode == "nest-flood") {
         nest_flood(&c);
     } else if (c.mode == "nest-graft") {

@@ -497,6 +497,46 @@ TEST(Budgets, LargeCursorImagesAreRefusedByDefault) {
     prism.stop();
 }
 
+// Issue 13: while one VM floods prism with everything its budgets bound at once (windows with
+// title changes, activation tokens, MIME types, connections, and titles on 30000 px wide
+// windows), another VM's round trips stay fast.
+TEST(Budgets, AnotherVmsRoundTripsStayFastUnderAFlood) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}}}, kHeadless);
+    Child titles =
+        prism.client({attack(), "--mode", "title-flood"}, prism.vm_socket("evil"), "titles");
+    ASSERT_TRUE(eventually([&] { return printed(titles, "flooding"); })) << titles.output();
+    Child storm = prism.client({attack(), "--mode", "storm"}, prism.vm_socket("evil"), "storm");
+    ASSERT_TRUE(eventually([&] { return printed(storm, "storming"); })) << storm.output();
+    std::this_thread::sleep_for(1s); // the storm is in full swing
+    Child work = prism.client({attack(), "--mode", "latency"}, prism.vm_socket("work"), "work");
+    ASSERT_TRUE(eventually([&] { return printed(work, "latency p99"); }, 60s)) << work.output();
+    storm.signal(SIGUSR1);
+    titles.signal(SIGUSR1);
+    ASSERT_TRUE(eventually([&] { return printed(storm, "storm rounds"); }, 60s)) << storm.output();
+    ASSERT_TRUE(eventually([&] { return printed(titles, "flooded"); }, 60s)) << titles.output();
+    std::cerr << "work: " << work.output() << "storm: rounds " << number_after(storm, "rounds ")
+              << "\n";
+    // The flood went on all along: several rounds, each reaching the limits.
+    EXPECT_GE(number_after(storm, "storm rounds "), 2) << storm.output();
+    const std::string log = prism.log();
+    EXPECT_NE(log.find("limits.windows = 256 reached"), std::string::npos);
+    EXPECT_NE(log.find("refusing a connection: limits.connections = 128 reached"),
+              std::string::npos);
+    EXPECT_NE(log.find("more than 1024 MIME types offered"), std::string::npos);
+    EXPECT_NE(log.find("at its limit of 32 activation tokens"), std::string::npos);
+    // The bound is derived from measurements, not the 50 ms the issue hoped for: on the test
+    // machine (2 cores, ASan and UBSan, load average about 10 from other builds) the p99 was
+    // 307-338 ms over three runs (n about 50 round trips in 4 s), the title storm alone
+    // 63-226 ms, and 0.4 ms with no flood. prism is then CPU-bound on a machine where it gets
+    // a fifth of a core, so the latency is the scheduler's. 1 s is three times the worst
+    // measured; before the budgets, the token flood alone took other VMs' round trips to
+    // 4-9 s.
+    EXPECT_GT(latency_p99(work), 0) << work.output();
+    EXPECT_LT(latency_p99(work), 1000000) << work.output();
+    EXPECT_TRUE(prism.process().running());
+    prism.stop();
+}
+
 // A surface that has subsurfaces of its own, made a subsurface: the depth is that of the whole
 // tree it makes (5 + 1 + 3 = 9 > 8), not only of its parent.
 TEST(Budgets, GraftingATreeCountsItsHeight) {
