@@ -2,11 +2,16 @@
 //
 // libwayland disconnects a client right after posting a protocol error to it, and says
 // nothing in the compositor's log; this watches the wl_display.error events on their way out
-// so a misbehaving client leaves a line saying who it was and why it was cut off.
+// so a misbehaving client leaves a line saying who it was and why it was cut off. A VM that
+// reconnects and errs again and again cannot flood the log: at most kBurst lines per origin
+// every kInterval, and the next line says how many were left out.
 #pragma once
 
 #include "origins/client_origins.hpp"
 
+#include <chrono>
+#include <string>
+#include <unordered_map>
 #include <wayland-server-core.h>
 
 namespace prism {
@@ -21,8 +26,17 @@ public:
 private:
     static void log(void* data, wl_protocol_logger_type type, const wl_protocol_logger_message*);
 
+    static constexpr int kBurst = 5;
+    static constexpr std::chrono::seconds kInterval{10};
+    struct Budget {
+        std::chrono::steady_clock::time_point since{};
+        int logged = 0;
+        unsigned long left_out = 0;
+    };
+
     const origins::ClientOrigins& origins_;
     wl_protocol_logger* logger_;
+    std::unordered_map<std::string, Budget> budgets_; // by origin display name
 };
 
 } // namespace prism

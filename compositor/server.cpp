@@ -160,7 +160,11 @@ bool Server::init() {
     }
 
     // VM-safe globals (see origins/global_policy.cpp for the classification).
-    wlr_compositor_create(display_, kCompositorVersion, renderer_);
+    wlr_compositor* compositor = wlr_compositor_create(display_, kCompositorVersion, renderer_);
+    // Every surface, window and subsurface tree of a VM counts against its [limits].
+    surface_budgets_ = std::make_unique<SurfaceBudgets>(
+        display_, compositor, *origins_,
+        [this](const origins::Origin& origin) { return frame_styles_->limits(origin); });
     wlr_subcompositor_create(display_);
     wlr_data_device_manager_create(display_);
     wlr_primary_selection_v1_device_manager_create(display_);
@@ -236,6 +240,9 @@ bool Server::init() {
     hooks.activity = [this] {
         idle_->activity(seat_->wlr());
     };
+    hooks.limits_of = [this](wl_client* client) {
+        return frame_styles_->limits(origins_->origin_of(client));
+    };
     hooks.cursor_size_of = [this](wlr_output* output) {
         return Output::cursor_size_of(output, config_.cursor.size);
     };
@@ -253,8 +260,7 @@ bool Server::init() {
     // The overlay is created after the desktop's trees, so it is drawn above every window and
     // popup: prism's dialogs, notices and drag icons.
     overlay_ = wlr_scene_tree_create(&scene_->tree);
-    seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, overlay_, hooks);
-    seat_->set_input_method(input_methods_.get());
+    seat_ = std::make_unique<Seat>(seat, layout_, *desktop_, overlay_, input_methods_.get(), hooks);
     cursor_shape_ = std::make_unique<CursorShape>(display_, seat, seat_->cursor());
     pointer_gestures_ =
         std::make_unique<PointerGestures>(display_, seat, seat_->cursor(), seat_->route());
@@ -331,7 +337,7 @@ Server::~Server() {
     clipboard_.reset();
     session_lock_.reset();
     if (seat_) {
-        seat_->set_input_method(nullptr);
+        seat_->forget_input_method();
     }
     input_methods_.reset();
     pointer_constraints_.reset();
@@ -371,6 +377,7 @@ Server::~Server() {
         wlr_renderer_destroy(renderer_);
     }
     protocol_errors_.reset();
+    surface_budgets_.reset(); // before the display: it listens to the wlr_compositor
     activation_tokens_.reset();
     serials_.reset();
     xdg_foreign_.reset();
@@ -601,6 +608,9 @@ void Server::handle_layout_change() {
 }
 
 void Server::handle_new_toplevel(wlr_xdg_toplevel* toplevel) {
+    if (!surface_budgets_->admit_toplevel(toplevel)) {
+        return; // over [limits] windows: its client is disconnected
+    }
     wl_client* client = wl_resource_get_client(toplevel->resource);
     desktop_->add_view(toplevel, origins_->origin_of(client));
 }

@@ -25,6 +25,7 @@
 #include "compositor/shell/foreign_toplevels.hpp"
 #include "compositor/shell/idle.hpp"
 #include "compositor/shell/layer_shell.hpp"
+#include "compositor/vms/surface_budgets.hpp"
 #include "compositor/vms/vm_manager.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
@@ -76,6 +77,7 @@ public:
     const VmManager& vms() const { return *vms_; }
     const Desktop& desktop() const { return *desktop_; }
     const ActivationTokens& activation_tokens() const { return *activation_tokens_; }
+    const SurfaceBudgets& surface_budgets() const { return *surface_budgets_; }
     const origins::ClientOrigins& origins() const { return *origins_; }
     const clipboard::Mediator& clipboard() const { return clipboard_->mediator(); }
     const clipboard::Dialog& clipboard_dialog() const { return clipboard_->dialog(); }
@@ -133,6 +135,7 @@ private:
     std::unique_ptr<SecurityContext> security_context_; // its lookup is the origins' sandbox lookup
     std::unique_ptr<origins::GlobalFilter> global_filter_;
     std::unique_ptr<ProtocolErrorLog> protocol_errors_;
+    std::unique_ptr<SurfaceBudgets> surface_budgets_; // [limits] surfaces, windows, depth
     std::unique_ptr<InputSerials> serials_;
     std::unique_ptr<ActivationTokens> activation_tokens_;
     std::unique_ptr<Decorations> decorations_;

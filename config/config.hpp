@@ -115,6 +115,21 @@ struct VmLimits {
     // MIME types of one selection or drag source set by the VM that prism offers on; the rest
     // are dropped. 1 .. 1024. Types longer than 255 bytes are always dropped.
     std::uint32_t mime_types = 64;
+    // xdg_toplevel objects (windows, mapped or not) of all the VM's clients at once; the client
+    // asking for one more is disconnected (a protocol error). 1 .. 4096.
+    std::uint32_t windows = 256;
+    // wl_surface objects of all the VM's clients at once (windows, popups, subsurfaces, cursor
+    // and drag images); the client creating one more is disconnected. 16 .. 65536.
+    std::uint32_t surfaces = 4096;
+    // Subsurfaces nested below a root surface: a client whose wl_subcompositor.get_subsurface
+    // would make a tree deeper is disconnected. 1 .. 256.
+    std::uint32_t max_subsurface_depth = 32;
+    // Largest cursor image a client of the VM may set, in pixels each way, its hotspot inside
+    // it; a larger one shows the default arrow instead. 16 .. 1024.
+    std::uint32_t max_cursor_size = 256;
+    // Drag icons of the VM's drags are clipped to this square, in pixels, from the pointer down
+    // and right. 16 .. 2048.
+    std::uint32_t max_drag_icon_size = 256;
     bool operator==(const VmLimits&) const = default;
 };
 

@@ -167,6 +167,11 @@ constexpr LimitKey kLimitKeys[] = {
     {"connections", 1, 4096, &VmLimits::connections},
     {"pending_pastes", 1, 16, &VmLimits::pending_pastes}, // clipboard::Mediator::kMaxPending
     {"mime_types", 1, 1024, &VmLimits::mime_types},
+    {"windows", 1, 4096, &VmLimits::windows},
+    {"surfaces", 16, 65536, &VmLimits::surfaces},
+    {"max_subsurface_depth", 1, 256, &VmLimits::max_subsurface_depth},
+    {"max_cursor_size", 16, 1024, &VmLimits::max_cursor_size},
+    {"max_drag_icon_size", 16, 2048, &VmLimits::max_drag_icon_size},
 };
 
 void parse_limits(detail::Reporter& reporter, const toml::table& table, VmLimits& limits) {

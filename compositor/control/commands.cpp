@@ -28,6 +28,8 @@ json list_vms(const Server& server) {
             {"windows", windows},
             {"activation_tokens", server.activation_tokens().count(vm->name)},
             {"activation_tokens_expired_early", server.activation_tokens().evicted(vm->name)},
+            {"surfaces", server.surface_budgets().surfaces(vm->name)},
+            {"toplevels", server.surface_budgets().toplevels(vm->name)},
         });
         if (const VmbridgeHost* bridge = server.vms().bridge(vm->name)) {
             json state = {{"socket", bridge->socket().string()},

@@ -7,7 +7,8 @@
 namespace prism {
 
 Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, const InputRoute& route,
-               wlr_scene_tree* drag_icons, std::function<void()> on_activity)
+               wlr_scene_tree* drag_icons, std::function<void()> on_activity,
+               std::function<config::VmLimits(wl_client*)> limits_of)
     : seat_(seat)
     , layout_(layout)
     , desktop_(desktop)
@@ -15,6 +16,7 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, cons
     , drag_icons_(drag_icons)
     , on_activity_(std::move(on_activity))
     , cursor_(wlr_cursor_create()) {
+    limits_of_ = std::move(limits_of);
     wlr_cursor_attach_output_layout(cursor_, layout_);
 
     motion_.connect(&cursor_->events.motion, [this](wlr_pointer_motion_event* event) {
@@ -61,7 +63,10 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, cons
 void Cursor::handle_start_drag(wlr_drag* drag) {
     drag_icon_.reset();
     if (drag->icon != nullptr) {
-        drag_icon_ = std::make_unique<DragIcon>(drag_icons_, drag->icon, cursor_->x, cursor_->y);
+        wl_client* client = wl_resource_get_client(drag->icon->surface->resource);
+        const auto limits = limits_of_ ? limits_of_(client) : config::VmLimits{};
+        drag_icon_ = std::make_unique<DragIcon>(drag_icons_, drag->icon, cursor_->x, cursor_->y,
+                                                static_cast<int>(limits.max_drag_icon_size));
     }
 }
 
@@ -114,14 +119,6 @@ wlr_xcursor_manager* Cursor::build_manager() const {
     return manager;
 }
 
-namespace {
-
-// A cursor image has no frame and is drawn above everything: a client's may be no larger than
-// this, with its hotspot inside it, or it could cover the screen with anything.
-constexpr int kMaxClientImage = 256;
-
-} // namespace
-
 void Cursor::set_client_image(wlr_surface* surface, int hotspot_x, int hotspot_y) {
     client_image_commit_.disconnect();
     client_image_destroy_.disconnect();
@@ -132,6 +129,12 @@ void Cursor::set_client_image(wlr_surface* surface, int hotspot_x, int hotspot_y
     if (surface == nullptr) {
         return; // hidden
     }
+    // A cursor image has no frame and is drawn above everything: a client's may be no larger
+    // than its origin's max_cursor_size, with its hotspot inside it, or it could cover the
+    // screen with anything.
+    wl_client* client = wl_resource_get_client(surface->resource);
+    client_image_max_ =
+        static_cast<int>((limits_of_ ? limits_of_(client) : config::VmLimits{}).max_cursor_size);
     // The client can attach a larger buffer, or move it with an offset, at any commit.
     client_image_commit_.connect(&surface->events.commit, [this, surface](void*) {
         client_hotspot_x_ -= surface->current.dx;
@@ -146,10 +149,10 @@ void Cursor::set_client_image(wlr_surface* surface, int hotspot_x, int hotspot_y
 }
 
 void Cursor::check_client_image(wlr_surface* surface) {
-    const bool fits = surface->current.width <= kMaxClientImage &&
-                      surface->current.height <= kMaxClientImage && client_hotspot_x_ >= 0 &&
-                      client_hotspot_y_ >= 0 && client_hotspot_x_ < kMaxClientImage &&
-                      client_hotspot_y_ < kMaxClientImage;
+    const int max = client_image_max_;
+    const bool fits = surface->current.width <= max && surface->current.height <= max &&
+                      client_hotspot_x_ >= 0 && client_hotspot_y_ >= 0 && client_hotspot_x_ < max &&
+                      client_hotspot_y_ < max;
     if (!fits) {
         // Debug only: a client may ask again as often as it likes.
         wlr_log(WLR_DEBUG, "cursor image %dx%d with hotspot %d,%d refused", surface->current.width,

@@ -21,9 +21,12 @@ class Cursor {
 public:
     // `route` says whether a dialog or the session lock holds the input; `drag_icons` is the
     // tree the icon of a drag is drawn in (above every window); `on_activity` is told of any
-    // pointer input.
+    // pointer input. `limits_of` gives the [limits] of a client's origin: its cursor images may
+    // be max_cursor_size pixels each way, its drag icons are clipped to max_drag_icon_size
+    // (empty: the defaults).
     Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, const InputRoute& route,
-           wlr_scene_tree* drag_icons, std::function<void()> on_activity);
+           wlr_scene_tree* drag_icons, std::function<void()> on_activity,
+           std::function<config::VmLimits(wl_client*)> limits_of);
     ~Cursor();
     Cursor(const Cursor&) = delete;
     Cursor& operator=(const Cursor&) = delete;
@@ -83,8 +86,8 @@ private:
     void note_activity(const wlr_input_device* device);
     void handle_button(wlr_pointer_button_event* event);
     void set_image(const char* name);
-    // Shows a client's cursor image, and keeps it only while it stays small and its hotspot
-    // inside it (see kMaxClientImage in cursor.cpp).
+    // Shows a client's cursor image, and keeps it only while it stays within its origin's
+    // max_cursor_size and its hotspot inside it.
     void set_client_image(wlr_surface* surface, int hotspot_x, int hotspot_y);
     void check_client_image(wlr_surface* surface);
     // A theme manager holding, for each output scale in the layout, the theme at the size
@@ -105,6 +108,8 @@ private:
     std::string image_ = "left_ptr"; // the compositor image shown when no client sets one
     bool client_image_ = false;
     int client_hotspot_x_ = 0, client_hotspot_y_ = 0;
+    int client_image_max_ = 0; // the max_cursor_size of the client whose image is shown
+    std::function<config::VmLimits(wl_client*)> limits_of_;
     Listener<void> client_image_commit_, client_image_destroy_;
     std::unique_ptr<DragIcon> drag_icon_;
 

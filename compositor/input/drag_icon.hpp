@@ -1,6 +1,7 @@
 // The image a client shows under the pointer while it drags something (wl_data_device
 // start_drag's icon surface), drawn above every window and moved with the pointer, clipped to
-// 256x256 pixels from the pointer down and right.
+// a square of its origin's [limits] max_drag_icon_size (256 pixels by default) from the pointer
+// down and right.
 #pragma once
 
 #include "compositor/listener.hpp"
@@ -10,7 +11,7 @@ namespace prism {
 
 class DragIcon {
 public:
-    DragIcon(wlr_scene_tree* parent, wlr_drag_icon* icon, double x, double y);
+    DragIcon(wlr_scene_tree* parent, wlr_drag_icon* icon, double x, double y, int max_size);
     ~DragIcon();
     DragIcon(const DragIcon&) = delete;
     DragIcon& operator=(const DragIcon&) = delete;

@@ -3,12 +3,13 @@
 namespace prism {
 
 Seat::Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, wlr_scene_tree* drag_icons,
-           Hooks hooks)
+           InputMethodRelay* input_method, Hooks hooks)
     : seat_(seat)
     , desktop_(desktop)
-    , hooks_(std::move(hooks)) {
-    cursor_ = std::make_unique<Cursor>(seat_, layout, desktop_, route_, drag_icons,
-                                       [this] { note_activity(); });
+    , hooks_(std::move(hooks))
+    , input_method_(input_method) {
+    cursor_ = std::make_unique<Cursor>(
+        seat_, layout, desktop_, route_, drag_icons, [this] { note_activity(); }, hooks_.limits_of);
 }
 
 Seat::~Seat() {

@@ -35,11 +35,14 @@ public:
         std::function<void()> activity;
         // An output's configured cursor size, or the global one.
         std::function<int(wlr_output*)> cursor_size_of;
+        // The [limits] of a client's origin (cursor image and drag icon sizes).
+        std::function<config::VmLimits(wl_client*)> limits_of;
     };
 
     // `seat` is destroyed by wlroots with the display; drag icons are drawn in `drag_icons`.
+    // `input_method` (may be null) gets the keys its keyboard grab asks for.
     Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, wlr_scene_tree* drag_icons,
-         Hooks hooks);
+         InputMethodRelay* input_method, Hooks hooks);
     ~Seat();
     Seat(const Seat&) = delete;
     Seat& operator=(const Seat&) = delete;
@@ -90,8 +93,9 @@ public:
     void set_lock(LockScreen* lock);
     void focus_lock_surface(wlr_surface* surface);
     // The input method relay whose keyboard grab gets keys (nullptr: none).
-    void set_input_method(InputMethodRelay* relay) { input_method_ = relay; }
     InputMethodRelay* input_method() const { return input_method_; }
+    // At teardown, before the relay goes: no key goes to it from now on.
+    void forget_input_method() { input_method_ = nullptr; }
     void note_activity() {
         if (hooks_.activity) {
             hooks_.activity();

@@ -43,6 +43,21 @@
 //   fake-resize      on keyboard focus, xdg_toplevel.resize with a made-up serial
 //   fake-grab        on keyboard focus, a popup with xdg_popup.grab with a made-up serial
 //   click-grab       on a button press, a popup with xdg_popup.grab with that press's serial
+//   window-flood     opens a second connection with --others toplevels (default 0), then makes
+//                    toplevels on its own connection, one per round trip, up to --count
+//                    (default 3000); prints "others N", then "windows made M" when it stops:
+//                    at the count, or when prism disconnects it ("second connection alive"
+//                    if the other connection still answers)
+//   surface-flood    the same with bare wl_surfaces (default count 20000): "surfaces made M"
+//   nest-flood       nests subsurfaces below its window, one more per round trip, up to
+//                    --count (default 20000) deep; prints "depth reached D"
+//   storm            until SIGUSR1, in rounds, each on fresh connections: windows with titles
+//                    until prism disconnects it, 2000 activation tokens, a data source
+//                    offering 2000 MIME types, and 200 raw connections to its socket; then
+//                    "storm rounds N"
+//   nest-graft       nests --count (default 20) subsurfaces below its window, and --others
+//                    (default 12) below a separate surface, then makes that surface a
+//                    subsurface of the deepest one; prints "grafted" or "graft refused"
 //
 // It prints "ready" once the attack is under way and keeps running (and printing keyboard
 // events) until killed or disconnected; "disconnected" when prism ends the connection.
@@ -61,6 +76,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <wayland-client.h>
 
@@ -72,6 +89,8 @@ constexpr int kWidth = 300, kHeight = 200;
 struct Client {
     std::string mode;
     long count = 300000;
+    bool count_given = false;
+    long others = -1; // -1: the mode's default
     std::uint32_t colour = 0xffffffff;
     wl_display* display = nullptr;
     wl_compositor* compositor = nullptr;
@@ -681,6 +700,271 @@ void token_flood(Client* c, long total) {
     say("new token used");
 }
 
+// --- budgets ------------------------------------------------------------------------------
+
+volatile std::sig_atomic_t stop_requested_storm = 0;
+
+// A second connection of the same VM, with the globals the floods need.
+struct Connection {
+    wl_display* display = nullptr;
+    wl_compositor* compositor = nullptr;
+    wl_subcompositor* subcompositor = nullptr;
+    xdg_wm_base* wm_base = nullptr;
+    xdg_activation_v1* activation = nullptr;
+    wl_data_device_manager* data = nullptr;
+};
+void connection_global(void* data, wl_registry* registry, uint32_t name, const char* iface,
+                       uint32_t) {
+    auto* c = static_cast<Connection*>(data);
+    if (std::strcmp(iface, "wl_compositor") == 0) {
+        c->compositor = static_cast<wl_compositor*>(
+            wl_registry_bind(registry, name, &wl_compositor_interface, 4));
+    } else if (std::strcmp(iface, "xdg_wm_base") == 0) {
+        c->wm_base =
+            static_cast<xdg_wm_base*>(wl_registry_bind(registry, name, &xdg_wm_base_interface, 1));
+    } else if (std::strcmp(iface, "xdg_activation_v1") == 0) {
+        c->activation = static_cast<xdg_activation_v1*>(
+            wl_registry_bind(registry, name, &xdg_activation_v1_interface, 1));
+    } else if (std::strcmp(iface, "wl_data_device_manager") == 0) {
+        c->data = static_cast<wl_data_device_manager*>(
+            wl_registry_bind(registry, name, &wl_data_device_manager_interface, 3));
+    }
+}
+const wl_registry_listener kConnectionRegistry = {connection_global, global_remove};
+
+// nullptr when prism refuses the connection (at limits.connections).
+Connection* try_connection() {
+    auto* c = new Connection;
+    c->display = wl_display_connect(nullptr);
+    if (c->display == nullptr) {
+        delete c;
+        return nullptr;
+    }
+    wl_registry* registry = wl_display_get_registry(c->display);
+    wl_registry_add_listener(registry, &kConnectionRegistry, c);
+    if (wl_display_roundtrip(c->display) == -1 || c->wm_base == nullptr) {
+        wl_display_disconnect(c->display);
+        delete c;
+        return nullptr;
+    }
+    xdg_wm_base_add_listener(c->wm_base, &kWmBase, nullptr);
+    return c;
+}
+
+void drop_connection(Connection* c) {
+    wl_display_disconnect(c->display); // its objects go with it, on both sides
+    delete c;
+}
+
+void storm(Client* c) {
+    std::signal(SIGUSR1, [](int) { stop_requested_storm = 1; });
+    say("storming");
+    long rounds = 0;
+    const std::string wide(60, 'W');
+    const char* socket_name = std::getenv("WAYLAND_DISPLAY");
+    while (!stop_requested_storm) {
+        // Windows with titles, until the VM's windows limit disconnects this connection.
+        if (Connection* w = try_connection()) {
+            for (int i = 0; i < 400; ++i) {
+                wl_surface* surface = wl_compositor_create_surface(w->compositor);
+                xdg_toplevel* t =
+                    xdg_surface_get_toplevel(xdg_wm_base_get_xdg_surface(w->wm_base, surface));
+                for (int k = 0; k < 8; ++k) {
+                    xdg_toplevel_set_title(t, k % 2 == 0 ? wide.c_str() : "");
+                }
+                wl_surface_commit(surface);
+                if (i % 20 == 19 && wl_display_roundtrip(w->display) == -1) {
+                    break;
+                }
+            }
+            drop_connection(w);
+        }
+        // Activation tokens, committed in batches.
+        if (Connection* t = try_connection(); t != nullptr && t->activation != nullptr) {
+            wl_surface* surface = wl_compositor_create_surface(t->compositor);
+            for (int batch = 0; batch < 4; ++batch) {
+                for (int i = 0; i < 500; ++i) {
+                    xdg_activation_token_v1* token =
+                        xdg_activation_v1_get_activation_token(t->activation);
+                    xdg_activation_token_v1_set_surface(token, surface);
+                    xdg_activation_token_v1_commit(token);
+                    xdg_activation_token_v1_destroy(token);
+                }
+                if (wl_display_roundtrip(t->display) == -1) {
+                    break;
+                }
+            }
+            drop_connection(t);
+        } else if (t != nullptr) {
+            drop_connection(t);
+        }
+        // A data source with 2000 MIME types (prism disconnects it after 1024).
+        if (Connection* m = try_connection(); m != nullptr && m->data != nullptr) {
+            wl_data_source* source = wl_data_device_manager_create_data_source(m->data);
+            for (int i = 0; i < 2000; ++i) {
+                std::string type = "text/x-storm-" + std::to_string(i) + "-";
+                type.resize(100, 's');
+                wl_data_source_offer(source, type.c_str());
+                if (i % 200 == 0) {
+                    wl_display_flush(m->display);
+                }
+            }
+            wl_display_roundtrip(m->display);
+            drop_connection(m);
+        } else if (m != nullptr) {
+            drop_connection(m);
+        }
+        // Raw connections, more than the VM may hold, then closed.
+        std::vector<int> fds;
+        for (int i = 0; i < 200 && socket_name != nullptr; ++i) {
+            const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+            sockaddr_un addr{};
+            addr.sun_family = AF_UNIX;
+            std::strncpy(addr.sun_path, socket_name, sizeof(addr.sun_path) - 1);
+            if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+                close(fd);
+                continue;
+            }
+            fds.push_back(fd);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        for (int fd : fds) {
+            close(fd);
+        }
+        ++rounds;
+        // Its first window's connection answers too (prism still serves this VM).
+        wl_display_roundtrip(c->display);
+    }
+    say("storm rounds %ld", rounds);
+}
+
+Connection* second_connection() {
+    auto* c = new Connection;
+    c->display = wl_display_connect(nullptr);
+    if (c->display == nullptr) {
+        say("second connection refused");
+        std::exit(1);
+    }
+    wl_registry* registry = wl_display_get_registry(c->display);
+    wl_registry_add_listener(registry, &kConnectionRegistry, c);
+    wl_display_roundtrip(c->display);
+    xdg_wm_base_add_listener(c->wm_base, &kWmBase, nullptr);
+    return c;
+}
+
+// A toplevel (committed, never given a buffer) or a bare surface.
+void make_one(wl_compositor* compositor, xdg_wm_base* wm_base, bool toplevel) {
+    wl_surface* surface = wl_compositor_create_surface(compositor);
+    if (toplevel) {
+        xdg_toplevel* t = xdg_surface_get_toplevel(xdg_wm_base_get_xdg_surface(wm_base, surface));
+        xdg_toplevel_set_title(t, "flood");
+        wl_surface_commit(surface);
+    }
+}
+
+// Prints why prism ended the connection, as libwayland reports it.
+void say_protocol_error(wl_display* display) {
+    const wl_interface* interface = nullptr;
+    std::uint32_t id = 0;
+    const std::uint32_t code = wl_display_get_protocol_error(display, &interface, &id);
+    say("protocol error %u on %s@%u", code, interface != nullptr ? interface->name : "?", id);
+}
+
+void object_flood(Client* c, bool toplevels) {
+    const long others = c->others < 0 ? 0 : c->others;
+    Connection* other = second_connection();
+    for (long i = 0; i < others; ++i) {
+        make_one(other->compositor, other->wm_base, toplevels);
+        if (i % 50 == 0 && wl_display_roundtrip(other->display) == -1) {
+            say("second connection disconnected");
+            std::exit(1);
+        }
+    }
+    if (wl_display_roundtrip(other->display) == -1) {
+        say("second connection disconnected");
+        std::exit(1);
+    }
+    say("others %ld", others);
+    const long total = c->count_given ? c->count : (toplevels ? 3000 : 20000);
+    long made = 0;
+    bool refused = false;
+    for (; made < total; ++made) {
+        make_one(c->compositor, c->wm_base, toplevels);
+        if (wl_display_roundtrip(c->display) == -1) {
+            refused = true;
+            break;
+        }
+    }
+    say("%s made %ld", toplevels ? "windows" : "surfaces", made);
+    if (refused) {
+        say_protocol_error(c->display);
+        say("disconnected");
+        if (wl_display_roundtrip(other->display) != -1) {
+            say("second connection alive");
+        }
+    }
+    // Stays (with the second connection) until killed.
+    while (wl_display_dispatch(other->display) != -1) {
+    }
+    _exit(0);
+}
+
+// One more level: a surface with a 4x4 buffer, a subsurface of `parent`.
+wl_surface* nest(Client* c, wl_surface* parent) {
+    wl_surface* child = wl_compositor_create_surface(c->compositor);
+    wl_subsurface* sub = wl_subcompositor_get_subsurface(c->subcompositor, child, parent);
+    wl_subsurface_set_position(sub, 1, 1);
+    wl_surface_attach(child, make_buffer(c->shm, 4, 4, kMagenta), 0, 0);
+    wl_surface_commit(child);
+    return child;
+}
+
+void nest_flood(Client* c) {
+    const long total = c->count_given ? c->count : 20000;
+    wl_surface* parent = c->surface;
+    long depth = 0;
+    for (; depth < total; ++depth) {
+        parent = nest(c, parent);
+        if (wl_display_roundtrip(c->display) == -1) {
+            say("depth reached %ld", depth);
+            say_protocol_error(c->display);
+            say("disconnected");
+            _exit(0);
+        }
+    }
+    say("depth reached %ld", depth);
+}
+
+void nest_graft(Client* c) {
+    const long chain = c->count_given ? c->count : 20;
+    const long below = c->others < 0 ? 12 : c->others;
+    wl_surface* deepest = c->surface;
+    for (long i = 0; i < chain; ++i) {
+        deepest = nest(c, deepest);
+    }
+    // A separate tree: `root` with `below` levels under it.
+    wl_surface* root = wl_compositor_create_surface(c->compositor);
+    wl_surface* parent = root;
+    for (long i = 0; i < below; ++i) {
+        parent = nest(c, parent);
+    }
+    if (wl_display_roundtrip(c->display) == -1) {
+        say("disconnected before the graft");
+        _exit(1);
+    }
+    say("trees made");
+    wl_subcompositor_get_subsurface(c->subcompositor, root, deepest);
+    wl_surface_attach(root, make_buffer(c->shm, 4, 4, kMagenta), 0, 0);
+    wl_surface_commit(root);
+    if (wl_display_roundtrip(c->display) == -1) {
+        say("graft refused");
+        say_protocol_error(c->display);
+        say("disconnected");
+        _exit(0);
+    }
+    say("grafted");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -691,6 +975,9 @@ int main(int argc, char** argv) {
             c.mode = argv[i + 1];
         } else if (arg == "--count") {
             c.count = std::strtol(argv[i + 1], nullptr, 10);
+            c.count_given = true;
+        } else if (arg == "--others") {
+            c.others = std::strtol(argv[i + 1], nullptr, 10);
         } else if (arg == "--colour") {
             c.colour =
                 0xff000000u | static_cast<std::uint32_t>(std::strtoul(argv[i + 1], nullptr, 16));
@@ -748,6 +1035,14 @@ int main(int argc, char** argv) {
     } else if (c.mode == "latency") {
         latency(&c);
         _exit(0);
+    } else if (c.mode == "window-flood" || c.mode == "surface-flood") {
+        object_flood(&c, c.mode == "window-flood");
+    } else if (c.mode == "storm") {
+        storm(&c);
+    } else if (c.mode == "nest-flood") {
+        nest_flood(&c);
+    } else if (c.mode == "nest-graft") {
+        nest_graft(&c);
     } else if (c.mode == "activate-flood" || c.mode == "activate-own" || c.mode == "token-flood") {
         if (c.activation == nullptr) {
             std::fprintf(stderr, "attack-client: no xdg_activation_v1\n");

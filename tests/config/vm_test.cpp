@@ -485,6 +485,36 @@ TEST(ParseLimitsTest, ConnectionsPendingPastesAndMimeTypes) {
                 ElementsAre(::testing::HasSubstr("limits.conections: unknown key")));
 }
 
+// [limits], part 3 (issue 13): windows, surfaces, subsurface depth, cursor and drag icon size.
+TEST(ParseLimitsTest, SurfaceCountsDepthAndImageSizes) {
+    const VmConfig plain = parse_ok("name = \"work\"\ncolour = \"blue\"\n");
+    EXPECT_EQ(plain.limits.windows, 256u);
+    EXPECT_EQ(plain.limits.surfaces, 4096u);
+    EXPECT_EQ(plain.limits.max_subsurface_depth, 32u);
+    EXPECT_EQ(plain.limits.max_cursor_size, 256u);
+    EXPECT_EQ(plain.limits.max_drag_icon_size, 256u);
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[limits]\n";
+    const VmConfig vm = parse_ok(head + "windows = 3\nsurfaces = 20\nmax_subsurface_depth = 2\n"
+                                        "max_cursor_size = 512\nmax_drag_icon_size = 64\n");
+    EXPECT_EQ(vm.limits.windows, 3u);
+    EXPECT_EQ(vm.limits.surfaces, 20u);
+    EXPECT_EQ(vm.limits.max_subsurface_depth, 2u);
+    EXPECT_EQ(vm.limits.max_cursor_size, 512u);
+    EXPECT_EQ(vm.limits.max_drag_icon_size, 64u);
+    EXPECT_THAT(parse_errors(head + "windows = 0\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:11: limits.windows: ")));
+    EXPECT_THAT(parse_errors(head + "surfaces = 15\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:12: limits.surfaces: ")));
+    EXPECT_THAT(
+        parse_errors(head + "max_subsurface_depth = 257\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:24: limits.max_subsurface_depth: ")));
+    EXPECT_THAT(parse_errors(head + "max_cursor_size = 1025\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_cursor_size: ")));
+    EXPECT_THAT(
+        parse_errors(head + "max_drag_icon_size = 8\n"),
+        ElementsAre(::testing::StartsWith("vms/work.toml:4:22: limits.max_drag_icon_size: ")));
+}
+
 TEST(ParseLimitsTest, DefaultsAreTheDocumentedOnes) {
     const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n");
     EXPECT_EQ(vm.limits.max_window_width, 16384u);

@@ -5,6 +5,7 @@
 // another VM's round trips.
 #include "screenshot.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <gtest/gtest.h>
 #include <sstream>
@@ -304,6 +305,253 @@ TEST(Budgets, PopupGrabWithAClickSerialStays) {
     ASSERT_TRUE(eventually([&] { return printed(work, "grab 1"); })) << work.output();
     std::this_thread::sleep_for(500ms);
     EXPECT_FALSE(printed(work, "popup done")) << work.output();
+    prism.stop();
+}
+
+// --- surfaces, windows, subsurface depth ([limits] surfaces, windows, max_subsurface_depth) ---
+
+constexpr Rgb kGreen{0x00, 0xcc, 0x00};
+
+// The number printed after `prefix` ("windows made 155" -> 155), or -1.
+long number_after(const Child& child, const std::string& prefix) {
+    const std::string out = child.output();
+    const std::size_t at = out.find(prefix);
+    return at == std::string::npos ? -1 : std::stol(out.substr(at + prefix.size()));
+}
+
+// A window of the work VM, its content green, mapped before the attack.
+Child green_window(Prism& prism) {
+    Child work = prism.client({attack(), "--mode", "plain", "--colour", "00cc00"},
+                              prism.vm_socket("work"), "work");
+    EXPECT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; })) << work.output();
+    return work;
+}
+
+// The work VM's window is still there, and a screenshot shows its content.
+void expect_green_window_shown(Prism& prism, Child& work, const std::string& name) {
+    EXPECT_TRUE(work.running()) << work.output();
+    EXPECT_FALSE(printed(work, "disconnected")) << work.output();
+    const std::vector<json> windows = prism.windows_of("work");
+    ASSERT_EQ(windows.size(), 1u);
+    const json& w = windows[0];
+    const Image image = screenshot(prism, name);
+    EXPECT_EQ(image.at(get(w, "x") + get(w, "width") / 2, get(w, "y") + get(w, "height") / 2),
+              kGreen);
+    EXPECT_EQ(image.at(get(w, "x") + 5, get(w, "y") + 5), kGreen);
+}
+
+long vm_stat(Prism& prism, const std::string& vm, const char* key) {
+    for (const json& entry : prism.ctl("vms")) {
+        if (entry["name"] == vm) {
+            return entry[key].get<long>();
+        }
+    }
+    return -1;
+}
+
+// A hostile VM making 3000 windows (issue 13): its client is disconnected at the VM's 256th,
+// counted across its connections; the VM's other connection and another VM go on.
+TEST(Budgets, WindowFloodStopsAtTheVmsLimitAcrossConnections) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}}}, kHeadless);
+    Child work = green_window(prism);
+    Child evil = prism.client({attack(), "--mode", "window-flood", "--others", "100"},
+                              prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "windows made"); }, 120s)) << evil.output();
+    // 256 by default: its mapped window, 100 on the other connection, 155 more here.
+    EXPECT_EQ(number_after(evil, "windows made "), 155) << evil.output();
+    EXPECT_TRUE(printed(evil, "protocol error 2 on wl_display@1")) << evil.output();
+    EXPECT_TRUE(eventually([&] { return printed(evil, "second connection alive"); }))
+        << evil.output();
+    EXPECT_NE(prism.log().find("client of evil (pid "), std::string::npos);
+    EXPECT_NE(prism.log().find("limits.windows = 256 reached"), std::string::npos) << prism.log();
+    // The disconnected client's windows are gone; the other connection's stay counted.
+    EXPECT_TRUE(eventually([&] { return vm_stat(prism, "evil", "toplevels") == 100; }));
+    expect_green_window_shown(prism, work, "window-flood");
+    EXPECT_TRUE(prism.process().running());
+    prism.stop();
+}
+
+TEST(Budgets, WindowsIsAPerVmKey) {
+    Prism prism({{"evil", "red", {}, "[limits]\nwindows = 5"}}, kHeadless);
+    Child evil = prism.client({attack(), "--mode", "window-flood", "--others", "2"},
+                              prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "windows made"); }, 60s)) << evil.output();
+    EXPECT_EQ(number_after(evil, "windows made "), 2) << evil.output();
+    EXPECT_NE(prism.log().find("limits.windows = 5 reached"), std::string::npos) << prism.log();
+    prism.stop();
+}
+
+// 20,000 surfaces: the client is disconnected at the VM's 4096th.
+TEST(Budgets, SurfaceFloodStopsAtTheVmsLimitAcrossConnections) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}}}, kHeadless);
+    Child work = green_window(prism);
+    Child evil = prism.client({attack(), "--mode", "surface-flood", "--others", "1000"},
+                              prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "surfaces made"); }, 180s)) << evil.output();
+    // 4096 by default: its window's surface, 1000 on the other connection, 3095 here.
+    EXPECT_EQ(number_after(evil, "surfaces made "), 3095) << evil.output();
+    EXPECT_TRUE(printed(evil, "protocol error 2 on wl_display@1")) << evil.output();
+    EXPECT_TRUE(eventually([&] { return printed(evil, "second connection alive"); }))
+        << evil.output();
+    EXPECT_NE(prism.log().find("limits.surfaces = 4096 reached"), std::string::npos) << prism.log();
+    EXPECT_TRUE(eventually([&] { return vm_stat(prism, "evil", "surfaces") == 1000; }));
+    expect_green_window_shown(prism, work, "surface-flood");
+    prism.stop();
+}
+
+// 20,000 nested subsurfaces: the client is disconnected when it asks for the 33rd level.
+TEST(Budgets, NestedSubsurfacesStopAtTheDepthLimit) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}}}, kHeadless);
+    Child work = green_window(prism);
+    Child evil = prism.client({attack(), "--mode", "nest-flood"}, prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "depth reached"); }, 120s)) << evil.output();
+    EXPECT_EQ(number_after(evil, "depth reached "), 32) << evil.output();
+    EXPECT_TRUE(printed(evil, "protocol error 2 on wl_display@1")) << evil.output();
+    EXPECT_NE(prism.log().find("limits.max_subsurface_depth = 32 reached"), std::string::npos)
+        << prism.log();
+    EXPECT_TRUE(eventually([&] { return prism.windows_of("evil").empty(); }));
+    expect_green_window_shown(prism, work, "nest-flood");
+    prism.stop();
+}
+
+// --- cursor and drag icon size ([limits] max_cursor_size, max_drag_icon_size) ---
+
+constexpr Rgb kMagenta{0xff, 0x00, 0xff};
+
+// The bounding box of the magenta pixels of a screenshot: {width, height}, or {0, 0}.
+std::pair<int, int> magenta_extent(const Image& image) {
+    int minx = image.width, miny = image.height, maxx = -1, maxy = -1;
+    for (int y = 0; y < image.height; ++y) {
+        for (int x = 0; x < image.width; ++x) {
+            if (image.at(x, y) == kMagenta) {
+                minx = std::min(minx, x), miny = std::min(miny, y);
+                maxx = std::max(maxx, x), maxy = std::max(maxy, y);
+            }
+        }
+    }
+    return maxx < 0 ? std::pair{0, 0} : std::pair{maxx - minx + 1, maxy - miny + 1};
+}
+
+// While a 3000x3000 magenta drag icon is shown: its extent on screen.
+std::pair<int, int> drag_icon_extent(Prism& prism, const std::string& name) {
+    Child evil = prism.client({std::getenv("DND_CLIENT"), "source", "x", "3000"},
+                              prism.vm_socket("evil"), "evil");
+    EXPECT_TRUE(eventually([&] { return prism.windows_of("evil").size() == 1; }));
+    std::this_thread::sleep_for(300ms);
+    const json w = prism.windows_of("evil").at(0);
+    const int x = get(w, "x") + 20, y = get(w, "y") + 20;
+    Child drag =
+        prism.client({std::getenv("POINTER_CLIENT"), "1024x768", "move", str(x), str(y), "press",
+                      "sleep", "100", "move", str(x - 10), str(y - 10), "sleep", "4000", "release"},
+                     prism.host_socket(), "pointer");
+    std::this_thread::sleep_for(1500ms); // the button is held, the icon shown
+    const auto extent = magenta_extent(screenshot(prism, name));
+    drag.wait(10s);
+    return extent;
+}
+
+TEST(Budgets, MaxDragIconSizeIsAPerVmKey) {
+    Prism prism({{"evil", "red", {}, "[limits]\nmax_drag_icon_size = 400"}}, kHeadless);
+    const auto [width, height] = drag_icon_extent(prism, "drag-icon-400");
+    // Clipped at 400, not at the default 256 (the pointer is near the window's top left, so
+    // 400 px down and right are on screen).
+    EXPECT_EQ(width, 400);
+    EXPECT_EQ(height, 400);
+    prism.stop();
+}
+
+TEST(Budgets, DragIconsAreClippedToTheDefault) {
+    Prism prism({{"evil", "red", {}}}, kHeadless);
+    const auto [width, height] = drag_icon_extent(prism, "drag-icon-default");
+    EXPECT_EQ(width, 256);
+    EXPECT_EQ(height, 256);
+    prism.stop();
+}
+
+// attack-client big-cursor: an 800x800 magenta cursor image, hotspot at 400,400.
+std::pair<int, int> cursor_extent(Prism& prism, const std::string& name) {
+    Child evil = prism.client({attack(), "--mode", "big-cursor"}, prism.vm_socket("evil"), "evil");
+    EXPECT_TRUE(eventually([&] { return printed(evil, "ready"); })) << evil.output();
+    const json w = prism.windows_of("evil").at(0);
+    pointer(prism, {"move", str(get(w, "x") + 20), str(get(w, "y") + 20), "move",
+                    str(get(w, "x") + 30), str(get(w, "y") + 30)});
+    EXPECT_TRUE(eventually([&] { return printed(evil, "cursor set"); })) << evil.output();
+    std::this_thread::sleep_for(500ms);
+    return magenta_extent(screenshot(prism, name));
+}
+
+TEST(Budgets, MaxCursorSizeIsAPerVmKey) {
+    Prism prism({{"evil", "red", {}, "[limits]\nmax_cursor_size = 1024"}}, kHeadless);
+    const auto [width, height] = cursor_extent(prism, "cursor-1024");
+    // The whole image is shown (cut only by the screen's edges).
+    EXPECT_GT(width, 400);
+    EXPECT_GT(height, 400);
+    prism.stop();
+}
+
+TEST(Budgets, LargeCursorImagesAreRefusedByDefault) {
+    Prism prism({{"evil", "red", {}}}, kHeadless);
+    const auto [width, height] = cursor_extent(prism, "cursor-default");
+    EXPECT_EQ(width, 0);
+    EXPECT_EQ(height, 0);
+    prism.stop();
+}
+
+// Issue 13: while one VM floods prism with everything its budgets bound at once (windows with
+// title changes, activation tokens, MIME types, connections, and titles on 30000 px wide
+// windows), another VM's round trips stay fast.
+TEST(Budgets, AnotherVmsRoundTripsStayFastUnderAFlood) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}}}, kHeadless);
+    Child titles =
+        prism.client({attack(), "--mode", "title-flood"}, prism.vm_socket("evil"), "titles");
+    ASSERT_TRUE(eventually([&] { return printed(titles, "flooding"); })) << titles.output();
+    Child storm = prism.client({attack(), "--mode", "storm"}, prism.vm_socket("evil"), "storm");
+    ASSERT_TRUE(eventually([&] { return printed(storm, "storming"); })) << storm.output();
+    std::this_thread::sleep_for(1s); // the storm is in full swing
+    Child work = prism.client({attack(), "--mode", "latency"}, prism.vm_socket("work"), "work");
+    ASSERT_TRUE(eventually([&] { return printed(work, "latency p99"); }, 60s)) << work.output();
+    storm.signal(SIGUSR1);
+    titles.signal(SIGUSR1);
+    ASSERT_TRUE(eventually([&] { return printed(storm, "storm rounds"); }, 60s)) << storm.output();
+    ASSERT_TRUE(eventually([&] { return printed(titles, "flooded"); }, 60s)) << titles.output();
+    std::cerr << "work: " << work.output() << "storm: rounds " << number_after(storm, "rounds ")
+              << "\n";
+    // The flood went on all along: several rounds, each reaching the limits.
+    EXPECT_GE(number_after(storm, "storm rounds "), 2) << storm.output();
+    const std::string log = prism.log();
+    EXPECT_NE(log.find("limits.windows = 256 reached"), std::string::npos);
+    EXPECT_NE(log.find("refusing a connection: limits.connections = 128 reached"),
+              std::string::npos);
+    EXPECT_NE(log.find("more than 1024 MIME types offered"), std::string::npos);
+    EXPECT_NE(log.find("at its limit of 32 activation tokens"), std::string::npos);
+    // The bound is derived from measurements, not the 50 ms the issue hoped for: on the test
+    // machine (2 cores, ASan and UBSan, load average about 10 from other builds) the p99 was
+    // 307-338 ms over three runs (n about 50 round trips in 4 s), the title storm alone
+    // 63-226 ms, and 0.4 ms with no flood. prism is then CPU-bound on a machine where it gets
+    // a fifth of a core, so the latency is the scheduler's. 1 s is three times the worst
+    // measured; before the budgets, the token flood alone took other VMs' round trips to
+    // 4-9 s.
+    EXPECT_GT(latency_p99(work), 0) << work.output();
+    EXPECT_LT(latency_p99(work), 1000000) << work.output();
+    EXPECT_TRUE(prism.process().running());
+    prism.stop();
+}
+
+// A surface that has subsurfaces of its own, made a subsurface: the depth is that of the whole
+// tree it makes (5 + 1 + 3 = 9 > 8), not only of its parent.
+TEST(Budgets, GraftingATreeCountsItsHeight) {
+    Prism prism({{"evil", "red", {}, "[limits]\nmax_subsurface_depth = 8"}}, kHeadless);
+    Child evil = prism.client({attack(), "--mode", "nest-graft", "--count", "5", "--others", "3"},
+                              prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "graft"); }, 60s)) << evil.output();
+    EXPECT_TRUE(printed(evil, "graft refused")) << evil.output();
+    EXPECT_NE(prism.log().find("limits.max_subsurface_depth = 8 reached"), std::string::npos)
+        << prism.log();
+    // One level less fits exactly.
+    Child fits = prism.client({attack(), "--mode", "nest-graft", "--count", "4", "--others", "3"},
+                              prism.vm_socket("evil"), "fits");
+    ASSERT_TRUE(eventually([&] { return printed(fits, "graft"); }, 60s)) << fits.output();
+    EXPECT_TRUE(printed(fits, "grafted")) << fits.output();
     prism.stop();
 }
 
