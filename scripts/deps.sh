@@ -15,6 +15,7 @@ PRISM_BUILD_DEPS=(
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libpango1.0-dev libcairo2-dev libexpat1-dev libseccomp-dev
   scdoc
+  plasma-wayland-protocols
 )
 # clang and its libFuzzer runtime: scripts/test builds the virtio-wl fuzzer (tests/fuzz) with
 # them.
