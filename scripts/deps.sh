@@ -15,6 +15,7 @@ PRISM_BUILD_DEPS=(
   libtomlplusplus-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   libpango1.0-dev libcairo2-dev libexpat1-dev libseccomp-dev
   scdoc
+  plasma-wayland-protocols
 )
 # clang and its libFuzzer runtime: scripts/test builds the virtio-wl fuzzer (tests/fuzz) with
 # them.
@@ -22,10 +23,13 @@ PRISM_FUZZ_DEPS=(
   clang libclang-rt-dev
 )
 # Real clients the integration tests (and a person trying prism) use: foot (server-side
-# decorations), weston-terminal and gtk3-demo (client-side decorations), and the tools.
+# decorations), weston-terminal and gtk3-demo (client-side decorations), and the tools. The
+# apps suite (tests/apps) also runs gtk4-demo, FeatherPad (Qt 6, on Wayland through
+# qt6-wayland) and Firefox ESR.
 PRISM_TEST_DEPS=(
   foot weston gtk-3-examples wayland-utils wl-clipboard grim wtype xkb-data fonts-dejavu-core
   swaylock waypipe
+  gtk-4-examples featherpad qt6-wayland firefox-esr
 )
 
 # The peer scripts/bench measures prism against, side by side in one run (bench/).

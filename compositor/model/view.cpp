@@ -419,8 +419,25 @@ void View::fill(const wlr_box& area, bool with_frame) {
 }
 
 void View::restore() {
-    move_to(saved_.x, saved_.y);
-    request_size(saved_.width, saved_.height);
+    // The geometry from before, exactly, when it fits the usable area with the frame. A window
+    // that was maximized before it ever showed (Firefox on a small output) saved only the size
+    // it asked for first, which may not: it is restored to the largest size that fits, moved
+    // as little as keeps its frame inside the area.
+    wlr_box box = saved_;
+    const wlr_box area = desktop_.usable_area_for(this);
+    const Frame::Margins frame = frame_margins();
+    const int max_width = area.width - frame.left - frame.right;
+    const int max_height = area.height - frame.top - frame.bottom;
+    if (max_width > 0 && max_height > 0 && (box.width > max_width || box.height > max_height)) {
+        box.width = std::min(box.width, max_width);
+        box.height = std::min(box.height, max_height);
+        box.x =
+            std::clamp(box.x, area.x + frame.left, area.x + area.width - frame.right - box.width);
+        box.y =
+            std::clamp(box.y, area.y + frame.top, area.y + area.height - frame.bottom - box.height);
+    }
+    move_to(box.x, box.y);
+    request_size(box.width, box.height);
 }
 
 void View::set_maximized(bool maximized) {

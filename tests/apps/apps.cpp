@@ -1,8 +1,13 @@
 #include "apps.hpp"
 
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
 #include <gtest/gtest.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 namespace prism::test {
 
@@ -30,17 +35,36 @@ void run(Child client, const std::string& what) {
         << what << ": " << client.output();
 }
 
-// Waits until the window's geometry and flags are the same in two looks 400 ms apart and
-// `condition` holds; returns it.
-json settle(Prism& prism, const std::function<bool(const json&)>& condition) {
+// Where `program` is on PATH, or "".
+std::string find_program(const std::string& program) {
+    if (program.find('/') != std::string::npos) {
+        return access(program.c_str(), X_OK) == 0 ? program : "";
+    }
+    const char* path = std::getenv("PATH");
+    std::stringstream dirs(path != nullptr ? path : "/usr/bin:/bin");
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+        const std::string candidate = dir + "/" + program;
+        if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) {
+            return candidate;
+        }
+    }
+    return "";
+}
+
+// Waits until the window `pick` chooses has the same geometry and flags in two looks 400 ms
+// apart and `condition` holds; returns it.
+json settle_picked(Prism& prism, const std::function<const json*(const std::vector<json>&)>& pick,
+                   const std::function<bool(const json&)>& condition) {
     json last;
     const bool settled = eventually(
         [&] {
             const auto windows = prism.windows_of(kVm);
-            if (windows.size() != 1) {
+            const json* picked = pick(windows);
+            if (picked == nullptr) {
+                last = json();
                 return false;
             }
-            json now = windows[0];
+            json now = *picked;
             now.erase("popups");
             const bool same = now == last;
             last = now;
@@ -55,10 +79,85 @@ json settle(Prism& prism, const std::function<bool(const json&)>& condition) {
     return last;
 }
 
+const json* only_window(const std::vector<json>& windows) {
+    return windows.size() == 1 ? &windows[0] : nullptr;
+}
+
+// The only window of the VM, once `condition` holds and it has stopped changing.
+json settle(Prism& prism, const std::function<bool(const json&)>& condition) {
+    return settle_picked(prism, only_window, condition);
+}
+
 } // namespace
+
+App::App(Prism& prism, const std::vector<std::string>& argv, const std::string& package,
+         const std::map<std::string, std::string>& env) {
+    if (find_program(argv.at(0)).empty()) {
+        ADD_FAILURE() << argv[0] << " is not installed (Debian package " << package
+                      << "): scripts/deps.sh lists it, `scripts/in-root true` installs it";
+        return;
+    }
+    home_ = test_output_dir() / "home";
+    std::filesystem::remove_all(home_);
+    std::filesystem::create_directories(home_);
+    // Through env(1): the harness gives every client the test's environment, this adds the
+    // app's own.
+    std::vector<std::string> command{
+        "env", "HOME=" + home_, "XDG_CONFIG_HOME=" + home_ + "/.config",
+        "XDG_CACHE_HOME=" + home_ + "/.cache", "XDG_DATA_HOME=" + home_ + "/.local/share"};
+    for (const auto& [key, value] : env) {
+        command.push_back(key + "=" + value);
+    }
+    command.insert(command.end(), argv.begin(), argv.end());
+    child_ = prism.client(command, prism.vm_socket(kVm), std::filesystem::path(argv[0]).filename());
+}
+
+App::~App() {
+    // The app's own helpers (Firefox's content processes) are in its process group.
+    if (child_.pid() > 0 && child_.running()) {
+        kill(-child_.pid(), SIGKILL);
+    }
+}
 
 json settled_window(Prism& prism) {
     return settle(prism, [](const json&) { return true; });
+}
+
+json settled_other_window(Prism& prism, int id) {
+    return settle_picked(
+        prism,
+        [id](const std::vector<json>& windows) -> const json* {
+            const json* other = nullptr;
+            for (const json& w : windows) {
+                if (get(w, "id") != id) {
+                    if (other != nullptr) {
+                        return nullptr; // more than one
+                    }
+                    other = &w;
+                }
+            }
+            return other;
+        },
+        [](const json&) { return true; });
+}
+
+void expect_frame_hugs(const Image& image, const json& window) {
+    const int x = get(window, "x"), y = get(window, "y"), w = get(window, "width"),
+              h = get(window, "height");
+    const std::pair<std::pair<int, int>, std::pair<int, int>> probes[] = {
+        {{x - 1, y + h / 2}, {x, y + h / 2}},
+        {{x + w, y + h / 2}, {x + w - 1, y + h / 2}},
+        {{x + w / 2, y + h}, {x + w / 2, y + h - 1}},
+    };
+    for (const auto& [outside, inside] : probes) {
+        if (!image.contains(outside.first, outside.second)) {
+            continue;
+        }
+        EXPECT_EQ(image.at(outside.first, outside.second), kVmColour)
+            << "outside at " << outside.first << "," << outside.second << " of " << box_of(window);
+        EXPECT_NE(image.at(inside.first, inside.second), kVmColour)
+            << "inside at " << inside.first << "," << inside.second << " of " << box_of(window);
+    }
 }
 
 void keys(Prism& prism, const std::vector<std::string>& args) {
@@ -72,6 +171,22 @@ void pointer(Prism& prism, const std::vector<std::string>& actions) {
                                   str(kOutputWidth) + "x" + str(kOutputHeight)};
     argv.insert(argv.end(), actions.begin(), actions.end());
     run(prism.client(argv, prism.host_socket(), "pointer"), "pointer-client");
+}
+
+void expect_restores_into_output(Prism& prism, const std::string& name) {
+    const json start = settled_window(prism);
+    ASSERT_EQ(start["maximized"], true) << start.dump();
+    keys(prism, {"-M", "logo", "m", "-m", "logo"});
+    const json restored = settle(prism, [](const json& w) { return w["maximized"] == false; });
+    ASSERT_EQ(restored["maximized"], false) << restored.dump();
+    const json& f = restored["frame"];
+    SCOPED_TRACE("restored to " + box_of(restored) + ", frame " + box_of(f));
+    EXPECT_GE(get(f, "x"), 0);
+    EXPECT_GE(get(f, "y"), 0);
+    EXPECT_LE(get(f, "x") + get(f, "width"), kOutputWidth);
+    EXPECT_LE(get(f, "y") + get(f, "height"), kOutputHeight);
+    std::this_thread::sleep_for(300ms);
+    expect_frame_hugs(screenshot(prism, name + "-restored"), restored);
 }
 
 void expect_maximize_restore_cycles(Prism& prism, const std::string& name, int cycles) {
@@ -90,20 +205,7 @@ void expect_maximize_restore_cycles(Prism& prism, const std::string& name, int c
         // The frame hugs the window geometry, and the window draws up to it: the VM's colour
         // on the first pixel outside, the app's own on the first inside (no shadow band).
         std::this_thread::sleep_for(300ms);
-        const Image image = screenshot(prism, name + "-maximized-" + str(cycle));
-        const int x = get(max, "x"), y = get(max, "y"), w = get(max, "width"),
-                  h = get(max, "height");
-        const std::pair<std::pair<int, int>, std::pair<int, int>> probes[] = {
-            {{x - 1, y + h / 2}, {x, y + h / 2}},
-            {{x + w, y + h / 2}, {x + w - 1, y + h / 2}},
-            {{x + w / 2, y + h}, {x + w / 2, y + h - 1}},
-        };
-        for (const auto& [outside, inside] : probes) {
-            EXPECT_EQ(image.at(outside.first, outside.second), kVmColour)
-                << "outside at " << outside.first << "," << outside.second;
-            EXPECT_NE(image.at(inside.first, inside.second), kVmColour)
-                << "inside at " << inside.first << "," << inside.second;
-        }
+        expect_frame_hugs(screenshot(prism, name + "-maximized-" + str(cycle)), max);
 
         keys(prism, {"-M", "logo", "m", "-m", "logo"});
         const json restored = settle(prism, [&](const json& now) {
@@ -166,6 +268,35 @@ json expect_context_menu(Prism& prism, const std::string& name, int x, int y) {
         }
     }
     return popup;
+}
+
+json expect_file_dialog_fits(Prism& prism, const std::string& name,
+                             const std::vector<std::string>& shortcut) {
+    const json parent = settled_window(prism);
+    keys(prism, shortcut);
+    const json dialog = settled_other_window(prism, get(parent, "id"));
+    if (dialog.is_null()) {
+        ADD_FAILURE() << "no dialog opened: " << prism.ctl("windows").dump(2);
+        return dialog;
+    }
+    SCOPED_TRACE("dialog " + box_of(dialog) + ", frame " + box_of(dialog["frame"]));
+    const json& f = dialog["frame"];
+    EXPECT_GE(get(f, "x"), 0);
+    EXPECT_GE(get(f, "y"), 0);
+    EXPECT_LE(get(f, "x") + get(f, "width"), kOutputWidth);
+    EXPECT_LE(get(f, "y") + get(f, "height"), kOutputHeight);
+    // Centred on its parent, unless that would push it off the output.
+    const json& pf = parent["frame"];
+    const int left = get(pf, "x") + (get(pf, "width") - get(f, "width")) / 2;
+    const int top = get(pf, "y") + (get(pf, "height") - get(f, "height")) / 2;
+    if (left >= 0 && top >= 0 && left + get(f, "width") <= kOutputWidth &&
+        top + get(f, "height") <= kOutputHeight) {
+        EXPECT_EQ(get(f, "x"), left) << "not centred on its parent " << box_of(pf);
+        EXPECT_EQ(get(f, "y"), top) << "not centred on its parent " << box_of(pf);
+    }
+    std::this_thread::sleep_for(300ms);
+    expect_frame_hugs(screenshot(prism, name + "-file-dialog"), dialog);
+    return dialog;
 }
 
 } // namespace prism::test

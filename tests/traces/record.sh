@@ -93,6 +93,14 @@ record vm-foot "vm work" -- foot sh -c 'echo hello; sleep 1'
 record_retry vm-clipboard "vm work" -- sh -c 'wl-copy --paste-once "hello from work" && wl-paste -n'
 record_retry vm-primary-selection "vm work" -- \
   sh -c 'wl-copy --primary --paste-once "primary in work" && wl-paste --primary -n'
+# GTK 3, GTK 4 and Qt 6 applications with a window (client-side decorations for GTK, Qt's
+# wayland plugin), each with a new empty home so that no saved settings change what it does.
+record vm-gtk3-demo "vm work" --duration 3 -- \
+  sh -c 'HOME=$(mktemp -d) XDG_CONFIG_HOME= GDK_BACKEND=wayland exec gtk3-demo'
+record vm-gtk4-demo "vm work" --duration 4 -- \
+  sh -c 'HOME=$(mktemp -d) XDG_CONFIG_HOME= GDK_BACKEND=wayland GSK_RENDERER=cairo exec gtk4-demo'
+record vm-featherpad "vm work" --duration 3 -- \
+  sh -c 'HOME=$(mktemp -d) XDG_CONFIG_HOME= QT_QPA_PLATFORM=wayland exec featherpad'
 # From the build directory, so that the trace's header does not name this machine's paths.
 (cd "$build" && record vm-commit-then-disconnect "vm work" --duration 1 -- \
   ./tests/clients/hostile-client --title "commit then go")
@@ -117,7 +125,11 @@ name=$(sed -n 's/^wl_registry@2.global(\([0-9]*\), "zwlr_screencopy_manager_v1".
 # A recording stops at any moment: when it stops right after a commit, the frame callback of
 # that commit is answered at the next output frame, which a replay's closing roundtrip does not
 # wait for. Those last events may come or not.
-for name in vm-weston-simple-shm host-weston-simple-shm; do
+for name in vm-weston-simple-shm host-weston-simple-shm vm-gtk3-demo vm-gtk4-demo vm-featherpad; do
+  # Only a trace recorded in this run (annotating one twice would mark its lines twice).
+  if [ -n "${PRISM_RECORD_ONLY:-}" ] && [[ " $PRISM_RECORD_ONLY " != *" $name "* ]]; then
+    continue
+  fi
   awk '{ lines[NR] = $0; if ($0 ~ /^-> wl_surface@[0-9]+\.commit\(\)$/) last = NR }
        END {
          for (i = 1; i <= NR; i++) {

@@ -34,9 +34,15 @@ struct VolatileField {
     const char* arg;
 };
 constexpr VolatileField kVolatileFields[] = {
-    {"wl_output", "name", "name"},      {"wl_output", "description", "description"},
-    {"wl_output", "geometry", "make"},  {"wl_output", "geometry", "model"},
-    {"zxdg_output_v1", "name", "name"}, {"zxdg_output_v1", "description", "description"},
+    {"wl_output", "name", "name"},
+    {"wl_output", "description", "description"},
+    {"wl_output", "geometry", "make"},
+    {"wl_output", "geometry", "model"},
+    {"zxdg_output_v1", "name", "name"},
+    {"zxdg_output_v1", "description", "description"},
+    // 128 random bits each time (a replayed activate carries the recorded token, which prism
+    // refuses as it refuses any unknown one).
+    {"xdg_activation_token_v1", "done", "token"},
 };
 
 void mark_volatile(Message& message, const MessageSpec& spec) {
