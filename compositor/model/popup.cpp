@@ -3,12 +3,18 @@
 #include "compositor/model/desktop.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace prism {
 
 namespace {
 
 constexpr int kOutlineWidth = 2;
+
+// Farther than any output layout reaches, and small enough that prism's sums of a few such
+// values stay within int32: what a positioner's anchor rect and offset are clamped to, and how
+// far outside the output a popup may be placed.
+constexpr int kFar = 1 << 20;
 
 } // namespace
 
@@ -53,6 +59,27 @@ void Popup::create(wlr_xdg_popup* popup, const Desktop& desktop,
     }
     if (tree == nullptr) {
         return; // never shown; wlroots still answers the client
+    }
+    // Each popup nests its tree in its parent's, and placing it walks up to its window: a chain
+    // of thousands would cost a walk of thousands for every popup added or moved, and overflow
+    // the stack in the scene graph's recursion. Menus nest a few deep.
+    int depth = 0;
+    wlr_xdg_surface* root = popup->base;
+    while (root != nullptr && root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup != nullptr &&
+           root->popup->parent != nullptr) {
+        ++depth;
+        root = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
+    }
+    if (depth > kMaxPopupDepth) {
+        const View* view = root != nullptr ? View::from_surface(root->surface) : nullptr;
+        const std::string vm =
+            view != nullptr ? std::string(view->origin().display_name()) : "a client";
+        wlr_log(WLR_INFO, "%s: popup nested %d deep, more than %d: client disconnected", vm.c_str(),
+                depth, kMaxPopupDepth);
+        wl_resource_post_error(popup->base->client->resource,
+                               XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT,
+                               "popups nested more than %d deep", kMaxPopupDepth);
+        return;
     }
     new Popup(popup, static_cast<wlr_scene_tree*>(tree), desktop, outline, limit);
 }
@@ -108,7 +135,8 @@ void Popup::handle_commit() {
 void Popup::unconstrain() {
     // The root toplevel, and where the popup's parent is in its tree (whose origin is the
     // window geometry's corner): the popups' own offsets added up.
-    int parent_x = 0, parent_y = 0;
+    // (Summed in 64 bits: place_popup() bounds the result, whatever the chain's depth.)
+    long long parent_x = 0, parent_y = 0;
     wlr_xdg_surface* root = popup_->base;
     while (root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup != nullptr &&
            root->popup->parent != nullptr) {
@@ -133,8 +161,11 @@ void Popup::unconstrain() {
     const wlr_box area{output.x - gx, output.y - gy, output.width, output.height};
     const wlr_box title = view->title_band();
     const wlr_box band{title.x - gx, title.y - gy, title.width, title.height};
-    popup_->scheduled.geometry =
-        place_popup(popup_->scheduled.rules, parent_x, parent_y, area, band);
+    auto to_int = [](long long value) {
+        return static_cast<int>(std::clamp<long long>(value, -kFar * 4LL, kFar * 4LL));
+    };
+    popup_->scheduled.geometry = place_popup(popup_->scheduled.rules, to_int(parent_x),
+                                             to_int(parent_y), area, band, limit_);
     wlr_xdg_surface_schedule_configure(popup_->base);
 }
 
@@ -171,8 +202,24 @@ bool inside(const wlr_box& box, const wlr_box& area) {
 
 } // namespace
 
-wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int parent_y,
-                    const wlr_box& area, const wlr_box& title_band) {
+wlr_box place_popup(const wlr_xdg_positioner_rules& client_rules, int parent_x, int parent_y,
+                    const wlr_box& area, const wlr_box& title_band, const SizeLimit& limit) {
+    // xdg-shell allows any int32 anchor rect and offset, and any positive size: sums of them
+    // overflow. Nothing real is that far out or that large: the rules are bounded first (a
+    // popup is never larger than a window of its origin may be), and so are the parent's
+    // offsets (prism placed the parents, but they add up down a chain of popups).
+    wlr_xdg_positioner_rules rules = client_rules;
+    rules.size.width = std::clamp(rules.size.width, 1, limit.width);
+    rules.size.height = std::clamp(rules.size.height, 1, limit.height);
+    rules.anchor_rect.x = std::clamp(rules.anchor_rect.x, -kFar, kFar);
+    rules.anchor_rect.y = std::clamp(rules.anchor_rect.y, -kFar, kFar);
+    rules.anchor_rect.width = std::clamp(rules.anchor_rect.width, 0, kFar);
+    rules.anchor_rect.height = std::clamp(rules.anchor_rect.height, 0, kFar);
+    rules.offset.x = std::clamp(rules.offset.x, -kFar, kFar);
+    rules.offset.y = std::clamp(rules.offset.y, -kFar, kFar);
+    parent_x = std::clamp(parent_x, area.x - kFar, area.x + area.width + kFar);
+    parent_y = std::clamp(parent_y, area.y - kFar, area.y + area.height + kFar);
+
     // In the parent's coordinates (what the positioner and the configure use).
     auto local = [&](const wlr_box& box) {
         return wlr_box{box.x - parent_x, box.y - parent_y, box.width, box.height};
@@ -184,8 +231,15 @@ wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int par
         wlr_xdg_positioner_rules_unconstrain_box(&rules, &local_constraint, &box);
         return box;
     };
+    // Never farther out than kFar from the area (a popup allowed no adjustment stays where it
+    // asked to be, within that), so that popups of this one are placed from bounded offsets.
+    auto bounded = [&](wlr_box box) {
+        box.x = std::clamp(box.x, area.x - kFar - parent_x, area.x + area.width + kFar - parent_x);
+        box.y = std::clamp(box.y, area.y - kFar - parent_y, area.y + area.height + kFar - parent_y);
+        return box;
+    };
     const wlr_box band = local(title_band);
-    const wlr_box anywhere = in(area);
+    const wlr_box anywhere = bounded(in(area));
     if (!overlaps(anywhere, band)) {
         return anywhere;
     }
@@ -193,13 +247,13 @@ wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int par
     const int area_bottom = area.y + area.height;
     const wlr_box below{area.x, std::max(area.y, band_bottom), area.width,
                         area_bottom - std::max(area.y, band_bottom)};
-    wlr_box box = in(below);
+    wlr_box box = bounded(in(below));
     if (below.height > 0 && inside(box, local(below))) {
         return box;
     }
     const wlr_box above{area.x, area.y, area.width, std::min(title_band.y, area_bottom) - area.y};
     if (above.height > 0) {
-        const wlr_box candidate = in(above);
+        const wlr_box candidate = bounded(in(above));
         if (inside(candidate, local(above))) {
             return candidate;
         }

@@ -18,6 +18,10 @@ class Desktop;
 
 class Popup {
 public:
+    // The deepest chain of popups (a popup of a popup of ... a window) a client may open; one
+    // more disconnects it.
+    static constexpr int kMaxPopupDepth = 64;
+
     // Shows a new popup of a window of `desktop`, or of another popup, in its parent's popup
     // tree (found through xdg_surface::data), outlined in the origin's colour (host popups get
     // none). Nothing is shown for a popup whose parent prism does not show. The Popup owns
@@ -54,9 +58,11 @@ private:
 // `title_band` (the window's title bar): where the area but not the title bar's row cannot hold
 // it, the part of the area below the title bar is tried, then the part above; a popup none of
 // them holds goes below the title bar. `area` and `title_band` are in the same coordinates as
-// `parent`, the parent's window geometry corner.
+// `parent`, the parent's window geometry corner. The positioner's size is cut to `limit` (the
+// origin's largest window), its anchor rect and offset, the parent's position and the result
+// to 2^20 pixels around the area: no int32 arithmetic overflows, whatever the client sent.
 wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int parent_y,
-                    const wlr_box& area, const wlr_box& title_band);
+                    const wlr_box& area, const wlr_box& title_band, const SizeLimit& limit);
 
 // The window geometry of an xdg surface: the box its frame or outline encloses, in surface
 // coordinates. Empty while the surface has no content.
