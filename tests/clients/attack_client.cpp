@@ -47,7 +47,8 @@
 //                    rects and offsets of INT32_MAX and INT32_MIN, with and without adjustment),
 //                    a popup of the one placed farthest right whose offset wraps the sum of the
 //                    two back onto the output, then xdg_popup.reposition of each of them to each
-//                    positioner in turn (xdg_wm_base v3); prints "popups N" and "repositioned N"
+//                    positioner in turn (xdg_wm_base v3), last over the title bar; prints
+//                    "popups N" and "repositioned N"
 //   popup-deep       a chain of --count popups, each a popup of the one before (none mapped),
 //                    a roundtrip every 1000, then repositions the last one; prints "chain N" and
 //                    "repositioned"
@@ -648,6 +649,15 @@ void popup_extremes(Client* c) {
             }
         }
     }
+    // Last, each one where a fake label would go: 30 px above its parent's top, where the
+    // title bar is for the first ones, and allowed no adjustment. They end up where they show.
+    const Placement over_title{80, 60, 10, 10, 1, 1, 0, -40, kTopLeft, kDown, 0};
+    for (Popup* popup : popups) {
+        xdg_positioner* pos = raw_positioner(c, over_title);
+        xdg_popup_reposition(popup->popup, pos, static_cast<std::uint32_t>(repositions++));
+        xdg_positioner_destroy(pos);
+    }
+    wl_display_roundtrip(c->display);
     say("repositioned %ld", repositions);
 }
 

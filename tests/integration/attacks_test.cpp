@@ -166,18 +166,19 @@ TEST(Attacks, PopupsAtTheInt32Limits) {
         << evil.output();
     std::this_thread::sleep_for(300ms);
     ASSERT_TRUE(prism.process().running()) << prism.log();
-    EXPECT_TRUE(printed(evil, "repositioned 297")) << evil.output();
+    EXPECT_TRUE(printed(evil, "repositioned 308")) << evil.output();
     EXPECT_FALSE(printed(evil, "disconnected")) << evil.output() << prism.log();
     const json windows = prism.ctl("windows");
     ASSERT_EQ(windows.size(), 1u) << windows.dump(2);
     const json& w = windows[0];
     const Image image = screenshot(prism, "popup-extremes");
-    int in_title = 0, stray = 0;
+    int shown = 0, in_title = 0, stray = 0;
     for (int y = 0; y < image.height; ++y) {
         for (int x = 0; x < image.width; ++x) {
             if (image.at(x, y) != kMagenta) {
                 continue;
             }
+            ++shown;
             const json& f = w["frame"];
             const bool in_frame = x >= get(f, "x") && y >= get(f, "y") &&
                                   x < get(f, "x") + get(f, "width") &&
@@ -191,6 +192,8 @@ TEST(Attacks, PopupsAtTheInt32Limits) {
             stray += in_frame || in_popup ? 0 : 1;
         }
     }
+    EXPECT_EQ(w["popups"].size(), 11u) << w.dump(2);
+    EXPECT_GT(shown, 0) << "no popup shows: the screenshot tests nothing";
     EXPECT_EQ(in_title, 0) << "a popup covers the title bar";
     EXPECT_EQ(stray, 0) << "magenta outside the frame and every popup";
     prism.stop();
