@@ -1,9 +1,11 @@
 #include "compositor/model/popup.hpp"
 
+#include "compositor/frame/scene_colour.hpp"
 #include "compositor/model/desktop.hpp"
 
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 
 namespace prism {
 
@@ -15,6 +17,16 @@ constexpr int kOutlineWidth = 2;
 // values stay within int32: what a positioner's anchor rect and offset are clamped to, and how
 // far outside the output a popup may be placed.
 constexpr int kFar = 1 << 20;
+
+// The x-ray tint's opacity, as on windows (frame.cpp).
+constexpr float kTintAlpha = 0.45f;
+
+// Whether x-ray is on, and the popups to tint when it changes (there is one desktop).
+bool xray_on = false;
+std::unordered_map<wlr_xdg_popup*, Popup*>& all_popups() {
+    static std::unordered_map<wlr_xdg_popup*, Popup*> popups;
+    return popups;
+}
 
 } // namespace
 
@@ -93,6 +105,12 @@ Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& deskto
     , tree_(wlr_scene_tree_create(parent))
     , surface_tree_(wlr_scene_subsurface_tree_create(tree_, popup->base->surface))
     , outline_(std::in_place, tree_) {
+    if (outline_colour_) {
+        static constexpr float kClear[4] = {0, 0, 0, 0};
+        tint_ = wlr_scene_rect_create(tree_, 0, 0, kClear);
+        frame::set_rect_colour(tint_, *outline_colour_, kTintAlpha);
+    }
+    all_popups().emplace(popup_, this);
     // Nested popups find the tree to go in here, and only while it exists.
     popup_->base->data = tree_;
     commit_.connect(&popup_->base->surface->events.commit, [this](void*) { handle_commit(); });
@@ -105,6 +123,7 @@ Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& deskto
 }
 
 Popup::~Popup() {
+    all_popups().erase(popup_);
     wlr_scene_tree* tree = tree_;
     forget_tree();
     if (tree != nullptr) {
@@ -119,6 +138,7 @@ void Popup::forget_tree() {
     }
     tree_ = nullptr;
     surface_tree_ = nullptr;
+    tint_ = nullptr;
     outline_.reset();
     tree_destroy_.disconnect();
 }
@@ -265,15 +285,75 @@ wlr_box place_popup(const wlr_xdg_positioner_rules& client_rules, int parent_x, 
     return box;
 }
 
+int Popup::below_title_bar(const wlr_box& box) const {
+    // A popup is placed off the title bar from where its parent was (unconstrain()); the parent
+    // can move after that (its own reposition), taking this one along, and the client may never
+    // ack the configure that places this one again. Where it would then show over the title
+    // bar, it shows right below it instead.
+    wlr_scene_tree* parent = tree_->node.parent;
+    wlr_xdg_surface* root = popup_->base;
+    for (int depth = 0;
+         depth <= kMaxPopupDepth && root != nullptr && root->role == WLR_XDG_SURFACE_ROLE_POPUP &&
+         root->popup != nullptr && root->popup->parent != nullptr;
+         ++depth) {
+        root = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
+    }
+    const View* view = root != nullptr ? View::from_surface(root->surface) : nullptr;
+    if (view == nullptr || parent == nullptr || box.width <= 0 || box.height <= 0) {
+        return box.y;
+    }
+    const wlr_box band = view->title_band();
+    // The parent's origin relative to the view's tree (whose origin is at the view's geometry
+    // corner), in 64 bits: placement bounds each popup, not their sums down a chain.
+    int px = 0, py = 0, vx = 0, vy = 0;
+    wlr_scene_node_coords(&parent->node, &px, &py);
+    wlr_scene_node_coords(&view->tree()->node, &vx, &vy);
+    const long long left = static_cast<long long>(view->geometry_x()) + px - vx + box.x;
+    const long long top = static_cast<long long>(view->geometry_y()) + py - vy + box.y;
+    const long long band_bottom = static_cast<long long>(band.y) + band.height;
+    if (band.width > 0 && band.height > 0 && left < static_cast<long long>(band.x) + band.width &&
+        left + box.width > band.x && top < band_bottom && top + box.height > band.y) {
+        return static_cast<int>(box.y + (band_bottom - top));
+    }
+    return box.y;
+}
+
+void Popup::set_xray(bool on) {
+    xray_on = on;
+    for (const auto& [popup, shown] : all_popups()) {
+        shown->update();
+    }
+}
+
 void Popup::update() {
     if (tree_ == nullptr) {
         return;
     }
     // The tree's origin is the popup's geometry corner, relative to the parent's.
-    wlr_scene_node_set_position(&tree_->node, popup_->current.geometry.x,
-                                popup_->current.geometry.y);
-    clip_to_geometry(surface_tree_, popup_->base, limit_);
     const wlr_box geometry = window_geometry(popup_->base, limit_);
+    const int x = popup_->current.geometry.x;
+    const int y = below_title_bar({x, popup_->current.geometry.y, geometry.width, geometry.height});
+    const bool moved = tree_->node.x != x || tree_->node.y != y;
+    wlr_scene_node_set_position(&tree_->node, x, y);
+    clip_to_geometry(surface_tree_, popup_->base, limit_);
+    if (moved) {
+        // Its popups moved with it: they are kept off the title bar from where they are now,
+        // and placed again from there (a configure their client may take or not).
+        wlr_xdg_popup* child = nullptr;
+        wl_list_for_each(child, &popup_->base->popups, link) {
+            if (auto it = all_popups().find(child); it != all_popups().end()) {
+                if (child->base->initialized) {
+                    it->second->unconstrain();
+                }
+                it->second->update();
+            }
+        }
+    }
+    if (tint_ != nullptr) {
+        wlr_scene_rect_set_size(tint_, std::max(0, geometry.width), std::max(0, geometry.height));
+        wlr_scene_node_set_enabled(&tint_->node,
+                                   xray_on && geometry.width > 0 && geometry.height > 0);
+    }
     if (!outline_colour_ || geometry.width <= 0 || geometry.height <= 0) {
         outline_->hide();
         return;

@@ -28,6 +28,9 @@ public:
     // itself: it is deleted with the xdg_popup.
     static void create(wlr_xdg_popup* popup, const Desktop& desktop,
                        std::optional<config::Colour> outline, SizeLimit limit);
+    // X-ray (Desktop::set_xray): every VM popup is tinted with its origin's colour, as its
+    // window is, while `on`; popups opened meanwhile too.
+    static void set_xray(bool on);
 
 private:
     Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
@@ -40,8 +43,12 @@ private:
     void unconstrain_in_layer(wlr_surface* surface, int parent_x, int parent_y);
     void handle_commit();
     void forget_tree();
-    // Places the tree, the clip and the outline from the popup's current geometry.
+    // Places the tree, the clip and the outline from the popup's current geometry, and its
+    // popups again if it moved.
     void update();
+    // Where a popup of `box` (relative to its parent) shows: at box.y, or right below its
+    // window's title bar if it would show over it there.
+    int below_title_bar(const wlr_box& box) const;
 
     wlr_xdg_popup* popup_;
     const Desktop& desktop_;
@@ -50,6 +57,7 @@ private:
     wlr_scene_tree* tree_;                 // destroyed with the parent's tree, or by this
     wlr_scene_tree* surface_tree_;         // the popup's surface and subsurfaces, clipped
     std::optional<frame::Border> outline_; // in tree_; gone with it
+    wlr_scene_rect* tint_ = nullptr;       // x-ray, in tree_ above the rest; gone with it
     Listener<void> commit_, destroy_, reposition_, tree_destroy_;
 };
 
