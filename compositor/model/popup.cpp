@@ -18,6 +18,11 @@ constexpr int kOutlineWidth = 2;
 // far outside the output a popup may be placed.
 constexpr int kFar = 1 << 20;
 
+// A sum of popup offsets down a chain, within what place_popup() bounds it to anyway.
+int bounded_int(long long value) {
+    return static_cast<int>(std::clamp<long long>(value, -kFar * 4LL, kFar * 4LL));
+}
+
 // The x-ray tint's opacity, as on windows (frame.cpp).
 constexpr float kTintAlpha = 0.45f;
 
@@ -162,7 +167,7 @@ void Popup::unconstrain() {
            root->popup->parent != nullptr) {
         wlr_xdg_surface* parent = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
         if (parent == nullptr) {
-            unconstrain_in_layer(root->popup->parent, parent_x, parent_y);
+            unconstrain_in_layer(root->popup->parent, bounded_int(parent_x), bounded_int(parent_y));
             return;
         }
         if (parent->role == WLR_XDG_SURFACE_ROLE_POPUP && parent->popup != nullptr) {
@@ -181,11 +186,8 @@ void Popup::unconstrain() {
     const wlr_box area{output.x - gx, output.y - gy, output.width, output.height};
     const wlr_box title = view->title_band();
     const wlr_box band{title.x - gx, title.y - gy, title.width, title.height};
-    auto to_int = [](long long value) {
-        return static_cast<int>(std::clamp<long long>(value, -kFar * 4LL, kFar * 4LL));
-    };
-    popup_->scheduled.geometry = place_popup(popup_->scheduled.rules, to_int(parent_x),
-                                             to_int(parent_y), area, band, limit_);
+    popup_->scheduled.geometry = place_popup(popup_->scheduled.rules, bounded_int(parent_x),
+                                             bounded_int(parent_y), area, band, limit_);
     wlr_xdg_surface_schedule_configure(popup_->base);
 }
 
@@ -204,7 +206,8 @@ void Popup::unconstrain_in_layer(wlr_surface* surface, int parent_x, int parent_
         return;
     }
     const wlr_box area{output.x - lx, output.y - ly, output.width, output.height};
-    popup_->scheduled.geometry = place_popup(popup_->scheduled.rules, parent_x, parent_y, area, {});
+    popup_->scheduled.geometry =
+        place_popup(popup_->scheduled.rules, parent_x, parent_y, area, {}, limit_);
     wlr_xdg_surface_schedule_configure(popup_->base);
 }
 
