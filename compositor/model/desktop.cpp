@@ -1,5 +1,6 @@
 #include "compositor/model/desktop.hpp"
 
+#include "compositor/model/popup.hpp"
 #include "compositor/output/output.hpp"
 
 #include <algorithm>
@@ -413,6 +414,7 @@ void Desktop::set_xray(bool on) {
     for (const auto& view : views_) {
         view->set_xray(on);
     }
+    Popup::set_xray(on); // their popups too, where they reach outside the window
 }
 
 wlr_output* Desktop::output_for(const View* view) const {

@@ -1,14 +1,37 @@
 #include "compositor/model/popup.hpp"
 
+#include "compositor/frame/scene_colour.hpp"
 #include "compositor/model/desktop.hpp"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 namespace prism {
 
 namespace {
 
 constexpr int kOutlineWidth = 2;
+
+// Farther than any output layout reaches, and small enough that prism's sums of a few such
+// values stay within int32: what a positioner's anchor rect and offset are clamped to, and how
+// far outside the output a popup may be placed.
+constexpr int kFar = 1 << 20;
+
+// A sum of popup offsets down a chain, within what place_popup() bounds it to anyway.
+int bounded_int(long long value) {
+    return static_cast<int>(std::clamp<long long>(value, -kFar * 4LL, kFar * 4LL));
+}
+
+// The x-ray tint's opacity, as on windows (frame.cpp).
+constexpr float kTintAlpha = 0.45f;
+
+// Whether x-ray is on, and the popups to tint when it changes (there is one desktop).
+bool xray_on = false;
+std::unordered_map<wlr_xdg_popup*, Popup*>& all_popups() {
+    static std::unordered_map<wlr_xdg_popup*, Popup*> popups;
+    return popups;
+}
 
 } // namespace
 
@@ -54,6 +77,27 @@ void Popup::create(wlr_xdg_popup* popup, const Desktop& desktop,
     if (tree == nullptr) {
         return; // never shown; wlroots still answers the client
     }
+    // Each popup nests its tree in its parent's, and placing it walks up to its window: a chain
+    // of thousands would cost a walk of thousands for every popup added or moved, and overflow
+    // the stack in the scene graph's recursion. Menus nest a few deep.
+    int depth = 0;
+    wlr_xdg_surface* root = popup->base;
+    while (root != nullptr && root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup != nullptr &&
+           root->popup->parent != nullptr) {
+        ++depth;
+        root = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
+    }
+    if (depth > kMaxPopupDepth) {
+        const View* view = root != nullptr ? View::from_surface(root->surface) : nullptr;
+        const std::string vm =
+            view != nullptr ? std::string(view->origin().display_name()) : "a client";
+        wlr_log(WLR_INFO, "%s: popup nested %d deep, more than %d: client disconnected", vm.c_str(),
+                depth, kMaxPopupDepth);
+        wl_resource_post_error(popup->base->client->resource,
+                               XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT,
+                               "popups nested more than %d deep", kMaxPopupDepth);
+        return;
+    }
     new Popup(popup, static_cast<wlr_scene_tree*>(tree), desktop, outline, limit);
 }
 
@@ -66,6 +110,12 @@ Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& deskto
     , tree_(wlr_scene_tree_create(parent))
     , surface_tree_(wlr_scene_subsurface_tree_create(tree_, popup->base->surface))
     , outline_(std::in_place, tree_) {
+    if (outline_colour_) {
+        static constexpr float kClear[4] = {0, 0, 0, 0};
+        tint_ = wlr_scene_rect_create(tree_, 0, 0, kClear);
+        frame::set_rect_colour(tint_, *outline_colour_, kTintAlpha);
+    }
+    all_popups().emplace(popup_, this);
     // Nested popups find the tree to go in here, and only while it exists.
     popup_->base->data = tree_;
     commit_.connect(&popup_->base->surface->events.commit, [this](void*) { handle_commit(); });
@@ -78,6 +128,7 @@ Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& deskto
 }
 
 Popup::~Popup() {
+    all_popups().erase(popup_);
     wlr_scene_tree* tree = tree_;
     forget_tree();
     if (tree != nullptr) {
@@ -92,6 +143,7 @@ void Popup::forget_tree() {
     }
     tree_ = nullptr;
     surface_tree_ = nullptr;
+    tint_ = nullptr;
     outline_.reset();
     tree_destroy_.disconnect();
 }
@@ -108,13 +160,14 @@ void Popup::handle_commit() {
 void Popup::unconstrain() {
     // The root toplevel, and where the popup's parent is in its tree (whose origin is the
     // window geometry's corner): the popups' own offsets added up.
-    int parent_x = 0, parent_y = 0;
+    // (Summed in 64 bits: place_popup() bounds the result, whatever the chain's depth.)
+    long long parent_x = 0, parent_y = 0;
     wlr_xdg_surface* root = popup_->base;
     while (root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup != nullptr &&
            root->popup->parent != nullptr) {
         wlr_xdg_surface* parent = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
         if (parent == nullptr) {
-            unconstrain_in_layer(root->popup->parent, parent_x, parent_y);
+            unconstrain_in_layer(root->popup->parent, bounded_int(parent_x), bounded_int(parent_y));
             return;
         }
         if (parent->role == WLR_XDG_SURFACE_ROLE_POPUP && parent->popup != nullptr) {
@@ -133,8 +186,8 @@ void Popup::unconstrain() {
     const wlr_box area{output.x - gx, output.y - gy, output.width, output.height};
     const wlr_box title = view->title_band();
     const wlr_box band{title.x - gx, title.y - gy, title.width, title.height};
-    popup_->scheduled.geometry =
-        place_popup(popup_->scheduled.rules, parent_x, parent_y, area, band);
+    popup_->scheduled.geometry = place_popup(popup_->scheduled.rules, bounded_int(parent_x),
+                                             bounded_int(parent_y), area, band, limit_);
     wlr_xdg_surface_schedule_configure(popup_->base);
 }
 
@@ -153,7 +206,8 @@ void Popup::unconstrain_in_layer(wlr_surface* surface, int parent_x, int parent_
         return;
     }
     const wlr_box area{output.x - lx, output.y - ly, output.width, output.height};
-    popup_->scheduled.geometry = place_popup(popup_->scheduled.rules, parent_x, parent_y, area, {});
+    popup_->scheduled.geometry =
+        place_popup(popup_->scheduled.rules, parent_x, parent_y, area, {}, limit_);
     wlr_xdg_surface_schedule_configure(popup_->base);
 }
 
@@ -171,8 +225,24 @@ bool inside(const wlr_box& box, const wlr_box& area) {
 
 } // namespace
 
-wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int parent_y,
-                    const wlr_box& area, const wlr_box& title_band) {
+wlr_box place_popup(const wlr_xdg_positioner_rules& client_rules, int parent_x, int parent_y,
+                    const wlr_box& area, const wlr_box& title_band, const SizeLimit& limit) {
+    // xdg-shell allows any int32 anchor rect and offset, and any positive size: sums of them
+    // overflow. Nothing real is that far out or that large: the rules are bounded first (a
+    // popup is never larger than a window of its origin may be), and so are the parent's
+    // offsets (prism placed the parents, but they add up down a chain of popups).
+    wlr_xdg_positioner_rules rules = client_rules;
+    rules.size.width = std::clamp(rules.size.width, 1, limit.width);
+    rules.size.height = std::clamp(rules.size.height, 1, limit.height);
+    rules.anchor_rect.x = std::clamp(rules.anchor_rect.x, -kFar, kFar);
+    rules.anchor_rect.y = std::clamp(rules.anchor_rect.y, -kFar, kFar);
+    rules.anchor_rect.width = std::clamp(rules.anchor_rect.width, 0, kFar);
+    rules.anchor_rect.height = std::clamp(rules.anchor_rect.height, 0, kFar);
+    rules.offset.x = std::clamp(rules.offset.x, -kFar, kFar);
+    rules.offset.y = std::clamp(rules.offset.y, -kFar, kFar);
+    parent_x = std::clamp(parent_x, area.x - kFar, area.x + area.width + kFar);
+    parent_y = std::clamp(parent_y, area.y - kFar, area.y + area.height + kFar);
+
     // In the parent's coordinates (what the positioner and the configure use).
     auto local = [&](const wlr_box& box) {
         return wlr_box{box.x - parent_x, box.y - parent_y, box.width, box.height};
@@ -184,8 +254,15 @@ wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int par
         wlr_xdg_positioner_rules_unconstrain_box(&rules, &local_constraint, &box);
         return box;
     };
+    // Never farther out than kFar from the area (a popup allowed no adjustment stays where it
+    // asked to be, within that), so that popups of this one are placed from bounded offsets.
+    auto bounded = [&](wlr_box box) {
+        box.x = std::clamp(box.x, area.x - kFar - parent_x, area.x + area.width + kFar - parent_x);
+        box.y = std::clamp(box.y, area.y - kFar - parent_y, area.y + area.height + kFar - parent_y);
+        return box;
+    };
     const wlr_box band = local(title_band);
-    const wlr_box anywhere = in(area);
+    const wlr_box anywhere = bounded(in(area));
     if (!overlaps(anywhere, band)) {
         return anywhere;
     }
@@ -193,13 +270,13 @@ wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int par
     const int area_bottom = area.y + area.height;
     const wlr_box below{area.x, std::max(area.y, band_bottom), area.width,
                         area_bottom - std::max(area.y, band_bottom)};
-    wlr_box box = in(below);
+    wlr_box box = bounded(in(below));
     if (below.height > 0 && inside(box, local(below))) {
         return box;
     }
     const wlr_box above{area.x, area.y, area.width, std::min(title_band.y, area_bottom) - area.y};
     if (above.height > 0) {
-        const wlr_box candidate = in(above);
+        const wlr_box candidate = bounded(in(above));
         if (inside(candidate, local(above))) {
             return candidate;
         }
@@ -211,15 +288,75 @@ wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int par
     return box;
 }
 
+int Popup::below_title_bar(const wlr_box& box) const {
+    // A popup is placed off the title bar from where its parent was (unconstrain()); the parent
+    // can move after that (its own reposition), taking this one along, and the client may never
+    // ack the configure that places this one again. Where it would then show over the title
+    // bar, it shows right below it instead.
+    wlr_scene_tree* parent = tree_->node.parent;
+    wlr_xdg_surface* root = popup_->base;
+    for (int depth = 0;
+         depth <= kMaxPopupDepth && root != nullptr && root->role == WLR_XDG_SURFACE_ROLE_POPUP &&
+         root->popup != nullptr && root->popup->parent != nullptr;
+         ++depth) {
+        root = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
+    }
+    const View* view = root != nullptr ? View::from_surface(root->surface) : nullptr;
+    if (view == nullptr || parent == nullptr || box.width <= 0 || box.height <= 0) {
+        return box.y;
+    }
+    const wlr_box band = view->title_band();
+    // The parent's origin relative to the view's tree (whose origin is at the view's geometry
+    // corner), in 64 bits: placement bounds each popup, not their sums down a chain.
+    int px = 0, py = 0, vx = 0, vy = 0;
+    wlr_scene_node_coords(&parent->node, &px, &py);
+    wlr_scene_node_coords(&view->tree()->node, &vx, &vy);
+    const long long left = static_cast<long long>(view->geometry_x()) + px - vx + box.x;
+    const long long top = static_cast<long long>(view->geometry_y()) + py - vy + box.y;
+    const long long band_bottom = static_cast<long long>(band.y) + band.height;
+    if (band.width > 0 && band.height > 0 && left < static_cast<long long>(band.x) + band.width &&
+        left + box.width > band.x && top < band_bottom && top + box.height > band.y) {
+        return static_cast<int>(box.y + (band_bottom - top));
+    }
+    return box.y;
+}
+
+void Popup::set_xray(bool on) {
+    xray_on = on;
+    for (const auto& [popup, shown] : all_popups()) {
+        shown->update();
+    }
+}
+
 void Popup::update() {
     if (tree_ == nullptr) {
         return;
     }
     // The tree's origin is the popup's geometry corner, relative to the parent's.
-    wlr_scene_node_set_position(&tree_->node, popup_->current.geometry.x,
-                                popup_->current.geometry.y);
-    clip_to_geometry(surface_tree_, popup_->base, limit_);
     const wlr_box geometry = window_geometry(popup_->base, limit_);
+    const int x = popup_->current.geometry.x;
+    const int y = below_title_bar({x, popup_->current.geometry.y, geometry.width, geometry.height});
+    const bool moved = tree_->node.x != x || tree_->node.y != y;
+    wlr_scene_node_set_position(&tree_->node, x, y);
+    clip_to_geometry(surface_tree_, popup_->base, limit_);
+    if (moved) {
+        // Its popups moved with it: they are kept off the title bar from where they are now,
+        // and placed again from there (a configure their client may take or not).
+        wlr_xdg_popup* child = nullptr;
+        wl_list_for_each(child, &popup_->base->popups, link) {
+            if (auto it = all_popups().find(child); it != all_popups().end()) {
+                if (child->base->initialized) {
+                    it->second->unconstrain();
+                }
+                it->second->update();
+            }
+        }
+    }
+    if (tint_ != nullptr) {
+        wlr_scene_rect_set_size(tint_, std::max(0, geometry.width), std::max(0, geometry.height));
+        wlr_scene_node_set_enabled(&tint_->node,
+                                   xray_on && geometry.width > 0 && geometry.height > 0);
+    }
     if (!outline_colour_ || geometry.width <= 0 || geometry.height <= 0) {
         outline_->hide();
         return;

@@ -18,12 +18,19 @@ class Desktop;
 
 class Popup {
 public:
+    // The deepest chain of popups (a popup of a popup of ... a window) a client may open; one
+    // more disconnects it.
+    static constexpr int kMaxPopupDepth = 64;
+
     // Shows a new popup of a window of `desktop`, or of another popup, in its parent's popup
     // tree (found through xdg_surface::data), outlined in the origin's colour (host popups get
     // none). Nothing is shown for a popup whose parent prism does not show. The Popup owns
     // itself: it is deleted with the xdg_popup.
     static void create(wlr_xdg_popup* popup, const Desktop& desktop,
                        std::optional<config::Colour> outline, SizeLimit limit);
+    // X-ray (Desktop::set_xray): every VM popup is tinted with its origin's colour, as its
+    // window is, while `on`; popups opened meanwhile too.
+    static void set_xray(bool on);
 
 private:
     Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
@@ -36,8 +43,12 @@ private:
     void unconstrain_in_layer(wlr_surface* surface, int parent_x, int parent_y);
     void handle_commit();
     void forget_tree();
-    // Places the tree, the clip and the outline from the popup's current geometry.
+    // Places the tree, the clip and the outline from the popup's current geometry, and its
+    // popups again if it moved.
     void update();
+    // Where a popup of `box` (relative to its parent) shows: at box.y, or right below its
+    // window's title bar if it would show over it there.
+    int below_title_bar(const wlr_box& box) const;
 
     wlr_xdg_popup* popup_;
     const Desktop& desktop_;
@@ -46,6 +57,7 @@ private:
     wlr_scene_tree* tree_;                 // destroyed with the parent's tree, or by this
     wlr_scene_tree* surface_tree_;         // the popup's surface and subsurfaces, clipped
     std::optional<frame::Border> outline_; // in tree_; gone with it
+    wlr_scene_rect* tint_ = nullptr;       // x-ray, in tree_ above the rest; gone with it
     Listener<void> commit_, destroy_, reposition_, tree_destroy_;
 };
 
@@ -54,9 +66,11 @@ private:
 // `title_band` (the window's title bar): where the area but not the title bar's row cannot hold
 // it, the part of the area below the title bar is tried, then the part above; a popup none of
 // them holds goes below the title bar. `area` and `title_band` are in the same coordinates as
-// `parent`, the parent's window geometry corner.
+// `parent`, the parent's window geometry corner. The positioner's size is cut to `limit` (the
+// origin's largest window), its anchor rect and offset, the parent's position and the result
+// to 2^20 pixels around the area: no int32 arithmetic overflows, whatever the client sent.
 wlr_box place_popup(const wlr_xdg_positioner_rules& rules, int parent_x, int parent_y,
-                    const wlr_box& area, const wlr_box& title_band);
+                    const wlr_box& area, const wlr_box& title_band, const SizeLimit& limit);
 
 // The window geometry of an xdg surface: the box its frame or outline encloses, in surface
 // coordinates. Empty while the surface has no content.

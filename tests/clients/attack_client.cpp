@@ -58,6 +58,15 @@
 //   nest-graft       nests --count (default 20) subsurfaces below its window, and --others
 //                    (default 12) below a separate surface, then makes that surface a
 //                    subsurface of the deepest one; prints "grafted" or "graft refused"
+//   popup-extremes   popups whose positioners take the protocol's int32 limits (sizes, anchor
+//                    rects and offsets of INT32_MAX and INT32_MIN, with and without adjustment),
+//                    a popup of the one placed farthest right whose offset wraps the sum of the
+//                    two back onto the output, then xdg_popup.reposition of each of them to each
+//                    positioner in turn (xdg_wm_base v3), last over the title bar; prints
+//                    "popups N" and "repositioned N"
+//   popup-deep       a chain of --count popups, each a popup of the one before (none mapped),
+//                    a roundtrip every 1000, then repositions the last one; prints "chain N" and
+//                    "repositioned"
 //
 // It prints "ready" once the attack is under way and keeps running (and printing keyboard
 // events) until killed or disconnected; "disconnected" when prism ends the connection.
@@ -121,6 +130,8 @@ struct Client {
     std::vector<std::uint32_t> key_serials;
     // click-grab
     std::vector<std::uint32_t> button_serials;
+    // xdg_wm_base version to bind (3 for xdg_popup.reposition)
+    std::uint32_t wm_version = 2;
 };
 
 // A serial prism never sent: input serials are small counters.
@@ -148,8 +159,8 @@ void global(void* data, wl_registry* registry, uint32_t name, const char* iface,
         c->activation = static_cast<xdg_activation_v1*>(
             wl_registry_bind(registry, name, &xdg_activation_v1_interface, 1));
     } else if (std::strcmp(iface, "xdg_wm_base") == 0) {
-        c->wm_base =
-            static_cast<xdg_wm_base*>(wl_registry_bind(registry, name, &xdg_wm_base_interface, 2));
+        c->wm_base = static_cast<xdg_wm_base*>(
+            wl_registry_bind(registry, name, &xdg_wm_base_interface, c->wm_version));
     }
 }
 void global_remove(void*, wl_registry*, uint32_t) {
@@ -196,6 +207,8 @@ void popup_surface_configure(void* data, xdg_surface* xdg, uint32_t serial) {
     if (!p->configured && p->draw) {
         wl_surface_attach(p->surface, make_buffer(p->client->shm, 80, 60, kMagenta), 0, 0);
         wl_surface_commit(p->surface);
+    } else if (p->configured && p->client->wm_version >= 3) {
+        wl_surface_commit(p->surface); // a reposition takes effect
     }
     p->configured = true;
 }
@@ -207,7 +220,9 @@ void popup_done(void* data, xdg_popup*) {
     p->done = true;
     say("popup done");
 }
-const xdg_popup_listener kPopup = {popup_configure, popup_done};
+void popup_repositioned(void*, xdg_popup*, uint32_t) {
+}
+const xdg_popup_listener kPopup = {popup_configure, popup_done, popup_repositioned};
 
 xdg_positioner* positioner(Client* c, int width, int height) {
     xdg_positioner* pos = xdg_wm_base_create_positioner(c->wm_base);
@@ -219,13 +234,17 @@ xdg_positioner* positioner(Client* c, int width, int height) {
 }
 
 // A popup of `parent`, committed (its first configure asked for); drawn when configured.
-Popup* make_popup(Client* c, xdg_surface* parent, bool grab = false) {
+// Placed by `pos` (destroyed here) if given.
+Popup* make_popup(Client* c, xdg_surface* parent, bool grab = false,
+                  xdg_positioner* pos = nullptr) {
     auto* p = new Popup;
     p->client = c;
     p->surface = wl_compositor_create_surface(c->compositor);
     p->xdg = xdg_wm_base_get_xdg_surface(c->wm_base, p->surface);
     xdg_surface_add_listener(p->xdg, &kPopupSurface, p);
-    xdg_positioner* pos = positioner(c, 80, 60);
+    if (pos == nullptr) {
+        pos = positioner(c, 80, 60);
+    }
     p->popup = xdg_surface_get_popup(p->xdg, parent, pos);
     xdg_positioner_destroy(pos);
     xdg_popup_add_listener(p->popup, &kPopup, p);
@@ -581,6 +600,117 @@ void latency(Client* c) {
     }
     std::sort(us.begin(), us.end());
     say("latency p99 %ld max %ld n %zu", us[us.size() * 99 / 100], us.back(), us.size());
+}
+
+// A positioner of raw values: whatever xdg-shell does not forbid (wlroots wants a size and an
+// anchor rect of at least 1x1).
+struct Placement {
+    int width, height;
+    int ax, ay, aw, ah;
+    int ox, oy;
+    std::uint32_t anchor, gravity, adjust;
+};
+
+xdg_positioner* raw_positioner(Client* c, const Placement& p) {
+    xdg_positioner* pos = xdg_wm_base_create_positioner(c->wm_base);
+    xdg_positioner_set_size(pos, p.width, p.height);
+    xdg_positioner_set_anchor_rect(pos, p.ax, p.ay, p.aw, p.ah);
+    xdg_positioner_set_offset(pos, p.ox, p.oy);
+    xdg_positioner_set_anchor(pos, p.anchor);
+    xdg_positioner_set_gravity(pos, p.gravity);
+    xdg_positioner_set_constraint_adjustment(pos, p.adjust);
+    return pos;
+}
+
+void popup_extremes(Client* c) {
+    constexpr int kMax = 2147483647, kMin = -2147483647 - 1;
+    constexpr std::uint32_t kAll = 63; // slide, flip and resize on both axes
+    constexpr std::uint32_t kTopLeft = XDG_POSITIONER_ANCHOR_TOP_LEFT;
+    constexpr std::uint32_t kBottomRight = XDG_POSITIONER_ANCHOR_BOTTOM_RIGHT;
+    constexpr std::uint32_t kDown = XDG_POSITIONER_GRAVITY_BOTTOM_RIGHT;
+    constexpr std::uint32_t kUp = XDG_POSITIONER_GRAVITY_TOP_LEFT;
+    const Placement placements[] = {
+        {kMax, kMax, 10, 10, 1, 1, 0, 0, kTopLeft, kDown, 0},
+        {kMax, kMax, 10, 10, 1, 1, 0, 0, kTopLeft, kDown, kAll},
+        {kMax, kMax, 10, 10, 1, 1, 0, 0, kTopLeft, XDG_POSITIONER_GRAVITY_NONE, kAll},
+        {80, 60, kMax, kMax, kMax, kMax, kMax, kMax, kBottomRight, kDown, 0},
+        {80, 60, kMax, kMax, kMax, kMax, kMax, kMax, kBottomRight, kDown, kAll},
+        {80, 60, kMin, kMin, 1, 1, kMin, kMin, kTopLeft, kUp, 0},
+        {80, 60, kMin, kMin, 1, 1, kMin, kMin, kTopLeft, kUp, kAll},
+        {kMax, 60, kMin, 10, kMax, 1, kMax, -40, kTopLeft, kUp, kAll},
+        {80, 60, 10, 10, 1, 1, kMax - 100, 0, kTopLeft, kDown, 0},
+    };
+    std::vector<Popup*> popups;
+    for (const Placement& p : placements) {
+        popups.push_back(make_popup(c, c->xdg, false, raw_positioner(c, p)));
+        if (wl_display_roundtrip(c->display) == -1) {
+            return;
+        }
+    }
+    // A popup of the one placed far right, as far right again: in int32 the sum of the two
+    // offsets wraps round to a small number.
+    const Placement wrap{80, 60, 0, 0, 1, 1, kMax, 0, kTopLeft, kDown, 0};
+    popups.push_back(make_popup(c, popups.back()->xdg, false, raw_positioner(c, wrap)));
+    wl_display_roundtrip(c->display);
+    popups.push_back(make_popup(c, popups.back()->xdg, false, raw_positioner(c, wrap)));
+    wl_display_roundtrip(c->display);
+    say("popups %zu", popups.size());
+    long repositions = 0;
+    for (int round = 0; round < 3; ++round) {
+        for (const Placement& p : placements) {
+            for (Popup* popup : popups) {
+                xdg_positioner* pos = raw_positioner(c, p);
+                xdg_popup_reposition(popup->popup, pos, static_cast<std::uint32_t>(repositions++));
+                xdg_positioner_destroy(pos);
+            }
+            if (wl_display_roundtrip(c->display) == -1) {
+                return;
+            }
+        }
+    }
+    // Last, each one where a fake label would go: 30 px above its parent's top, where the
+    // title bar is for the first ones, and allowed no adjustment. They end up where they show.
+    const Placement over_title{80, 60, 10, 10, 1, 1, 0, -40, kTopLeft, kDown, 0};
+    for (Popup* popup : popups) {
+        xdg_positioner* pos = raw_positioner(c, over_title);
+        xdg_popup_reposition(popup->popup, pos, static_cast<std::uint32_t>(repositions++));
+        xdg_positioner_destroy(pos);
+    }
+    wl_display_roundtrip(c->display);
+    say("repositioned %ld", repositions);
+}
+
+void popup_deep(Client* c, long depth) {
+    xdg_surface* parent = c->xdg;
+    Popup* last = nullptr;
+    for (long i = 0; i < depth; ++i) {
+        last = new Popup;
+        last->client = c;
+        last->draw = false;
+        last->surface = wl_compositor_create_surface(c->compositor);
+        last->xdg = xdg_wm_base_get_xdg_surface(c->wm_base, last->surface);
+        xdg_surface_add_listener(last->xdg, &kPopupSurface, last);
+        xdg_positioner* pos = positioner(c, 80, 60);
+        last->popup = xdg_surface_get_popup(last->xdg, parent, pos);
+        xdg_positioner_destroy(pos);
+        xdg_popup_add_listener(last->popup, &kPopup, last);
+        wl_surface_commit(last->surface);
+        parent = last->xdg;
+        if (i % 1000 == 999 && wl_display_roundtrip(c->display) == -1) {
+            return;
+        }
+    }
+    if (wl_display_roundtrip(c->display) == -1) {
+        return;
+    }
+    say("chain %ld", depth);
+    if (last != nullptr) {
+        xdg_positioner* pos = positioner(c, 80, 60);
+        xdg_popup_reposition(last->popup, pos, 1);
+        xdg_positioner_destroy(pos);
+        wl_display_roundtrip(c->display);
+        say("repositioned");
+    }
 }
 
 // --- activation -----------------------------------------------------------------------------
@@ -986,6 +1116,9 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    if (c.mode.rfind("popup-", 0) == 0) {
+        c.wm_version = 3; // xdg_popup.reposition
+    }
     c.display = wl_display_connect(nullptr);
     if (c.display == nullptr) {
         std::perror("attack-client: wl_display_connect");
@@ -1030,6 +1163,10 @@ int main(int argc, char** argv) {
         open_grab(&c);
     } else if (c.mode == "huge-extent") {
         huge_extent(&c);
+    } else if (c.mode == "popup-extremes") {
+        popup_extremes(&c);
+    } else if (c.mode == "popup-deep") {
+        popup_deep(&c, c.count);
     } else if (c.mode == "title-flood") {
         title_flood(&c);
     } else if (c.mode == "latency") {

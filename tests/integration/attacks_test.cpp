@@ -154,6 +154,70 @@ TEST(Attacks, GeometryTricks) {
     prism.stop();
 }
 
+TEST(Attacks, PopupsAtTheInt32Limits) {
+    // Sizes, anchor rects and offsets at INT32_MAX and INT32_MIN, popups of popups whose offsets
+    // add up past them, and repositions of each to each: prism stays up (under UBSan: no
+    // overflow), keeps the title bar clear, and shows the VM's pixels only in its frame or in a
+    // popup's outline.
+    Prism prism({{"evil", "red", {}}});
+    Child evil =
+        prism.client({attack(), "--mode", "popup-extremes"}, prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "ready") || !evil.running(); }))
+        << evil.output();
+    std::this_thread::sleep_for(300ms);
+    ASSERT_TRUE(prism.process().running()) << prism.log();
+    EXPECT_TRUE(printed(evil, "repositioned 308")) << evil.output();
+    EXPECT_FALSE(printed(evil, "disconnected")) << evil.output() << prism.log();
+    const json windows = prism.ctl("windows");
+    ASSERT_EQ(windows.size(), 1u) << windows.dump(2);
+    const json& w = windows[0];
+    const Image image = screenshot(prism, "popup-extremes");
+    int shown = 0, in_title = 0, stray = 0;
+    for (int y = 0; y < image.height; ++y) {
+        for (int x = 0; x < image.width; ++x) {
+            if (image.at(x, y) != kMagenta) {
+                continue;
+            }
+            ++shown;
+            const json& f = w["frame"];
+            const bool in_frame = x >= get(f, "x") && y >= get(f, "y") &&
+                                  x < get(f, "x") + get(f, "width") &&
+                                  y < get(f, "y") + get(f, "height");
+            in_title += in_frame && y < get(w, "y") ? 1 : 0;
+            bool in_popup = false;
+            for (const auto& p : w["popups"]) {
+                in_popup |= x >= get(p, "x") && y >= get(p, "y") &&
+                            x < get(p, "x") + get(p, "width") && y < get(p, "y") + get(p, "height");
+            }
+            stray += in_frame || in_popup ? 0 : 1;
+        }
+    }
+    EXPECT_EQ(w["popups"].size(), 11u) << w.dump(2);
+    EXPECT_GT(shown, 0) << "no popup shows: the screenshot tests nothing";
+    EXPECT_EQ(in_title, 0) << "a popup covers the title bar";
+    EXPECT_EQ(stray, 0) << "magenta outside the frame and every popup";
+    prism.stop();
+}
+
+TEST(Attacks, PopupChainThousandsDeepIsCutOff) {
+    // Each popup a popup of the one before: prism ends the client at the 65th, before the walks
+    // up the chain and the scene graph's recursion through it cost anything.
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}}});
+    Child work = prism.client({attack(), "--mode", "plain"}, prism.vm_socket("work"), "work");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 1; }));
+    Child evil = prism.client({attack(), "--mode", "popup-deep", "--count", "20000"},
+                              prism.vm_socket("evil"), "evil");
+    EXPECT_TRUE(eventually([&] { return printed(evil, "disconnected"); }, 30s)) << evil.output();
+    EXPECT_FALSE(printed(evil, "chain 20000")) << evil.output();
+    ASSERT_TRUE(prism.process().running()) << prism.log();
+    EXPECT_NE(prism.log().find("evil: popup nested 65 deep, more than 64: client disconnected"),
+              std::string::npos)
+        << prism.log();
+    // The other VM's window is still there and prism answers.
+    EXPECT_EQ(prism.windows_of("work").size(), 1u);
+    prism.stop();
+}
+
 TEST(Attacks, ConfigureRaces) {
     Prism prism({{"evil", "red", {}}});
     Child evil =

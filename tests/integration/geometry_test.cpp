@@ -215,6 +215,36 @@ TEST(Popups, MenuReachingPastTheWindowIsDrawnAboveTheBorder) {
     EXPECT_EQ(image.at(get(popup, "x") + get(popup, "width"), y), kUntrusted);
 }
 
+TEST(Popups, XrayTintsAMenuReachingPastItsWindow) {
+    // X-ray shows whose every pixel is: a menu reaching outside its window (over what is
+    // beside it) is tinted with the VM's colour too, not only the window.
+    Prism prism({{"untrusted", "red", {}}});
+    Child client = prism.client({hostile(), "--popup", "200x100", "--popup-at", "290,50"},
+                                prism.vm_socket("untrusted"), "menu");
+    const json popup = popup_of(prism, "untrusted");
+    const json w = prism.windows_of("untrusted")[0];
+    // In the menu, right of the window's frame.
+    const int px = get(w["frame"], "x") + get(w["frame"], "width") + 20;
+    const int py = get(popup, "y") + get(popup, "height") - 10;
+    ASSERT_LT(px, get(popup, "x") + get(popup, "width"));
+    EXPECT_EQ(screenshot(prism, "before-xray").at(px, py), kMagenta);
+    Child hold =
+        prism.client({"wtype", "-M", "logo", "-P", "x", "-s", "3000", "-p", "x", "-m", "logo"},
+                     prism.host_socket(), "wtype");
+    std::this_thread::sleep_for(1000ms);
+    const Rgb tinted = screenshot(prism, "xray").at(px, py);
+    // Magenta under the VM's colour at 45% opacity.
+    auto blend = [](int tint, int below) {
+        return static_cast<int>(tint * 0.45 + below * 0.55);
+    };
+    EXPECT_NEAR(tinted.r, blend(kUntrusted.r, kMagenta.r), 3);
+    EXPECT_NEAR(tinted.g, blend(kUntrusted.g, kMagenta.g), 3);
+    EXPECT_NEAR(tinted.b, blend(kUntrusted.b, kMagenta.b), 3);
+    ASSERT_TRUE(hold.wait(20s).has_value());
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(screenshot(prism, "after-xray").at(px, py), kMagenta);
+}
+
 TEST(Focus, WindowActivatingItselfWhileFocusedIsNotUrgent) {
     // Firefox activates its own window as it starts, with a token that names no surface.
     Prism prism({{"untrusted", "red", {}}});
