@@ -40,9 +40,6 @@ std::uint32_t stream_flags(int fd, const Features& features, bool is_socket) {
     return kVfdRead | kVfdWrite;
 }
 
-// write() to a pipe, without SIGPIPE when its reader is gone (EPIPE instead): the device must
-// not depend on the process ignoring SIGPIPE. The signal is blocked around the write and a
-// pending one it raised is consumed before unblocking.
 // One sendmsg of `size` bytes with `fds` (at most kSendMaxAllocs) attached; never blocks and
 // never raises SIGPIPE.
 ssize_t send_with_fds(int socket, const std::uint8_t* data, std::size_t size,
@@ -54,6 +51,9 @@ ssize_t send_with_fds(int socket, const std::uint8_t* data, std::size_t size,
     return sys::send_with_fds(socket, {data, size}, fds);
 }
 
+// write() to a pipe, without SIGPIPE when its reader is gone (EPIPE instead): the device must
+// not depend on the process ignoring SIGPIPE. The signal is blocked around the write and a
+// pending one it raised is consumed before unblocking.
 ssize_t write_no_sigpipe(int fd, const void* data, std::size_t size) {
     sigset_t pipe_only, old_mask;
     sigemptyset(&pipe_only);

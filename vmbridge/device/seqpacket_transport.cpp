@@ -1,5 +1,6 @@
 #include "vmbridge/device/seqpacket_transport.hpp"
 
+#include "sys/fd_io.hpp"
 #include "sys/private_socket.hpp"
 #include "vmbridge/device/test_transport_wire.hpp"
 #include "vmbridge/virtio_wl/le.hpp"
@@ -276,22 +277,9 @@ private:
     void flush() {
         while (!out_.empty() && !broken_) {
             Outgoing& packet = out_.front();
-            iovec iov{packet.bytes.data(), packet.bytes.size()};
-            msghdr msg{};
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-            if (packet.fd) {
-                msg.msg_control = control;
-                msg.msg_controllen = sizeof(control);
-                cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-                cmsg->cmsg_level = SOL_SOCKET;
-                cmsg->cmsg_type = SCM_RIGHTS;
-                cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-                const int raw = packet.fd.get();
-                std::memcpy(CMSG_DATA(cmsg), &raw, sizeof(int));
-            }
-            if (sendmsg(fd_.get(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+            const int raw = packet.fd.get();
+            const std::span<const int> fds(&raw, packet.fd ? 1 : 0);
+            if (sys::send_with_fds(fd_.get(), packet.bytes, fds) < 0) {
                 if (errno != EAGAIN && errno != EWOULDBLOCK) {
                     broken_ = true;
                 }
@@ -359,8 +347,7 @@ bool SeqpacketListener::adopt(sys::UniqueFd fd) {
         log_line(options_, "test transport: a peer is already connected; refusing another");
         return false;
     }
-    const int flags = fcntl(fd.get(), F_GETFL);
-    if (flags < 0 || fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK) != 0) {
+    if (!sys::set_nonblocking(fd.get())) {
         return false;
     }
     connection_ = std::make_unique<Connection>(*this, fd.release());

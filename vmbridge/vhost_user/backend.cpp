@@ -556,8 +556,7 @@ bool Backend::on_control(bool* closed) {
 }
 
 bool Backend::on_device_socket(sys::UniqueFd fd) {
-    const int flags = fcntl(fd.get(), F_GETFL);
-    if (flags < 0 || fcntl(fd.get(), F_SETFL, flags | O_NONBLOCK) != 0) {
+    if (!sys::set_nonblocking(fd.get())) {
         return fail("cannot set up the device socket");
     }
     device_wanted_ = false;
