@@ -102,10 +102,10 @@ std::optional<std::string> allow_entry_problem(std::string_view interface) {
         return std::nullopt;
     }
     if (cls == GlobalClass::VmSafe) {
-        return "is shown to every VM already; remove it";
+        return "is shown to every VM and sandbox already; remove it";
     }
     if (cls == GlobalClass::HostAlone) {
-        return "is the host's alone; no VM may be allowed it";
+        return "is the host's alone; no VM or sandbox may be allowed it";
     }
     return "is not a global prism creates (see docs/security.md)";
 }

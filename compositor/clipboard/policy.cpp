@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <set>
 
 namespace prism::clipboard {
 
@@ -156,18 +155,6 @@ bool mime_allowed(const config::PastePolicy& destination_policy, std::string_vie
     }
     return std::any_of(destination_policy.mime.begin(), destination_policy.mime.end(),
                        [&](const std::string& pattern) { return matches(pattern, type_subtype); });
-}
-
-std::vector<std::string> filter_offer(const config::PastePolicy& policy,
-                                      const std::vector<std::string>& offer) {
-    std::vector<std::string> allowed;
-    std::set<std::string_view> seen; // a hostile source may offer many types, or one many times
-    for (const std::string& mime_type : offer) {
-        if (mime_allowed(policy, mime_type) && seen.insert(mime_type).second) {
-            allowed.push_back(mime_type);
-        }
-    }
-    return allowed;
 }
 
 std::string describe_rule(const config::PastePolicy& destination_policy, Selection selection,

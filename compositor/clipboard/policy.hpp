@@ -16,7 +16,6 @@
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace prism::clipboard {
 
@@ -48,10 +47,6 @@ config::PasteDecision decide(const config::PastePolicy& destination_policy, Sele
 // STRING and TEXT count as text/plain. Malformed types (no type/subtype, a wildcard, control or
 // non-ASCII characters, longer than 255 bytes) never cross.
 bool mime_allowed(const config::PastePolicy& destination_policy, std::string_view mime_type);
-
-// The MIME types of `offer` that may cross (mime_allowed), in offer order, each once.
-std::vector<std::string> filter_offer(const config::PastePolicy& policy,
-                                      const std::vector<std::string>& offer);
 
 // One line for logs and prismctl saying which rule decide() applied: "paste_from.work = deny",
 // "paste_from.* = ask", "default: ask", "same origin: allow", "unknown origin: deny".

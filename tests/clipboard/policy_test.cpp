@@ -244,46 +244,6 @@ TEST(MimeAllowedTest, RestrictedNameCharacters) {
     }
 }
 
-TEST(FilterOfferTest, KeepsOfferOrder) {
-    const std::vector<std::string> offer = {
-        "image/png",  "text/html", "application/x-evil", "UTF8_STRING", "text/plain;charset=utf-8",
-        "image/jpeg", "text/plain"};
-    EXPECT_EQ(filter_offer(kDefaultClipboard, offer),
-              (std::vector<std::string>{"image/png", "text/html", "UTF8_STRING",
-                                        "text/plain;charset=utf-8", "text/plain"}));
-    EXPECT_EQ(filter_offer(policy({}, {"text/plain"}), offer),
-              (std::vector<std::string>{"UTF8_STRING", "text/plain;charset=utf-8", "text/plain"}));
-    EXPECT_EQ(filter_offer(policy({}, {"image/*"}), offer),
-              (std::vector<std::string>{"image/png", "image/jpeg"}));
-}
-
-TEST(FilterOfferTest, KeepsTheSourcesSpelling) {
-    EXPECT_EQ(filter_offer(policy({}), {"Text/Plain;Charset=UTF-8"}),
-              (std::vector<std::string>{"Text/Plain;Charset=UTF-8"}));
-}
-
-TEST(FilterOfferTest, DuplicatesOnce) {
-    EXPECT_EQ(filter_offer(policy({}), {"text/plain", "image/png", "text/plain", "image/png"}),
-              (std::vector<std::string>{"text/plain", "image/png"}));
-    // Different spellings are different types to the source; both are kept.
-    EXPECT_EQ(filter_offer(policy({}), {"text/plain", "TEXT/PLAIN"}),
-              (std::vector<std::string>{"text/plain", "TEXT/PLAIN"}));
-}
-
-TEST(FilterOfferTest, EmptyAndNothingAllowed) {
-    EXPECT_TRUE(filter_offer(policy({}), {}).empty());
-    EXPECT_TRUE(filter_offer(policy({}), {"application/pdf", "image/gif", ""}).empty());
-}
-
-TEST(FilterOfferTest, ManyTypes) {
-    std::vector<std::string> offer;
-    for (int i = 0; i < 20000; ++i) {
-        offer.push_back("application/x-" + std::to_string(i));
-        offer.push_back("text/plain");
-    }
-    EXPECT_EQ(filter_offer(policy({}), offer), (std::vector<std::string>{"text/plain"}));
-}
-
 } // namespace
 } // namespace prism::clipboard
 

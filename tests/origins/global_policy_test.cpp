@@ -42,7 +42,8 @@ TEST(GlobalPolicy, HostDesktopProtocolsAreTheHostsAloneEvenIfAllowed) {
         EXPECT_EQ(classify(name), GlobalClass::HostAlone) << name;
         EXPECT_FALSE(may_see(Origin::vm("work"), name, {name})) << name;
         EXPECT_TRUE(may_see(Origin::host(), name, {})) << name;
-        EXPECT_EQ(allow_entry_problem(name), "is the host's alone; no VM may be allowed it")
+        EXPECT_EQ(allow_entry_problem(name),
+                  "is the host's alone; no VM or sandbox may be allowed it")
             << name;
     }
 }
@@ -84,7 +85,8 @@ TEST(GlobalPolicy, AllowEntriesMustNameHostOnlyGlobals) {
     EXPECT_EQ(allow_entry_problem("zwlr_screencopy_manager_v1"), std::nullopt);
     EXPECT_EQ(allow_entry_problem("zwlr_screencopy_manger_v1"),
               "is not a global prism creates (see docs/security.md)");
-    EXPECT_EQ(allow_entry_problem("wl_compositor"), "is shown to every VM already; remove it");
+    EXPECT_EQ(allow_entry_problem("wl_compositor"),
+              "is shown to every VM and sandbox already; remove it");
 }
 
 TEST(GlobalPolicy, NoVmMayBeAllowedTheSessionLock) {
@@ -94,7 +96,7 @@ TEST(GlobalPolicy, NoVmMayBeAllowedTheSessionLock) {
     EXPECT_FALSE(may_see(Origin::vm("work"), "ext_session_lock_manager_v1", allow));
     EXPECT_TRUE(may_see(Origin::host(), "ext_session_lock_manager_v1", {}));
     EXPECT_EQ(allow_entry_problem("ext_session_lock_manager_v1"),
-              "is the host's alone; no VM may be allowed it");
+              "is the host's alone; no VM or sandbox may be allowed it");
 }
 
 TEST(GlobalPolicy, AGlobalPrismDoesNotCreateIsNotAllowable) {
@@ -110,7 +112,7 @@ TEST(GlobalPolicy, NoVmMaySwitchOffPrismsBindings) {
     const std::vector<std::string> allow{"zwp_keyboard_shortcuts_inhibit_manager_v1"};
     EXPECT_FALSE(may_see(Origin::vm("work"), "zwp_keyboard_shortcuts_inhibit_manager_v1", allow));
     EXPECT_EQ(allow_entry_problem("zwp_keyboard_shortcuts_inhibit_manager_v1"),
-              "is the host's alone; no VM may be allowed it");
+              "is the host's alone; no VM or sandbox may be allowed it");
 }
 
 } // namespace
