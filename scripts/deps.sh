@@ -25,11 +25,11 @@ PRISM_FUZZ_DEPS=(
 # Real clients the integration tests (and a person trying prism) use: foot (server-side
 # decorations), weston-terminal and gtk3-demo (client-side decorations), and the tools. The
 # apps suite (tests/apps) also runs gtk4-demo, FeatherPad (Qt 6, on Wayland through
-# qt6-wayland) and Firefox ESR.
+# qt6-wayland), Firefox ESR and Chromium.
 PRISM_TEST_DEPS=(
   foot weston gtk-3-examples wayland-utils wl-clipboard grim wtype xkb-data fonts-dejavu-core
   swaylock waypipe
-  gtk-4-examples featherpad qt6-wayland firefox-esr
+  gtk-4-examples featherpad qt6-wayland firefox-esr chromium
 )
 
 # The peer scripts/bench measures prism against, side by side in one run (bench/).

@@ -290,9 +290,10 @@ wlr_box place_popup(const wlr_xdg_positioner_rules& client_rules, int parent_x, 
 
 int Popup::below_title_bar(const wlr_box& box) const {
     // A popup is placed off the title bar from where its parent was (unconstrain()); the parent
-    // can move after that (its own reposition), taking this one along, and the client may never
-    // ack the configure that places this one again. Where it would then show over the title
-    // bar, it shows right below it instead.
+    // can move after that (its own reposition), taking this one along, or its window can grow
+    // or move (a popup beside the title row is then over it), and the client may never ack the
+    // configure that places this one again, or get none (a popup that is not reactive). Where
+    // it would then show over the title bar, it shows right below it instead.
     wlr_scene_tree* parent = tree_->node.parent;
     wlr_xdg_surface* root = popup_->base;
     for (int depth = 0;
@@ -328,9 +329,38 @@ void Popup::set_xray(bool on) {
     }
 }
 
-void Popup::update() {
+void Popup::place_popups_of(wlr_xdg_surface* xdg) {
+    wlr_xdg_popup* child = nullptr;
+    wl_list_for_each(child, &xdg->popups, link) {
+        if (auto it = all_popups().find(child); it != all_popups().end()) {
+            it->second->place_again();
+        }
+    }
+}
+
+void Popup::place_again() {
     if (tree_ == nullptr) {
-        return;
+        return; // shows nothing, and neither do its popups
+    }
+    // The positioner's rules are the client's latest (xdg_popup.reposition replaces them).
+    if (popup_->base->initialized && popup_->scheduled.rules.reactive) {
+        unconstrain();
+    }
+    update_self();
+    // Its popups are carried along whether it moved or not: their window changed.
+    place_popups_of(popup_->base);
+}
+
+void Popup::update() {
+    if (update_self()) {
+        // Its popups moved with it: they are kept off the title bar from where they are now.
+        place_popups_of(popup_->base);
+    }
+}
+
+bool Popup::update_self() {
+    if (tree_ == nullptr) {
+        return false;
     }
     // The tree's origin is the popup's geometry corner, relative to the parent's.
     const wlr_box geometry = window_geometry(popup_->base, limit_);
@@ -339,19 +369,6 @@ void Popup::update() {
     const bool moved = tree_->node.x != x || tree_->node.y != y;
     wlr_scene_node_set_position(&tree_->node, x, y);
     clip_to_geometry(surface_tree_, popup_->base, limit_);
-    if (moved) {
-        // Its popups moved with it: they are kept off the title bar from where they are now,
-        // and placed again from there (a configure their client may take or not).
-        wlr_xdg_popup* child = nullptr;
-        wl_list_for_each(child, &popup_->base->popups, link) {
-            if (auto it = all_popups().find(child); it != all_popups().end()) {
-                if (child->base->initialized) {
-                    it->second->unconstrain();
-                }
-                it->second->update();
-            }
-        }
-    }
     if (tint_ != nullptr) {
         wlr_scene_rect_set_size(tint_, std::max(0, geometry.width), std::max(0, geometry.height));
         wlr_scene_node_set_enabled(&tint_->node,
@@ -359,11 +376,12 @@ void Popup::update() {
     }
     if (!outline_colour_ || geometry.width <= 0 || geometry.height <= 0) {
         outline_->hide();
-        return;
+        return moved;
     }
     // Around the geometry, outside it.
     const int w = kOutlineWidth;
     outline_->place({-w, -w, geometry.width + 2 * w, geometry.height + 2 * w}, w, *outline_colour_);
+    return moved;
 }
 
 } // namespace prism

@@ -31,6 +31,13 @@ public:
     // X-ray (Desktop::set_xray): every VM popup is tinted with its origin's colour, as its
     // window is, while `on`; popups opened meanwhile too.
     static void set_xray(bool on);
+    // `xdg` (a window, or a popup) moved or changed size: its popups, and theirs, are placed
+    // again. Each shows at once where it is kept off the title bar from its window's new
+    // geometry (below_title_bar()), and a popup its client made reactive
+    // (xdg_positioner.set_reactive) is placed by its positioner again (unconstrain()), with a
+    // configure. Others get none: xdg-shell sends a popup's configure once, or again only for
+    // reactive popups and repositions.
+    static void place_popups_of(wlr_xdg_surface* xdg);
 
 private:
     Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
@@ -46,6 +53,11 @@ private:
     // Places the tree, the clip and the outline from the popup's current geometry, and its
     // popups again if it moved.
     void update();
+    // Places the tree, the clip and the outline from the popup's current geometry; true if the
+    // popup moved.
+    bool update_self();
+    // Places this popup again (a configure if it is reactive), then its popups.
+    void place_again();
     // Where a popup of `box` (relative to its parent) shows: at box.y, or right below its
     // window's title bar if it would show over it there.
     int below_title_bar(const wlr_box& box) const;

@@ -245,7 +245,24 @@ void View::move_to(int x, int y) {
     x_ = x - local.x;
     y_ = y - local.y;
     wlr_scene_node_set_position(&tree_->node, x_, y_);
+    place_popups_again();
     desktop_.schedule_visibility_check();
+}
+
+void View::place_popups_again() {
+    // A popup is placed against its window's title bar and output: where the frame is. Only a
+    // change counts (a window redrawn at 60 Hz must not re-place its menus every frame).
+    const wlr_box outer = outer_box();
+    const wlr_box content = content_box();
+    auto same = [](const wlr_box& a, const wlr_box& b) {
+        return a.x == b.x && a.y == b.y && a.width == b.width && a.height == b.height;
+    };
+    if (same(outer, popups_outer_) && same(content, popups_content_)) {
+        return;
+    }
+    popups_outer_ = outer;
+    popups_content_ = content;
+    Popup::place_popups_of(xdg_);
 }
 
 void View::move_outer_to(int x, int y) {
@@ -307,6 +324,7 @@ void View::update_frame() {
     frame_->update(style_, extent(), title(), desktop_.focused() == this,
                    desktop_.scale_at(content.x + content.width / 2, content.y + content.height / 2),
                    mode);
+    place_popups_again();
 }
 
 void View::send_wm_capabilities() {

@@ -119,6 +119,9 @@ private:
     void fill(const wlr_box& area, bool with_frame);
     void restore();
     wlr_box extent() const; // the content box relative to the view's tree
+    // The window moved, changed size or got another frame: its popups are placed again
+    // (Popup::place_popups_of) from its new title bar and output, once per change.
+    void place_popups_again();
 
     Desktop& desktop_;
     wlr_xdg_toplevel* toplevel_;
@@ -143,7 +146,8 @@ private:
     wlr_box committed_size_{};          // the window geometry at the last commit (its size matters)
     std::uint32_t wm_capabilities_ = 0; // as last sent
     wlr_box saved_{};                   // content box before maximize/fullscreen
-    int x_ = 0, y_ = 0;                 // layout position of the window geometry's origin
+    wlr_box popups_outer_{}, popups_content_{}; // the boxes the popups were last placed for
+    int x_ = 0, y_ = 0;                         // layout position of the window geometry's origin
 
     Listener<void> map_, unmap_, destroy_, commit_, set_title_, set_app_id_;
     Listener<wlr_xdg_toplevel_move_event> request_move_;

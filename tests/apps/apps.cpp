@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <gtest/gtest.h>
+#include <set>
 #include <sstream>
 #include <sys/wait.h>
 #include <thread>
@@ -123,20 +124,20 @@ json settled_window(Prism& prism) {
     return settle(prism, [](const json&) { return true; });
 }
 
-json settled_other_window(Prism& prism, int id) {
+json settled_window_titled(Prism& prism, const std::string& title) {
     return settle_picked(
         prism,
-        [id](const std::vector<json>& windows) -> const json* {
-            const json* other = nullptr;
+        [&title](const std::vector<json>& windows) -> const json* {
+            const json* found = nullptr;
             for (const json& w : windows) {
-                if (get(w, "id") != id) {
-                    if (other != nullptr) {
+                if (w["title"] == title) {
+                    if (found != nullptr) {
                         return nullptr; // more than one
                     }
-                    other = &w;
+                    found = &w;
                 }
             }
-            return other;
+            return found;
         },
         [](const json&) { return true; });
 }
@@ -171,6 +172,10 @@ void pointer(Prism& prism, const std::vector<std::string>& actions) {
                                   str(kOutputWidth) + "x" + str(kOutputHeight)};
     argv.insert(argv.end(), actions.begin(), actions.end());
     run(prism.client(argv, prism.host_socket(), "pointer"), "pointer-client");
+}
+
+void click(Prism& prism, int x, int y) {
+    pointer(prism, {"move", str(x), str(y), "sleep", "100", "click"});
 }
 
 void expect_restores_into_output(Prism& prism, const std::string& name) {
@@ -270,11 +275,29 @@ json expect_context_menu(Prism& prism, const std::string& name, int x, int y) {
     return popup;
 }
 
-json expect_file_dialog_fits(Prism& prism, const std::string& name,
-                             const std::vector<std::string>& shortcut) {
-    const json parent = settled_window(prism);
-    keys(prism, shortcut);
-    const json dialog = settled_other_window(prism, get(parent, "id"));
+json expect_dialog_fits(Prism& prism, const std::string& name, const json& parent,
+                        const std::function<void()>& open) {
+    std::set<int> before;
+    for (const json& w : prism.windows_of(kVm)) {
+        before.insert(get(w, "id"));
+    }
+    open();
+    // The one window that was not there before.
+    const json dialog = settle_picked(
+        prism,
+        [&before](const std::vector<json>& windows) -> const json* {
+            const json* added = nullptr;
+            for (const json& w : windows) {
+                if (before.count(get(w, "id")) == 0) {
+                    if (added != nullptr) {
+                        return nullptr; // more than one
+                    }
+                    added = &w;
+                }
+            }
+            return added;
+        },
+        [](const json&) { return true; });
     if (dialog.is_null()) {
         ADD_FAILURE() << "no dialog opened: " << prism.ctl("windows").dump(2);
         return dialog;
@@ -297,6 +320,12 @@ json expect_file_dialog_fits(Prism& prism, const std::string& name,
     std::this_thread::sleep_for(300ms);
     expect_frame_hugs(screenshot(prism, name + "-file-dialog"), dialog);
     return dialog;
+}
+
+json expect_file_dialog_fits(Prism& prism, const std::string& name,
+                             const std::vector<std::string>& shortcut) {
+    const json parent = settled_window(prism);
+    return expect_dialog_fits(prism, name, parent, [&] { keys(prism, shortcut); });
 }
 
 } // namespace prism::test

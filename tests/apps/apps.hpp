@@ -4,6 +4,7 @@
 
 #include "screenshot.hpp"
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -41,12 +42,14 @@ private:
 
 // The only window of the VM once its geometry has stopped changing.
 nlohmann::json settled_window(Prism& prism);
-// The VM's window other than `id` (a dialog), once its geometry has stopped changing.
-nlohmann::json settled_other_window(Prism& prism, int id);
+// The VM's only window titled `title` (an app with more than one), once it has stopped changing.
+nlohmann::json settled_window_titled(Prism& prism, const std::string& title);
 // Types with wtype on the host socket (e.g. {"-M", "logo", "m", "-m", "logo"}).
 void keys(Prism& prism, const std::vector<std::string>& args);
 // Drives the host's virtual pointer (tests/clients/pointer_client.cpp actions).
 void pointer(Prism& prism, const std::vector<std::string>& actions);
+// Moves the pointer to x, y and clicks the left button there.
+void click(Prism& prism, int x, int y);
 
 // For a window that maximized itself when it opened: Super+M restores it to a window whose frame
 // is on the output and hugs its geometry.
@@ -67,9 +70,14 @@ nlohmann::json expect_context_menu(Prism& prism, const std::string& name, int x,
 // the first inside (no shadow band between them).
 void expect_frame_hugs(const Image& image, const nlohmann::json& window);
 
-// Opens a file dialog with `shortcut` (wtype arguments, e.g. {"-M", "ctrl", "o", "-m", "ctrl"})
-// and checks it: a second window of the VM whose frame fits the output, the frame hugging its
-// geometry, centred on its parent where it fits. Returns the dialog.
+// Opens a dialog of `parent` (one of the VM's windows) with `open` (keys, clicks) and checks it:
+// a new window of the VM whose frame fits the output, the frame hugging its geometry, centred on
+// its parent where it fits. Returns the dialog.
+nlohmann::json expect_dialog_fits(Prism& prism, const std::string& name,
+                                  const nlohmann::json& parent, const std::function<void()>& open);
+
+// The same for a file dialog the VM's only window opens with `shortcut` (wtype arguments, e.g.
+// {"-M", "ctrl", "o", "-m", "ctrl"}).
 nlohmann::json expect_file_dialog_fits(Prism& prism, const std::string& name,
                                        const std::vector<std::string>& shortcut);
 

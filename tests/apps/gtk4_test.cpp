@@ -31,5 +31,19 @@ TEST(Gtk4, ContextMenuShowsWholeAboveTheBorderAndBelowTheTitleBar) {
                         get(w, "y") + get(w, "height") / 2);
 }
 
+TEST(Gtk4, FileDialogFitsTheOutput) {
+    // gtk4-demo has no Open shortcut: its Pickers demo alone (--run) has an open-file button
+    // whose GtkFileDialog (GTK's own chooser: there is no portal in a test) opens as a dialog of
+    // the demo's window.
+    Prism prism({{kVm, "red", {}}}, kAppOutput);
+    App app(prism, {"gtk4-demo", "--run=pickers"}, "gtk-4-examples");
+    ASSERT_TRUE(app.started());
+    const json pickers = settled_window(prism);
+    // The open button is the first of three after "File: None", in the third row of the
+    // demo's 247x194 grid.
+    expect_dialog_fits(prism, "gtk4-demo", pickers,
+                       [&] { click(prism, get(pickers, "x") + 124, get(pickers, "y") + 116); });
+}
+
 } // namespace
 } // namespace prism::test

@@ -4,7 +4,7 @@
 //
 //   hostile-client [--title T] [--size WxH] [--colour RRGGBB] [--opaque] [--subsurface X,Y]
 //                  [--popup WxH] [--popup-at X,Y] [--popup-up] [--popup-adjust]
-//                  [--popup-reposition]
+//                  [--popup-reposition] [--popup-reactive]
 //                  [--csd-margin N] [--explicit-geometry] [--fullscreen] [--tall-content N]
 //                  [--fixed-size] [--dialog WxH] [--activate-self] [--keyboard]
 //                  [--xdg-version N]
@@ -14,6 +14,9 @@
 // and flip it (otherwise it may not be moved at all). --popup-reposition then moves the shown
 // popup (xdg_popup.reposition, xdg_wm_base v3) to grow upwards from the same anchor with no
 // adjustment allowed, and prints "repositioned" when the compositor says it did.
+// --popup-reactive asks for the popup to be placed again when its window changes
+// (xdg_positioner.set_reactive, xdg_wm_base v3). Every popup configure is printed as
+// "popup-configure X Y W H".
 // --opaque marks the window opaque (wl_surface.set_opaque_region), so it hides what is below.
 // --fixed-size keeps the size it chose whatever the compositor configures.
 // --dialog WxH opens a second toplevel, a dialog of the first (xdg_toplevel.set_parent).
@@ -61,6 +64,7 @@ struct Options {
     bool popup_up = false;
     bool popup_adjust = false;
     bool popup_reposition = false;
+    bool popup_reactive = false;
     bool fixed_size = false;
     bool opaque = false;
     int dialog_width = 0, dialog_height = 0;
@@ -289,10 +293,12 @@ void popup_surface_configure(void* data, xdg_surface* xdg, uint32_t serial) {
     c->popup_configured = true;
 }
 const xdg_surface_listener kPopupSurface = {popup_surface_configure};
-void popup_configure(void* data, xdg_popup*, int32_t, int32_t, int32_t w, int32_t h) {
+void popup_configure(void* data, xdg_popup*, int32_t x, int32_t y, int32_t w, int32_t h) {
     auto* c = static_cast<Client*>(data);
     c->popup_w = w;
     c->popup_h = h;
+    std::printf("popup-configure %d %d %d %d\n", x, y, w, h);
+    std::fflush(stdout);
 }
 void popup_done(void*, xdg_popup*) {
 }
@@ -344,6 +350,8 @@ int main(int argc, char** argv) {
             opt.popup_up = true;
         } else if (arg == "--popup-reposition") {
             opt.popup_reposition = true;
+        } else if (arg == "--popup-reactive") {
+            opt.popup_reactive = true;
         } else if (arg == "--popup-adjust") {
             opt.popup_adjust = true;
         } else if (arg == "--opaque") {
@@ -451,6 +459,9 @@ int main(int argc, char** argv) {
                 positioner, XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_X |
                                 XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_SLIDE_Y |
                                 XDG_POSITIONER_CONSTRAINT_ADJUSTMENT_FLIP_Y);
+        }
+        if (opt.popup_reactive) {
+            xdg_positioner_set_reactive(positioner);
         }
         c.popup_surface = wl_compositor_create_surface(c.compositor);
         c.popup_xdg = xdg_wm_base_get_xdg_surface(c.wm_base, c.popup_surface);

@@ -194,6 +194,81 @@ TEST(Popups, PopupRepositionedOverTheTitleBarIsPlacedOffIt) {
     expect_title_bar_clear(screenshot(prism, "menu-repositioned"), w);
 }
 
+// Super+M on the host's virtual keyboard, and the only window of `vm` once it is maximized.
+json maximize(Prism& prism, const std::string& vm) {
+    Child wtype = prism.client({"wtype", "-M", "logo", "-k", "m", "-m", "logo"},
+                               prism.host_socket(), "wtype");
+    EXPECT_TRUE(wtype.wait(20s).has_value());
+    EXPECT_TRUE(eventually([&] {
+        const auto w = prism.windows_of(vm);
+        return w.size() == 1 && w[0]["maximized"] == true && get(w[0], "width") > 300;
+    })) << prism.ctl("windows").dump(2);
+    std::this_thread::sleep_for(300ms); // committed at its new size, the popup placed again
+    return prism.windows_of(vm)[0];
+}
+
+// The popup's top and bottom rows show its own magenta, on the output.
+void expect_shown_whole(const Image& image, const json& popup) {
+    const int x = get(popup, "x") + get(popup, "width") / 2;
+    for (const int y : {get(popup, "y") + 1, get(popup, "y") + get(popup, "height") - 2}) {
+        EXPECT_TRUE(image.contains(x, y) && image.at(x, y) == kMagenta)
+            << "the popup does not show at " << x << "," << y;
+    }
+}
+
+// A 100x60 popup right of a 300x200 window, beside its title row and the border above it (from
+// 40 px above the window's top): nothing of the frame is there while the window is that narrow.
+const std::vector<std::string> kPopupBesideTheTitleRow = {"--popup", "100x60", "--popup-at",
+                                                          "320,-40"};
+
+TEST(Popups, PopupBesideTheTitleRowIsPlacedAgainWhenTheWindowGrows) {
+    // Maximized, the window's title bar reaches under the popup: the popup (which may not be
+    // moved, and is not reactive, so it gets no configure) shows below the title bar instead.
+    Prism prism({{"untrusted", "red", {}}});
+    std::vector<std::string> argv{hostile()};
+    argv.insert(argv.end(), kPopupBesideTheTitleRow.begin(), kPopupBesideTheTitleRow.end());
+    Child client = prism.client(argv, prism.vm_socket("untrusted"), "menu");
+    const json before = popup_of(prism, "untrusted");
+    const json narrow = prism.windows_of("untrusted")[0];
+    ASSERT_FALSE(overlaps_title_bar(before, narrow)) << before.dump() << " " << narrow.dump();
+    ASSERT_LT(get(before, "y"), get(narrow, "y")) << "not beside the title row";
+    const json w = maximize(prism, "untrusted");
+    const json popup = w["popups"][0];
+    EXPECT_FALSE(overlaps_title_bar(popup, w)) << popup.dump() << " " << w.dump();
+    EXPECT_EQ(get(popup, "y"), get(w, "y")) << "not right below the title bar";
+    const Image image = screenshot(prism, "menu-beside-title-maximized");
+    expect_title_bar_clear(image, w);
+    // Shown whole, where prism put it.
+    expect_shown_whole(image, popup);
+    // xdg-shell: a popup that is not reactive is configured once.
+    EXPECT_EQ(lines_starting(client, "popup-configure ").size(), 1u) << client.output();
+}
+
+TEST(Popups, ReactivePopupIsPlacedAgainByItsPositionerWhenTheWindowGrows) {
+    // The same popup made reactive (xdg_positioner.set_reactive): its client is told where it
+    // goes now, below the title bar, and draws it there.
+    Prism prism({{"untrusted", "red", {}}});
+    std::vector<std::string> argv{hostile(), "--xdg-version", "3", "--popup-reactive"};
+    argv.insert(argv.end(), kPopupBesideTheTitleRow.begin(), kPopupBesideTheTitleRow.end());
+    Child client = prism.client(argv, prism.vm_socket("untrusted"), "menu");
+    const json before = popup_of(prism, "untrusted");
+    const json narrow = prism.windows_of("untrusted")[0];
+    ASSERT_FALSE(overlaps_title_bar(before, narrow)) << before.dump() << " " << narrow.dump();
+    ASSERT_LT(get(before, "y"), get(narrow, "y")) << "not beside the title row";
+    const json w = maximize(prism, "untrusted");
+    const json popup = w["popups"][0];
+    EXPECT_FALSE(overlaps_title_bar(popup, w)) << popup.dump() << " " << w.dump();
+    const Image image = screenshot(prism, "reactive-menu-beside-title-maximized");
+    expect_title_bar_clear(image, w);
+    expect_shown_whole(image, popup);
+    // Configured again, at its new place: right below the title bar, in window coordinates.
+    const auto configures = lines_starting(client, "popup-configure ");
+    ASSERT_GE(configures.size(), 2u) << client.output();
+    EXPECT_EQ(configures.back(),
+              "popup-configure " + std::to_string(get(popup, "x") - get(w, "x")) + " 0 100 60")
+        << client.output();
+}
+
 TEST(Popups, MenuReachingPastTheWindowIsDrawnAboveTheBorder) {
     // A menu opening at the window's right edge goes on over the border: the menu shows whole
     // there, in its own outline.
