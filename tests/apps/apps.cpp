@@ -164,6 +164,11 @@ void expect_frame_hugs(const Image& image, const json& window) {
 void keys(Prism& prism, const std::vector<std::string>& args) {
     std::vector<std::string> argv{"wtype"};
     argv.insert(argv.end(), args.begin(), args.end());
+    // wtype's keyboard stays a moment after its last key. When it goes, prism gives the seat
+    // its own keyboard back, and with it a keymap event; Qt resolves a shortcut with the keymap
+    // it has when it handles the key, not the one the key came with, and a new keymap arriving
+    // first turns Ctrl+O into another key (as XWayland does, labwc#1796).
+    argv.insert(argv.end(), {"-s", "500"});
     run(prism.client(argv, prism.host_socket(), "wtype"), "wtype");
 }
 
