@@ -37,6 +37,7 @@ constexpr std::array kRules = {
     GlobalRule{"wp_fractional_scale_manager_v1", S, "learns its surfaces' preferred fractional scale"},
     GlobalRule{"wp_single_pixel_buffer_manager_v1", S, "one-colour buffers, drawn inside the window like any other"},
     GlobalRule{"zwp_pointer_gestures_v1", S, "swipe, pinch and hold gestures, sent only to the surface under the pointer"},
+    GlobalRule{"zwp_tablet_manager_v2", S, "graphics tablets: a tool's events only while it is over the client's surface, a pad's only while the client has the keyboard"},
     GlobalRule{"zwp_relative_pointer_manager_v1", S, "unaccelerated pointer motion, sent only to the surface under the pointer"},
     GlobalRule{"zwp_pointer_constraints_v1", S, "locks or confines the pointer to its focused window until focus leaves or a prism binding is pressed; prism shows a hint"},
     GlobalRule{"zxdg_exporter_v2", S, "exports a handle to its own window"},

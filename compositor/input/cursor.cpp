@@ -34,16 +34,13 @@ Cursor::Cursor(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, cons
             note_activity(&event->pointer->base);
             handle_motion(event->time_msec);
         });
-    button_.connect(&cursor_->events.button,
-                    [this](wlr_pointer_button_event* event) { handle_button(event); });
+    button_.connect(&cursor_->events.button, [this](wlr_pointer_button_event* event) {
+        handle_button(&event->pointer->base, event->time_msec, event->button, event->state);
+    });
     axis_.connect(&cursor_->events.axis, [this](wlr_pointer_axis_event* event) {
         note_activity(&event->pointer->base);
-        if (is_modal()) {
-            return; // no client scrolls under prism's dialog
-        }
-        wlr_seat_pointer_notify_axis(seat_, event->time_msec, event->orientation, event->delta,
-                                     event->delta_discrete, event->source,
-                                     event->relative_direction);
+        handle_axis(event->time_msec, event->orientation, event->delta, event->delta_discrete,
+                    event->source, event->relative_direction);
     });
     frame_.connect(&cursor_->events.frame, [this](void*) { wlr_seat_pointer_notify_frame(seat_); });
     request_set_cursor_.connect(
@@ -333,20 +330,72 @@ void Cursor::note_activity(const wlr_input_device* device) {
     }
 }
 
-void Cursor::handle_button(wlr_pointer_button_event* event) {
-    note_activity(&event->pointer->base);
-    if (event->state == WL_POINTER_BUTTON_STATE_RELEASED) {
+void Cursor::handle_axis(std::uint32_t time_msec, wl_pointer_axis orientation, double delta,
+                         std::int32_t delta_discrete, wl_pointer_axis_source source,
+                         wl_pointer_axis_relative_direction direction) {
+    if (is_modal()) {
+        return; // no client scrolls under prism's dialog
+    }
+    wlr_seat_pointer_notify_axis(seat_, time_msec, orientation, delta, delta_discrete, source,
+                                 direction);
+}
+
+void Cursor::pointer_motion_from(const wlr_input_device* device, std::uint32_t time_msec) {
+    note_activity(device);
+    handle_motion(time_msec);
+    wlr_seat_pointer_notify_frame(seat_);
+}
+
+void Cursor::pointer_button_from(const wlr_input_device* device, std::uint32_t time_msec,
+                                 std::uint32_t button, wl_pointer_button_state state) {
+    handle_button(device, time_msec, button, state);
+    wlr_seat_pointer_notify_frame(seat_);
+}
+
+void Cursor::pointer_scroll_from(const wlr_input_device* device, std::uint32_t time_msec,
+                                 double delta, std::int32_t delta_discrete) {
+    note_activity(device);
+    handle_axis(time_msec, WL_POINTER_AXIS_VERTICAL_SCROLL, delta, delta_discrete,
+                WL_POINTER_AXIS_SOURCE_WHEEL, WL_POINTER_AXIS_RELATIVE_DIRECTION_IDENTICAL);
+    wlr_seat_pointer_notify_frame(seat_);
+}
+
+void Cursor::yield_to_tool(bool new_surface) {
+    const bool had_focus = seat_->pointer_state.focused_surface != nullptr;
+    if (had_focus) {
+        wlr_seat_pointer_notify_clear_focus(seat_);
+    }
+    // The image of the client that had the pointer is not the tool's; the tool's client sets
+    // its own (set_tool_image) after it is entered.
+    if ((had_focus || new_surface) && (client_image_ || image_ != "left_ptr")) {
+        set_image("left_ptr");
+    }
+}
+
+void Cursor::set_tool_image(wlr_surface* surface, int hotspot_x, int hotspot_y) {
+    // A pointer that entered a surface since has the cursor again.
+    if (mode_ != Mode::Passthrough || route_.modal_up() ||
+        seat_->pointer_state.focused_surface != nullptr) {
+        return;
+    }
+    set_client_image(surface, hotspot_x, hotspot_y);
+}
+
+void Cursor::handle_button(const wlr_input_device* device, std::uint32_t time_msec,
+                           std::uint32_t button, wl_pointer_button_state state) {
+    note_activity(device);
+    if (state == WL_POINTER_BUTTON_STATE_RELEASED) {
         // Any release ends a move or resize, also one the client asked for.
         const bool grabbing = mode_ != Mode::Passthrough;
         end_interactive();
-        if (swallowed_buttons_.erase(event->button) > 0) {
+        if (swallowed_buttons_.erase(button) > 0) {
             // The press was prism's (a grab, a frame click) and never sent: nor is this.
-            update_focus(event->time_msec);
+            update_focus(time_msec);
             return;
         }
-        wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+        wlr_seat_pointer_notify_button(seat_, time_msec, button, state);
         if (grabbing) {
-            update_focus(event->time_msec);
+            update_focus(time_msec);
         }
         return;
     }
@@ -354,17 +403,17 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
     if (is_locked()) {
         // To the locker's surface under the pointer, if any; a VM's virtual pointer clicks
         // nothing.
-        if (vm_devices_.count(&event->pointer->base) > 0) {
-            swallowed_buttons_.insert(event->button);
+        if (vm_devices_.count(device) > 0) {
+            swallowed_buttons_.insert(button);
             return;
         }
-        wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+        wlr_seat_pointer_notify_button(seat_, time_msec, button, state);
         return;
     }
     if (Modal* modal = route_.modal()) {
-        swallowed_buttons_.insert(event->button);
-        if (vm_devices_.count(&event->pointer->base) == 0) {
-            modal->button(cursor_->x, cursor_->y, event->button, route_.last_host_key());
+        swallowed_buttons_.insert(button);
+        if (vm_devices_.count(device) == 0) {
+            modal->button(cursor_->x, cursor_->y, button, route_.last_host_key());
         }
         return;
     }
@@ -373,7 +422,7 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
         if (hit.layer != nullptr) {
             desktop_.layer_clicked(hit.layer); // a panel or launcher that takes keys on demand
         }
-        wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+        wlr_seat_pointer_notify_button(seat_, time_msec, button, state);
         return;
     }
     View& view = *hit.view;
@@ -383,9 +432,9 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
     wlr_keyboard* keyboard = wlr_seat_get_keyboard(seat_);
     const bool super =
         keyboard != nullptr && (wlr_keyboard_get_modifiers(keyboard) & WLR_MODIFIER_LOGO);
-    if (super && (event->button == BTN_LEFT || event->button == BTN_RIGHT)) {
-        swallowed_buttons_.insert(event->button);
-        if (event->button == BTN_LEFT) {
+    if (super && (button == BTN_LEFT || button == BTN_RIGHT)) {
+        swallowed_buttons_.insert(button);
+        if (button == BTN_LEFT) {
             begin_move(view);
         } else {
             begin_resize(view, nearest_edges(view.content_box(), cursor_->x, cursor_->y));
@@ -393,8 +442,8 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
         return;
     }
     if (hit.part != FramePart::None) {
-        swallowed_buttons_.insert(event->button);
-        if (event->button != BTN_LEFT) {
+        swallowed_buttons_.insert(button);
+        if (button != BTN_LEFT) {
             return;
         }
         switch (hit.part) {
@@ -403,12 +452,12 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
             break;
         case FramePart::TitleBar:
             if (last_title_click_view_ == &view &&
-                event->time_msec - last_title_click_msec_ < kDoubleClickMs) {
+                time_msec - last_title_click_msec_ < kDoubleClickMs) {
                 last_title_click_view_ = nullptr;
                 view.set_maximized(!view.maximized());
             } else {
                 last_title_click_view_ = &view;
-                last_title_click_msec_ = event->time_msec;
+                last_title_click_msec_ = time_msec;
                 begin_move(view);
             }
             break;
@@ -420,7 +469,7 @@ void Cursor::handle_button(wlr_pointer_button_event* event) {
         }
         return;
     }
-    wlr_seat_pointer_notify_button(seat_, event->time_msec, event->button, event->state);
+    wlr_seat_pointer_notify_button(seat_, time_msec, button, state);
 }
 
 void Cursor::forget(const View& view) {

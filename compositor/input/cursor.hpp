@@ -60,6 +60,27 @@ public:
     // Re-sends pointer focus for what is under the cursor now (after windows moved).
     void update_focus(std::uint32_t time_msec);
 
+    // A tablet tool acting as a pointer (TabletTool: over prism's frame, over a client that does
+    // not take tablet input, under prism's dialog or the lock, during a menu's grab or a move):
+    // the tool has moved the cursor already, and these do what the same pointer input would,
+    // by the same rules, each followed by a pointer frame. `device` is the tablet.
+    void pointer_motion_from(const wlr_input_device* device, std::uint32_t time_msec);
+    void pointer_button_from(const wlr_input_device* device, std::uint32_t time_msec,
+                             std::uint32_t button, wl_pointer_button_state state);
+    void pointer_scroll_from(const wlr_input_device* device, std::uint32_t time_msec, double delta,
+                             std::int32_t delta_discrete);
+    // A tablet tool over a surface that takes its tablet events holds the cursor: no client
+    // has pointer focus, so none can set the image shown there but the tool's own client
+    // (set_tool_image). Prism's arrow is shown when the pointer focus is taken or the tool
+    // entered a new surface (`new_surface`).
+    void yield_to_tool(bool new_surface);
+    // The image the client a tablet tool is over asks for (zwp_tablet_tool_v2.set_cursor),
+    // held to its origin's max_cursor_size as a pointer image is; ignored during a move or a
+    // resize, while prism's dialog is up, and once a pointer entered a surface again.
+    void set_tool_image(wlr_surface* surface, int hotspot_x, int hotspot_y);
+    // Whether prism is moving or resizing a window (the pointer drives it).
+    bool interactive() const { return mode_ != Mode::Passthrough; }
+
     // Told every relative motion before the pointer moves by (*dx, *dy); may change them
     // (pointer constraints hold or confine the pointer). Empty: the motion is applied as is.
     void set_motion_constraint(
@@ -84,7 +105,11 @@ private:
     void handle_motion(std::uint32_t time_msec);
     // Input from `device` resets the idle timers, unless it is a VM's virtual pointer.
     void note_activity(const wlr_input_device* device);
-    void handle_button(wlr_pointer_button_event* event);
+    void handle_button(const wlr_input_device* device, std::uint32_t time_msec,
+                       std::uint32_t button, wl_pointer_button_state state);
+    void handle_axis(std::uint32_t time_msec, wl_pointer_axis orientation, double delta,
+                     std::int32_t delta_discrete, wl_pointer_axis_source source,
+                     wl_pointer_axis_relative_direction direction);
     void set_image(const char* name);
     // Shows a client's cursor image, and keeps it only while it stays within its origin's
     // max_cursor_size and its hotspot inside it.

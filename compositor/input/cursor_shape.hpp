@@ -1,8 +1,9 @@
 // cursor-shape-v1: a client names a cursor shape ("text", "grab", ...) instead of drawing one;
 // prism draws it from the host's cursor theme at the configured size.
 //
-// Only for the pointer (prism offers no tablet), only the client with pointer focus, with a
-// serial prism gave that client: a client cannot change the cursor over another's window.
+// For the pointer only the client with pointer focus, with a serial prism gave that client; for
+// a tablet tool only the client whose surface the tool is on, with the serial of the tool's
+// proximity_in there: a client cannot change the cursor over another's window.
 #pragma once
 
 #include "compositor/input/cursor.hpp"

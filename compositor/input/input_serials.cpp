@@ -64,10 +64,14 @@ void InputSerials::log(void* data, wl_protocol_logger_type type,
     if (message->arguments_count < 1) {
         return;
     }
+    // A pen's tip and buttons are input as a mouse's buttons are: GTK opens a context menu
+    // with the serial of the pen's button.
     const bool input =
         (std::strcmp(name, "key") == 0 && std::strcmp(interface, "wl_keyboard") == 0) ||
         (std::strcmp(name, "button") == 0 && std::strcmp(interface, "wl_pointer") == 0) ||
-        (std::strcmp(name, "down") == 0 && std::strcmp(interface, "wl_touch") == 0);
+        (std::strcmp(name, "down") == 0 && std::strcmp(interface, "wl_touch") == 0) ||
+        ((std::strcmp(name, "down") == 0 || std::strcmp(name, "button") == 0) &&
+         std::strcmp(interface, "zwp_tablet_tool_v2") == 0);
     if (input) {
         const wl_client* client = wl_resource_get_client(message->resource);
         const std::uint32_t serial = message->arguments[0].u;

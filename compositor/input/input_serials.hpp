@@ -3,9 +3,10 @@
 //
 // wlroots checks neither: xdg_popup.grab takes any serial, and an activation token's serial
 // only has to be "older than now" once the client's ring of serials is full. A protocol logger
-// sees every event prism sends (wl_keyboard.key, wl_pointer.button, wl_touch.down, and
-// wl_keyboard.enter for focus changes) and every request just before its handler runs, so it
-// can tell which serial an xdg_popup.grab carries and who commits an activation token.
+// sees every event prism sends (wl_keyboard.key, wl_pointer.button, wl_touch.down,
+// zwp_tablet_tool_v2.down and .button, and wl_keyboard.enter for focus changes) and every request
+// just before its handler runs, so it can tell which serial an xdg_popup.grab carries and who
+// commits an activation token.
 #pragma once
 
 #include <array>
@@ -26,8 +27,8 @@ public:
     InputSerials(const InputSerials&) = delete;
     InputSerials& operator=(const InputSerials&) = delete;
 
-    // Whether `serial` is that of one of the last kRecent key, button or touch-down events (a
-    // press or a release) prism sent to `client`.
+    // Whether `serial` is that of one of the last kRecent key, button, touch-down or tablet
+    // tool down/button events (a press or a release) prism sent to `client`.
     bool is_recent_input(const wl_client* client, std::uint32_t serial) const;
     // The same, and sent after the keyboard focus last moved (to any client): the client had
     // the keyboard when the user gave it that input, and nobody got it since.

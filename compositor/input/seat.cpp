@@ -10,12 +10,16 @@ Seat::Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, wlr_scen
     , input_method_(input_method) {
     cursor_ = std::make_unique<Cursor>(
         seat_, layout, desktop_, route_, drag_icons, [this] { note_activity(); }, hooks_.limits_of);
+    tablets_ = std::make_unique<Tablets>(
+        seat_, *cursor_, desktop_, route_, [this] { note_activity(); },
+        [this] { update_capabilities(); });
 }
 
 Seat::~Seat() {
     set_lock(nullptr);
     set_modal(nullptr);
     keyboards_.clear();
+    tablets_.reset();
     cursor_.reset();
 }
 
@@ -82,6 +86,7 @@ void Seat::set_lock(LockScreen* lock) {
         lock_grab_.data = this;
         wlr_seat_keyboard_start_grab(seat_, &lock_grab_);
         cursor_->update_focus(0);
+        tablets_->route_changed();
     } else if (route_.lock_ == nullptr && was_locked) {
         if (seat_->keyboard_state.grab == &lock_grab_) {
             wlr_seat_keyboard_end_grab(seat_);
@@ -96,6 +101,7 @@ void Seat::set_lock(LockScreen* lock) {
             desktop_.restore_keyboard_focus();
         }
         cursor_->update_focus(0);
+        tablets_->route_changed();
     }
 }
 
@@ -131,7 +137,8 @@ void Seat::set_modal(Modal* modal) {
         modal_grab_.interface = &kModalGrab;
         modal_grab_.data = this;
         wlr_seat_keyboard_start_grab(seat_, &modal_grab_);
-        cursor_->update_focus(0); // no client under the pointer either
+        cursor_->update_focus(0);  // no client under the pointer either
+        tablets_->route_changed(); // nor under a tablet tool
     } else if (route_.modal_ == nullptr && was_up) {
         if (seat_->keyboard_state.grab == &modal_grab_) {
             wlr_seat_keyboard_end_grab(seat_);
@@ -140,6 +147,7 @@ void Seat::set_modal(Modal* modal) {
         // release is swallowed) must not look stuck to the window.
         desktop_.restore_keyboard_focus();
         cursor_->update_focus(0);
+        tablets_->route_changed();
     }
 }
 
@@ -171,6 +179,12 @@ void Seat::add_device(wlr_input_device* device, bool virtual_keyboard, bool host
     case WLR_INPUT_DEVICE_POINTER:
         cursor_->attach(device, host);
         has_pointer_ = true;
+        break;
+    case WLR_INPUT_DEVICE_TABLET:
+        tablets_->add_tablet(device);
+        break;
+    case WLR_INPUT_DEVICE_TABLET_PAD:
+        tablets_->add_pad(device);
         break;
     default:
         wlr_log(WLR_INFO, "input: ignoring device '%s' of unsupported type %d", device->name,
@@ -221,7 +235,8 @@ void Seat::update_capabilities() {
     if (wlr_seat_get_keyboard(seat_) != nullptr) {
         caps |= WL_SEAT_CAPABILITY_KEYBOARD;
     }
-    if (has_pointer_) {
+    // A tablet's tool acts as a pointer wherever tablet-v2 is not used (tablet_tool.hpp).
+    if (has_pointer_ || tablets_->has_tablets()) {
         caps |= WL_SEAT_CAPABILITY_POINTER;
     }
     wlr_seat_set_capabilities(seat_, caps);

@@ -1,4 +1,4 @@
-// The seat: keyboards, pointers, the cursor, and key bindings.
+// The seat: keyboards, pointers, the cursor, graphics tablets, and key bindings.
 #pragma once
 
 #include "compositor/input/bindings.hpp"
@@ -7,6 +7,7 @@
 #include "compositor/input/keyboard.hpp"
 #include "compositor/input/lock_screen.hpp"
 #include "compositor/input/modal.hpp"
+#include "compositor/input/tablet.hpp"
 #include "compositor/listener.hpp"
 #include "compositor/model/desktop.hpp"
 #include "compositor/wlr.hpp"
@@ -55,8 +56,8 @@ public:
     // Keyboard layout, repeat, bindings and cursor theme. Safe to call again on reload.
     void apply_config(const config::Config& config);
 
-    // A new input device; `virtual_keyboard` for a client's virtual keyboard, `host` false when
-    // that client is a VM's.
+    // A new input device (a keyboard, a pointer, a tablet or a tablet's pad); `virtual_keyboard`
+    // for a client's virtual keyboard, `host` false when that client is a VM's.
     void add_device(wlr_input_device* device, bool virtual_keyboard = false, bool host = true);
     void remove_keyboard(Keyboard& keyboard);
     // Called by Keyboard when a virtual keyboard's client sets its keymap: a seat left without
@@ -113,6 +114,7 @@ private:
     Hooks hooks_;
     std::unique_ptr<Cursor> cursor_;
     std::list<std::unique_ptr<Keyboard>> keyboards_;
+    std::unique_ptr<Tablets> tablets_;
     bool has_pointer_ = false;
     InputRoute route_;
     InputMethodRelay* input_method_ = nullptr;

@@ -213,8 +213,9 @@ TEST(Globals, AVmSeesExactlyTheVmSafeGlobals) {
     for (const char* name : {"wp_cursor_shape_manager_v1", "wp_fractional_scale_manager_v1",
                              "wp_single_pixel_buffer_manager_v1", "zwp_pointer_gestures_v1",
                              "zwp_relative_pointer_manager_v1", "zwp_pointer_constraints_v1",
-                             "zxdg_exporter_v2", "zxdg_importer_v2"}) {
+                             "zxdg_exporter_v2", "zxdg_importer_v2", "zwp_tablet_manager_v2"}) {
         EXPECT_TRUE(vm.count(name)) << "a VM does not see " << name;
+        EXPECT_TRUE(host.count(name)) << "the host does not see " << name;
     }
     // ...but never the switch for prism's bindings, which the host has.
     EXPECT_TRUE(host.count("zwp_keyboard_shortcuts_inhibit_manager_v1"));

@@ -172,7 +172,8 @@ std::string Child::output() const {
 }
 
 Prism::Prism(std::initializer_list<VmSpec> vms, std::string prism_toml,
-             std::vector<std::string> extra_args, std::vector<std::string> wrapper) {
+             std::vector<std::string> extra_args, std::vector<std::string> wrapper,
+             const std::map<std::string, std::string>& extra_env) {
     char dir_template[] = "/tmp/prism-test-XXXXXX";
     if (mkdtemp(dir_template) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
@@ -197,6 +198,9 @@ Prism::Prism(std::initializer_list<VmSpec> vms, std::string prism_toml,
     env["WLR_BACKENDS"] = "headless";
     env["WLR_RENDERER"] = "pixman";
     env["WLR_LIBINPUT_NO_DEVICES"] = "1";
+    for (const auto& [name, value] : extra_env) {
+        env[name] = value;
+    }
     std::vector<std::string> argv{env_or_fail("PRISM_BIN"), "--config", config_dir_.string(),
                                   "--debug"};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());

@@ -51,9 +51,11 @@ class Prism {
 public:
     // Starts prism with these VMs and this prism.toml (a small headless output by default).
     // Throws (failing the test) when prism does not come up.
-    // `wrapper` runs prism (e.g. {"prlimit", "--nofile=256:256", "--"}).
+    // `wrapper` runs prism (e.g. {"prlimit", "--nofile=256:256", "--"}); `env` is set in
+    // prism's environment last (e.g. WLR_BACKENDS=wayland and WAYLAND_DISPLAY to run it nested).
     explicit Prism(std::initializer_list<VmSpec> vms, std::string prism_toml = "",
-                   std::vector<std::string> extra_args = {}, std::vector<std::string> wrapper = {});
+                   std::vector<std::string> extra_args = {}, std::vector<std::string> wrapper = {},
+                   const std::map<std::string, std::string>& env = {});
     ~Prism();
     Prism(const Prism&) = delete;
     Prism& operator=(const Prism&) = delete;

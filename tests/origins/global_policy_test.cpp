@@ -54,6 +54,15 @@ TEST(GlobalPolicy, IdleInhibitIsOfferedToVms) {
     EXPECT_TRUE(may_see(Origin::vm("work"), "zwp_idle_inhibit_manager_v1", {}));
 }
 
+TEST(GlobalPolicy, TabletsAreOfferedToVms) {
+    // A pen over a VM's window draws in it (docs/security.md says what else it learns).
+    EXPECT_EQ(classify("zwp_tablet_manager_v2"), GlobalClass::VmSafe);
+    EXPECT_TRUE(may_see(Origin::vm("work"), "zwp_tablet_manager_v2", {}));
+    EXPECT_TRUE(may_see(Origin::host(), "zwp_tablet_manager_v2", {}));
+    EXPECT_EQ(allow_entry_problem("zwp_tablet_manager_v2"),
+              "is shown to every VM and sandbox already; remove it");
+}
+
 TEST(GlobalPolicy, VmSeesSafeGlobalsOnly) {
     const auto vm = Origin::vm("work");
     EXPECT_TRUE(may_see(vm, "wl_compositor", {}));
