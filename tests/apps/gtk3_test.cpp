@@ -29,19 +29,5 @@ TEST(Gtk3, ContextMenuShowsWholeAboveTheBorderAndBelowTheTitleBar) {
                         get(w, "y") + get(w, "height") / 2);
 }
 
-TEST(Gtk3, FileDialogFitsTheOutput) {
-    // gtk3-demo has no Open shortcut: its Pickers demo (a dialog of the demo's window) has a file
-    // button (GtkFileChooserButton), whose chooser is a dialog of the Pickers window, 1096x687
-    // once fitted to a 1280x720 output.
-    Prism prism({{kVm, "red", {}}}, kAppOutput);
-    App app(prism, {"gtk3-demo", "--run", "pickers"}, "gtk-3-examples");
-    ASSERT_TRUE(app.started());
-    const json pickers = settled_window_titled(prism, "Pickers");
-    ASSERT_FALSE(pickers.is_null());
-    // The file button is the third row of the demo's 259x222 grid, in its right column.
-    expect_dialog_fits(prism, "gtk3-demo", pickers,
-                       [&] { click(prism, get(pickers, "x") + 150, get(pickers, "y") + 110); });
-}
-
 } // namespace
 } // namespace prism::test
