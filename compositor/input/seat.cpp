@@ -13,12 +13,18 @@ Seat::Seat(wlr_seat* seat, wlr_output_layout* layout, Desktop& desktop, wlr_scen
     tablets_ = std::make_unique<Tablets>(
         seat_, *cursor_, desktop_, route_, [this] { note_activity(); },
         [this] { update_capabilities(); });
+    stand_in_ = std::make_unique<KeymapStandIn>(seat_, [this] {
+        wlr_seat_set_keyboard(seat_, nullptr);
+        choose_keyboard();
+        update_capabilities();
+    });
 }
 
 Seat::~Seat() {
     set_lock(nullptr);
     set_modal(nullptr);
     keyboards_.clear();
+    stand_in_.reset();
     tablets_.reset();
     cursor_.reset();
 }
@@ -196,14 +202,18 @@ void Seat::add_device(wlr_input_device* device, bool virtual_keyboard, bool host
 
 void Seat::remove_keyboard(Keyboard& keyboard) {
     wlr_keyboard* gone = keyboard.wlr();
+    const bool virtual_keyboard = !keyboard.owns_keymap();
     keyboards_.remove_if([&](const auto& candidate) { return candidate.get() == &keyboard; });
     // The seat's keyboard went away (a virtual keyboard's client quit): clients that bind
     // wl_keyboard from now on, and the focus changes, would get no keymap at all (Chromium and
-    // SDL2 crash on wl_keyboard.enter without one). Another keyboard takes its place.
+    // SDL2 crash on wl_keyboard.enter without one). Another keyboard takes its place, after the
+    // stand-in held a virtual keyboard's keymap a moment (keymap_stand_in.hpp says why).
     wlr_keyboard* current = wlr_seat_get_keyboard(seat_);
     if (current == nullptr || current == gone) {
-        wlr_seat_set_keyboard(seat_, nullptr);
-        choose_keyboard();
+        if (current == nullptr || !virtual_keyboard || !stand_in_->take_over_from(gone)) {
+            wlr_seat_set_keyboard(seat_, nullptr);
+            choose_keyboard();
+        }
     }
     update_capabilities();
 }

@@ -5,6 +5,7 @@
 #include "compositor/input/cursor.hpp"
 #include "compositor/input/input_route.hpp"
 #include "compositor/input/keyboard.hpp"
+#include "compositor/input/keymap_stand_in.hpp"
 #include "compositor/input/lock_screen.hpp"
 #include "compositor/input/modal.hpp"
 #include "compositor/input/tablet.hpp"
@@ -114,6 +115,8 @@ private:
     Hooks hooks_;
     std::unique_ptr<Cursor> cursor_;
     std::list<std::unique_ptr<Keyboard>> keyboards_;
+    // The seat's keyboard for a moment after a virtual keyboard that was goes away.
+    std::unique_ptr<KeymapStandIn> stand_in_;
     std::unique_ptr<Tablets> tablets_;
     bool has_pointer_ = false;
     InputRoute route_;

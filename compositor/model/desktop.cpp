@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 #include <utility>
+#include <vector>
 
 namespace prism {
 
@@ -202,11 +203,8 @@ void Desktop::focus(View* view, bool with_held_keys) {
         notify_changed(*previous);
     }
     view->set_urgent(false);
-    wlr_scene_node_raise_to_top(&view->tree()->node);
+    raise(*view);
     schedule_visibility_check();
-    auto it = std::find_if(views_.begin(), views_.end(),
-                           [&](const auto& candidate) { return candidate.get() == view; });
-    views_.splice(views_.begin(), views_, it);
     view->set_activated(true);
     notify_changed(*view);
 
@@ -218,6 +216,26 @@ void Desktop::focus(View* view, bool with_held_keys) {
     }
     focused_layer_ = nullptr; // an on-demand layer surface gives the keyboard up to a window
     enter_keyboard(view->surface(), with_held_keys);
+}
+
+void Desktop::raise(View& view) {
+    wlr_scene_node_raise_to_top(&view.tree()->node);
+    auto it = std::find_if(views_.begin(), views_.end(),
+                           [&](const auto& candidate) { return candidate.get() == &view; });
+    views_.splice(views_.begin(), views_, it);
+    // Its dialogs go above it, bottom-most first so that they keep their order among
+    // themselves (xdg-shell: a toplevel is stacked above its parent). View::parent() counts only
+    // a mapped parent of the same client, so no window is ever kept above another client's, and
+    // wlroots refuses a parent that would make a loop.
+    std::vector<View*> dialogs;
+    for (auto candidate = views_.rbegin(); candidate != views_.rend(); ++candidate) {
+        if ((*candidate)->mapped() && (*candidate)->parent() == &view) {
+            dialogs.push_back(candidate->get());
+        }
+    }
+    for (View* dialog : dialogs) {
+        raise(*dialog);
+    }
 }
 
 void Desktop::enter_keyboard(wlr_surface* surface, bool with_held_keys) {

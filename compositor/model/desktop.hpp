@@ -142,6 +142,8 @@ public:
 
 private:
     void place_new_view(View& view);
+    // Puts `view` on top of the stack, with its dialogs (and theirs) above it.
+    void raise(View& view);
     // Whether a layer surface holds the keyboard exclusively now.
     bool layer_holds_keyboard() const;
     void enter_keyboard(wlr_surface* surface, bool with_held_keys);

@@ -164,23 +164,11 @@ void expect_frame_hugs(const Image& image, const json& window) {
 void keys(Prism& prism, const std::vector<std::string>& args) {
     std::vector<std::string> argv{"wtype"};
     argv.insert(argv.end(), args.begin(), args.end());
-    // wtype's keyboard stays a moment after its last key. When it goes, prism gives the seat
-    // its own keyboard back, and with it a keymap event; Qt resolves a shortcut with the keymap
-    // it has when it handles the key, not the one the key came with, and a new keymap arriving
-    // first turns Ctrl+O into another key (as XWayland does, labwc#1796).
-    argv.insert(argv.end(), {"-s", "500"});
     run(prism.client(argv, prism.host_socket(), "wtype"), "wtype");
 }
 
-void pointer(Prism& prism, const std::vector<std::string>& actions) {
-    std::vector<std::string> argv{std::getenv("POINTER_CLIENT"),
-                                  str(kOutputWidth) + "x" + str(kOutputHeight)};
-    argv.insert(argv.end(), actions.begin(), actions.end());
-    run(prism.client(argv, prism.host_socket(), "pointer"), "pointer-client");
-}
-
 void click(Prism& prism, int x, int y) {
-    pointer(prism, {"move", str(x), str(y), "sleep", "100", "click"});
+    pointer(prism, {"move", str(x), str(y), "sleep", "100", "click"}, kOutputSize);
 }
 
 void expect_restores_into_output(Prism& prism, const std::string& name) {
@@ -228,7 +216,7 @@ void expect_maximize_restore_cycles(Prism& prism, const std::string& name, int c
 
 json expect_context_menu(Prism& prism, const std::string& name, int x, int y) {
     const json window = settled_window(prism);
-    pointer(prism, {"move", str(x), str(y), "sleep", "100", "rclick"});
+    pointer(prism, {"move", str(x), str(y), "sleep", "100", "rclick"}, kOutputSize);
     json popup;
     EXPECT_TRUE(eventually([&] {
         const auto windows = prism.windows_of(kVm);

@@ -16,6 +16,7 @@ namespace prism::test {
 constexpr int kOutputWidth = 1280;
 constexpr int kOutputHeight = 720;
 const std::string kAppOutput = "[headless]\nwidth = 1280\nheight = 720\n";
+const std::string kOutputSize = "1280x720"; // for pointer() (harness.hpp)
 const std::string kVm = "untrusted";
 const Rgb kVmColour = rgb(0xcc0000); // "red"
 
@@ -46,8 +47,6 @@ nlohmann::json settled_window(Prism& prism);
 nlohmann::json settled_window_titled(Prism& prism, const std::string& title);
 // Types with wtype on the host socket (e.g. {"-M", "logo", "m", "-m", "logo"}).
 void keys(Prism& prism, const std::vector<std::string>& args);
-// Drives the host's virtual pointer (tests/clients/pointer_client.cpp actions).
-void pointer(Prism& prism, const std::vector<std::string>& actions);
 // Moves the pointer to x, y and clicks the left button there.
 void click(Prism& prism, int x, int y);
 

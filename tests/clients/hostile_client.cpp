@@ -22,7 +22,8 @@
 // --dialog WxH opens a second toplevel, a dialog of the first (xdg_toplevel.set_parent).
 // --activate-self asks xdg-activation to activate its own window with a token that names no
 // surface, as Firefox does when it starts.
-// --keyboard prints "keymap FORMAT SIZE", "enter" and "leave" for its wl_keyboard's events.
+// --keyboard prints "keymap FORMAT SIZE at MS", "key KEY STATE at MS", "enter" and "leave" for
+// its wl_keyboard's events (MS: milliseconds since it started).
 // --xdg-version N binds xdg_wm_base at version N (default 2). Every toplevel configure is
 // printed as "configure W H", and from version 4 "bounds W H" and "capabilities ..." too.
 //
@@ -36,6 +37,7 @@
 #include "xdg-shell-client-protocol.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -128,8 +130,16 @@ void draw_content(Client* c) {
     wl_surface_commit(c->content);
 }
 
+// Milliseconds since the client started, for the order and spacing of keyboard events.
+long long now_ms() {
+    static const auto start = std::chrono::steady_clock::now();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start)
+        .count();
+}
+
 void keyboard_keymap(void*, wl_keyboard*, uint32_t format, int32_t fd, uint32_t size) {
-    std::printf("keymap %u %u\n", format, size);
+    std::printf("keymap %u %u at %lld\n", format, size, now_ms());
     std::fflush(stdout);
     close(fd);
 }
@@ -141,7 +151,9 @@ void keyboard_leave(void*, wl_keyboard*, uint32_t, wl_surface*) {
     std::printf("leave\n");
     std::fflush(stdout);
 }
-void keyboard_key(void*, wl_keyboard*, uint32_t, uint32_t, uint32_t, uint32_t) {
+void keyboard_key(void*, wl_keyboard*, uint32_t, uint32_t, uint32_t key, uint32_t state) {
+    std::printf("key %u %u at %lld\n", key, state, now_ms());
+    std::fflush(stdout);
 }
 void keyboard_modifiers(void*, wl_keyboard*, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t) {
 }

@@ -45,14 +45,6 @@ std::size_t count(const Child& child, const std::string& line) {
     return n;
 }
 
-void pointer(Prism& prism, const std::vector<std::string>& actions) {
-    std::vector<std::string> argv{std::getenv("POINTER_CLIENT"), "1024x768"};
-    argv.insert(argv.end(), actions.begin(), actions.end());
-    Child client = prism.client(argv, prism.host_socket(), "pointer");
-    const auto status = client.wait(20s);
-    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client.output();
-}
-
 void press_super(Prism& prism, const std::string& key) {
     Child wtype = prism.client({"wtype", "-M", "logo", "-k", key, "-m", "logo"},
                                prism.host_socket(), "wtype");

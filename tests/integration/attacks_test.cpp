@@ -234,15 +234,6 @@ TEST(Attacks, ConfigureRaces) {
     prism.stop();
 }
 
-// Runs pointer-client with ACTIONS on the harness's 1024x768 layout.
-void pointer(Prism& prism, const std::vector<std::string>& actions) {
-    std::vector<std::string> argv{std::getenv("POINTER_CLIENT"), "1024x768"};
-    argv.insert(argv.end(), actions.begin(), actions.end());
-    Child client = prism.client(argv, prism.host_socket(), "pointer");
-    const auto status = client.wait(20s);
-    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client.output();
-}
-
 const char* kFocusAlways =
     "[headless]\nwidth = 1024\nheight = 768\n[focus]\nnew_window = \"always\"\n";
 

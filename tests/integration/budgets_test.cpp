@@ -43,15 +43,6 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
     return n;
 }
 
-// Runs pointer-client with ACTIONS on the harness's 1024x768 layout.
-void pointer(Prism& prism, const std::vector<std::string>& actions) {
-    std::vector<std::string> argv{std::getenv("POINTER_CLIENT"), "1024x768"};
-    argv.insert(argv.end(), actions.begin(), actions.end());
-    Child client = prism.client(argv, prism.host_socket(), "pointer");
-    const auto status = client.wait(20s);
-    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client.output();
-}
-
 void type(Prism& prism, const std::string& text) {
     Child wtype = prism.client({"wtype", text}, prism.host_socket(), "wtype");
     const auto status = wtype.wait(20s);

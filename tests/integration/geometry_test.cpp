@@ -3,6 +3,8 @@
 // the title bar, and the seat keeps a keymap whatever keyboard comes and goes.
 #include "screenshot.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <gtest/gtest.h>
 #include <sstream>
 #include <sys/wait.h>
@@ -108,6 +110,37 @@ TEST(Geometry, DialogOpensCentredOnItsParent) {
     EXPECT_NEAR(centre(dialog, "x", "width"), centre(parent, "x", "width"), 1);
     EXPECT_NEAR(centre(dialog, "y", "height"), centre(parent, "y", "height"), 1);
     EXPECT_EQ(get(dialog, "width"), 120);
+}
+
+TEST(Geometry, DialogStaysAboveItsParentWhenTheParentIsClicked) {
+    // xdg-shell: a toplevel is stacked above its parent. A click on the parent focuses it, and
+    // raises it with its dialog still above it, not over it.
+    Prism prism({{"untrusted", "red", {}}});
+    Child app = prism.client({hostile(), "--title", "parent", "--dialog", "120x80"},
+                             prism.vm_socket("untrusted"), "app");
+    wait_for_window(prism, "untrusted", 2);
+    auto titled = [&](const std::string& title) {
+        for (const auto& w : prism.windows_of("untrusted")) {
+            if (w["title"] == title) {
+                return w;
+            }
+        }
+        return json();
+    };
+    const json parent = titled("parent");
+    ASSERT_FALSE(parent.is_null() || titled("dialog").is_null()) << prism.ctl("windows").dump(2);
+    pointer(prism, {"move", std::to_string(get(parent, "x") + 10),
+                    std::to_string(get(parent, "y") + 10), "click"});
+    ASSERT_TRUE(eventually([&] { return titled("parent")["focused"] == true; }))
+        << prism.ctl("windows").dump(2);
+    std::this_thread::sleep_for(300ms);
+    const json dialog = titled("dialog");
+    const Image image = screenshot(prism, "dialog-above-parent");
+    // The dialog's border and its white content, not the parent's content over them.
+    EXPECT_EQ(image.at(get(dialog["frame"], "x") + 1, get(dialog["frame"], "y") + 1), kUntrusted);
+    EXPECT_EQ(image.at(get(dialog["frame"], "x") + get(dialog["frame"], "width") - 2,
+                       get(dialog["frame"], "y") + get(dialog["frame"], "height") - 2),
+              kUntrusted);
 }
 
 // The box of the popup of the only window of `vm`, once it shows.
@@ -395,6 +428,70 @@ TEST(Keyboard, SeatKeepsAKeymapWhenAVirtualKeyboardGoes) {
     const auto keymap = out.find("keymap 1 ");
     ASSERT_NE(keymap, std::string::npos) << "no xkb keymap before enter:\n" << out;
     EXPECT_LT(keymap, out.find("enter")) << out;
+}
+
+// "keymap 1 SIZE at MS" and "key KEY STATE at MS" lines of hostile-client --keyboard.
+struct KeyboardEvent {
+    bool keymap;
+    long size_or_key;
+    long long at_ms;
+};
+std::vector<KeyboardEvent> keyboard_events(const Child& client) {
+    std::vector<KeyboardEvent> events;
+    std::istringstream in(client.output());
+    for (std::string line; std::getline(in, line);) {
+        long a = 0, b = 0;
+        long long at = 0;
+        if (std::sscanf(line.c_str(), "keymap %ld %ld at %lld", &a, &b, &at) == 3) {
+            events.push_back({true, b, at});
+        } else if (std::sscanf(line.c_str(), "key %ld %ld at %lld", &a, &b, &at) == 3) {
+            events.push_back({false, a, at});
+        }
+    }
+    return events;
+}
+
+TEST(Keyboard, KeysOfAVirtualKeyboardThatGoesAreNotReadWithAnotherKeymap) {
+    // wtype types with a keymap of its own and quits at once. Toolkits such as Qt look a key up
+    // in the keymap they hold when they handle it, which can be after the next keymap arrived:
+    // had the seat switched back to its own keyboard's keymap right away, the last keys typed
+    // would be read as other keys. The seat keeps the departed keyboard's keymap a moment first.
+    Prism prism({{"untrusted", "red", {}}});
+    Child app = prism.client({hostile(), "--keyboard"}, prism.vm_socket("untrusted"), "app");
+    ASSERT_TRUE(eventually([&] { return app.output().find("enter") != std::string::npos; }, 10s))
+        << app.output();
+    Child typing = prism.client({"wtype", "abc"}, prism.host_socket(), "wtype");
+    const auto status = typing.wait(20s);
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << typing.output();
+    // Back to the seat's own keymap in the end (the first one the client got).
+    ASSERT_TRUE(eventually(
+        [&] {
+            const auto events = keyboard_events(app);
+            return events.size() > 2 && events.back().keymap &&
+                   events.back().size_or_key == events.front().size_or_key &&
+                   std::any_of(events.begin(), events.end(),
+                               [](const auto& e) { return !e.keymap; });
+        },
+        10s))
+        << app.output();
+    const auto events = keyboard_events(app);
+    long typed_with = -1;
+    long long last_key = -1;
+    for (const auto& e : events) {
+        if (e.keymap && last_key < 0) {
+            typed_with = e.size_or_key; // the keymap in force for the first key
+        } else if (!e.keymap) {
+            last_key = e.at_ms;
+        }
+    }
+    for (const auto& e : events) {
+        if (e.keymap && e.at_ms >= last_key && e.size_or_key != typed_with) {
+            EXPECT_GE(e.at_ms - last_key, 500)
+                << "another keymap came right after the last key typed:\n"
+                << app.output();
+            break;
+        }
+    }
 }
 
 } // namespace

@@ -94,6 +94,14 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
     return condition();
 }
 
+void pointer(Prism& prism, const std::vector<std::string>& actions, const std::string& size) {
+    std::vector<std::string> argv{std::getenv("POINTER_CLIENT"), size};
+    argv.insert(argv.end(), actions.begin(), actions.end());
+    Child client = prism.client(argv, prism.host_socket(), "pointer");
+    const auto status = client.wait(std::chrono::seconds(20));
+    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client.output();
+}
+
 Child::Child(std::vector<std::string> argv, const std::map<std::string, std::string>& env,
              std::filesystem::path output)
     : output_(std::move(output)) {

@@ -100,6 +100,12 @@ private:
 bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+// Runs pointer-client (tests/clients/pointer_client.cpp) with `actions` on the host socket, for
+// an output of `size` (the harness's default is 1024x768), and fails the test unless it exits
+// cleanly.
+void pointer(Prism& prism, const std::vector<std::string>& actions,
+             const std::string& size = "1024x768");
+
 // A connected Unix stream socket to `path`, or -1.
 int connect_unix(const std::filesystem::path& path);
 

@@ -17,15 +17,6 @@ int get(const json& j, const char* key) {
     return j[key].get<int>();
 }
 
-// Runs pointer-client with ACTIONS on a 1024x768 layout (the harness's default output).
-void pointer(Prism& prism, const std::vector<std::string>& actions) {
-    std::vector<std::string> argv{std::getenv("POINTER_CLIENT"), "1024x768"};
-    argv.insert(argv.end(), actions.begin(), actions.end());
-    Child client = prism.client(argv, prism.host_socket(), "pointer");
-    const auto status = client.wait(20s);
-    ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << client.output();
-}
-
 struct TitleBar {
     int x, y, width, height; // in layout coordinates
 };
