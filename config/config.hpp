@@ -128,6 +128,9 @@ struct VmLimits {
     // it; a larger one shows the default arrow instead. 16 .. 1024.
     std::uint32_t max_cursor_size = 256;
     // Drag icons of the VM's drags are clipped to this square, in pixels, from the pointer down
+    // Popups nested in a chain (a popup of a popup of ... a window): a client whose popup would
+    // make a longer chain is disconnected. 1 .. 256.
+    std::uint32_t max_popup_depth = 64;
     // and right. 16 .. 2048.
     std::uint32_t max_drag_icon_size = 256;
     bool operator==(const VmLimits&) const = default;

@@ -171,6 +171,7 @@ constexpr LimitKey kLimitKeys[] = {
     {"surfaces", 16, 65536, &VmLimits::surfaces},
     {"max_subsurface_depth", 1, 256, &VmLimits::max_subsurface_depth},
     {"max_cursor_size", 16, 1024, &VmLimits::max_cursor_size},
+    {"max_popup_depth", 1, 256, &VmLimits::max_popup_depth},
     {"max_drag_icon_size", 16, 2048, &VmLimits::max_drag_icon_size},
 };
 

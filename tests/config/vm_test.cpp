@@ -515,6 +515,19 @@ TEST(ParseLimitsTest, SurfaceCountsDepthAndImageSizes) {
         ElementsAre(::testing::StartsWith("vms/work.toml:4:22: limits.max_drag_icon_size: ")));
 }
 
+TEST(ParseLimitsTest, PopupDepth) {
+    EXPECT_EQ(parse_ok("name = \"work\"\ncolour = \"blue\"\n").limits.max_popup_depth, 64u);
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[limits]\n";
+    EXPECT_EQ(parse_ok(head + "max_popup_depth = 1\n").limits.max_popup_depth, 1u);
+    EXPECT_EQ(parse_ok(head + "max_popup_depth = 256\n").limits.max_popup_depth, 256u);
+    EXPECT_THAT(parse_errors(head + "max_popup_depth = 0\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_popup_depth: ")));
+    EXPECT_THAT(parse_errors(head + "max_popup_depth = 257\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_popup_depth: ")));
+    EXPECT_THAT(parse_errors(head + "max_popup_depth = \"deep\"\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_popup_depth: ")));
+}
+
 TEST(ParseLimitsTest, DefaultsAreTheDocumentedOnes) {
     const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n");
     EXPECT_EQ(vm.limits.max_window_width, 16384u);

@@ -465,6 +465,48 @@ std::pair<int, int> cursor_extent(Prism& prism, const std::string& name) {
     EXPECT_TRUE(eventually([&] { return printed(evil, "ready"); })) << evil.output();
     const json w = prism.windows_of("evil").at(0);
     pointer(prism, {"move", str(get(w, "x") + 20), str(get(w, "y") + 20), "move",
+// Whether one line of `log` has every one of `parts`.
+bool logged_together(const std::string& log, const std::vector<std::string>& parts) {
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+        if (std::all_of(parts.begin(), parts.end(), [&](const std::string& part) {
+                return line.find(part) != std::string::npos;
+            })) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// [limits] max_popup_depth: a chain of popups one longer than the VM's limit disconnects its
+// client, logged with the VM's name and the limit; a chain of the limit fits, and another VM
+// (the default, 64) makes longer chains unhindered.
+TEST(Budgets, PopupDepthIsAPerVmKey) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}, "[limits]\nmax_popup_depth = 4"}},
+                kHeadless);
+    Child evil = prism.client({attack(), "--mode", "popup-deep", "--count", "5"},
+                              prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "disconnected"); }, 30s)) << evil.output();
+    EXPECT_FALSE(printed(evil, "chain 5")) << evil.output();
+    EXPECT_TRUE(logged_together(prism.log(), {"client of evil (pid ", "xdg_wm_base@",
+                                              "limits.max_popup_depth = 4 reached"}))
+        << prism.log();
+    Child fits = prism.client({attack(), "--mode", "popup-deep", "--count", "4"},
+                              prism.vm_socket("evil"), "fits");
+    ASSERT_TRUE(eventually([&] { return printed(fits, "repositioned"); }, 30s)) << fits.output();
+    EXPECT_TRUE(printed(fits, "chain 4")) << fits.output();
+    EXPECT_FALSE(printed(fits, "disconnected")) << fits.output();
+    Child work = prism.client({attack(), "--mode", "popup-deep", "--count", "20"},
+                              prism.vm_socket("work"), "work");
+    ASSERT_TRUE(eventually([&] { return printed(work, "repositioned"); }, 30s)) << work.output();
+    EXPECT_TRUE(printed(work, "chain 20")) << work.output();
+    EXPECT_FALSE(printed(work, "disconnected")) << work.output();
+    EXPECT_FALSE(logged_together(prism.log(), {"client of work ", "max_popup_depth"}))
+        << prism.log();
+    ASSERT_TRUE(prism.process().running());
+    prism.stop();
+}
+
                     str(get(w, "x") + 30), str(get(w, "y") + 30)});
     EXPECT_TRUE(eventually([&] { return printed(evil, "cursor set"); })) << evil.output();
     std::this_thread::sleep_for(500ms);
