@@ -23,6 +23,7 @@
 #include "compositor/clipboard/request_context.hpp"
 #include "compositor/input/input_route.hpp"
 #include "compositor/listener.hpp"
+#include "compositor/log_budget.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
 #include "origins/client_origins.hpp"
@@ -90,7 +91,8 @@ private:
     wl_event_source* garbage_idle_ = nullptr;
     wl_protocol_logger* offer_logger_ = nullptr;
     std::map<const wl_resource*, std::unique_ptr<OfferCount>> offer_counts_;
-    std::map<std::string, std::chrono::steady_clock::time_point> capped_logged_; // by origin
+    // The "prism offers N of them" lines: one per origin every 10 s, with the count left out.
+    LogBudget capped_log_{1, std::chrono::seconds(10)};
     Listener<wlr_seat_request_set_selection_event> request_set_selection_;
     Listener<wlr_seat_request_set_primary_selection_event> request_set_primary_;
     Listener<wlr_seat_request_start_drag_event> request_start_drag_;
