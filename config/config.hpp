@@ -103,6 +103,10 @@ struct VmLimits {
     std::uint32_t max_window_height = 6144;
     // Title length kept, in bytes (cut at a UTF-8 boundary). 16 .. 4096.
     std::uint32_t max_title_bytes = 512;
+    // Renders of title text per second, all the VM's windows together (a token bucket holding
+    // at most frame::TitleBudget::kBurst): the titles changed beyond it are drawn later, the
+    // latest of each window. 1 .. 1000.
+    std::uint32_t title_renders = 120;
     // xdg-activation tokens the VM's clients may hold at once (1 .. 1024). Creating one more
     // expires the VM's oldest token.
     std::uint32_t max_activation_tokens = 32;
@@ -124,13 +128,13 @@ struct VmLimits {
     // Subsurfaces nested below a root surface: a client whose wl_subcompositor.get_subsurface
     // would make a tree deeper is disconnected. 1 .. 256.
     std::uint32_t max_subsurface_depth = 32;
+    // Popups nested in a chain (a popup of a popup of ... a window): a client whose popup would
+    // make a longer chain is disconnected. 1 .. 256.
+    std::uint32_t max_popup_depth = 64;
     // Largest cursor image a client of the VM may set, in pixels each way, its hotspot inside
     // it; a larger one shows the default arrow instead. 16 .. 1024.
     std::uint32_t max_cursor_size = 256;
     // Drag icons of the VM's drags are clipped to this square, in pixels, from the pointer down
-    // Popups nested in a chain (a popup of a popup of ... a window): a client whose popup would
-    // make a longer chain is disconnected. 1 .. 256.
-    std::uint32_t max_popup_depth = 64;
     // and right. 16 .. 2048.
     std::uint32_t max_drag_icon_size = 256;
     bool operator==(const VmLimits&) const = default;

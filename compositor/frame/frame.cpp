@@ -4,6 +4,7 @@
 #include "compositor/frame/scene_colour.hpp"
 #include "compositor/frame/text_buffer.hpp"
 #include "compositor/frame/title.hpp"
+#include "compositor/frame/title_budget.hpp"
 
 #include <algorithm>
 
@@ -39,6 +40,9 @@ Frame::Frame(wlr_scene_tree* parent, wl_event_loop* loop)
 }
 
 Frame::~Frame() {
+    if (budget_ != nullptr) {
+        budget_->forget(this);
+    }
     if (title_timer_ != nullptr) {
         wl_event_source_remove(title_timer_);
     }
@@ -149,7 +153,7 @@ void Frame::schedule_title() {
     const auto since =
         std::chrono::duration_cast<std::chrono::milliseconds>(now - last_title_render_);
     if (loop_ == nullptr || since.count() >= kTitleIntervalMs || title_renders_ == 0) {
-        render_title();
+        render_title_within_budget(); // update() places it
         return;
     }
     if (title_timer_ == nullptr) {
@@ -158,8 +162,7 @@ void Frame::schedule_title() {
             [](void* data) {
                 auto* self = static_cast<Frame*>(data);
                 self->title_timer_armed_ = false;
-                if (self->title_dirty_) {
-                    self->render_title();
+                if (self->title_dirty_ && self->render_title_within_budget()) {
                     self->place_title();
                 }
                 return 0;
@@ -173,6 +176,33 @@ void Frame::schedule_title() {
     title_timer_armed_ = true;
     wl_event_source_timer_update(title_timer_,
                                  std::max(1, kTitleIntervalMs - static_cast<int>(since.count())));
+}
+
+void Frame::set_title_budget(TitleBudget* budget) {
+    if (budget == budget_) {
+        return;
+    }
+    if (budget_ != nullptr) {
+        budget_->forget(this); // the next update() asks the new one
+    }
+    budget_ = budget;
+}
+
+bool Frame::render_title_within_budget() {
+    if (budget_ != nullptr && !budget_->take_or_wait(this)) {
+        return false;
+    }
+    render_title();
+    return true;
+}
+
+bool Frame::render_granted() {
+    if (!title_dirty_) {
+        return false;
+    }
+    render_title();
+    place_title();
+    return true;
 }
 
 void Frame::render_title() {

@@ -27,9 +27,9 @@
 //                    buffer) while prism's resize goes on
 //   huge-extent      a 900x500 buffer plus a 1x1 subsurface at 39999,39999: no window
 //                    geometry, so the surfaces' extent (40000x40000) is the window
-//   title-flood      four windows made 30000 px wide the same way, then titles set as fast as
-//                    prism takes them, alternating "" and 60 W's, until SIGUSR1; then the W's
-//                    on every window, and "flooded N" with the count
+//   title-flood      four (--count) windows made 30000 px wide the same way, then titles set
+//                    as fast as prism takes them, alternating "" and 60 W's, until SIGUSR1;
+//                    then the W's on every window, and "flooded N" with the count
 //   latency          repeats wl_display_roundtrip for 4 s; prints "latency p99 US max US n N"
 //   activate-flood   every 20 ms, makes an activation token (no seat and serial, or the last
 //                    serial it got) and activates its own window with it
@@ -558,7 +558,8 @@ void title_flood(Client* c) {
     std::vector<xdg_toplevel*> toplevels{c->toplevel};
     far_pixel(c, c->surface, 29999, 0);
     wl_surface_commit(c->surface);
-    for (int i = 0; i < 3; ++i) {
+    const long windows = c->count_given ? c->count : 4;
+    for (long i = 1; i < windows; ++i) {
         Window* w = new_window(c, "", kWidth, kHeight);
         far_pixel(c, w->surface, 29999, 0);
         wl_surface_commit(w->surface);

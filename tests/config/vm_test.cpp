@@ -528,6 +528,17 @@ TEST(ParseLimitsTest, PopupDepth) {
                 ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_popup_depth: ")));
 }
 
+TEST(ParseLimitsTest, TitleRenders) {
+    EXPECT_EQ(parse_ok("name = \"work\"\ncolour = \"blue\"\n").limits.title_renders, 120u);
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[limits]\n";
+    EXPECT_EQ(parse_ok(head + "title_renders = 1\n").limits.title_renders, 1u);
+    EXPECT_EQ(parse_ok(head + "title_renders = 1000\n").limits.title_renders, 1000u);
+    EXPECT_THAT(parse_errors(head + "title_renders = 0\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:17: limits.title_renders: ")));
+    EXPECT_THAT(parse_errors(head + "title_renders = 1001\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:17: limits.title_renders: ")));
+}
+
 TEST(ParseLimitsTest, DefaultsAreTheDocumentedOnes) {
     const VmConfig vm = parse_ok("name = \"work\"\ncolour = \"blue\"\n");
     EXPECT_EQ(vm.limits.max_window_width, 16384u);
