@@ -117,7 +117,8 @@ struct VmLimits {
     // one more is refused. 1 .. 16 (the mediator's own bound across all origins).
     std::uint32_t pending_pastes = 4;
     // MIME types of one selection or drag source set by the VM that prism offers on; the rest
-    // are dropped. 1 .. 1024. Types longer than 255 bytes are always dropped.
+    // are dropped. 1 .. 256 (SelectionBridge::kMaxOffersPerSource). Types longer than 255 bytes
+    // are always dropped.
     std::uint32_t mime_types = 64;
     // xdg_toplevel objects (windows, mapped or not) of all the VM's clients at once; the client
     // asking for one more is disconnected (a protocol error). 1 .. 4096.

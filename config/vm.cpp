@@ -167,7 +167,7 @@ constexpr LimitKey kLimitKeys[] = {
     {"max_activation_tokens", 1, 1024, &VmLimits::max_activation_tokens},
     {"connections", 1, 4096, &VmLimits::connections},
     {"pending_pastes", 1, 16, &VmLimits::pending_pastes}, // clipboard::Mediator::kMaxPending
-    {"mime_types", 1, 1024, &VmLimits::mime_types},
+    {"mime_types", 1, 256, &VmLimits::mime_types},        // SelectionBridge::kMaxOffersPerSource
     {"windows", 1, 4096, &VmLimits::windows},
     {"surfaces", 16, 65536, &VmLimits::surfaces},
     {"max_subsurface_depth", 1, 256, &VmLimits::max_subsurface_depth},

@@ -929,7 +929,7 @@ void storm(Client* c) {
         } else if (t != nullptr) {
             drop_connection(t);
         }
-        // A data source with 2000 MIME types (prism disconnects it after 1024).
+        // A data source with 2000 MIME types (prism disconnects it after 256).
         if (Connection* m = try_connection(); m != nullptr && m->data != nullptr) {
             wl_data_source* source = wl_data_device_manager_create_data_source(m->data);
             for (int i = 0; i < 2000; ++i) {

@@ -13,7 +13,7 @@
 //                                  (text/x-flood-...); prints "offered" (or "disconnected")
 //   flood-client offer-loop COUNT LEN  one window; on keyboard focus, for 3 s: sets the
 //                                  clipboard to a new source offering COUNT types of LEN bytes,
-//                                  and opens a fresh connection whose source offers 1025 types
+//                                  and opens a fresh connection whose source offers 257 types
 //                                  (prism disconnects it), again and again; then prints
 //                                  "looped N, disconnected M"
 //   flood-client victim            one window; prints "selection N types, longest L" for every
@@ -248,7 +248,7 @@ bool offer_too_many() {
     bool disconnected = wl_display_roundtrip(w.display) < 0;
     if (!disconnected && w.manager != nullptr) {
         wl_data_source* source = wl_data_device_manager_create_data_source(w.manager);
-        for (int i = 0; i <= 1024; ++i) {
+        for (int i = 0; i <= 256; ++i) {
             wl_data_source_offer(source, ("text/x-many-" + std::to_string(i)).c_str());
             if (i % 256 == 0) {
                 wl_display_flush(w.display);

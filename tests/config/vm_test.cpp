@@ -479,7 +479,7 @@ TEST(ParseLimitsTest, ConnectionsPendingPastesAndMimeTypes) {
                 ElementsAre(::testing::StartsWith("vms/work.toml:4:15: limits.connections: ")));
     EXPECT_THAT(parse_errors(head + "pending_pastes = 17\n"),
                 ElementsAre(::testing::StartsWith("vms/work.toml:4:18: limits.pending_pastes: ")));
-    EXPECT_THAT(parse_errors(head + "mime_types = 1025\n"),
+    EXPECT_THAT(parse_errors(head + "mime_types = 257\n"),
                 ElementsAre(::testing::StartsWith("vms/work.toml:4:14: limits.mime_types: ")));
     EXPECT_THAT(parse_errors(head + "conections = 1\n"),
                 ElementsAre(::testing::HasSubstr("limits.conections: unknown key")));
