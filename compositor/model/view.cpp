@@ -26,6 +26,10 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     , size_limit_(desktop.styles().size_limit(origin_))
     , max_title_bytes_(desktop.styles().limits(origin_).max_title_bytes) {
     tree_ = wlr_scene_tree_create(desktop_.windows_tree());
+    // Hidden until mapped, and hidden before anything goes in: wlroots then skips the
+    // visibility and damage work for each node added below (the frame's dozen nodes), which a
+    // VM making windows in a loop would otherwise cost prism across the whole scene each time.
+    wlr_scene_node_set_enabled(&tree_->node, false);
     tree_->node.data = &tag_;
     surface_tree_ = wlr_scene_subsurface_tree_create(tree_, xdg_->surface);
     // Created after the surface, the frame is drawn above it: no pixel of the window covers it.
@@ -37,7 +41,6 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     wlr_scene_node_place_above(&popups_->node, &frame_->border_layer()->node);
     // Popups find the tree to go in through xdg->data; the destructor clears it.
     xdg_->data = popups_;
-    wlr_scene_node_set_enabled(&tree_->node, false);
 
     map_.connect(&xdg_->surface->events.map, [this](void*) { handle_map(); });
     unmap_.connect(&xdg_->surface->events.unmap, [this](void*) { handle_unmap(); });
