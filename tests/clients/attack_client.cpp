@@ -30,7 +30,8 @@
 //   title-flood      four (--count) windows made 30000 px wide the same way, then titles set
 //                    as fast as prism takes them, alternating "" and 60 W's, until SIGUSR1;
 //                    then the W's on every window, and "flooded N" with the count
-//   latency          repeats wl_display_roundtrip for 4 s; prints "latency p99 US max US n N"
+//   latency          repeats wl_display_roundtrip for 4 s; prints
+//                    "latency p99 US max US n N p50 US"
 //   activate-flood   every 20 ms, makes an activation token (no seat and serial, or the last
 //                    serial it got) and activates its own window with it
 //   activate-own     two windows; on each key press in one, activates the other with a token
@@ -600,7 +601,8 @@ void latency(Client* c) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     std::sort(us.begin(), us.end());
-    say("latency p99 %ld max %ld n %zu", us[us.size() * 99 / 100], us.back(), us.size());
+    say("latency p99 %ld max %ld n %zu p50 %ld", us[us.size() * 99 / 100], us.back(), us.size(),
+        us[us.size() / 2]);
 }
 
 // A positioner of raw values: whatever xdg-shell does not forbid (wlroots wants a size and an

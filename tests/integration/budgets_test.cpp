@@ -49,7 +49,8 @@ void type(Prism& prism, const std::string& text) {
     ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << wtype.output();
 }
 
-// "latency p99 US max US n N" from attack-client --mode latency: the p99 in microseconds.
+// "latency p99 US max US n N p50 US" from attack-client --mode latency: the p99 in
+// microseconds.
 long latency_p99(const Child& client) {
     const std::string out = client.output();
     const std::size_t at = out.find("latency p99 ");
@@ -57,6 +58,16 @@ long latency_p99(const Child& client) {
         return -1;
     }
     return std::stol(out.substr(at + 12));
+}
+
+// The median from the same line.
+long latency_p50(const Child& client) {
+    const std::string out = client.output();
+    const std::size_t at = out.find(" p50 ", out.find("latency p99 "));
+    if (at == std::string::npos) {
+        return -1;
+    }
+    return std::stol(out.substr(at + 5));
 }
 
 // A number from `prismctl vms --json` for `vm`; -1 if there is no such VM.
@@ -621,13 +632,18 @@ TEST(Budgets, AnotherVmsRoundTripsStayFastUnderAFlood) {
               std::string::npos);
     EXPECT_NE(log.find("more than 256 MIME types offered"), std::string::npos);
     EXPECT_NE(log.find("at its limit of 32 activation tokens"), std::string::npos);
-    // The bound is derived from measurements, not the 50 ms the issue hoped for: on the test
-    // machine (2 cores, ASan and UBSan, load average about 10 from other builds) the p99 was
-    // 307-338 ms over three runs (n about 50 round trips in 4 s), the title storm alone
-    // 63-226 ms, and 0.4 ms with no flood. prism is then CPU-bound on a machine where it gets
-    // a fifth of a core, so the latency is the scheduler's. 1 s is three times the worst
-    // measured; before the budgets, the token flood alone took other VMs' round trips to
-    // 4-9 s.
+    // Measured on the test machine (2 cores shared with other builds, ASan and UBSan), after
+    // the per-VM title budget, set_title coalescing, the 256-offer cap and cheaper windows:
+    // p50 7-8 ms, p99 32-58 ms in most runs (load average 2.4-5), with outliers of 128 ms and
+    // 580 ms (a run where the storm itself managed a third of its usual rounds: prism starved
+    // of CPU by the machine, not by the VM). Before them: p99 151-381 ms, 0.4 ms without the
+    // flood. What is left is per-request work in one read: libwayland dispatches all of a
+    // client's 64 KiB read at once (about 500 activation tokens, or 20 windows with 8 titles
+    // each), each request costing 30-100 us under ASan. The median holds the issue's 50 ms
+    // with six times the room measured; the p99 bound stays at 1 s, which only a starved
+    // machine comes near.
+    EXPECT_GT(latency_p50(work), 0) << work.output();
+    EXPECT_LT(latency_p50(work), 50000) << work.output();
     EXPECT_GT(latency_p99(work), 0) << work.output();
     EXPECT_LT(latency_p99(work), 1000000) << work.output();
     EXPECT_TRUE(prism.process().running());
