@@ -205,6 +205,12 @@ bool Frame::render_granted() {
     return true;
 }
 
+int Frame::max_title_text_width() const {
+    const double scale = scale_ > 0 ? static_cast<double>(scale_) : 1.0;
+    const int by_pixels = static_cast<int>(kMaxTitleTextPixels / scale);
+    return std::max(4 * title_height_, std::min(kMaxTitleTextWidth, by_pixels));
+}
+
 void Frame::render_title() {
     title_dirty_ = false;
     last_title_render_ = std::chrono::steady_clock::now();
@@ -216,9 +222,10 @@ void Frame::render_title() {
     }
     // A bar wider than the text buffer may be gets the text at its left and the close button
     // in a buffer of its own at its right end.
-    const bool split = box_.width > kMaxTitleTextWidth;
+    const int max_width = max_title_text_width();
+    const bool split = box_.width > max_width;
     frame::TextSpec spec;
-    spec.width = std::min(box_.width, kMaxTitleTextWidth);
+    spec.width = std::min(box_.width, max_width);
     spec.height = title_height_;
     spec.scale = scale_;
     spec.background = title_background();

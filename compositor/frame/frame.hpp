@@ -91,6 +91,11 @@ public:
     // wide, a separate close button at the right end, and the bar's colour in between. At the
     // largest output scale (4) it stays below the renderers' 32767 px limit.
     static constexpr int kMaxTitleTextWidth = 4096;
+    // And in the output's pixels: at scale 2 the text part is at most 2048 logical pixels wide,
+    // at scale 4 1024, so no title render, however wide the window and the output scale, fills
+    // more than 4096 pixels across (a render's cost grows with its pixels; a VM's renders are
+    // also bounded in number, TitleBudget).
+    static constexpr int kMaxTitleTextPixels = 4096;
     // The shortest time between two renders of one window's title text (one frame at 60 Hz).
     static constexpr int kTitleIntervalMs = 16;
 
@@ -119,6 +124,9 @@ private:
     // Renders the title text now if the budget has room; true if it did.
     bool render_title_within_budget();
     void render_title();
+    // The widest the title text part may be now, in logical pixels (kMaxTitleTextWidth,
+    // kMaxTitleTextPixels at the current scale, and never narrower than four buttons).
+    int max_title_text_width() const;
     // Places the title bar's nodes on the current box.
     void place_title();
     void render_overlay();
