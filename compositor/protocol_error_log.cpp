@@ -30,22 +30,9 @@ void ProtocolErrorLog::log(void* data, wl_protocol_logger_type type,
     pid_t pid = 0;
     wl_client_get_credentials(client, &pid, nullptr, nullptr);
     const std::string origin{self->origins_.origin_of(client).display_name()};
-    Budget& budget = self->budgets_[origin];
-    const auto now = std::chrono::steady_clock::now();
-    if (budget.logged == 0 || now - budget.since >= kInterval) {
-        budget.since = now;
-        budget.logged = 0;
-    }
-    if (budget.logged >= kBurst) {
-        ++budget.left_out;
+    const std::optional<std::string> left_out = self->budget_.admit(origin);
+    if (!left_out) {
         return;
-    }
-    ++budget.logged;
-    std::string left_out;
-    if (budget.left_out > 0) {
-        left_out = " (" + std::to_string(budget.left_out) + " more of " + origin +
-                   " not logged before this)";
-        budget.left_out = 0;
     }
     wl_resource* object = reinterpret_cast<wl_resource*>(message->arguments[0].o);
     const char* text = message->arguments[2].s != nullptr ? message->arguments[2].s : "";
@@ -54,7 +41,7 @@ void ProtocolErrorLog::log(void* data, wl_protocol_logger_type type,
             origin.c_str(), static_cast<int>(pid),
             object != nullptr ? wl_resource_get_class(object) : "?",
             object != nullptr ? wl_resource_get_id(object) : 0, message->arguments[1].u, text,
-            left_out.c_str());
+            left_out->c_str());
 }
 
 } // namespace prism

@@ -7,11 +7,10 @@
 // every kInterval, and the next line says how many were left out.
 #pragma once
 
+#include "compositor/log_budget.hpp"
 #include "origins/client_origins.hpp"
 
 #include <chrono>
-#include <string>
-#include <unordered_map>
 #include <wayland-server-core.h>
 
 namespace prism {
@@ -28,15 +27,10 @@ private:
 
     static constexpr int kBurst = 5;
     static constexpr std::chrono::seconds kInterval{10};
-    struct Budget {
-        std::chrono::steady_clock::time_point since{};
-        int logged = 0;
-        unsigned long left_out = 0;
-    };
 
     const origins::ClientOrigins& origins_;
     wl_protocol_logger* logger_;
-    std::unordered_map<std::string, Budget> budgets_; // by origin display name
+    LogBudget budget_{kBurst, kInterval};
 };
 
 } // namespace prism

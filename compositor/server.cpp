@@ -618,7 +618,7 @@ void Server::handle_new_toplevel(wlr_xdg_toplevel* toplevel) {
 void Server::handle_new_popup(wlr_xdg_popup* popup) {
     const origins::Origin origin = origins_->origin_of(wl_resource_get_client(popup->resource));
     Popup::create(popup, *desktop_, frame_styles_->popup_outline(origin),
-                  frame_styles_->size_limit(origin));
+                  frame_styles_->size_limit(origin), frame_styles_->limits(origin).max_popup_depth);
 }
 
 void Server::lock_session() {

@@ -103,6 +103,10 @@ struct VmLimits {
     std::uint32_t max_window_height = 6144;
     // Title length kept, in bytes (cut at a UTF-8 boundary). 16 .. 4096.
     std::uint32_t max_title_bytes = 512;
+    // Renders of title text per second, all the VM's windows together (a token bucket holding
+    // at most frame::TitleBudget::kBurst): the titles changed beyond it are drawn later, the
+    // latest of each window. 1 .. 1000.
+    std::uint32_t title_renders = 120;
     // xdg-activation tokens the VM's clients may hold at once (1 .. 1024). Creating one more
     // expires the VM's oldest token.
     std::uint32_t max_activation_tokens = 32;
@@ -113,7 +117,8 @@ struct VmLimits {
     // one more is refused. 1 .. 16 (the mediator's own bound across all origins).
     std::uint32_t pending_pastes = 4;
     // MIME types of one selection or drag source set by the VM that prism offers on; the rest
-    // are dropped. 1 .. 1024. Types longer than 255 bytes are always dropped.
+    // are dropped. 1 .. 256 (SelectionBridge::kMaxOffersPerSource). Types longer than 255 bytes
+    // are always dropped.
     std::uint32_t mime_types = 64;
     // xdg_toplevel objects (windows, mapped or not) of all the VM's clients at once; the client
     // asking for one more is disconnected (a protocol error). 1 .. 4096.
@@ -124,6 +129,9 @@ struct VmLimits {
     // Subsurfaces nested below a root surface: a client whose wl_subcompositor.get_subsurface
     // would make a tree deeper is disconnected. 1 .. 256.
     std::uint32_t max_subsurface_depth = 32;
+    // Popups nested in a chain (a popup of a popup of ... a window): a client whose popup would
+    // make a longer chain is disconnected. 1 .. 256.
+    std::uint32_t max_popup_depth = 64;
     // Largest cursor image a client of the VM may set, in pixels each way, its hotspot inside
     // it; a larger one shows the default arrow instead. 16 .. 1024.
     std::uint32_t max_cursor_size = 256;

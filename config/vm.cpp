@@ -163,13 +163,15 @@ constexpr LimitKey kLimitKeys[] = {
     {"max_window_width", 64, 32767, &VmLimits::max_window_width},
     {"max_window_height", 64, 32767, &VmLimits::max_window_height},
     {"max_title_bytes", 16, 4096, &VmLimits::max_title_bytes},
+    {"title_renders", 1, 1000, &VmLimits::title_renders},
     {"max_activation_tokens", 1, 1024, &VmLimits::max_activation_tokens},
     {"connections", 1, 4096, &VmLimits::connections},
     {"pending_pastes", 1, 16, &VmLimits::pending_pastes}, // clipboard::Mediator::kMaxPending
-    {"mime_types", 1, 1024, &VmLimits::mime_types},
+    {"mime_types", 1, 256, &VmLimits::mime_types},        // SelectionBridge::kMaxOffersPerSource
     {"windows", 1, 4096, &VmLimits::windows},
     {"surfaces", 16, 65536, &VmLimits::surfaces},
     {"max_subsurface_depth", 1, 256, &VmLimits::max_subsurface_depth},
+    {"max_popup_depth", 1, 256, &VmLimits::max_popup_depth},
     {"max_cursor_size", 16, 1024, &VmLimits::max_cursor_size},
     {"max_drag_icon_size", 16, 2048, &VmLimits::max_drag_icon_size},
 };

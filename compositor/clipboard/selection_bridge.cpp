@@ -314,12 +314,8 @@ void SelectionBridge::count_offer(void* data, wl_protocol_logger_type type,
     }
     if (++count->offers == kMaxOffersPerSource + 1) {
         // The request is still handled (a logger cannot stop it); the client goes right after.
-        wl_client* client = wl_resource_get_client(message->resource);
-        const std::string origin(self->origin_of(client).display_name());
-        wlr_log(WLR_ERROR,
-                "clipboard: %s: a client offered more than %zu MIME types on one source; "
-                "disconnecting it",
-                origin.c_str(), kMaxOffersPerSource);
+        // ProtocolErrorLog logs it with the client's origin, rate-limited per origin: a VM
+        // that reconnects and does it again and again cannot flood the log.
         wl_resource_post_error(message->resource, 0, "more than %zu MIME types offered",
                                kMaxOffersPerSource);
     }
@@ -339,16 +335,14 @@ std::vector<std::string> SelectionBridge::capped(std::vector<std::string> types,
         }
     }
     if (kept.size() < offered) {
-        // At most one line per origin every 10 s: a VM may set selections as fast as it likes.
+        // Rate-limited per origin (capped_log_): a VM may set selections as fast as it likes.
         const std::string name(origin.display_name());
-        const auto now = std::chrono::steady_clock::now();
-        auto [it, first] = capped_logged_.try_emplace(name, now);
-        if (first || now - it->second >= std::chrono::seconds(10)) {
-            it->second = now;
+        if (const std::optional<std::string> left_out = capped_log_.admit(name)) {
             wlr_log(WLR_INFO,
                     "clipboard: %s offered %zu MIME types (%zu longer than %zu bytes): prism "
-                    "offers %zu of them (limits.mime_types = %zu)",
-                    name.c_str(), offered, too_long, kMaxMimeTypeLength, kept.size(), limit);
+                    "offers %zu of them (limits.mime_types = %zu)%s",
+                    name.c_str(), offered, too_long, kMaxMimeTypeLength, kept.size(), limit,
+                    left_out->c_str());
         }
     }
     return kept;

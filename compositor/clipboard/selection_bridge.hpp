@@ -23,6 +23,7 @@
 #include "compositor/clipboard/request_context.hpp"
 #include "compositor/input/input_route.hpp"
 #include "compositor/listener.hpp"
+#include "compositor/log_budget.hpp"
 #include "compositor/wlr.hpp"
 #include "config/config.hpp"
 #include "origins/client_origins.hpp"
@@ -52,7 +53,12 @@ public:
     void client_gone(const wl_client* client) { refused_sourceless_.erase(client); }
 
     static constexpr std::size_t kMaxMimeTypeLength = 255;
-    static constexpr std::size_t kMaxOffersPerSource = 1024;
+    // wlroots' check for a duplicate costs each offer a comparison with every earlier type: a
+    // source's offers cost it n^2 / 2 comparisons, all within the reads that carried them
+    // (about 250 offers of 255 bytes per 64 KiB read), while other clients wait. At 256,
+    // a read costs at most 64,000 comparisons; at 1024 it was four times as many per read and
+    // sixteen times as many per source.
+    static constexpr std::size_t kMaxOffersPerSource = 256;
     // Refused drags without a source a client may ask for before it is disconnected.
     static constexpr int kMaxRefusedDrags = 32;
 
@@ -90,7 +96,8 @@ private:
     wl_event_source* garbage_idle_ = nullptr;
     wl_protocol_logger* offer_logger_ = nullptr;
     std::map<const wl_resource*, std::unique_ptr<OfferCount>> offer_counts_;
-    std::map<std::string, std::chrono::steady_clock::time_point> capped_logged_; // by origin
+    // The "prism offers N of them" lines: one per origin every 10 s, with the count left out.
+    LogBudget capped_log_{1, std::chrono::seconds(10)};
     Listener<wlr_seat_request_set_selection_event> request_set_selection_;
     Listener<wlr_seat_request_set_primary_selection_event> request_set_primary_;
     Listener<wlr_seat_request_start_drag_event> request_start_drag_;

@@ -31,6 +31,9 @@ json list_vms(const Server& server) {
             {"surfaces", server.surface_budgets().surfaces(vm->name)},
             {"toplevels", server.surface_budgets().toplevels(vm->name)},
         });
+        const TitleBudget* titles = server.desktop().find_title_budget(vm->name);
+        result.back()["title_renders"] = titles != nullptr ? titles->renders() : 0;
+        result.back()["titles_waiting"] = titles != nullptr ? titles->waiting() : 0;
         if (const VmbridgeHost* bridge = server.vms().bridge(vm->name)) {
             json state = {{"socket", bridge->socket().string()},
                           {"connected", bridge->connected()}};

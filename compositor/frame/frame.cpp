@@ -4,6 +4,7 @@
 #include "compositor/frame/scene_colour.hpp"
 #include "compositor/frame/text_buffer.hpp"
 #include "compositor/frame/title.hpp"
+#include "compositor/frame/title_budget.hpp"
 
 #include <algorithm>
 
@@ -39,6 +40,9 @@ Frame::Frame(wlr_scene_tree* parent, wl_event_loop* loop)
 }
 
 Frame::~Frame() {
+    if (budget_ != nullptr) {
+        budget_->forget(this);
+    }
     if (title_timer_ != nullptr) {
         wl_event_source_remove(title_timer_);
     }
@@ -149,7 +153,7 @@ void Frame::schedule_title() {
     const auto since =
         std::chrono::duration_cast<std::chrono::milliseconds>(now - last_title_render_);
     if (loop_ == nullptr || since.count() >= kTitleIntervalMs || title_renders_ == 0) {
-        render_title();
+        render_title_within_budget(); // update() places it
         return;
     }
     if (title_timer_ == nullptr) {
@@ -158,8 +162,7 @@ void Frame::schedule_title() {
             [](void* data) {
                 auto* self = static_cast<Frame*>(data);
                 self->title_timer_armed_ = false;
-                if (self->title_dirty_) {
-                    self->render_title();
+                if (self->title_dirty_ && self->render_title_within_budget()) {
                     self->place_title();
                 }
                 return 0;
@@ -175,6 +178,39 @@ void Frame::schedule_title() {
                                  std::max(1, kTitleIntervalMs - static_cast<int>(since.count())));
 }
 
+void Frame::set_title_budget(TitleBudget* budget) {
+    if (budget == budget_) {
+        return;
+    }
+    if (budget_ != nullptr) {
+        budget_->forget(this); // the next update() asks the new one
+    }
+    budget_ = budget;
+}
+
+bool Frame::render_title_within_budget() {
+    if (budget_ != nullptr && !budget_->take_or_wait(this)) {
+        return false;
+    }
+    render_title();
+    return true;
+}
+
+bool Frame::render_granted() {
+    if (!title_dirty_) {
+        return false;
+    }
+    render_title();
+    place_title();
+    return true;
+}
+
+int Frame::max_title_text_width() const {
+    const double scale = scale_ > 0 ? static_cast<double>(scale_) : 1.0;
+    const int by_pixels = static_cast<int>(kMaxTitleTextPixels / scale);
+    return std::max(4 * title_height_, std::min(kMaxTitleTextWidth, by_pixels));
+}
+
 void Frame::render_title() {
     title_dirty_ = false;
     last_title_render_ = std::chrono::steady_clock::now();
@@ -186,9 +222,10 @@ void Frame::render_title() {
     }
     // A bar wider than the text buffer may be gets the text at its left and the close button
     // in a buffer of its own at its right end.
-    const bool split = box_.width > kMaxTitleTextWidth;
+    const int max_width = max_title_text_width();
+    const bool split = box_.width > max_width;
     frame::TextSpec spec;
-    spec.width = std::min(box_.width, kMaxTitleTextWidth);
+    spec.width = std::min(box_.width, max_width);
     spec.height = title_height_;
     spec.scale = scale_;
     spec.background = title_background();

@@ -20,6 +20,8 @@
 
 namespace prism {
 
+class TitleBudget;
+
 // The parts of a frame a click can land on.
 enum class FramePart {
     None,
@@ -74,6 +76,13 @@ public:
     // X-ray: tints the box with the origin's colour and shows the label large in its middle.
     void set_xray(bool on);
 
+    // The origin's title render budget ([limits] title_renders, shared by all its windows), or
+    // none. A title change beyond it is drawn when the budget has room again (render_granted()).
+    void set_title_budget(TitleBudget* budget);
+    // For the TitleBudget this frame waits in: renders the latest title now, if it changed
+    // since the last render; whether it rendered.
+    bool render_granted();
+
     int title_height() const { return title_height_; }
     // How many times the title text was rendered (for tests of the rate limit).
     std::uint64_t title_renders() const { return title_renders_; }
@@ -82,6 +91,11 @@ public:
     // wide, a separate close button at the right end, and the bar's colour in between. At the
     // largest output scale (4) it stays below the renderers' 32767 px limit.
     static constexpr int kMaxTitleTextWidth = 4096;
+    // And in the output's pixels: at scale 2 the text part is at most 2048 logical pixels wide,
+    // at scale 4 1024, so no title render, however wide the window and the output scale, fills
+    // more than 4096 pixels across (a render's cost grows with its pixels; a VM's renders are
+    // also bounded in number, TitleBudget).
+    static constexpr int kMaxTitleTextPixels = 4096;
     // The shortest time between two renders of one window's title text (one frame at 60 Hz).
     static constexpr int kTitleIntervalMs = 16;
 
@@ -104,9 +118,15 @@ private:
     // The border's width: the configured one, and at least 2 for the two-tone host style.
     static int border_width(const FrameStyle& style);
     int border_width() const { return border_width(style_); }
-    // Renders the title text now, or arms the timer when the last render was too recent.
+    // Renders the title text now (if the budget has room, else when it does), or arms the timer
+    // when the last render was too recent.
     void schedule_title();
+    // Renders the title text now if the budget has room; true if it did.
+    bool render_title_within_budget();
     void render_title();
+    // The widest the title text part may be now, in logical pixels (kMaxTitleTextWidth,
+    // kMaxTitleTextPixels at the current scale, and never narrower than four buttons).
+    int max_title_text_width() const;
     // Places the title bar's nodes on the current box.
     void place_title();
     void render_overlay();
@@ -117,6 +137,7 @@ private:
     // Four rects for a VM border; host frames use eight (outer and inner halves).
     frame::Border border_;
     wl_event_loop* loop_;
+    TitleBudget* budget_ = nullptr;
     wlr_scene_rect* title_bar_ = nullptr;    // the bar's colour across its whole width
     wlr_scene_buffer* title_ = nullptr;      // the text (and the close button when it fits)
     wlr_scene_buffer* close_ = nullptr;      // the close button of a bar wider than the text

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <string>
 #include <type_traits>
+#include <unordered_map>
 
 #include <drm_fourcc.h>
 #include <pango/pangocairo.h>
@@ -158,6 +160,12 @@ Rect close_button_rect(int width, int height) {
 }
 
 int line_height(const std::string& font) {
+    // Asked for on every commit of every window (Frame::margins): measured once per font. The
+    // fonts are the config's, so the cache stays small.
+    static std::unordered_map<std::string, int> measured;
+    if (auto it = measured.find(font); it != measured.end()) {
+        return it->second;
+    }
     // The same font map, resolution (96 dpi) and font options as render_text's layouts get from
     // a cairo image surface.
     PangoContext* context = pango_font_map_create_context(pango_cairo_font_map_get_default());
@@ -167,7 +175,9 @@ int line_height(const std::string& font) {
         pango_font_metrics_get_ascent(metrics) + pango_font_metrics_get_descent(metrics);
     pango_font_metrics_unref(metrics);
     g_object_unref(context);
-    return (units + PANGO_SCALE - 1) / PANGO_SCALE;
+    const int height = (units + PANGO_SCALE - 1) / PANGO_SCALE;
+    measured.emplace(font, height);
+    return height;
 }
 
 wlr_buffer* render_text(const TextSpec& spec) {

@@ -69,6 +69,18 @@ wlr_scene_tree* Desktop::layer_tree(std::uint32_t layer) const {
     return layer < std::size(layers_) ? layers_[layer] : layers_[ZWLR_LAYER_SHELL_V1_LAYER_TOP];
 }
 
+TitleBudget& Desktop::title_budget(const origins::Origin& origin) {
+    const std::uint32_t rate = styles_.limits(origin).title_renders;
+    const std::string name(origin.display_name());
+    auto [it, added] = title_budgets_.try_emplace(name);
+    if (added) {
+        it->second = std::make_unique<TitleBudget>(services_.loop, name, rate);
+    } else {
+        it->second->set_rate(rate);
+    }
+    return *it->second;
+}
+
 View& Desktop::add_view(wlr_xdg_toplevel* toplevel, origins::Origin origin) {
     views_.push_front(std::make_unique<View>(*this, toplevel, std::move(origin), next_id_++));
     return *views_.front();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "compositor/frame/styles.hpp"
+#include "compositor/frame/title_budget.hpp"
 #include "compositor/input/input_serials.hpp"
 #include "compositor/model/focus_policy.hpp"
 #include "compositor/model/view.hpp"
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <list>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -108,6 +110,14 @@ public:
     }
     float scale_at(double lx, double ly) const;
     wl_event_loop* event_loop() const { return services_.loop; }
+    // The title render budget all windows of `origin` share ([limits] title_renders, as the
+    // config says now).
+    TitleBudget& title_budget(const origins::Origin& origin);
+    // That budget if `origin_name`'s windows ever had one, else nullptr.
+    const TitleBudget* find_title_budget(const std::string& origin_name) const {
+        auto it = title_budgets_.find(origin_name);
+        return it != title_budgets_.end() ? it->second.get() : nullptr;
+    }
     void refresh_frames();
     void set_xray(bool on);
 
@@ -154,6 +164,8 @@ private:
     const FrameStyles& styles_;
     config::FocusConfig focus_policy_;
     wlr_scene_tree* windows_;
+    // By origin display name; declared before views_, so they outlive the frames in them.
+    std::map<std::string, std::unique_ptr<TitleBudget>> title_budgets_;
     std::list<std::unique_ptr<View>> views_; // front is the top of the stack
     View* focused_ = nullptr;
     wlr_layer_surface_v1* focused_layer_ = nullptr;

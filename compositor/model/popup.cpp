@@ -62,7 +62,8 @@ void clip_to_geometry(wlr_scene_tree* surface_tree, wlr_xdg_surface* xdg, const 
 }
 
 void Popup::create(wlr_xdg_popup* popup, const Desktop& desktop,
-                   std::optional<config::Colour> outline, SizeLimit limit) {
+                   std::optional<config::Colour> outline, SizeLimit limit,
+                   std::uint32_t max_depth) {
     // The parent's popup tree: a window's, another popup's, or a layer surface's (a panel's
     // menu). None when the parent is a surface prism does not show (its role is gone).
     void* tree = nullptr;
@@ -79,34 +80,33 @@ void Popup::create(wlr_xdg_popup* popup, const Desktop& desktop,
     }
     // Each popup nests its tree in its parent's, and placing it walks up to its window: a chain
     // of thousands would cost a walk of thousands for every popup added or moved, and overflow
-    // the stack in the scene graph's recursion. Menus nest a few deep.
-    int depth = 0;
+    // the stack in the scene graph's recursion. Menus nest a few deep. Chains are kept within
+    // the limit, so this walk stops at most one past it.
+    std::uint32_t depth = 0;
     wlr_xdg_surface* root = popup->base;
-    while (root != nullptr && root->role == WLR_XDG_SURFACE_ROLE_POPUP && root->popup != nullptr &&
-           root->popup->parent != nullptr) {
+    while (depth <= max_depth && root != nullptr && root->role == WLR_XDG_SURFACE_ROLE_POPUP &&
+           root->popup != nullptr && root->popup->parent != nullptr) {
         ++depth;
         root = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);
     }
-    if (depth > kMaxPopupDepth) {
-        const View* view = root != nullptr ? View::from_surface(root->surface) : nullptr;
-        const std::string vm =
-            view != nullptr ? std::string(view->origin().display_name()) : "a client";
-        wlr_log(WLR_INFO, "%s: popup nested %d deep, more than %d: client disconnected", vm.c_str(),
-                depth, kMaxPopupDepth);
+    if (depth > max_depth) {
+        // ProtocolErrorLog logs it with the client's origin, rate-limited per origin: a VM
+        // doing this in a loop cannot flood the log.
         wl_resource_post_error(popup->base->client->resource,
                                XDG_WM_BASE_ERROR_INVALID_POPUP_PARENT,
-                               "popups nested more than %d deep", kMaxPopupDepth);
+                               "limits.max_popup_depth = %u reached", max_depth);
         return;
     }
-    new Popup(popup, static_cast<wlr_scene_tree*>(tree), desktop, outline, limit);
+    new Popup(popup, static_cast<wlr_scene_tree*>(tree), desktop, outline, limit, max_depth);
 }
 
 Popup::Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
-             std::optional<config::Colour> outline, SizeLimit limit)
+             std::optional<config::Colour> outline, SizeLimit limit, std::uint32_t max_depth)
     : popup_(popup)
     , desktop_(desktop)
     , outline_colour_(outline)
     , limit_(limit)
+    , max_depth_(max_depth)
     , tree_(wlr_scene_tree_create(parent))
     , surface_tree_(wlr_scene_subsurface_tree_create(tree_, popup->base->surface))
     , outline_(std::in_place, tree_) {
@@ -296,8 +296,8 @@ int Popup::below_title_bar(const wlr_box& box) const {
     // it would then show over the title bar, it shows right below it instead.
     wlr_scene_tree* parent = tree_->node.parent;
     wlr_xdg_surface* root = popup_->base;
-    for (int depth = 0;
-         depth <= kMaxPopupDepth && root != nullptr && root->role == WLR_XDG_SURFACE_ROLE_POPUP &&
+    for (std::uint32_t depth = 0;
+         depth <= max_depth_ && root != nullptr && root->role == WLR_XDG_SURFACE_ROLE_POPUP &&
          root->popup != nullptr && root->popup->parent != nullptr;
          ++depth) {
         root = wlr_xdg_surface_try_from_wlr_surface(root->popup->parent);

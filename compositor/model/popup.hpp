@@ -10,6 +10,7 @@
 #include "config/config.hpp"
 
 #include <array>
+#include <cstdint>
 #include <optional>
 
 namespace prism {
@@ -18,16 +19,17 @@ class Desktop;
 
 class Popup {
 public:
-    // The deepest chain of popups (a popup of a popup of ... a window) a client may open; one
-    // more disconnects it.
-    static constexpr int kMaxPopupDepth = 64;
-
     // Shows a new popup of a window of `desktop`, or of another popup, in its parent's popup
     // tree (found through xdg_surface::data), outlined in the origin's colour (host popups get
     // none). Nothing is shown for a popup whose parent prism does not show. The Popup owns
     // itself: it is deleted with the xdg_popup.
+    // `max_depth` is the origin's [limits] max_popup_depth: the longest chain of popups (a popup
+    // of a popup of ... a window) its clients may open; a client whose popup would make a
+    // longer one gets a protocol error naming the limit (ProtocolErrorLog logs it with the VM's
+    // name) and is disconnected.
     static void create(wlr_xdg_popup* popup, const Desktop& desktop,
-                       std::optional<config::Colour> outline, SizeLimit limit);
+                       std::optional<config::Colour> outline, SizeLimit limit,
+                       std::uint32_t max_depth);
     // X-ray (Desktop::set_xray): every VM popup is tinted with its origin's colour, as its
     // window is, while `on`; popups opened meanwhile too.
     static void set_xray(bool on);
@@ -41,7 +43,7 @@ public:
 
 private:
     Popup(wlr_xdg_popup* popup, wlr_scene_tree* parent, const Desktop& desktop,
-          std::optional<config::Colour> outline, SizeLimit limit);
+          std::optional<config::Colour> outline, SizeLimit limit, std::uint32_t max_depth);
     ~Popup();
     // Places the popup by its positioner inside the output of its window, never over its
     // window's title bar (see place_popup()); the configure goes out with the next idle.
@@ -66,6 +68,7 @@ private:
     const Desktop& desktop_;
     std::optional<config::Colour> outline_colour_;
     SizeLimit limit_;
+    std::uint32_t max_depth_;              // the chain above it is never longer
     wlr_scene_tree* tree_;                 // destroyed with the parent's tree, or by this
     wlr_scene_tree* surface_tree_;         // the popup's surface and subsurfaces, clipped
     std::optional<frame::Border> outline_; // in tree_; gone with it

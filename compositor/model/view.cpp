@@ -26,17 +26,21 @@ View::View(Desktop& desktop, wlr_xdg_toplevel* toplevel, origins::Origin origin,
     , size_limit_(desktop.styles().size_limit(origin_))
     , max_title_bytes_(desktop.styles().limits(origin_).max_title_bytes) {
     tree_ = wlr_scene_tree_create(desktop_.windows_tree());
+    // Hidden until mapped, and hidden before anything goes in: wlroots then skips the
+    // visibility and damage work for each node added below (the frame's dozen nodes), which a
+    // VM making windows in a loop would otherwise cost prism across the whole scene each time.
+    wlr_scene_node_set_enabled(&tree_->node, false);
     tree_->node.data = &tag_;
     surface_tree_ = wlr_scene_subsurface_tree_create(tree_, xdg_->surface);
     // Created after the surface, the frame is drawn above it: no pixel of the window covers it.
     frame_ = std::make_unique<Frame>(tree_, desktop_.event_loop());
+    frame_->set_title_budget(&desktop_.title_budget(origin_));
     // The popups (menus) go above the border, so a menu reaching over the window's edge shows
     // whole in its own outline, and under the title bar: no popup covers the VM's label.
     popups_ = wlr_scene_tree_create(tree_);
     wlr_scene_node_place_above(&popups_->node, &frame_->border_layer()->node);
     // Popups find the tree to go in through xdg->data; the destructor clears it.
     xdg_->data = popups_;
-    wlr_scene_node_set_enabled(&tree_->node, false);
 
     map_.connect(&xdg_->surface->events.map, [this](void*) { handle_map(); });
     unmap_.connect(&xdg_->surface->events.unmap, [this](void*) { handle_unmap(); });
@@ -64,6 +68,9 @@ View::~View() {
     if (label_timer_ != nullptr) {
         wl_event_source_remove(label_timer_);
     }
+    if (title_idle_ != nullptr) {
+        wl_event_source_remove(title_idle_);
+    }
     // The xdg_surface can outlive its toplevel role: it must not point at a freed tree.
     if (xdg_->data == popups_) {
         xdg_->data = nullptr;
@@ -79,7 +86,27 @@ void View::handle_destroy() {
 }
 
 void View::handle_set_title() {
-    if (mapped_) {
+    // A client may send hundreds of set_title in one buffer, and libwayland dispatches them
+    // all before anyone else's requests: each only marks the title changed, and the frame and
+    // the title's watchers (foreign toplevels, idle) see the latest title once the loop is
+    // idle, once per turn of the loop however many titles came in it.
+    if (!mapped_ || title_idle_ != nullptr) {
+        return;
+    }
+    if (desktop_.event_loop() != nullptr) {
+        title_idle_ = wl_event_loop_add_idle(
+            desktop_.event_loop(),
+            [](void* data) {
+                auto* self = static_cast<View*>(data);
+                self->title_idle_ = nullptr; // an idle source is gone once it ran
+                if (self->mapped_) {
+                    self->update_frame();
+                    self->desktop_.notify_changed(*self);
+                }
+            },
+            this);
+    }
+    if (title_idle_ == nullptr) {
         update_frame();
         desktop_.notify_changed(*this);
     }
@@ -362,6 +389,7 @@ void View::refresh_style() {
     style_ = desktop_.styles().of(origin_);
     size_limit_ = desktop_.styles().size_limit(origin_);
     max_title_bytes_ = desktop_.styles().limits(origin_).max_title_bytes;
+    frame_->set_title_budget(&desktop_.title_budget(origin_)); // its rate may have changed
     clip_to_geometry(surface_tree_, xdg_, size_limit_);
     if (xdg_->initialized) {
         send_wm_capabilities(); // [vm] allow_fullscreen may have changed

@@ -137,6 +137,8 @@ private:
     std::size_t max_title_bytes_ = 512; // [limits] max_title_bytes
     std::unique_ptr<Frame> frame_;
     wl_event_source* label_timer_ = nullptr;
+    // A title change waiting for the event loop to be idle (handle_set_title()).
+    wl_event_source* title_idle_ = nullptr;
     bool mapped_ = false;
     bool urgent_ = false;
     bool maximized_ = false;

@@ -27,10 +27,11 @@
 //                    buffer) while prism's resize goes on
 //   huge-extent      a 900x500 buffer plus a 1x1 subsurface at 39999,39999: no window
 //                    geometry, so the surfaces' extent (40000x40000) is the window
-//   title-flood      four windows made 30000 px wide the same way, then titles set as fast as
-//                    prism takes them, alternating "" and 60 W's, until SIGUSR1; then the W's
-//                    on every window, and "flooded N" with the count
-//   latency          repeats wl_display_roundtrip for 4 s; prints "latency p99 US max US n N"
+//   title-flood      four (--count) windows made 30000 px wide the same way, then titles set
+//                    as fast as prism takes them, alternating "" and 60 W's, until SIGUSR1;
+//                    then the W's on every window, and "flooded N" with the count
+//   latency          repeats wl_display_roundtrip for 4 s; prints
+//                    "latency p99 US max US n N p50 US"
 //   activate-flood   every 20 ms, makes an activation token (no seat and serial, or the last
 //                    serial it got) and activates its own window with it
 //   activate-own     two windows; on each key press in one, activates the other with a token
@@ -558,7 +559,8 @@ void title_flood(Client* c) {
     std::vector<xdg_toplevel*> toplevels{c->toplevel};
     far_pixel(c, c->surface, 29999, 0);
     wl_surface_commit(c->surface);
-    for (int i = 0; i < 3; ++i) {
+    const long windows = c->count_given ? c->count : 4;
+    for (long i = 1; i < windows; ++i) {
         Window* w = new_window(c, "", kWidth, kHeight);
         far_pixel(c, w->surface, 29999, 0);
         wl_surface_commit(w->surface);
@@ -599,7 +601,8 @@ void latency(Client* c) {
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     std::sort(us.begin(), us.end());
-    say("latency p99 %ld max %ld n %zu", us[us.size() * 99 / 100], us.back(), us.size());
+    say("latency p99 %ld max %ld n %zu p50 %ld", us[us.size() * 99 / 100], us.back(), us.size(),
+        us[us.size() / 2]);
 }
 
 // A positioner of raw values: whatever xdg-shell does not forbid (wlroots wants a size and an
@@ -928,7 +931,7 @@ void storm(Client* c) {
         } else if (t != nullptr) {
             drop_connection(t);
         }
-        // A data source with 2000 MIME types (prism disconnects it after 1024).
+        // A data source with 2000 MIME types (prism disconnects it after 256).
         if (Connection* m = try_connection(); m != nullptr && m->data != nullptr) {
             wl_data_source* source = wl_data_device_manager_create_data_source(m->data);
             for (int i = 0; i < 2000; ++i) {

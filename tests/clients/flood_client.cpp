@@ -11,6 +11,11 @@
 //   flood-client offer COUNT LEN   one window; on keyboard focus, sets the clipboard to a source
 //                                  offering a 1000-byte type and then COUNT types of LEN bytes
 //                                  (text/x-flood-...); prints "offered" (or "disconnected")
+//   flood-client offer-loop COUNT LEN  one window; on keyboard focus, for 3 s: sets the
+//                                  clipboard to a new source offering COUNT types of LEN bytes,
+//                                  and opens a fresh connection whose source offers 257 types
+//                                  (prism disconnects it), again and again; then prints
+//                                  "looped N, disconnected M"
 //   flood-client victim            one window; prints "selection N types, longest L" for every
 //                                  selection it is offered, and "roundtrip K" every 200 ms
 //
@@ -155,7 +160,7 @@ const wl_data_source_listener kSource = {source_target,       source_send,
                                          source_cancelled,    source_dnd_drop_performed,
                                          source_dnd_finished, source_action};
 
-void set_flood_selection(Window* w) {
+void set_flood_selection(Window* w, bool report = true) {
     if (w->offered) {
         return;
     }
@@ -177,7 +182,9 @@ void set_flood_selection(Window* w) {
         say("disconnected");
         std::exit(1);
     }
-    say("offered");
+    if (report) {
+        say("offered");
+    }
 }
 
 void keyboard_keymap(void*, wl_keyboard*, uint32_t, int32_t fd, uint32_t) {
@@ -227,6 +234,43 @@ void global(void* data, wl_registry* registry, uint32_t name, const char* iface,
 void global_remove(void*, wl_registry*, uint32_t) {
 }
 const wl_registry_listener kRegistry = {global, global_remove};
+
+// A fresh connection offering one more type than prism takes on one source: whether prism
+// disconnected it.
+bool offer_too_many() {
+    Window w;
+    w.display = wl_display_connect(nullptr);
+    if (w.display == nullptr) {
+        return false;
+    }
+    wl_registry* registry = wl_display_get_registry(w.display);
+    wl_registry_add_listener(registry, &kRegistry, &w);
+    bool disconnected = wl_display_roundtrip(w.display) < 0;
+    if (!disconnected && w.manager != nullptr) {
+        wl_data_source* source = wl_data_device_manager_create_data_source(w.manager);
+        for (int i = 0; i <= 256; ++i) {
+            wl_data_source_offer(source, ("text/x-many-" + std::to_string(i)).c_str());
+            if (i % 256 == 0) {
+                wl_display_flush(w.display);
+            }
+        }
+        disconnected = wl_display_roundtrip(w.display) < 0;
+    }
+    wl_display_disconnect(w.display);
+    return disconnected;
+}
+
+void offer_loop(Window* w) {
+    int looped = 0, disconnected = 0;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (std::chrono::steady_clock::now() < end) {
+        w->offered = false;
+        set_flood_selection(w, false);
+        disconnected += offer_too_many() ? 1 : 0;
+        ++looped;
+    }
+    say("looped %d, disconnected %d", looped, disconnected);
+}
 
 void ping(void*, xdg_wm_base* base, uint32_t serial) {
     xdg_wm_base_pong(base, serial);
@@ -309,12 +353,12 @@ int main(int argc, char** argv) {
     int count = 1, length = 0;
     if (mode == "paste-spam" && argc == 3) {
         count = std::atoi(argv[2]);
-    } else if (mode == "offer" && argc == 4) {
+    } else if ((mode == "offer" || mode == "offer-loop") && argc == 4) {
         count = std::atoi(argv[2]);
         length = std::atoi(argv[3]);
     } else if (!((mode == "paste-on-key" || mode == "victim") && argc == 2)) {
         std::fprintf(stderr, "usage: flood-client paste-on-key | paste-spam COUNT | "
-                             "offer COUNT LEN | victim\n");
+                             "offer COUNT LEN | offer-loop COUNT LEN | victim\n");
         return 2;
     }
     std::signal(SIGPIPE, SIG_IGN);
@@ -356,6 +400,9 @@ int main(int argc, char** argv) {
         }
         if (mode == "offer" && windows[0]->focused) {
             set_flood_selection(windows[0].get());
+        }
+        if (mode == "offer-loop" && windows[0]->focused && !windows[0]->offered) {
+            offer_loop(windows[0].get());
         }
         std::vector<pollfd> fds;
         for (auto& w : windows) {

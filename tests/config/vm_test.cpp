@@ -479,7 +479,7 @@ TEST(ParseLimitsTest, ConnectionsPendingPastesAndMimeTypes) {
                 ElementsAre(::testing::StartsWith("vms/work.toml:4:15: limits.connections: ")));
     EXPECT_THAT(parse_errors(head + "pending_pastes = 17\n"),
                 ElementsAre(::testing::StartsWith("vms/work.toml:4:18: limits.pending_pastes: ")));
-    EXPECT_THAT(parse_errors(head + "mime_types = 1025\n"),
+    EXPECT_THAT(parse_errors(head + "mime_types = 257\n"),
                 ElementsAre(::testing::StartsWith("vms/work.toml:4:14: limits.mime_types: ")));
     EXPECT_THAT(parse_errors(head + "conections = 1\n"),
                 ElementsAre(::testing::HasSubstr("limits.conections: unknown key")));
@@ -513,6 +513,30 @@ TEST(ParseLimitsTest, SurfaceCountsDepthAndImageSizes) {
     EXPECT_THAT(
         parse_errors(head + "max_drag_icon_size = 8\n"),
         ElementsAre(::testing::StartsWith("vms/work.toml:4:22: limits.max_drag_icon_size: ")));
+}
+
+TEST(ParseLimitsTest, PopupDepth) {
+    EXPECT_EQ(parse_ok("name = \"work\"\ncolour = \"blue\"\n").limits.max_popup_depth, 64u);
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[limits]\n";
+    EXPECT_EQ(parse_ok(head + "max_popup_depth = 1\n").limits.max_popup_depth, 1u);
+    EXPECT_EQ(parse_ok(head + "max_popup_depth = 256\n").limits.max_popup_depth, 256u);
+    EXPECT_THAT(parse_errors(head + "max_popup_depth = 0\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_popup_depth: ")));
+    EXPECT_THAT(parse_errors(head + "max_popup_depth = 257\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_popup_depth: ")));
+    EXPECT_THAT(parse_errors(head + "max_popup_depth = \"deep\"\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:19: limits.max_popup_depth: ")));
+}
+
+TEST(ParseLimitsTest, TitleRenders) {
+    EXPECT_EQ(parse_ok("name = \"work\"\ncolour = \"blue\"\n").limits.title_renders, 120u);
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[limits]\n";
+    EXPECT_EQ(parse_ok(head + "title_renders = 1\n").limits.title_renders, 1u);
+    EXPECT_EQ(parse_ok(head + "title_renders = 1000\n").limits.title_renders, 1000u);
+    EXPECT_THAT(parse_errors(head + "title_renders = 0\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:17: limits.title_renders: ")));
+    EXPECT_THAT(parse_errors(head + "title_renders = 1001\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:17: limits.title_renders: ")));
 }
 
 TEST(ParseLimitsTest, DefaultsAreTheDocumentedOnes) {

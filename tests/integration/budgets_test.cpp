@@ -49,7 +49,8 @@ void type(Prism& prism, const std::string& text) {
     ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << wtype.output();
 }
 
-// "latency p99 US max US n N" from attack-client --mode latency: the p99 in microseconds.
+// "latency p99 US max US n N p50 US" from attack-client --mode latency: the p99 in
+// microseconds.
 long latency_p99(const Child& client) {
     const std::string out = client.output();
     const std::size_t at = out.find("latency p99 ");
@@ -57,6 +58,26 @@ long latency_p99(const Child& client) {
         return -1;
     }
     return std::stol(out.substr(at + 12));
+}
+
+// The median from the same line.
+long latency_p50(const Child& client) {
+    const std::string out = client.output();
+    const std::size_t at = out.find(" p50 ", out.find("latency p99 "));
+    if (at == std::string::npos) {
+        return -1;
+    }
+    return std::stol(out.substr(at + 5));
+}
+
+// A number from `prismctl vms --json` for `vm`; -1 if there is no such VM.
+long vm_stat(Prism& prism, const std::string& vm, const char* key) {
+    for (const json& entry : prism.ctl("vms")) {
+        if (entry["name"] == vm) {
+            return entry[key].get<long>();
+        }
+    }
+    return -1;
 }
 
 constexpr Rgb kRed{0xcc, 0x00, 0x00}; // the "red" VM colour
@@ -108,30 +129,16 @@ TEST(Budgets, MaxWindowSizeIsAPerVmKey) {
     prism.stop();
 }
 
-// Issue 13 #12: titles set as fast as a VM can on windows 16384 px wide: each one re-rendered
-// the title bar at once, and another VM's round trips waited for them.
-TEST(Budgets, TitleStormDoesNotSlowAnotherVmAndShowsTheLastTitle) {
-    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}}}, kHeadless);
-    Child evil = prism.client({attack(), "--mode", "title-flood"}, prism.vm_socket("evil"), "evil");
-    ASSERT_TRUE(eventually([&] { return printed(evil, "flooding"); })) << evil.output();
-    Child work = prism.client({attack(), "--mode", "latency"}, prism.vm_socket("work"), "work");
-    ASSERT_TRUE(eventually([&] { return printed(work, "latency p99"); }, 60s)) << work.output();
-    evil.signal(SIGUSR1);
-    ASSERT_TRUE(eventually([&] { return printed(evil, "flooded"); }, 60s)) << evil.output();
-    std::cerr << "work: " << work.output() << "evil: " << evil.output();
-    // Generous (the test machine is shared): without the rate limit it is over a second.
-    EXPECT_LT(latency_p99(work), 200000) << work.output();
-    EXPECT_GT(latency_p99(work), 0) << work.output();
-
-    // The title shown is the last one set (60 W's), not an earlier empty one: text well to the
-    // right of the label.
-    std::this_thread::sleep_for(500ms);
+// The window on top of `vm` shows the last title its attack client set (60 W's, not an earlier
+// empty one): text well to the right of the label in its title bar.
+void expect_last_title_drawn(Prism& prism, const std::string& vm, const std::string& name) {
     json top;
-    for (const json& w : prism.windows_of("evil")) {
+    for (const json& w : prism.windows_of(vm)) {
         top = w; // bottom to top: the last is on top
     }
+    ASSERT_FALSE(top.is_null());
     EXPECT_EQ(top["title"], std::string(60, 'W'));
-    const Image image = screenshot(prism, "title-storm");
+    const Image image = screenshot(prism, name);
     const int bar_y = (get(top["frame"], "y") + get(top, "y")) / 2;
     const Rgb bar = image.at(get(top, "x") + 1, bar_y); // in the padding, left of the text
     int text = 0;
@@ -141,6 +148,83 @@ TEST(Budgets, TitleStormDoesNotSlowAnotherVmAndShowsTheLastTitle) {
         }
     }
     EXPECT_GT(text, 50) << "the last title is not drawn";
+}
+
+// Issue 13 #12: titles set as fast as a VM can on windows 16384 px wide: each one re-rendered
+// the title bar at once, and another VM's round trips waited for them. Now each window renders
+// at most every 16 ms, and the VM's windows together at most limits.title_renders (120) a second.
+TEST(Budgets, TitleStormDoesNotSlowAnotherVmAndShowsTheLastTitle) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}}}, kHeadless);
+    Child evil = prism.client({attack(), "--mode", "title-flood"}, prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "flooding"); })) << evil.output();
+    const auto start = std::chrono::steady_clock::now();
+    const long renders_before = vm_stat(prism, "evil", "title_renders");
+    Child work = prism.client({attack(), "--mode", "latency"}, prism.vm_socket("work"), "work");
+    ASSERT_TRUE(eventually([&] { return printed(work, "latency p99"); }, 60s)) << work.output();
+    const long renders = vm_stat(prism, "evil", "title_renders") - renders_before;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    evil.signal(SIGUSR1);
+    ASSERT_TRUE(eventually([&] { return printed(evil, "flooded"); }, 60s)) << evil.output();
+    std::cerr << "work: " << work.output() << "evil: " << evil.output() << "title renders "
+              << renders << " in " << seconds << " s\n";
+    // Four windows at one render per 16 ms would be 250 a second: the budget holds it to 120
+    // (and a burst of 8).
+    EXPECT_LE(renders, static_cast<long>(120 * seconds) + 8);
+    EXPECT_GT(renders, 0);
+    EXPECT_NE(prism.log().find("evil: more title changes than limits.title_renders = 120 per "
+                               "second: titles are drawn later"),
+              std::string::npos)
+        << prism.log();
+    // Measured on the test machine (2 cores shared, ASan and UBSan, load average 3.3): p99
+    // 11.5 ms; 45 ms with the render budget but each set_title still updating the frame at once
+    // (View::handle_set_title), over a second before either. 100 ms leaves room for a busier
+    // machine.
+    EXPECT_LT(latency_p99(work), 100000) << work.output();
+    EXPECT_GT(latency_p99(work), 0) << work.output();
+
+    EXPECT_TRUE(eventually([&] { return vm_stat(prism, "evil", "titles_waiting") == 0; }, 10s));
+    std::this_thread::sleep_for(300ms);
+    expect_last_title_drawn(prism, "evil", "title-storm");
+    EXPECT_TRUE(prism.process().running());
+    prism.stop();
+}
+
+// The same with 64 windows and a budget of 30 renders a second: at one render per 16 ms each,
+// they would take 4000 a second. The VM gets its 30, another VM's round trips stay fast, and
+// every window ends up showing its last title.
+TEST(Budgets, TitleStormOfManyWindowsStaysWithinTheVmsBudget) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}, "[limits]\ntitle_renders = 30"}},
+                kHeadless);
+    Child evil = prism.client({attack(), "--mode", "title-flood", "--count", "64"},
+                              prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "flooding"); }, 60s)) << evil.output();
+    // The windows' first titles are drawn within the budget too: let them be.
+    EXPECT_TRUE(eventually([&] { return vm_stat(prism, "evil", "titles_waiting") > 0; }, 10s));
+    const auto start = std::chrono::steady_clock::now();
+    const long renders_before = vm_stat(prism, "evil", "title_renders");
+    Child work = prism.client({attack(), "--mode", "latency"}, prism.vm_socket("work"), "work");
+    ASSERT_TRUE(eventually([&] { return printed(work, "latency p99"); }, 60s)) << work.output();
+    const long renders = vm_stat(prism, "evil", "title_renders") - renders_before;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    evil.signal(SIGUSR1);
+    ASSERT_TRUE(eventually([&] { return printed(evil, "flooded"); }, 60s)) << evil.output();
+    std::cerr << "work: " << work.output() << "evil: " << evil.output() << "title renders "
+              << renders << " in " << seconds << " s\n";
+    EXPECT_LE(renders, static_cast<long>(30 * seconds) + 8);
+    EXPECT_GE(renders, static_cast<long>(30 * seconds * 0.5)) << "the budget is used";
+    EXPECT_NE(prism.log().find("evil: more title changes than limits.title_renders = 30 per "
+                               "second"),
+              std::string::npos)
+        << prism.log();
+    // Measured as above: p99 42 ms at load 3.3 (284 ms when every set_title updated its frame
+    // at once); what is left is wlroots' own handling of about 850 set_title per 64 KiB read.
+    EXPECT_LT(latency_p99(work), 150000) << work.output();
+    // All 64 windows' last titles: drawn within 64 / 30 s, plus the flood's tail.
+    EXPECT_TRUE(eventually([&] { return vm_stat(prism, "evil", "titles_waiting") == 0; }, 15s));
+    std::this_thread::sleep_for(300ms);
+    expect_last_title_drawn(prism, "evil", "title-storm-64");
     EXPECT_TRUE(prism.process().running());
     prism.stop();
 }
@@ -331,15 +415,6 @@ void expect_green_window_shown(Prism& prism, Child& work, const std::string& nam
     EXPECT_EQ(image.at(get(w, "x") + 5, get(w, "y") + 5), kGreen);
 }
 
-long vm_stat(Prism& prism, const std::string& vm, const char* key) {
-    for (const json& entry : prism.ctl("vms")) {
-        if (entry["name"] == vm) {
-            return entry[key].get<long>();
-        }
-    }
-    return -1;
-}
-
 // A hostile VM making 3000 windows (issue 13): its client is disconnected at the VM's 256th,
 // counted across its connections; the VM's other connection and another VM go on.
 TEST(Budgets, WindowFloodStopsAtTheVmsLimitAcrossConnections) {
@@ -402,6 +477,48 @@ TEST(Budgets, NestedSubsurfacesStopAtTheDepthLimit) {
         << prism.log();
     EXPECT_TRUE(eventually([&] { return prism.windows_of("evil").empty(); }));
     expect_green_window_shown(prism, work, "nest-flood");
+    prism.stop();
+}
+
+// Whether one line of `log` has every one of `parts`.
+bool logged_together(const std::string& log, const std::vector<std::string>& parts) {
+    std::istringstream lines(log);
+    for (std::string line; std::getline(lines, line);) {
+        if (std::all_of(parts.begin(), parts.end(), [&](const std::string& part) {
+                return line.find(part) != std::string::npos;
+            })) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// [limits] max_popup_depth: a chain of popups one longer than the VM's limit disconnects its
+// client, logged with the VM's name and the limit; a chain of the limit fits, and another VM
+// (the default, 64) makes longer chains unhindered.
+TEST(Budgets, PopupDepthIsAPerVmKey) {
+    Prism prism({{"work", "#3465a4", {}}, {"evil", "red", {}, "[limits]\nmax_popup_depth = 4"}},
+                kHeadless);
+    Child evil = prism.client({attack(), "--mode", "popup-deep", "--count", "5"},
+                              prism.vm_socket("evil"), "evil");
+    ASSERT_TRUE(eventually([&] { return printed(evil, "disconnected"); }, 30s)) << evil.output();
+    EXPECT_FALSE(printed(evil, "chain 5")) << evil.output();
+    EXPECT_TRUE(logged_together(prism.log(), {"client of evil (pid ", "xdg_wm_base@",
+                                              "limits.max_popup_depth = 4 reached"}))
+        << prism.log();
+    Child fits = prism.client({attack(), "--mode", "popup-deep", "--count", "4"},
+                              prism.vm_socket("evil"), "fits");
+    ASSERT_TRUE(eventually([&] { return printed(fits, "repositioned"); }, 30s)) << fits.output();
+    EXPECT_TRUE(printed(fits, "chain 4")) << fits.output();
+    EXPECT_FALSE(printed(fits, "disconnected")) << fits.output();
+    Child work = prism.client({attack(), "--mode", "popup-deep", "--count", "20"},
+                              prism.vm_socket("work"), "work");
+    ASSERT_TRUE(eventually([&] { return printed(work, "repositioned"); }, 30s)) << work.output();
+    EXPECT_TRUE(printed(work, "chain 20")) << work.output();
+    EXPECT_FALSE(printed(work, "disconnected")) << work.output();
+    EXPECT_FALSE(logged_together(prism.log(), {"client of work ", "max_popup_depth"}))
+        << prism.log();
+    ASSERT_TRUE(prism.process().running());
     prism.stop();
 }
 
@@ -513,15 +630,20 @@ TEST(Budgets, AnotherVmsRoundTripsStayFastUnderAFlood) {
     EXPECT_NE(log.find("limits.windows = 256 reached"), std::string::npos);
     EXPECT_NE(log.find("refusing a connection: limits.connections = 128 reached"),
               std::string::npos);
-    EXPECT_NE(log.find("more than 1024 MIME types offered"), std::string::npos);
+    EXPECT_NE(log.find("more than 256 MIME types offered"), std::string::npos);
     EXPECT_NE(log.find("at its limit of 32 activation tokens"), std::string::npos);
-    // The bound is derived from measurements, not the 50 ms the issue hoped for: on the test
-    // machine (2 cores, ASan and UBSan, load average about 10 from other builds) the p99 was
-    // 307-338 ms over three runs (n about 50 round trips in 4 s), the title storm alone
-    // 63-226 ms, and 0.4 ms with no flood. prism is then CPU-bound on a machine where it gets
-    // a fifth of a core, so the latency is the scheduler's. 1 s is three times the worst
-    // measured; before the budgets, the token flood alone took other VMs' round trips to
-    // 4-9 s.
+    // Measured on the test machine (2 cores shared with other builds, ASan and UBSan), after
+    // the per-VM title budget, set_title coalescing, the 256-offer cap and cheaper windows:
+    // p50 7-8 ms, p99 32-58 ms in most runs (load average 2.4-5), with outliers of 128 ms and
+    // 580 ms (a run where the storm itself managed a third of its usual rounds: prism starved
+    // of CPU by the machine, not by the VM). Before them: p99 151-381 ms, 0.4 ms without the
+    // flood. What is left is per-request work in one read: libwayland dispatches all of a
+    // client's 64 KiB read at once (about 500 activation tokens, or 20 windows with 8 titles
+    // each), each request costing 30-100 us under ASan. The median holds the issue's 50 ms
+    // with six times the room measured; the p99 bound stays at 1 s, which only a starved
+    // machine comes near.
+    EXPECT_GT(latency_p50(work), 0) << work.output();
+    EXPECT_LT(latency_p50(work), 50000) << work.output();
     EXPECT_GT(latency_p99(work), 0) << work.output();
     EXPECT_LT(latency_p99(work), 1000000) << work.output();
     EXPECT_TRUE(prism.process().running());

@@ -624,23 +624,24 @@ TEST_F(ClipboardTest, ReplacingTheSelectionUnderTheDialogCancelsIt) {
 
 TEST_F(ClipboardTest, AMimeFloodNeitherReachesNorDisconnectsAnotherVm) {
     Prism prism({kWorkVm, kPersonalVm});
-    // 30,000 types of 100 bytes: prism cuts the offering client off after 1024.
+    // 30,000 types of 100 bytes: prism cuts the offering client off after 256.
     Child flood = prism.client({std::getenv("FLOOD_CLIENT"), "offer", "30000", "100"},
                                prism.vm_socket("work"), "flood-offer-30000");
     EXPECT_TRUE(eventually([&] { return !flood.running(); }, 30s)) << flood.output();
     EXPECT_NE(flood.output().find("disconnected"), std::string::npos) << flood.output();
-    EXPECT_NE(prism.log().find("clipboard: work: a client offered more than 1024 MIME types"),
-              std::string::npos);
+    EXPECT_NE(prism.log().find("client of work (pid "), std::string::npos) << prism.log();
+    EXPECT_NE(prism.log().find("more than 256 MIME types offered"), std::string::npos)
+        << prism.log();
     Child victim = prism.client({std::getenv("FLOOD_CLIENT"), "victim"},
                                 prism.vm_socket("personal"), "flood-victim");
     EXPECT_TRUE(eventually([&] {
         return victim.output().find("roundtrip 3\n") != std::string::npos;
     })) << victim.output();
 
-    // 500 types of 100 bytes and one of 1000: the focused window of another VM is offered at
+    // 200 types of 100 bytes and one of 1000: the focused window of another VM is offered at
     // most limits.mime_types (64) of them, none longer than 255 bytes, and stays connected.
-    Child offer = prism.client({std::getenv("FLOOD_CLIENT"), "offer", "500", "100"},
-                               prism.vm_socket("work"), "flood-offer-500");
+    Child offer = prism.client({std::getenv("FLOOD_CLIENT"), "offer", "200", "100"},
+                               prism.vm_socket("work"), "flood-offer-200");
     ASSERT_TRUE(eventually([&] { return offer.output().find("offered") != std::string::npos; }))
         << offer.output();
     Child second = prism.client({std::getenv("FLOOD_CLIENT"), "victim"},
@@ -662,9 +663,50 @@ TEST_F(ClipboardTest, AMimeFloodNeitherReachesNorDisconnectsAnotherVm) {
     EXPECT_TRUE(second.running() && victim.running());
     EXPECT_EQ(second.output().find("disconnected"), std::string::npos);
     EXPECT_EQ(victim.output().find("disconnected"), std::string::npos);
-    EXPECT_NE(prism.log().find("clipboard: work offered 502 MIME types (1 longer than 255 bytes): "
+    EXPECT_NE(prism.log().find("clipboard: work offered 202 MIME types (1 longer than 255 bytes): "
                                "prism offers 64 of them (limits.mime_types = 64)"),
               std::string::npos);
+    prism.stop();
+}
+
+// A VM setting selections with too many types, and connections offering more than 256, in a
+// loop for 3 s: both kinds of line are rate-limited per VM (one "prism offers N of them" line
+// per 10 s, at most 5 protocol error lines per 10 s), however many times it does it.
+TEST_F(ClipboardTest, AMimeFloodInALoopCannotFloodTheLog) {
+    Prism prism({kWorkVm, kPersonalVm});
+    Child flood = prism.client({std::getenv("FLOOD_CLIENT"), "offer-loop", "100", "30"},
+                               prism.vm_socket("work"), "flood-offer-loop");
+    ASSERT_TRUE(
+        eventually([&] { return flood.output().find("looped ") != std::string::npos; }, 60s))
+        << flood.output();
+    int looped = 0, disconnected = 0;
+    const std::string out = flood.output();
+    ASSERT_EQ(std::sscanf(out.c_str() + out.find("looped "), "looped %d, disconnected %d", &looped,
+                          &disconnected),
+              2)
+        << out;
+    // The flood happened: many selections set, many connections cut off.
+    EXPECT_GE(disconnected, 20) << out;
+    EXPECT_EQ(disconnected, looped) << out;
+    std::this_thread::sleep_for(200ms);
+    const std::string log = prism.log();
+    auto lines_with = [&](const std::string& needle) {
+        std::size_t n = 0;
+        for (std::size_t at = log.find(needle); at != std::string::npos;
+             at = log.find(needle, at + 1)) {
+            ++n;
+        }
+        return n;
+    };
+    const std::size_t capped = lines_with("clipboard: work offered 102 MIME types");
+    // Every line about the cut-off connections (prism used to log each one itself as well).
+    const std::size_t cut_off = lines_with("256 MIME types");
+    EXPECT_GE(capped, 1u) << log;
+    EXPECT_LE(capped, 1u) << log;
+    EXPECT_GE(cut_off, 1u) << log;
+    EXPECT_LE(cut_off, 5u) << log;
+    EXPECT_EQ(lines_with("client of work (pid "), cut_off) << log;
+    ASSERT_TRUE(prism.process().running());
     prism.stop();
 }
 
