@@ -77,6 +77,10 @@ TEST_F(QueueTest, AChainIsCopiedOutAndAnsweredAcrossItsWritableBuffers) {
     EXPECT_EQ(0, std::memcmp(bytes_.data() + kData + 0x300, answer + 4, 2));
     std::uint16_t used_idx;
     std::uint32_t id, len;
+    // The guest sees the entry only once the index is published.
+    std::memcpy(&used_idx, bytes_.data() + kUsed + 2, 2);
+    EXPECT_EQ(used_idx, 0);
+    ASSERT_TRUE(q.publish_used());
     std::memcpy(&used_idx, bytes_.data() + kUsed + 2, 2);
     std::memcpy(&id, bytes_.data() + kUsed + 4, 4);
     std::memcpy(&len, bytes_.data() + kUsed + 8, 4);
