@@ -128,7 +128,9 @@ private:
     }
     static int drain(int fd, std::uint32_t mask, void* data) {
         auto* self = static_cast<DeviceSide*>(data);
-        std::vector<std::uint8_t> buffer(65536);
+        // One buffer for every read, as the direct path's reader (a fresh 64 KiB per wake-up
+        // cost as much as the messages it read).
+        std::vector<std::uint8_t>& buffer = self->buffer_;
         for (;;) {
             iovec iov{buffer.data(), buffer.size()};
             msghdr msg{};
@@ -180,6 +182,7 @@ private:
     std::unique_ptr<device::SeqpacketListener> seqpacket_;
     mutable std::mutex mutex_;
     std::map<int, Context> contexts_;
+    std::vector<std::uint8_t> buffer_ = std::vector<std::uint8_t>(65536); // drain()'s
     std::atomic<std::uint64_t> received_{0};
     std::atomic<bool> stop_{false};
     std::thread thread_;
