@@ -172,6 +172,21 @@ TEST_F(QueueTest, AnIndexBeingMovedIsNeverReadHalfWritten) {
     EXPECT_EQ(broken, 0u) << "of " << reads << " reads; the last: " << why;
 }
 
+// Indexes are read and written as aligned 16-bit accesses: rings that do not allow that are
+// refused when the queue is set up (virtio 1.x 2.7: available 2-byte, used 4-byte aligned).
+TEST_F(QueueTest, MisalignedRingsAreRefused) {
+    std::string why;
+    EXPECT_TRUE(SplitQueue::valid(*memory_, {kQueue, kBase, kBase + kAvail, kBase + kUsed}, &why))
+        << why;
+    EXPECT_FALSE(
+        SplitQueue::valid(*memory_, {kQueue, kBase, kBase + kAvail + 1, kBase + kUsed}, &why));
+    EXPECT_EQ(why, "queue rings misaligned");
+    why.clear();
+    EXPECT_FALSE(
+        SplitQueue::valid(*memory_, {kQueue, kBase, kBase + kAvail, kBase + kUsed + 2}, &why));
+    EXPECT_EQ(why, "queue rings misaligned");
+}
+
 TEST_F(QueueTest, OrderIndirectAndSizeRulesHold) {
     desc(0, kBase + kData, 4, kWrite | kNext, 1);
     desc(1, kBase + kData, 4, 0);
