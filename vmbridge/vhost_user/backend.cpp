@@ -571,6 +571,16 @@ void Backend::end_session(const std::string& why) {
     if (device_) {
         log("device ended: " + why);
     }
+    // Used entries written in this wake-up are published and signalled at its end, which an
+    // ended device does not reach: they reach the guest here.
+    for (std::uint32_t i = 0; i < kQueueCount; ++i) {
+        if (pending_signal_[i]) {
+            pending_signal_[i] = false;
+            if (rings_[i].queue && rings_[i].queue->publish_used()) {
+                signal(i);
+            }
+        }
+    }
     device_.reset();
     device_wanted_ = false;
     hello_ = false;
