@@ -94,6 +94,7 @@ void fuzz_ring(std::span<const std::uint8_t> input) {
         std::uint16_t used_before = 0;
         std::memcpy(&used_before, bytes.data() + kUsed + 2, 2);
         check(queue.complete(chain, std::span<const std::uint8_t>(answer, input[3] % 65)));
+        check(queue.publish_used());
         std::uint16_t used_after = 0;
         std::memcpy(&used_after, bytes.data() + kUsed + 2, 2);
         disturbed = disturbed || over_used_ring;

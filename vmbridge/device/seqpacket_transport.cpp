@@ -291,16 +291,21 @@ private:
 
     // Requests are read only while everything owed to the peer has been sent: a peer that
     // does not read cannot make prism queue without bound.
+    // The event loop is told only when the mask changes (an epoll_ctl each time), not for
+    // every packet sent.
     void update_mask() {
-        if (source_ == nullptr) {
+        const std::uint32_t mask = out_.empty() ? WL_EVENT_READABLE : WL_EVENT_WRITABLE;
+        if (source_ == nullptr || mask == mask_) {
             return;
         }
-        wl_event_source_fd_update(source_, out_.empty() ? WL_EVENT_READABLE : WL_EVENT_WRITABLE);
+        mask_ = mask;
+        wl_event_source_fd_update(source_, mask);
     }
 
     SeqpacketListener& listener_;
     sys::UniqueFd fd_;
     wl_event_source* source_ = nullptr;
+    std::uint32_t mask_ = WL_EVENT_READABLE; // as source_ was added
     std::unique_ptr<Device> device_;
     std::deque<Outgoing> out_;
     std::vector<std::uint8_t> responses_; // RESPONSES being collected

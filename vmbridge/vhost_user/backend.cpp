@@ -22,9 +22,6 @@ namespace wl = virtio_wl;
 
 namespace {
 
-// Out-queue requests sent to the device and not yet answered. The device answers in order;
-// this only bounds what the process holds.
-constexpr std::size_t kMaxInFlight = 64;
 // Device packets held while a SHMEM_MAP waits for its ack; past this the device socket is not
 // read (prism then stops too: it never queues more than a response and one read's mappings).
 constexpr std::size_t kMaxHeldEvents = 256;
@@ -574,12 +571,22 @@ void Backend::end_session(const std::string& why) {
     if (device_) {
         log("device ended: " + why);
     }
+    // Used entries written in this wake-up are published and signalled at its end, which an
+    // ended device does not reach: they reach the guest here.
+    for (std::uint32_t i = 0; i < kQueueCount; ++i) {
+        if (pending_signal_[i]) {
+            pending_signal_[i] = false;
+            if (rings_[i].queue && rings_[i].queue->publish_used()) {
+                signal(i);
+            }
+        }
+    }
     device_.reset();
     device_wanted_ = false;
     hello_ = false;
     device_out_.clear();
     events_.clear();
-    in_flight_.clear();
+    in_flight_head_ = in_flight_count_ = 0;
     credited_ = 0;
     if (rings_[wl::kQueueOut].queue) {
         rings_[wl::kQueueOut].queue->set_kicks(true); // nothing will come back to look
@@ -601,9 +608,15 @@ void Backend::end_session(const std::string& why) {
     send_status(shim_wire::State::Negotiating);
 }
 
-void Backend::send_device(std::vector<std::uint8_t> packet) {
-    device_out_.push_back(std::move(packet));
-    flush_device();
+void Backend::send_device(std::span<const std::uint8_t> packet) {
+    // Sent at once when nothing waits before it (the usual case: no copy is kept); otherwise,
+    // or if the socket is full, queued for POLLOUT, which also reports a broken socket.
+    if (device_ && device_out_.empty() &&
+        send(device_.get(), packet.data(), packet.size(), MSG_DONTWAIT | MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(packet.size())) {
+        return;
+    }
+    device_out_.emplace_back(packet.begin(), packet.end());
 }
 
 bool Backend::flush_device() {
@@ -655,13 +668,8 @@ bool Backend::on_device_readable() {
             return fail("malformed packet from the device");
         }
         const std::span<const std::uint8_t> bytes(packet.data(), static_cast<std::size_t>(n));
-        Event event;
-        event.tag = wl::load_le32(bytes, wire::kTag);
-        event.bytes.assign(bytes.begin(), bytes.end());
-        if (!fds.empty()) {
-            event.fd = std::move(fds[0]);
-        }
-        if (event.tag == wire::kHello) {
+        const std::uint32_t tag = wl::load_le32(bytes, wire::kTag);
+        if (tag == wire::kHello) {
             if (bytes.size() != wire::kHelloSize ||
                 wl::load_le64(bytes, wire::kHelloRegionSize) != wl::kShmemRegionSize) {
                 return fail("unexpected HELLO from the device");
@@ -672,7 +680,7 @@ bool Backend::on_device_readable() {
             wl::store_le64(ack, wire::kFeaturesBits,
                            features_ & wl::load_le64(bytes, wire::kHelloOffered) &
                                wl::kWlFeatureMask);
-            send_device(std::move(ack));
+            send_device(ack);
             hello_ = true;
             // What the guest queued before the device existed.
             if (!credit_in() || !process_out()) {
@@ -680,19 +688,32 @@ bool Backend::on_device_readable() {
             }
             continue;
         }
+        sys::UniqueFd fd = fds.empty() ? sys::UniqueFd() : std::move(fds[0]);
+        if (events_.empty() && !map_ack_blocking_) {
+            // Nothing waits before it: applied from the read buffer, not copied.
+            if (!apply_event(tag, bytes, fd)) {
+                return false;
+            }
+            continue;
+        }
+        Event event;
+        event.tag = tag;
+        event.bytes.assign(bytes.begin(), bytes.end());
+        event.fd = std::move(fd);
         events_.push_back(std::move(event));
     }
     return true;
 }
 
 bool Backend::complete_out(std::span<const std::uint8_t> response) {
-    if (in_flight_.empty()) {
+    if (in_flight_count_ == 0) {
         return fail("a response for no request");
     }
-    if (!rings_[wl::kQueueOut].queue->complete(in_flight_.front(), response)) {
+    if (!rings_[wl::kQueueOut].queue->complete(in_flight_[in_flight_head_], response)) {
         return fail("out queue: guest memory failed while writing a response");
     }
-    in_flight_.pop_front();
+    in_flight_head_ = (in_flight_head_ + 1) % kMaxInFlight;
+    --in_flight_count_;
     pending_signal_[wl::kQueueOut] = true;
     return true;
 }
@@ -704,6 +725,9 @@ bool Backend::apply_events() {
     for (std::uint32_t i = 0; i < kQueueCount; ++i) {
         if (pending_signal_[i]) {
             pending_signal_[i] = false;
+            if (!rings_[i].queue->publish_used()) {
+                return fail("queue " + std::to_string(i) + ": guest memory failed");
+            }
             signal(i);
         }
     }
@@ -712,89 +736,96 @@ bool Backend::apply_events() {
 
 bool Backend::apply_held_events() {
     while (device_ && !events_.empty() && !map_ack_blocking_) {
-        Event event = std::move(events_.front());
+        const Event event = std::move(events_.front());
         events_.pop_front();
-        const std::span<const std::uint8_t> bytes(event.bytes);
-        switch (event.tag) {
-        case wire::kResponses: {
-            if (bytes.size() < wire::kBatchEntries) {
+        if (!apply_event(event.tag, event.bytes, event.fd)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool Backend::apply_event(std::uint32_t tag, std::span<const std::uint8_t> bytes,
+                          const UniqueFd& fd) {
+    switch (tag) {
+    case wire::kResponses: {
+        if (bytes.size() < wire::kBatchEntries) {
+            return fail("malformed RESPONSES from the device");
+        }
+        const std::uint32_t count = wl::load_le32(bytes, wire::kBatchCount);
+        std::size_t at = wire::kBatchEntries;
+        for (std::uint32_t i = 0; i < count; ++i) {
+            if (bytes.size() - at < wire::kBatchEntryHeader ||
+                wl::load_le32(bytes, at) > bytes.size() - at - wire::kBatchEntryHeader) {
                 return fail("malformed RESPONSES from the device");
             }
-            const std::uint32_t count = wl::load_le32(bytes, wire::kBatchCount);
-            std::size_t at = wire::kBatchEntries;
-            for (std::uint32_t i = 0; i < count; ++i) {
-                if (bytes.size() - at < wire::kBatchEntryHeader ||
-                    wl::load_le32(bytes, at) > bytes.size() - at - wire::kBatchEntryHeader) {
-                    return fail("malformed RESPONSES from the device");
-                }
-                const std::uint32_t length = wl::load_le32(bytes, at);
-                if (!complete_out(bytes.subspan(at + wire::kBatchEntryHeader, length))) {
-                    return false;
-                }
-                at += wire::kBatchEntryHeader + length;
+            const std::uint32_t length = wl::load_le32(bytes, at);
+            if (!complete_out(bytes.subspan(at + wire::kBatchEntryHeader, length))) {
+                return false;
             }
-            if (count == 0 || at != bytes.size()) {
-                return fail("malformed RESPONSES from the device");
-            }
-            break;
+            at += wire::kBatchEntryHeader + length;
         }
-        case wire::kIn: {
-            Chain chain;
-            std::string why;
-            if (credited_ == 0 ||
-                rings_[wl::kQueueIn].queue->pop(&chain, 0, &why) != SplitQueue::Pop::Chain) {
-                return fail("in queue: " + (why.empty() ? std::string("no buffer") : why));
-            }
-            --credited_;
-            if (!rings_[wl::kQueueIn].queue->complete(chain, bytes.subspan(wire::kBody))) {
-                return fail("in queue: guest memory failed while writing a message");
-            }
-            pending_signal_[wl::kQueueIn] = true;
-            break;
+        if (count == 0 || at != bytes.size()) {
+            return fail("malformed RESPONSES from the device");
         }
-        case wire::kMap: {
-            if (bytes.size() != wire::kMapPacketSize || !event.fd) {
-                return fail("malformed MAP from the device");
-            }
-            const std::uint64_t offset = wl::load_le64(bytes, wire::kMapOffset);
-            const std::uint64_t size = wl::load_le64(bytes, wire::kMapSize);
-            const bool writable = (wl::load_le32(bytes, wire::kMapFlags) & wire::kMapWritable) != 0;
-            std::vector<std::uint8_t> map(kShmemMapSize);
-            store<std::uint64_t>(map, kShmemMapFdOffset, 0);
-            store<std::uint64_t>(map, kShmemMapShmOffset, offset);
-            store<std::uint64_t>(map, kShmemMapLen, size);
-            store<std::uint64_t>(map, kShmemMapFlags, writable ? kShmemMapWritable : 0);
-            if (!send_with_fd(backend_req_.get(),
-                              build_message(static_cast<std::uint32_t>(BackendRequest::ShmemMap),
-                                            kFlagNeedReply, map),
-                              event.fd.get())) {
-                return fail("cannot send SHMEM_MAP to the VMM");
-            }
-            mappings_[offset] = size;
-            ++acks_outstanding_;
-            map_ack_blocking_ = true; // what follows carries the pfn: wait for the ack
-            break;
+        break;
+    }
+    case wire::kIn: {
+        Chain& chain = in_chain_;
+        std::string why;
+        if (credited_ == 0 ||
+            rings_[wl::kQueueIn].queue->pop(&chain, 0, &why) != SplitQueue::Pop::Chain) {
+            return fail("in queue: " + (why.empty() ? std::string("no buffer") : why));
         }
-        case wire::kUnmap: {
-            if (bytes.size() != wire::kMapPacketSize) {
-                return fail("malformed UNMAP from the device");
-            }
-            const std::uint64_t offset = wl::load_le64(bytes, wire::kMapOffset);
-            std::vector<std::uint8_t> unmap(kShmemMapSize);
-            store<std::uint64_t>(unmap, kShmemMapShmOffset, offset);
-            store<std::uint64_t>(unmap, kShmemMapLen, wl::load_le64(bytes, wire::kMapSize));
-            if (!send_with_fd(
-                    backend_req_.get(),
-                    build_message(static_cast<std::uint32_t>(BackendRequest::ShmemUnmap), 0, unmap),
-                    -1)) {
-                return fail("cannot send SHMEM_UNMAP to the VMM");
-            }
-            mappings_.erase(offset);
-            break;
+        --credited_;
+        if (!rings_[wl::kQueueIn].queue->complete(chain, bytes.subspan(wire::kBody))) {
+            return fail("in queue: guest memory failed while writing a message");
         }
-        default:
-            return fail("unknown packet " + std::to_string(event.tag) + " from the device");
+        pending_signal_[wl::kQueueIn] = true;
+        break;
+    }
+    case wire::kMap: {
+        if (bytes.size() != wire::kMapPacketSize || !fd) {
+            return fail("malformed MAP from the device");
         }
+        const std::uint64_t offset = wl::load_le64(bytes, wire::kMapOffset);
+        const std::uint64_t size = wl::load_le64(bytes, wire::kMapSize);
+        const bool writable = (wl::load_le32(bytes, wire::kMapFlags) & wire::kMapWritable) != 0;
+        std::vector<std::uint8_t> map(kShmemMapSize);
+        store<std::uint64_t>(map, kShmemMapFdOffset, 0);
+        store<std::uint64_t>(map, kShmemMapShmOffset, offset);
+        store<std::uint64_t>(map, kShmemMapLen, size);
+        store<std::uint64_t>(map, kShmemMapFlags, writable ? kShmemMapWritable : 0);
+        if (!send_with_fd(backend_req_.get(),
+                          build_message(static_cast<std::uint32_t>(BackendRequest::ShmemMap),
+                                        kFlagNeedReply, map),
+                          fd.get())) {
+            return fail("cannot send SHMEM_MAP to the VMM");
+        }
+        mappings_[offset] = size;
+        ++acks_outstanding_;
+        map_ack_blocking_ = true; // what follows carries the pfn: wait for the ack
+        break;
+    }
+    case wire::kUnmap: {
+        if (bytes.size() != wire::kMapPacketSize) {
+            return fail("malformed UNMAP from the device");
+        }
+        const std::uint64_t offset = wl::load_le64(bytes, wire::kMapOffset);
+        std::vector<std::uint8_t> unmap(kShmemMapSize);
+        store<std::uint64_t>(unmap, kShmemMapShmOffset, offset);
+        store<std::uint64_t>(unmap, kShmemMapLen, wl::load_le64(bytes, wire::kMapSize));
+        if (!send_with_fd(
+                backend_req_.get(),
+                build_message(static_cast<std::uint32_t>(BackendRequest::ShmemUnmap), 0, unmap),
+                -1)) {
+            return fail("cannot send SHMEM_UNMAP to the VMM");
+        }
+        mappings_.erase(offset);
+        break;
+    }
+    default:
+        return fail("unknown packet " + std::to_string(tag) + " from the device");
     }
     return true;
 }
@@ -863,7 +894,7 @@ bool Backend::credit_in() {
         std::vector<std::uint8_t> credit(wire::kCreditSize);
         wl::store_le32(credit, wire::kTag, wire::kCredit);
         wl::store_le32(credit, wire::kCreditCount, available - credited_);
-        send_device(std::move(credit));
+        send_device(credit);
         credited_ = available;
     }
     return true;
@@ -872,12 +903,13 @@ bool Backend::credit_in() {
 bool Backend::process_out() {
     // Every chain the guest has made available (up to kMaxInFlight) goes to the device, packed
     // into as few REQUESTS packets as their sizes allow: one send for a whole kick.
-    std::vector<std::uint8_t> packet;
+    std::vector<std::uint8_t>& packet = requests_; // keeps its capacity
+    packet.clear();
     std::uint32_t count = 0;
     const auto send_batch = [&] {
         if (count > 0) {
             wl::store_le32(packet, wire::kBatchCount, count);
-            send_device(std::move(packet));
+            send_device(packet);
             packet.clear();
             count = 0;
         }
@@ -886,13 +918,13 @@ bool Backend::process_out() {
         return true;
     }
     SplitQueue& queue = *rings_[wl::kQueueOut].queue;
-    while (device_ && in_flight_.size() < kMaxInFlight) {
-        Chain chain;
+    while (device_ && in_flight_count_ < kMaxInFlight) {
+        Chain& chain = in_flight_[(in_flight_head_ + in_flight_count_) % kMaxInFlight];
         std::string why;
         const std::size_t max = wire::kMaxRequestPacket - wire::kBody;
         const SplitQueue::Pop popped = queue.pop(&chain, max, &why);
         if (popped == SplitQueue::Pop::Empty) {
-            if (!in_flight_.empty() || queue.kicks_wanted()) {
+            if (in_flight_count_ != 0 || queue.kicks_wanted()) {
                 break;
             }
             // Idle with kicks off: turn them on, then look once more (a chain added before
@@ -919,13 +951,13 @@ bool Backend::process_out() {
         std::memcpy(packet.data() + at + wire::kBatchEntryHeader, chain.readable.data(),
                     chain.readable.size());
         ++count;
-        in_flight_.push_back(std::move(chain));
+        ++in_flight_count_;
     }
     send_batch();
     // While requests are with the device its responses bring this process back here, so the
     // guest need not kick (a kick per request costs the guest an exit and this process a
     // wake-up): the used ring says so until the queue is idle again.
-    if (device_ && !in_flight_.empty() && queue.kicks_wanted() && !queue.set_kicks(false)) {
+    if (device_ && in_flight_count_ != 0 && queue.kicks_wanted() && !queue.set_kicks(false)) {
         return fail("out queue: guest memory failed");
     }
     return true;

@@ -40,6 +40,10 @@ struct BackendOptions {
     pid_t vmm_pid = 0;                          // the frontend's pid (SO_PEERCRED), for prismctl
 };
 
+// Out-queue requests sent to the device and not yet answered. The device answers in order;
+// this only bounds what the process holds.
+inline constexpr std::size_t kMaxInFlight = 64;
+
 class Backend {
 public:
     Backend(sys::UniqueFd frontend, BackendOptions options);
@@ -92,9 +96,10 @@ private:
     bool on_control(bool* closed);
     bool on_device_readable();
     bool flush_device();
-    void send_device(std::vector<std::uint8_t> packet);
+    void send_device(std::span<const std::uint8_t> packet);
     bool apply_events();
     bool apply_held_events();
+    bool apply_event(std::uint32_t tag, std::span<const std::uint8_t> bytes, const UniqueFd& fd);
     bool complete_out(std::span<const std::uint8_t> response);
     bool on_backend_reply(bool* closed);
 
@@ -121,7 +126,12 @@ private:
     std::deque<std::vector<std::uint8_t>> device_out_;
     std::vector<std::uint8_t> read_buffer_; // device packets are read into this
     std::deque<Event> events_;
-    std::deque<Chain> in_flight_;                     // out-queue chains waiting for their response
+    // Out-queue chains waiting for their response, oldest at in_flight_head_: a fixed ring
+    // whose chains keep their buffers, so popping a chain allocates nothing.
+    std::array<Chain, kMaxInFlight> in_flight_;
+    std::size_t in_flight_head_ = 0, in_flight_count_ = 0;
+    std::vector<std::uint8_t> requests_;              // the REQUESTS packet being built
+    Chain in_chain_;                                  // the in-queue chain being filled
     std::uint32_t credited_ = 0;                      // in-queue chains announced, not yet used
     std::array<bool, kQueueCount> pending_signal_{};  // used entries written, guest not signalled
     std::map<std::uint64_t, std::uint64_t> mappings_; // region offset -> size

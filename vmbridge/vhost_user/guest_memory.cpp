@@ -54,6 +54,32 @@ bool guarded_copy(void* dst, const void* src, std::size_t size) {
     return true;
 }
 
+bool guarded_load16(const std::uint16_t* src, std::uint16_t* out) {
+    sigjmp_buf jump;
+    if (sigsetjmp(jump, 0) != 0) {
+        return false;
+    }
+    active_guard = &jump;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    *out = __atomic_load_n(src, __ATOMIC_RELAXED);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    active_guard = nullptr;
+    return true;
+}
+
+bool guarded_store16(std::uint16_t* dst, std::uint16_t value) {
+    sigjmp_buf jump;
+    if (sigsetjmp(jump, 0) != 0) {
+        return false;
+    }
+    active_guard = &jump;
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    __atomic_store_n(dst, value, __ATOMIC_RELAXED);
+    std::atomic_signal_fence(std::memory_order_seq_cst);
+    active_guard = nullptr;
+    return true;
+}
+
 std::unique_ptr<GuestMemory> GuestMemory::map(const std::vector<MemRegion>& regions,
                                               std::vector<sys::UniqueFd> fds, std::string* why) {
     std::unique_ptr<GuestMemory> memory(new GuestMemory());
@@ -136,6 +162,22 @@ bool GuestMemory::write(std::uint64_t addr, const void* in, std::size_t size) co
     }
     std::uint8_t* target = find(addr, size);
     return target != nullptr && guarded_copy(target, in, size);
+}
+
+bool GuestMemory::read_u16(std::uint64_t addr, std::uint16_t* out) const {
+    const std::uint8_t* source = find(addr, sizeof(std::uint16_t));
+    if (source == nullptr || reinterpret_cast<std::uintptr_t>(source) % alignof(std::uint16_t)) {
+        return false;
+    }
+    return guarded_load16(reinterpret_cast<const std::uint16_t*>(source), out);
+}
+
+bool GuestMemory::write_u16(std::uint64_t addr, std::uint16_t value) const {
+    std::uint8_t* target = find(addr, sizeof(std::uint16_t));
+    if (target == nullptr || reinterpret_cast<std::uintptr_t>(target) % alignof(std::uint16_t)) {
+        return false;
+    }
+    return guarded_store16(reinterpret_cast<std::uint16_t*>(target), value);
 }
 
 std::optional<std::uint64_t> GuestMemory::from_user(std::uint64_t user_addr,

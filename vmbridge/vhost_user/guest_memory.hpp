@@ -22,6 +22,10 @@ void install_fault_guard();
 // memcpy that returns false instead of dying if the source or destination faults (SIGBUS),
 // provided install_fault_guard() ran. Without it, a plain memcpy.
 bool guarded_copy(void* dst, const void* src, std::size_t size);
+// One aligned 16-bit load or store, guarded the same way: a ring index the other side updates
+// concurrently is never seen half-written (memcpy may copy two bytes one at a time).
+bool guarded_load16(const std::uint16_t* src, std::uint16_t* out);
+bool guarded_store16(std::uint16_t* dst, std::uint16_t value);
 
 class GuestMemory {
 public:
@@ -42,9 +46,17 @@ public:
     // False if the range is not inside one region, or faulted. An empty range always succeeds.
     bool read(std::uint64_t addr, void* out, std::size_t size) const;
     bool write(std::uint64_t addr, const void* in, std::size_t size) const;
+    // A 16-bit ring field (an index or the flags) at guest-physical `addr`, read or written as
+    // one aligned access. False if it is not inside a region, not 2-byte aligned, or faulted.
+    bool read_u16(std::uint64_t addr, std::uint16_t* out) const;
+    bool write_u16(std::uint64_t addr, std::uint16_t value) const;
     // The guest-physical address of the frontend's `user_addr` (ring addresses arrive as the
     // VMM's own virtual addresses), if `size` bytes from there lie inside one region.
     std::optional<std::uint64_t> from_user(std::uint64_t user_addr, std::uint64_t size) const;
+    // Whether `size` bytes at `addr` lie inside one region (nothing is touched).
+    bool contains(std::uint64_t addr, std::size_t size) const {
+        return find(addr, size) != nullptr;
+    }
     // Whether every region's file is sealed against shrinking.
     bool sealed() const { return sealed_; }
     std::size_t region_count() const { return regions_.size(); }

@@ -38,7 +38,7 @@ SplitQueue::SplitQueue(const GuestMemory& memory, VringLayout layout, std::uint1
     , next_avail_(next_avail) {
     // The used index continues where the guest saw it (0 on a fresh queue).
     std::uint16_t used_idx = 0;
-    if (memory_.read(layout_.used + kUsedIdx, &used_idx, sizeof(used_idx))) {
+    if (memory_.read_u16(layout_.used + kUsedIdx, &used_idx)) {
         next_used_ = used_idx;
     }
     set_kicks(true); // a queue starts wanting kicks, whatever an earlier device left there
@@ -47,7 +47,7 @@ SplitQueue::SplitQueue(const GuestMemory& memory, VringLayout layout, std::uint1
 bool SplitQueue::set_kicks(bool wanted) {
     kicks_ = wanted;
     const std::uint16_t flags = wanted ? 0 : kUsedNoNotify;
-    const bool ok = memory_.write(layout_.used + kUsedFlags, &flags, sizeof(flags));
+    const bool ok = memory_.write_u16(layout_.used + kUsedFlags, flags);
     // The flag is visible before the available index is read again (the driver orders its
     // index update before reading the flag the same way).
     std::atomic_thread_fence(std::memory_order_seq_cst);
@@ -59,11 +59,15 @@ bool SplitQueue::valid(const GuestMemory& memory, const VringLayout& layout, std
         *why = "queue size " + std::to_string(layout.size);
         return false;
     }
-    std::uint8_t probe = 0;
-    // Both ends of each ring must be guest memory (every later access is checked again).
+    // The indexes and flags are read and written as aligned 16-bit accesses (virtio 1.x 2.7:
+    // the available ring is 2-byte aligned, the used ring 4-byte).
+    if (layout.avail % 2 != 0 || layout.used % 4 != 0) {
+        *why = "queue rings misaligned";
+        return false;
+    }
+    // Each ring lies inside guest memory (every later access is checked again).
     const auto inside = [&](std::uint64_t addr, std::uint64_t bytes) {
-        return memory.read(addr, &probe, 1) && addr + bytes > addr &&
-               memory.read(addr + bytes - 1, &probe, 1);
+        return memory.contains(addr, bytes);
     };
     if (!inside(layout.desc, kDescSize * layout.size) ||
         !inside(layout.avail, avail_bytes(layout.size)) ||
@@ -76,7 +80,7 @@ bool SplitQueue::valid(const GuestMemory& memory, const VringLayout& layout, std
 
 SplitQueue::Pop SplitQueue::available(std::uint32_t* count, std::string* why) {
     std::uint16_t idx = 0;
-    if (!memory_.read(layout_.avail + kAvailIdx, &idx, sizeof(idx))) {
+    if (!memory_.read_u16(layout_.avail + kAvailIdx, &idx)) {
         *why = "available ring unreadable";
         return Pop::Broken;
     }
@@ -134,9 +138,7 @@ SplitQueue::Pop SplitQueue::pop(Chain* chain, std::size_t max_readable, std::str
         }
         if ((flags & kDescWrite) != 0) {
             // Writable: checked now, written when the response is ready.
-            std::uint8_t probe = 0;
-            if (len != 0 && (!memory_.read(addr, &probe, 1) || addr + len < addr ||
-                             !memory_.read(addr + len - 1, &probe, 1))) {
+            if (len != 0 && !memory_.contains(addr, len)) {
                 *why = "writable buffer outside guest memory";
                 return Pop::Broken;
             }
@@ -192,8 +194,12 @@ bool SplitQueue::complete(const Chain& chain, std::span<const std::uint8_t> byte
         return false;
     }
     ++next_used_;
-    std::atomic_thread_fence(std::memory_order_release); // the entry before the index
-    return memory_.write(layout_.used + kUsedIdx, &next_used_, sizeof(next_used_));
+    return true;
+}
+
+bool SplitQueue::publish_used() {
+    std::atomic_thread_fence(std::memory_order_release); // the entries before the index
+    return memory_.write_u16(layout_.used + kUsedIdx, next_used_);
 }
 
 } // namespace prism::vmbridge::vhost_user

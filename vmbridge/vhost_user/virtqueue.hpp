@@ -49,9 +49,12 @@ public:
     Pop available(std::uint32_t* count, std::string* why);
     // Pops the next chain, copying at most `max_readable` readable bytes (more: Broken).
     Pop pop(Chain* chain, std::size_t max_readable, std::string* why);
-    // Writes `bytes` into the chain's writable buffers (as much as fits) and puts the chain
-    // on the used ring with the number of bytes written. False if guest memory failed.
+    // Writes `bytes` into the chain's writable buffers (as much as fits) and the used-ring
+    // entry for it with the number of bytes written; the guest sees it (and every entry
+    // completed before it) once publish_used() has run. False if guest memory failed.
     bool complete(const Chain& chain, std::span<const std::uint8_t> bytes);
+    // Publishes the used entries completed so far: one store of the used index.
+    bool publish_used();
 
     // Whether the guest should kick this queue (virtio 1.x 2.7.10): false sets
     // VIRTQ_USED_F_NO_NOTIFY in the used ring's flags, a hint the driver may ignore. After

@@ -138,9 +138,10 @@ Frontend::Frontend(const std::filesystem::path& socket, FrontendOptions options,
         free_in_.push_back(static_cast<std::uint16_t>(i));
     }
     const std::uint32_t out_count = std::min(options_.queue_size / 2, kMaxOutSlots);
-    for (std::uint32_t i = 0; i < out_count; ++i) {
-        free_out_.insert(static_cast<std::uint16_t>(i));
+    for (std::uint32_t i = out_count; i > 0; --i) {
+        free_out_.push_back(static_cast<std::uint16_t>(i - 1)); // slot 0 is taken first
     }
+    responses_.resize(2 * kMaxOutSlots);
     if (setup_now) {
         setup();
     }
@@ -348,8 +349,9 @@ void Frontend::add_avail(std::uint32_t queue, std::uint16_t head) {
     const std::uint16_t slot = avail_idx_[queue] % options_.queue_size;
     std::memcpy(avail + 4 + 2 * slot, &head, 2);
     ++avail_idx_[queue];
-    std::atomic_thread_fence(std::memory_order_release);
-    std::memcpy(avail + 2, &avail_idx_[queue], 2);
+    // One aligned store, after the entry (as the driver's virtio_store_mb()).
+    __atomic_store_n(reinterpret_cast<std::uint16_t*>(avail + 2), avail_idx_[queue],
+                     __ATOMIC_RELEASE);
 }
 
 void Frontend::kick(std::uint32_t queue) {
@@ -357,8 +359,9 @@ void Frontend::kick(std::uint32_t queue) {
     // ring says VIRTQ_USED_F_NO_NOTIFY (it will look at the ring again by itself). The flag is
     // read after the available index was published.
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    std::uint16_t flags = 0;
-    std::memcpy(&flags, memory_ + queue * kQueueStride + kUsedAt, 2);
+    const std::uint16_t flags = __atomic_load_n(
+        reinterpret_cast<const std::uint16_t*>(memory_ + queue * kQueueStride + kUsedAt),
+        __ATOMIC_RELAXED);
     if ((flags & 0x1) != 0) {
         ++kicks_skipped_;
         return;
@@ -374,8 +377,8 @@ std::uint16_t Frontend::post_request(std::span<const std::uint8_t> bytes) {
     if (bytes.size() > kOutRequestSize) {
         throw std::runtime_error("request too large for the double");
     }
-    const std::uint16_t slot = *free_out_.begin();
-    free_out_.erase(free_out_.begin());
+    const std::uint16_t slot = free_out_.back();
+    free_out_.pop_back();
     queue_bytes_ += bytes.size();
     const std::uint64_t at = kOutSlots + slot * kOutSlotSize;
     std::memcpy(memory_ + at, bytes.data(), bytes.size());
@@ -391,24 +394,23 @@ std::uint16_t Frontend::post_request(std::span<const std::uint8_t> bytes) {
 std::vector<std::uint8_t> Frontend::request(std::span<const std::uint8_t> bytes) {
     const std::uint16_t head = post_request(bytes);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (responses_.count(head) == 0) {
+    while (!answered(head)) {
         if (closed_ || std::chrono::steady_clock::now() > deadline) {
             throw std::runtime_error("no response from the device");
         }
         pump(std::chrono::milliseconds(50));
     }
-    std::vector<std::uint8_t> response = std::move(responses_[head]);
-    responses_.erase(head);
+    std::vector<std::uint8_t> response = std::move(*responses_[head]);
+    responses_[head].reset();
     return response;
 }
 
 std::optional<std::vector<std::uint8_t>> Frontend::take_response(std::uint16_t head) {
-    auto it = responses_.find(head);
-    if (it == responses_.end()) {
+    if (!answered(head)) {
         return std::nullopt;
     }
-    std::vector<std::uint8_t> response = std::move(it->second);
-    responses_.erase(it);
+    std::optional<std::vector<std::uint8_t>> response = std::move(responses_[head]);
+    responses_[head].reset();
     return response;
 }
 
@@ -429,9 +431,8 @@ void Frontend::post_in_buffers(std::uint32_t count) {
 
 bool Frontend::collect(std::uint32_t queue) {
     const std::uint8_t* used = memory_ + queue * kQueueStride + kUsedAt;
-    std::uint16_t idx;
-    std::memcpy(&idx, used + 2, 2);
-    std::atomic_thread_fence(std::memory_order_acquire);
+    const std::uint16_t idx =
+        __atomic_load_n(reinterpret_cast<const std::uint16_t*>(used + 2), __ATOMIC_ACQUIRE);
     bool any = false;
     while (used_seen_[queue] != idx) {
         const std::uint16_t slot = used_seen_[queue] % options_.queue_size;
@@ -453,9 +454,12 @@ bool Frontend::collect(std::uint32_t queue) {
             const std::uint16_t out_slot = static_cast<std::uint16_t>(id / 2);
             const std::uint8_t* response =
                 memory_ + kOutSlots + out_slot * kOutSlotSize + kOutRequestSize;
-            responses_[static_cast<std::uint16_t>(id)] = std::vector<std::uint8_t>(
+            if (id >= responses_.size() || out_slot >= kMaxOutSlots) {
+                throw std::runtime_error("used entry for head " + std::to_string(id));
+            }
+            responses_[id].emplace(
                 response, response + std::min<std::uint64_t>(len, kOutSlotSize - kOutRequestSize));
-            free_out_.insert(out_slot);
+            free_out_.push_back(out_slot);
         }
     }
     return any;

@@ -15,7 +15,6 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -64,7 +63,9 @@ public:
     // Queues a request on the out queue without waiting for the answer; returns its head.
     std::uint16_t post_request(std::span<const std::uint8_t> bytes);
     // Whether the request at `head` has been answered (pump() collects answers).
-    bool answered(std::uint16_t head) const { return responses_.count(head) != 0; }
+    bool answered(std::uint16_t head) const {
+        return head < responses_.size() && responses_[head].has_value();
+    }
     // The response to the request at `head`, once answered (then forgotten); nullopt before.
     std::optional<std::vector<std::uint8_t>> take_response(std::uint16_t head);
     // Out-queue requests that can be posted now (free slots).
@@ -124,10 +125,12 @@ private:
     std::uint64_t offered_features_ = 0, offered_protocol_ = 0, shmem_size_ = 0;
     std::uint16_t avail_idx_[2] = {0, 0};
     std::uint16_t used_seen_[2] = {0, 0};
-    std::deque<std::uint16_t> free_in_;                            // in-queue buffers not posted
-    std::set<std::uint16_t> free_out_;                             // out-queue slots not in use
-    std::map<std::uint16_t, std::vector<std::uint8_t>> responses_; // by head
-    std::deque<std::vector<std::uint8_t>> delivered_;              // in-queue messages to hand over
+    std::deque<std::uint16_t> free_in_; // in-queue buffers not posted
+    // As a guest driver keeps them: a free list of out-queue slots (the next taken from the
+    // back) and the answers by head, in arrays, so the double costs little per request.
+    std::vector<std::uint16_t> free_out_;
+    std::vector<std::optional<std::vector<std::uint8_t>>> responses_; // by head
+    std::deque<std::vector<std::uint8_t>> delivered_; // in-queue messages to hand over
     std::map<std::uint64_t, std::uint64_t> mapped_;
     std::size_t maps_ = 0, unmaps_ = 0;
     std::uint64_t queue_bytes_ = 0;
