@@ -20,6 +20,7 @@
 #include "guest/wl0.hpp"
 #include "vhost/frontend.hpp"
 #include "vmbridge/device/seqpacket_transport.hpp"
+#include "vmbridge/vhost_user/backend.hpp"
 #include "vmbridge/vhost_user/supervisor.hpp"
 
 #include <algorithm>
@@ -62,7 +63,8 @@ constexpr std::size_t kFrameBytes = std::size_t{kWidth} * kHeight * 4;
 // a context receives (the pool's memfd) is mapped, as the compositor would map a wl_shm pool.
 class DeviceSide {
 public:
-    explicit DeviceSide(const std::filesystem::path& program, const std::filesystem::path& dir) {
+    DeviceSide(const std::filesystem::path& program, const std::filesystem::path& dir,
+               const std::map<std::string, std::uint32_t>& backends) {
         loop_ = wl_event_loop_create();
         device::DeviceOptions options;
         options.connect_context = [this](std::string_view) {
@@ -71,10 +73,21 @@ public:
         options.log = [](const std::string&) {
         };
         std::string error;
-        supervisor_ = vhost_user::Supervisor::create(
-            loop_, {"bench", dir / "vhost.sock", 22, program, options}, &error);
+        // One prism-vhost-wl per backend (each serves one VMM), on dir/vhost-NAME.sock.
+        for (const auto& [name, poll_us] : backends) {
+            supervisors_.push_back(
+                vhost_user::Supervisor::create(loop_,
+                                               {.vm = "bench-" + name,
+                                                .socket = dir / ("vhost-" + name + ".sock"),
+                                                .shmem_bit = 22,
+                                                .poll_us = poll_us,
+                                                .program = program,
+                                                .device = options},
+                                               &error));
+            check(supervisors_.back() != nullptr, "starting prism-vhost-wl");
+        }
         seqpacket_ = device::SeqpacketListener::create(loop_, dir / "seq.sock", options, &error);
-        check(supervisor_ && seqpacket_, "starting the device side");
+        check(seqpacket_ != nullptr, "starting the device side");
         thread_ = std::thread([this] {
             while (!stop_) {
                 wl_event_loop_dispatch(loop_, 20);
@@ -85,7 +98,7 @@ public:
     ~DeviceSide() {
         stop_ = true;
         thread_.join();
-        supervisor_.reset();
+        supervisors_.clear();
         seqpacket_.reset();
         for (auto& [fd, context] : contexts_) {
             wl_event_source_remove(context.source);
@@ -178,7 +191,7 @@ private:
     }
 
     wl_event_loop* loop_ = nullptr;
-    std::unique_ptr<vhost_user::Supervisor> supervisor_;
+    std::vector<std::unique_ptr<vhost_user::Supervisor>> supervisors_;
     std::unique_ptr<device::SeqpacketListener> seqpacket_;
     mutable std::mutex mutex_;
     std::map<int, Context> contexts_;
@@ -297,8 +310,19 @@ int main(int argc, char** argv) {
     check(mkdtemp(dir_template) != nullptr, "mkdtemp");
     const std::filesystem::path dir = dir_template;
     {
-        DeviceSide device_side(argv[1], dir);
-        vhost_test::Frontend frontend(dir / "vhost.sock");
+        // Three ways the rings run, each with its own backend process and guest:
+        //   watching: prism-vhost-wl as prism starts it (watching kDefaultPollUs after
+        //     activity), the guest sleeping as soon as it waits;
+        //   sleeping: prism-vhost-wl with poll_us 0, the guest as above;
+        //   kvm: as watching, with the guest polling kKvmHaltPoll before it sleeps, as a KVM
+        //     vCPU that halts is polled by the host kernel (halt_poll_ns, 200 us by default on
+        //     x86) before its thread gives up the core.
+        constexpr std::chrono::microseconds kKvmHaltPoll{200};
+        DeviceSide device_side(argv[1], dir,
+                               {{"watching", vhost_user::kDefaultPollUs},
+                                {"sleeping", 0},
+                                {"kvm", vhost_user::kDefaultPollUs}});
+        vhost_test::Frontend frontend(dir / "vhost-watching.sock");
         guest::GuestDriver ring_guest(frontend);
         if (!only.empty()) {
             std::uint32_t ctx = 0;
@@ -320,13 +344,20 @@ int main(int argc, char** argv) {
             std::filesystem::remove_all(dir);
             return 0;
         }
+        vhost_test::Frontend sleeping_frontend(dir / "vhost-sleeping.sock");
+        guest::GuestDriver sleeping_guest(sleeping_frontend);
+        vhost_test::FrontendOptions kvm_options;
+        kvm_options.halt_poll = kKvmHaltPoll;
+        vhost_test::Frontend kvm_frontend(dir / "vhost-kvm.sock", kvm_options);
+        guest::GuestDriver kvm_guest(kvm_frontend);
         guest::SocketLink link(dir / "seq.sock");
         guest::GuestDriver seq_guest(link);
 
         constexpr int kRuns = 5;
         constexpr std::size_t kWindow = 64;
-        Rates rings, seq;
-        double pipelined = 0, direct = 0, direct_large = 0;
+        Rates rings, sleeping, kvm, seq;
+        double pipelined = 0, sleeping_pipelined = 0, kvm_pipelined = 0, direct = 0,
+               direct_large = 0;
         const auto best = [](Rates& into, const Rates& run) {
             into.small_per_second = std::max(into.small_per_second, run.small_per_second);
             into.mib_per_second = std::max(into.mib_per_second, run.mib_per_second);
@@ -337,6 +368,13 @@ int main(int argc, char** argv) {
             best(rings, measure(ring_guest, rounds));
             pipelined = std::max(pipelined,
                                  measure_pipelined(frontend, ring_guest, rounds * 5, 64, kWindow));
+            best(sleeping, measure(sleeping_guest, rounds));
+            sleeping_pipelined =
+                std::max(sleeping_pipelined, measure_pipelined(sleeping_frontend, sleeping_guest,
+                                                               rounds * 5, 64, kWindow));
+            best(kvm, measure(kvm_guest, rounds));
+            kvm_pipelined = std::max(
+                kvm_pipelined, measure_pipelined(kvm_frontend, kvm_guest, rounds * 5, 64, kWindow));
             best(seq, measure(seq_guest, rounds));
             direct = std::max(direct, measure_direct(rounds * 5, 64));
             direct_large =
@@ -351,11 +389,24 @@ int main(int argc, char** argv) {
                     "one at a time | VFD_NEW 4 KiB + CLOSE |\n",
                     kWindow);
         std::printf("|---|---|---|---|---|\n");
-        std::printf("| vhost-user rings (prism-vhost-wl) | %.0f /s (%.0f%% of direct) | %.0f /s "
-                    "(**%.0f%% of direct**) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
-                    rings.small_per_second, 100.0 * rings.small_per_second / direct, pipelined,
-                    100.0 * pipelined / direct, rings.mib_per_second,
-                    100.0 * rings.mib_per_second / direct_large, rings.alloc_us);
+        std::printf(
+            "| vhost-user rings (prism-vhost-wl, poll_us %u) | %.0f /s (%.0f%% of direct) | "
+            "%.0f /s (**%.0f%% of direct**) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
+            vhost_user::kDefaultPollUs, rings.small_per_second,
+            100.0 * rings.small_per_second / direct, pipelined, 100.0 * pipelined / direct,
+            rings.mib_per_second, 100.0 * rings.mib_per_second / direct_large, rings.alloc_us);
+        std::printf("| vhost-user rings, never watching (poll_us 0) | %.0f /s (%.0f%%) | %.0f /s "
+                    "(%.0f%%) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
+                    sleeping.small_per_second, 100.0 * sleeping.small_per_second / direct,
+                    sleeping_pipelined, 100.0 * sleeping_pipelined / direct,
+                    sleeping.mib_per_second, 100.0 * sleeping.mib_per_second / direct_large,
+                    sleeping.alloc_us);
+        std::printf("| vhost-user rings (poll_us %u), guest polling %lld us before it sleeps, as "
+                    "KVM | %.0f /s (%.0f%%) | %.0f /s (%.0f%%) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
+                    vhost_user::kDefaultPollUs, static_cast<long long>(kKvmHaltPoll.count()),
+                    kvm.small_per_second, 100.0 * kvm.small_per_second / direct, kvm_pipelined,
+                    100.0 * kvm_pipelined / direct, kvm.mib_per_second,
+                    100.0 * kvm.mib_per_second / direct_large, kvm.alloc_us);
         std::printf("| seqpacket test transport | %.0f /s (%.0f%%) | | %.0f MiB/s (%.0f%%) | %.1f "
                     "us |\n",
                     seq.small_per_second, 100.0 * seq.small_per_second / direct, seq.mib_per_second,

@@ -82,6 +82,9 @@ struct VmbridgeConfig {
     // The vhost-user SHMEM protocol-feature bit: 22 (crosvm and QEMU now), 20 or 21 (older
     // crosvm).
     unsigned shmem_protocol_bit = 22;
+    // vhost-user: how long prism-vhost-wl keeps watching the rings after activity before it
+    // sleeps, in microseconds, 0 .. 1000 (0: it sleeps at once).
+    std::uint32_t poll_us = 50;
     std::uint32_t max_vfds = 1024;              // live VFDs, 1 .. 65536
     std::uint64_t max_shm_bytes = 256ull << 20; // shared memory in use, 1 MiB .. 4 GiB
     std::uint32_t max_queued_messages = 256;    // in-queue messages held, 32 .. 65536

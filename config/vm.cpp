@@ -76,8 +76,9 @@ void parse_vmbridge(detail::Reporter& reporter, const toml::table& table, VmConf
                     const Environment& env) {
     const std::string prefix = "vmbridge";
     detail::check_unknown_keys(reporter, table, prefix,
-                               {"enabled", "transport", "socket", "shmem_protocol_bit", "max_vfds",
-                                "max_shm_bytes", "max_queued_messages", "context_names"});
+                               {"enabled", "transport", "socket", "shmem_protocol_bit", "poll_us",
+                                "max_vfds", "max_shm_bytes", "max_queued_messages",
+                                "context_names"});
     VmbridgeConfig& bridge = vm.vmbridge;
     if (auto enabled = detail::get_boolean(reporter, table, "enabled", prefix)) {
         bridge.enabled = *enabled;
@@ -90,6 +91,9 @@ void parse_vmbridge(detail::Reporter& reporter, const toml::table& table, VmConf
     // The SHMEM protocol-feature bit moved between VMM versions: 20, 21 (older crosvm), 22.
     if (auto bit = detail::get_integer(reporter, table, "shmem_protocol_bit", prefix, 20, 22)) {
         bridge.shmem_protocol_bit = static_cast<unsigned>(*bit);
+    }
+    if (auto value = detail::get_integer(reporter, table, "poll_us", prefix, 0, 1000)) {
+        bridge.poll_us = static_cast<std::uint32_t>(*value);
     }
     if (auto value =
             detail::get_integer(reporter, table, "max_vfds", prefix, 1, kMaxVmbridgeVfds)) {

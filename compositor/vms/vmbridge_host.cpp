@@ -25,6 +25,7 @@ std::unique_ptr<VmbridgeHost> VmbridgeHost::create(wl_event_loop* loop,
                                                      {.vm = vm.name,
                                                       .socket = vm.vmbridge.socket,
                                                       .shmem_bit = vm.vmbridge.shmem_protocol_bit,
+                                                      .poll_us = vm.vmbridge.poll_us,
                                                       .program = {},
                                                       .device = host->options_for(vm)},
                                                      error);
@@ -48,6 +49,7 @@ bool VmbridgeHost::can_keep(const config::VmConfig& vm) const {
 void VmbridgeHost::reconfigure(const config::VmConfig& vm) {
     if (supervisor_) {
         supervisor_->set_device_options(options_for(vm));
+        supervisor_->set_poll_us(vm.vmbridge.poll_us);
     } else {
         listener_->set_options(options_for(vm));
     }

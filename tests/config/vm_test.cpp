@@ -395,6 +395,17 @@ TEST(ParseVmbridgeTest, OffByDefaultWithDocumentedLimits) {
     EXPECT_TRUE(vm.vmbridge.context_names.empty());
     EXPECT_EQ(vm.vmbridge.transport, VmbridgeTransport::Test);
     EXPECT_EQ(vm.vmbridge.shmem_protocol_bit, 22u);
+    EXPECT_EQ(vm.vmbridge.poll_us, 50u);
+}
+
+TEST(ParseVmbridgeTest, PollMicrosecondsAreReadAndBounded) {
+    const std::string head = "name = \"work\"\ncolour = \"blue\"\n[vmbridge]\n";
+    EXPECT_EQ(parse_ok(head + "poll_us = 0\n").vmbridge.poll_us, 0u);
+    EXPECT_EQ(parse_ok(head + "poll_us = 1000\n").vmbridge.poll_us, 1000u);
+    EXPECT_THAT(parse_errors(head + "poll_us = 1001\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:11: vmbridge.poll_us: ")));
+    EXPECT_THAT(parse_errors(head + "poll_us = -1\n"),
+                ElementsAre(::testing::StartsWith("vms/work.toml:4:11: vmbridge.poll_us: ")));
 }
 
 TEST(ParseVmbridgeTest, VhostUserTransportGetsItsOwnDefaultSocketAndShmemBit) {

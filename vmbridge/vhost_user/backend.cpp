@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -116,12 +117,18 @@ bool Backend::run() {
             device_events |= POLLOUT;
         }
         fds[5] = {device_ ? device_.get() : -1, device_events, 0};
-        if (poll(fds, 6, -1) < 0) {
+        bool watching = false;
+        if (!watch_window(&watching)) {
+            return false;
+        }
+        const int ready = poll(fds, 6, watching ? 0 : -1);
+        if (ready < 0) {
             if (errno == EINTR) {
                 continue;
             }
             return fail(std::string("poll: ") + std::strerror(errno));
         }
+        bool active = ready > 0;
         if (fds[0].revents != 0) {
             bool closed = false;
             if (!on_frontend(&closed)) {
@@ -173,10 +180,55 @@ bool Backend::run() {
                 return false;
             }
         }
+        if (device_ && hello_ && watching) {
+            // What a kick would have said: new chains on either queue.
+            const std::size_t in_flight = in_flight_count_;
+            const std::uint32_t credited = credited_;
+            if (!credit_in() || !process_out()) {
+                return false;
+            }
+            active = active || in_flight_count_ != in_flight || credited_ != credited;
+        }
         if (device_ && hello_ && !apply_events()) {
             return false;
         }
+        if (active) {
+            extend_watch();
+        } else if (watching) {
+            sched_yield(); // let the guest or prism run on this core if they are waiting for it
+        }
     }
+}
+
+bool Backend::watch_window(bool* open) {
+    *open = false;
+    if (!watching_) {
+        return true;
+    }
+    if (device_ && hello_ && std::chrono::steady_clock::now() < watch_until_) {
+        *open = true;
+        return true;
+    }
+    // Closing: kicks go back on (process_out does it when the queue is idle) and the queue is
+    // looked at once more, for a chain the guest added without a kick while they were off.
+    watching_ = false;
+    const std::size_t in_flight = in_flight_count_;
+    if (!process_out()) {
+        return false;
+    }
+    if (in_flight_count_ != in_flight) {
+        extend_watch();
+        *open = true;
+    }
+    return true;
+}
+
+void Backend::extend_watch() {
+    if (options_.poll_us == 0 || !device_ || !hello_) {
+        return;
+    }
+    watching_ = true;
+    watch_until_ = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.poll_us);
 }
 
 // ---- frontend ---------------------------------------------------------------------------------
@@ -588,6 +640,7 @@ void Backend::end_session(const std::string& why) {
     events_.clear();
     in_flight_head_ = in_flight_count_ = 0;
     credited_ = 0;
+    watching_ = false;
     if (rings_[wl::kQueueOut].queue) {
         rings_[wl::kQueueOut].queue->set_kicks(true); // nothing will come back to look
     }
@@ -924,7 +977,7 @@ bool Backend::process_out() {
         const std::size_t max = wire::kMaxRequestPacket - wire::kBody;
         const SplitQueue::Pop popped = queue.pop(&chain, max, &why);
         if (popped == SplitQueue::Pop::Empty) {
-            if (in_flight_count_ != 0 || queue.kicks_wanted()) {
+            if (in_flight_count_ != 0 || queue.kicks_wanted() || watching_) {
                 break;
             }
             // Idle with kicks off: turn them on, then look once more (a chain added before
@@ -954,10 +1007,12 @@ bool Backend::process_out() {
         ++in_flight_count_;
     }
     send_batch();
-    // While requests are with the device its responses bring this process back here, so the
-    // guest need not kick (a kick per request costs the guest an exit and this process a
-    // wake-up): the used ring says so until the queue is idle again.
-    if (device_ && in_flight_count_ != 0 && queue.kicks_wanted() && !queue.set_kicks(false)) {
+    // While requests are with the device its responses bring this process back here, and while
+    // it watches it looks anyway, so the guest need not kick (a kick per request costs the
+    // guest an exit and this process a wake-up): the used ring says so until the queue is idle
+    // again and the watch is over.
+    if (device_ && (in_flight_count_ != 0 || watching_) && queue.kicks_wanted() &&
+        !queue.set_kicks(false)) {
         return fail("out queue: guest memory failed");
     }
     return true;

@@ -11,6 +11,13 @@
 //
 // Single-threaded around poll(); blocking only on the frontend socket's payload reads (one VM
 // per process, so a frontend that stalls mid-message stalls only itself).
+//
+// Watching: after any activity the loop keeps looking at the rings and its sockets without
+// sleeping for `poll_us` more (yielding the core between looks), with the guest's kicks of the
+// out queue turned off meanwhile. A burst of SENDs then costs no kick, and a response that comes
+// back from prism within the window finds this process awake: a core that sleeps between the
+// steps of a round trip takes tens of microseconds to wake. Past the window, kicks go back on
+// and the loop sleeps in poll().
 #pragma once
 
 #include "sys/unique_fd.hpp"
@@ -20,6 +27,7 @@
 #include "vmbridge/vhost_user/virtqueue.hpp"
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -33,11 +41,16 @@ namespace prism::vmbridge::vhost_user {
 
 using sys::UniqueFd;
 
+// How long the backend keeps watching after activity ([vmbridge] poll_us), and at most.
+inline constexpr std::uint32_t kDefaultPollUs = 50;
+inline constexpr std::uint32_t kMaxPollUs = 1000;
+
 struct BackendOptions {
     std::string vm;                             // for log lines
     unsigned shmem_bit = kProtocolShmemDefault; // the SHMEM protocol-feature bit
     int control_fd = -1;                        // shim_wire channel to prism (borrowed)
     pid_t vmm_pid = 0;                          // the frontend's pid (SO_PEERCRED), for prismctl
+    std::uint32_t poll_us = kDefaultPollUs;     // how long to watch after activity (0: never)
 };
 
 // Out-queue requests sent to the device and not yet answered. The device answers in order;
@@ -108,6 +121,10 @@ private:
     bool credit_in();
     bool drain_kick(std::uint32_t index);
     void signal(std::uint32_t index);
+    // Whether the watch window is open now; closing it turns kicks back on and looks at the
+    // out queue once more (false if that broke the queue: the device is over).
+    bool watch_window(bool* open);
+    void extend_watch();
 
     sys::UniqueFd frontend_;
     BackendOptions options_;
@@ -137,6 +154,8 @@ private:
     std::map<std::uint64_t, std::uint64_t> mappings_; // region offset -> size
     bool map_ack_blocking_ = false;                   // events_ waits for the ack of a SHMEM_MAP
     std::uint32_t acks_outstanding_ = 0;              // SHMEM_MAP acks not yet read (any session)
+    bool watching_ = false; // inside the watch window: out-queue kicks off, looked at each turn
+    std::chrono::steady_clock::time_point watch_until_;
 };
 
 } // namespace prism::vmbridge::vhost_user

@@ -18,7 +18,7 @@ constexpr int kAllowed[] = {
     SCMP_SYS(close),   SCMP_SYS(munmap),     SCMP_SYS(mremap),          SCMP_SYS(madvise),
     SCMP_SYS(brk),     SCMP_SYS(futex),      SCMP_SYS(rt_sigreturn),    SCMP_SYS(rt_sigprocmask),
     SCMP_SYS(exit),    SCMP_SYS(exit_group), SCMP_SYS(restart_syscall), SCMP_SYS(clock_gettime),
-    SCMP_SYS(getpid),  SCMP_SYS(gettid),
+    SCMP_SYS(getpid),  SCMP_SYS(gettid),     SCMP_SYS(sched_yield),
 };
 
 // fcntl commands: flags, seals, close-on-exec.
@@ -33,12 +33,12 @@ constexpr int kFcntlAllowed[] = {F_GETFL, F_SETFL, F_GETFD, F_SETFD, F_GET_SEALS
 #endif
 
 #ifdef PRISM_SANITIZED
-// What sanitizer runtimes call while the process runs (signal stacks, limits, yielding). Nothing
+// What sanitizer runtimes call while the process runs (signal stacks, limits, threads). Nothing
 // that opens files: an error report, which would read /proc/self/maps, is killed by the filter
 // instead (the process dies either way), so sanitized tests run against the real allow-list.
 constexpr int kSanitizerAllowed[] = {
     SCMP_SYS(sigaltstack), SCMP_SYS(rt_sigaction), SCMP_SYS(getrlimit), SCMP_SYS(prlimit64),
-    SCMP_SYS(sched_yield), SCMP_SYS(tgkill),       SCMP_SYS(getppid),   SCMP_SYS(prctl),
+    SCMP_SYS(tgkill),      SCMP_SYS(getppid),      SCMP_SYS(prctl),
 };
 #endif
 

@@ -23,9 +23,10 @@ using namespace prism::vmbridge::vhost_user;
 namespace {
 
 int usage() {
-    std::fprintf(stderr, "usage: prism-vhost-wl --vm NAME [--shmem-bit 20|21|22]\n"
-                         "(started by prism, with the vhost-user socket at fd 3 and its control "
-                         "channel at fd 4)\n");
+    std::fprintf(stderr,
+                 "usage: prism-vhost-wl --vm NAME [--shmem-bit 20|21|22] [--poll-us 0..1000]\n"
+                 "(started by prism, with the vhost-user socket at fd 3 and its control "
+                 "channel at fd 4)\n");
     return 2;
 }
 
@@ -48,6 +49,14 @@ int main(int argc, char** argv) {
                 return usage();
             }
             options.shmem_bit = static_cast<unsigned>(std::stoul(value));
+        } else if (arg == "--poll-us" && i + 1 < argc) {
+            const std::string value = argv[++i];
+            char* end = nullptr;
+            const unsigned long us = std::strtoul(value.c_str(), &end, 10);
+            if (value.empty() || *end != '\0' || value[0] == '-' || us > kMaxPollUs) {
+                return usage();
+            }
+            options.poll_us = static_cast<std::uint32_t>(us);
         } else {
             return usage();
         }

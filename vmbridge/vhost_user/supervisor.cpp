@@ -109,10 +109,12 @@ bool Supervisor::start(std::string* error) {
     sys::UniqueFd theirs(ends[1]);
     const std::string program = options_.program.string();
     const std::string bit = std::to_string(options_.shmem_bit);
+    const std::string poll_us = std::to_string(options_.poll_us);
     std::vector<char*> argv = {
         const_cast<char*>(program.c_str()),     const_cast<char*>("--vm"),
         const_cast<char*>(options_.vm.c_str()), const_cast<char*>("--shmem-bit"),
-        const_cast<char*>(bit.c_str()),         nullptr};
+        const_cast<char*>(bit.c_str()),         const_cast<char*>("--poll-us"),
+        const_cast<char*>(poll_us.c_str()),     nullptr};
     const pid_t pid = fork();
     if (pid < 0) {
         *error = std::string("fork: ") + std::strerror(errno);

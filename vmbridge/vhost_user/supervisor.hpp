@@ -27,6 +27,7 @@ struct SupervisorOptions {
     std::string vm;
     std::filesystem::path socket;  // the vhost-user socket the VMM connects to
     unsigned shmem_bit = 22;       // the SHMEM protocol-feature bit to offer
+    std::uint32_t poll_us = 50;    // prism-vhost-wl's watch after activity (--poll-us)
     std::filesystem::path program; // prism-vhost-wl; empty: default_program()
     device::DeviceOptions device;  // for each device core
 };
@@ -58,6 +59,8 @@ public:
     unsigned shmem_bit() const { return options_.shmem_bit; }
     // Options for the next device core (the current one keeps its own).
     void set_device_options(device::DeviceOptions options);
+    // The watch window of the next prism-vhost-wl started (the running one keeps its own).
+    void set_poll_us(std::uint32_t poll_us) { options_.poll_us = poll_us; }
     bool connected() const { return devices_->connected(); }
     std::optional<device::DeviceStats> stats() const { return devices_->stats(); }
     const Status& status() const { return status_; }

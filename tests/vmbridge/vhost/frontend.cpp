@@ -354,6 +354,13 @@ void Frontend::add_avail(std::uint32_t queue, std::uint16_t head) {
                      __ATOMIC_RELEASE);
 }
 
+bool Frontend::kicks_wanted(std::uint32_t queue) const {
+    const std::uint16_t flags = __atomic_load_n(
+        reinterpret_cast<const std::uint16_t*>(memory_ + queue * kQueueStride + kUsedAt),
+        __ATOMIC_ACQUIRE);
+    return (flags & 0x1) == 0;
+}
+
 void Frontend::kick(std::uint32_t queue) {
     // As Linux's virtqueue_kick_prepare() without EVENT_IDX: no kick while the device's used
     // ring says VIRTQ_USED_F_NO_NOTIFY (it will look at the ring again by itself). The flag is
@@ -524,8 +531,18 @@ bool Frontend::pump(std::chrono::milliseconds timeout) {
                          {socket_.get(), POLLIN, 0}};
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
             deadline - std::chrono::steady_clock::now());
-        const int wait = any ? 0 : static_cast<int>(std::max<long long>(0, left.count()));
-        if (poll(fds, 4, wait) <= 0) {
+        int wait = any ? 0 : static_cast<int>(std::max<long long>(0, left.count()));
+        int ready = 0;
+        if (wait > 0 && options_.halt_poll.count() > 0) {
+            const auto poll_end = std::chrono::steady_clock::now() + options_.halt_poll;
+            while ((ready = poll(fds, 4, 0)) == 0 && std::chrono::steady_clock::now() < poll_end) {
+            }
+            wait = ready != 0 ? 0 : wait;
+        }
+        if (ready == 0) {
+            ready = poll(fds, 4, wait);
+        }
+        if (ready <= 0) {
             break;
         }
         for (int q = 0; q < 2; ++q) {

@@ -33,6 +33,9 @@ struct FrontendOptions {
     bool ack_maps = true;           // answer SHMEM_MAP (false: a frontend that never does)
     unsigned shmem_bit = 22;        // the SHMEM protocol-feature bit accepted
     bool ack_use_shmem = true;      // the driver acks VIRTIO_WL_F_USE_SHMEM
+    // Before pump() sleeps, how long it keeps looking for a call without sleeping, as KVM
+    // polls a halted vCPU (its halt_poll_ns) before giving up the host core. 0: sleeps at once.
+    std::chrono::microseconds halt_poll{0};
 };
 
 class Frontend final : public guest::GuestLink {
@@ -89,6 +92,8 @@ public:
     std::size_t unmaps() const { return unmaps_; }
     // Kicks left out because the device asked for none (VIRTQ_USED_F_NO_NOTIFY).
     std::uint64_t kicks_skipped() const { return kicks_skipped_; }
+    // Whether the device's used ring of `queue` asks for kicks (no VIRTQ_USED_F_NO_NOTIFY).
+    bool kicks_wanted(std::uint32_t queue) const;
     // Live SHMEM mappings: region offset -> size.
     const std::map<std::uint64_t, std::uint64_t>& mapped() const { return mapped_; }
     // The bytes at `offset` in the reserved window, as the guest sees them.
