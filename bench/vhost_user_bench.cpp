@@ -31,6 +31,7 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <string>
@@ -271,6 +272,34 @@ double measure_pipelined(vhost_test::Frontend& frontend, guest::GuestDriver& gue
     return rate;
 }
 
+// Nanoseconds `pid` has run on a CPU, every thread (the first field of /proc/PID/schedstat).
+std::uint64_t cpu_ns(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/schedstat");
+    std::uint64_t ns = 0;
+    stat >> ns;
+    return ns;
+}
+
+// A guest client drawing 60 frames a second, each committed with one SEND answered before the
+// next: the backend process's CPU time per second of it, in milliseconds.
+double paced_backend_ms(vhost_test::Frontend& frontend, guest::GuestDriver& guest, int seconds) {
+    std::uint32_t ctx = 0;
+    check(guest.new_ctx(&ctx) == 0, "VFD_NEW_CTX");
+    const std::vector<std::uint8_t> commit(60, 0x44);
+    const pid_t backend = frontend.backend_pid();
+    check(backend > 0, "finding prism-vhost-wl");
+    const std::uint64_t before = cpu_ns(backend);
+    auto next = Clock::now();
+    for (int frame = 0; frame < 60 * seconds; ++frame) {
+        next += std::chrono::microseconds(16667);
+        std::this_thread::sleep_until(next);
+        check(guest.send(ctx, commit) == 0, "VFD_SEND");
+    }
+    const double ms = static_cast<double>(cpu_ns(backend) - before) / 1e6 / seconds;
+    check(guest.close(ctx) == 0, "VFD_CLOSE");
+    return ms;
+}
+
 // A host client writing straight into its Wayland socket: `size`-byte writes per second.
 double measure_direct(int rounds, std::size_t size) {
     int ends[2];
@@ -413,6 +442,16 @@ int main(int argc, char** argv) {
                     100.0 * seq.mib_per_second / direct_large, seq.alloc_us);
         std::printf("| direct Unix socket | %.0f /s | %.0f /s | %.0f MiB/s | |\n", direct, direct,
                     direct_large);
+
+        // What watching costs when the VM is not busy: a client at 60 frames a second.
+        constexpr int kPacedSeconds = 5;
+        const double watching_ms = paced_backend_ms(frontend, ring_guest, kPacedSeconds);
+        const double sleeping_ms =
+            paced_backend_ms(sleeping_frontend, sleeping_guest, kPacedSeconds);
+        std::printf("\nA guest client committing 60 frames a second (one SEND each) for %d s: "
+                    "prism-vhost-wl ran %.2f ms per second watching (poll_us %u), %.2f ms per "
+                    "second never watching\n",
+                    kPacedSeconds, watching_ms, vhost_user::kDefaultPollUs, sleeping_ms);
 
         // A 640x480 client: the pool is VFD_NEW memory, sent once; each frame is drawn into it
         // by the guest and committed with one Wayland-sized SEND.

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdexcept>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -354,6 +355,15 @@ void Frontend::add_avail(std::uint32_t queue, std::uint16_t head) {
                      __ATOMIC_RELEASE);
 }
 
+pid_t Frontend::backend_pid() const {
+    ucred peer{};
+    socklen_t length = sizeof(peer);
+    if (getsockopt(socket_.get(), SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0) {
+        return 0;
+    }
+    return peer.pid;
+}
+
 bool Frontend::kicks_wanted(std::uint32_t queue) const {
     const std::uint16_t flags = __atomic_load_n(
         reinterpret_cast<const std::uint16_t*>(memory_ + queue * kQueueStride + kUsedAt),
@@ -535,7 +545,9 @@ bool Frontend::pump(std::chrono::milliseconds timeout) {
         int ready = 0;
         if (wait > 0 && options_.halt_poll.count() > 0) {
             const auto poll_end = std::chrono::steady_clock::now() + options_.halt_poll;
+            // As KVM, which stops polling when another task wants the core.
             while ((ready = poll(fds, 4, 0)) == 0 && std::chrono::steady_clock::now() < poll_end) {
+                sched_yield();
             }
             wait = ready != 0 ? 0 : wait;
         }
