@@ -121,7 +121,12 @@ bool Backend::run() {
         if (!watch_window(&watching)) {
             return false;
         }
+        const bool live = device_ && hello_;
+        const auto slept_from = std::chrono::steady_clock::now();
         const int ready = poll(fds, 6, watching ? 0 : -1);
+        if (!watching && live) {
+            adapt_watch(std::chrono::steady_clock::now() - slept_from);
+        }
         if (ready < 0) {
             if (errno == EINTR) {
                 continue;
@@ -224,11 +229,27 @@ bool Backend::watch_window(bool* open) {
 }
 
 void Backend::extend_watch() {
-    if (options_.poll_us == 0 || !device_ || !hello_) {
+    if (window_.count() == 0 || !device_ || !hello_) {
         return;
     }
     watching_ = true;
-    watch_until_ = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.poll_us);
+    watch_until_ = std::chrono::steady_clock::now() + window_;
+}
+
+void Backend::adapt_watch(std::chrono::steady_clock::duration slept) {
+    // As KVM sizes its halt polling: a sleep a longer window would have spared doubles the
+    // window (from kWatchGrowStart, up to poll_us); a longer one halves it. A VM whose client
+    // draws 60 frames a second sleeps 16 ms between them, so its window soon shrinks to nothing
+    // and its backend spins not at all; a burst of SENDs grows it back within a few wake-ups.
+    const std::chrono::microseconds max(options_.poll_us);
+    if (max.count() == 0) {
+        return;
+    }
+    if (slept <= max) {
+        window_ = std::min(max, std::max(window_ * 2, kWatchGrowStart));
+    } else {
+        window_ /= 2;
+    }
 }
 
 // ---- frontend ---------------------------------------------------------------------------------

@@ -13,11 +13,13 @@
 // per process, so a frontend that stalls mid-message stalls only itself).
 //
 // Watching: after any activity the loop keeps looking at the rings and its sockets without
-// sleeping for `poll_us` more (yielding the core between looks), with the guest's kicks of the
-// out queue turned off meanwhile. A burst of SENDs then costs no kick, and a response that comes
-// back from prism within the window finds this process awake: a core that sleeps between the
-// steps of a round trip takes tens of microseconds to wake. Past the window, kicks go back on
-// and the loop sleeps in poll().
+// sleeping for a window of at most `poll_us` (yielding the core between looks), with the
+// guest's kicks of the out queue turned off meanwhile. A burst of SENDs then costs no kick, and
+// a response that comes back from prism within the window finds this process awake: a core
+// that sleeps between the steps of a round trip takes tens of microseconds to wake. Past the
+// window, kicks go back on and the loop sleeps in poll(). The window adapts as KVM's halt
+// polling does: it grows while sleeps are shorter than poll_us and shrinks while they are
+// longer, so a VM that is mostly idle costs no spinning.
 #pragma once
 
 #include "sys/unique_fd.hpp"
@@ -44,6 +46,8 @@ using sys::UniqueFd;
 // How long the backend keeps watching after activity ([vmbridge] poll_us), and at most.
 inline constexpr std::uint32_t kDefaultPollUs = 50;
 inline constexpr std::uint32_t kMaxPollUs = 1000;
+// Where a watch window that shrank to nothing grows back from.
+inline constexpr std::chrono::microseconds kWatchGrowStart{10};
 
 struct BackendOptions {
     std::string vm;                             // for log lines
@@ -125,6 +129,8 @@ private:
     // out queue once more (false if that broke the queue: the device is over).
     bool watch_window(bool* open);
     void extend_watch();
+    // Sizes the window from how long the loop just slept (the device being live).
+    void adapt_watch(std::chrono::steady_clock::duration slept);
 
     sys::UniqueFd frontend_;
     BackendOptions options_;
@@ -156,6 +162,7 @@ private:
     std::uint32_t acks_outstanding_ = 0;              // SHMEM_MAP acks not yet read (any session)
     bool watching_ = false; // inside the watch window: out-queue kicks off, looked at each turn
     std::chrono::steady_clock::time_point watch_until_;
+    std::chrono::microseconds window_{options_.poll_us}; // the watch's length now (adapt_watch)
 };
 
 } // namespace prism::vmbridge::vhost_user

@@ -355,15 +355,6 @@ void Frontend::add_avail(std::uint32_t queue, std::uint16_t head) {
                      __ATOMIC_RELEASE);
 }
 
-pid_t Frontend::backend_pid() const {
-    ucred peer{};
-    socklen_t length = sizeof(peer);
-    if (getsockopt(socket_.get(), SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0) {
-        return 0;
-    }
-    return peer.pid;
-}
-
 bool Frontend::kicks_wanted(std::uint32_t queue) const {
     const std::uint16_t flags = __atomic_load_n(
         reinterpret_cast<const std::uint16_t*>(memory_ + queue * kQueueStride + kUsedAt),

@@ -94,8 +94,6 @@ public:
     std::uint64_t kicks_skipped() const { return kicks_skipped_; }
     // Whether the device's used ring of `queue` asks for kicks (no VIRTQ_USED_F_NO_NOTIFY).
     bool kicks_wanted(std::uint32_t queue) const;
-    // The backend process at the other end of the vhost-user socket (SO_PEERCRED); 0 if unknown.
-    pid_t backend_pid() const;
     // Live SHMEM mappings: region offset -> size.
     const std::map<std::uint64_t, std::uint64_t>& mapped() const { return mapped_; }
     // The bytes at `offset` in the reserved window, as the guest sees them.
