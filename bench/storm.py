@@ -62,7 +62,8 @@ class Client:
     def __init__(self, attack, mode, socket, env):
         self.mode = mode
         self.lines = []
-        self.proc = subprocess.Popen([attack, "--mode", mode], env=dict(env, WAYLAND_DISPLAY=socket),
+        self.proc = subprocess.Popen([attack, "--mode", mode],
+                                     env=dict(env, WAYLAND_DISPLAY=socket),
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
