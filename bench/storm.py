@@ -14,7 +14,9 @@ one run: every repetition runs each compositor once without and once with the fl
 change in the machine's load falls on both. Each case runs REPEAT times, and the median of each
 figure over the runs is shown, with the range of the p99s.
 
-  storm.py PRISM ATTACK_CLIENT [--sway SWAY] [--repeat R]
+  storm.py PRISM ATTACK_CLIENT [--sway SWAY] [--repeat R] [--flood storm,title-flood]
+
+--flood names the floods to run (both by default; one alone shows what each costs).
 """
 import argparse
 import glob
@@ -87,36 +89,35 @@ class Client:
         self.reader.join(timeout=10)
 
 
-def measure(pid, attack, env, work_socket, evil_socket, flood):
-    """The work VM's round trips, with or without the evil VM's flood; the compositor's CPU over
-    the measurement; the storm's rounds."""
-    clients = []
+def measure(pid, attack, env, work_socket, evil_socket, floods):
+    """The work VM's round trips while the evil VM runs `floods` (none: the baseline); the
+    compositor's CPU over the measurement; the storm's rounds."""
+    clients = {}
     try:
-        if flood:
-            titles = Client(attack, "title-flood", evil_socket, env)
-            clients.append(titles)
-            titles.line("flooding")
-            storm = Client(attack, "storm", evil_socket, env)
-            clients.append(storm)
-            storm.line("storming")
-            time.sleep(1.0)  # the storm in full swing
-        work = Client(attack, "latency", work_socket, env)
-        clients.append(work)
+        # The title flood first: its windows are made before the storm takes the VM's limits.
+        for mode, started in (("title-flood", "flooding"), ("storm", "storming")):
+            if mode in floods:
+                clients[mode] = Client(attack, mode, evil_socket, env)
+                clients[mode].line(started)
+        if floods:
+            time.sleep(1.0)  # the flood in full swing
+        work = clients["latency"] = Client(attack, "latency", work_socket, env)
         cpu0, t0 = cpu_ns(pid), time.monotonic()
         result = work.line("latency p99", timeout=120.0)
         cpu = (cpu_ns(pid) - cpu0) / 1e9 / (time.monotonic() - t0)
         fields = dict(re.findall(r"(p99|max|n|p50) (\d+)", result))
+        for mode in floods:
+            clients[mode].proc.send_signal(signal.SIGUSR1)
         rounds = None
-        if flood:
-            storm.proc.send_signal(signal.SIGUSR1)
-            titles.proc.send_signal(signal.SIGUSR1)
-            rounds = int(storm.line("storm rounds").split()[-1])
-            titles.line("flooded")
+        if "storm" in floods:
+            rounds = int(clients["storm"].line("storm rounds").split()[-1])
+        if "title-flood" in floods:
+            clients["title-flood"].line("flooded")
         return {"p50": int(fields["p50"]) / 1000, "p99": int(fields["p99"]) / 1000,
                 "max": int(fields["max"]) / 1000, "n": int(fields["n"]), "cpu": cpu,
                 "rounds": rounds}
     finally:
-        for client in clients:
+        for client in clients.values():
             client.stop()
 
 
@@ -130,13 +131,13 @@ def runtime_env(tmp, extra):
     return runtime, env
 
 
-# What prism logs when the flood reaches each of its budgets: a run where one is missing did not
+# What prism logs when the storm reaches each of its budgets: a run where one is missing did not
 # flood prism as the benchmark says.
 PRISM_LIMITS = ["limits.windows = 256 reached", "limits.connections = 128 reached",
                 "more than 256 MIME types offered", "at its limit of 32 activation tokens"]
 
 
-def run_prism(prism, attack, flood):
+def run_prism(prism, attack, floods):
     with tempfile.TemporaryDirectory(prefix="prism-bench-") as tmp:
         runtime, env = runtime_env(tmp, {})
         config = os.path.join(tmp, "config")
@@ -155,20 +156,20 @@ def run_prism(prism, attack, flood):
             work = os.path.join(runtime, "wayland-vm-work")
             evil = os.path.join(runtime, "wayland-vm-evil")
             wait_for(lambda: os.path.exists(work) and os.path.exists(evil), "prism's VM sockets")
-            result = measure(proc.pid, attack, env, work, evil, flood)
+            result = measure(proc.pid, attack, env, work, evil, floods)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
-        if flood:
+        if "storm" in floods:
             with open(log_path, errors="replace") as f:
                 text = f.read()
             missing = [line for line in PRISM_LIMITS if line not in text]
             if missing:
-                raise RuntimeError(f"the flood did not reach prism's budgets: no {missing!r}")
+                raise RuntimeError(f"the storm did not reach prism's budgets: no {missing!r}")
         return result
 
 
-def run_sway(sway, attack, flood):
+def run_sway(sway, attack, floods):
     with tempfile.TemporaryDirectory(prefix="sway-bench-") as tmp:
         runtime, env = runtime_env(tmp, {"WLR_HEADLESS_OUTPUTS": "1",
                                          "WLR_LIBINPUT_NO_DEVICES": "1"})
@@ -180,7 +181,7 @@ def run_sway(sway, attack, flood):
         try:
             sockets = wait_for(lambda: [p for p in glob.glob(os.path.join(runtime, "wayland-*"))
                                         if not p.endswith(".lock")], "sway's socket")
-            return measure(proc.pid, attack, env, sockets[0], sockets[0], flood)
+            return measure(proc.pid, attack, env, sockets[0], sockets[0], floods)
         finally:
             proc.terminate()
             proc.wait(timeout=20)
@@ -192,23 +193,27 @@ def main():
     parser.add_argument("attack_client")
     parser.add_argument("--sway", default=shutil.which("sway"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--flood", default="storm,title-flood")
     args = parser.parse_args()
+    flood = tuple(args.flood.split(","))
+    if not flood or any(mode not in ("storm", "title-flood") for mode in flood):
+        parser.error("--flood takes storm, title-flood or both, separated by a comma")
 
-    runs = [("prism", lambda flood: run_prism(args.prism, args.attack_client, flood))]
+    runs = [("prism", lambda floods: run_prism(args.prism, args.attack_client, floods))]
     if args.sway:
-        runs.append(("sway", lambda flood: run_sway(args.sway, args.attack_client, flood)))
+        runs.append(("sway", lambda floods: run_sway(args.sway, args.attack_client, floods)))
     else:
         print("sway not found: prism only", file=sys.stderr)
-    cases = [(name, flood) for name, _ in runs for flood in (False, True)]
+    cases = [(name, floods) for name, _ in runs for floods in ((), flood)]
     samples = {case: [] for case in cases}
     print(f"load average before: {loadavg()}", flush=True)
     for i in range(args.repeat):
         for name, run in runs:
-            for flood in (False, True):
-                r = run(flood)
-                samples[(name, flood)].append(r)
-                rounds = f", storm rounds {r['rounds']}" if flood else ""
-                print(f"  run {i + 1} {name} {'flood' if flood else 'idle'}: p50 {r['p50']:.2f} "
+            for floods in ((), flood):
+                r = run(floods)
+                samples[(name, floods)].append(r)
+                rounds = f", storm rounds {r['rounds']}" if r["rounds"] is not None else ""
+                print(f"  run {i + 1} {name} {'+'.join(floods) or 'idle'}: p50 {r['p50']:.2f} "
                       f"p99 {r['p99']:.2f} max {r['max']:.2f} ms, n {r['n']}, compositor CPU "
                       f"{r['cpu'] * 100:.0f}%{rounds} (load {loadavg()})", file=sys.stderr,
                       flush=True)
@@ -218,12 +223,12 @@ def main():
     print("| compositor | evil VM | p50 | p99 | max | p99, all runs | compositor CPU "
           "| storm rounds |")
     print("|---|---|---|---|---|---|---|---|")
-    for name, flood in cases:
-        rs = samples[(name, flood)]
+    for name, floods in cases:
+        rs = samples[(name, floods)]
         med = {key: statistics.median(r[key] for r in rs) for key in ("p50", "p99", "max", "cpu")}
         p99s = sorted(r["p99"] for r in rs)
-        rounds = f"{statistics.median(r['rounds'] for r in rs):g}" if flood else ""
-        print(f"| {name} | {'storm + title-flood' if flood else 'nothing'} | "
+        rounds = f"{statistics.median(r['rounds'] for r in rs):g}" if "storm" in floods else ""
+        print(f"| {name} | {' + '.join(floods) or 'nothing'} | "
               f"{med['p50']:.2f} ms | {med['p99']:.2f} ms | {med['max']:.2f} ms | "
               f"{p99s[0]:.2f}-{p99s[-1]:.2f} ms | {med['cpu'] * 100:.0f}% | {rounds} |",
               flush=True)

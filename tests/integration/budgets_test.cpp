@@ -642,7 +642,7 @@ TEST(Budgets, AnotherVmsRoundTripsStayFastUnderAFlood) {
     EXPECT_NE(log.find("at its limit of 32 activation tokens"), std::string::npos);
     // The speed target (p99 under 50 ms) is held by bench/storm.py, in an optimized build side
     // by side with sway (docs/benchmarks.md, "Another VM's round trips while one VM floods":
-    // p99 about 6 ms there). This test runs under ASan and UBSan on 2 cores shared with other
+    // p99 4-8 ms there). This test runs under ASan and UBSan on 2 cores shared with other
     // builds, where it measured p50 3.5-13 ms and p99 21-58 ms in most runs, with outliers of
     // 128 and 580 ms when the machine starved prism of CPU (the storm itself then managed a
     // third of its usual rounds); before the per-VM title budget, set_title coalescing, the
