@@ -133,6 +133,8 @@ struct Client {
     std::vector<std::uint32_t> button_serials;
     // xdg_wm_base version to bind (3 for xdg_popup.reposition)
     std::uint32_t wm_version = 2;
+    wl_keyboard* keyboard = nullptr;
+    wl_pointer* pointer = nullptr;
 };
 
 // A serial prism never sent: input serials are small counters.
@@ -383,6 +385,24 @@ void ptr_button(void* data, wl_pointer*, uint32_t serial, uint32_t, uint32_t, ui
 void ptr_axis(void*, wl_pointer*, uint32_t, uint32_t, wl_fixed_t) {
 }
 const wl_pointer_listener kPointer = {ptr_enter, ptr_leave, ptr_motion, ptr_button, ptr_axis};
+
+// The keyboard and pointer once the seat has them: prism's has both as soon as it has input
+// devices; a headless peer such as sway, which the benchmarks run these clients against, may
+// have neither.
+void seat_capabilities(void* data, wl_seat* seat, uint32_t caps) {
+    auto* c = static_cast<Client*>(data);
+    if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) != 0 && c->keyboard == nullptr) {
+        c->keyboard = wl_seat_get_keyboard(seat);
+        wl_keyboard_add_listener(c->keyboard, &kKeyboard, c);
+    }
+    if ((caps & WL_SEAT_CAPABILITY_POINTER) != 0 && c->pointer == nullptr) {
+        c->pointer = wl_seat_get_pointer(seat);
+        wl_pointer_add_listener(c->pointer, &kPointer, c);
+    }
+}
+void seat_name(void*, wl_seat*, const char*) {
+}
+const wl_seat_listener kSeat = {seat_capabilities, seat_name};
 
 // --- attacks --------------------------------------------------------------------------------
 
@@ -1135,10 +1155,8 @@ int main(int argc, char** argv) {
         return 1;
     }
     xdg_wm_base_add_listener(c.wm_base, &kWmBase, &c);
-    wl_keyboard* keyboard = wl_seat_get_keyboard(c.seat);
-    wl_keyboard_add_listener(keyboard, &kKeyboard, &c);
-    wl_pointer* pointer = wl_seat_get_pointer(c.seat);
-    wl_pointer_add_listener(pointer, &kPointer, &c);
+    wl_seat_add_listener(c.seat, &kSeat, &c);
+    wl_display_roundtrip(c.display); // the seat's capabilities: its keyboard and pointer
 
     c.surface = wl_compositor_create_surface(c.compositor);
     c.xdg = xdg_wm_base_get_xdg_surface(c.wm_base, c.surface);
