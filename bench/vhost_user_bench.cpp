@@ -376,12 +376,14 @@ int main(int argc, char** argv) {
         //   sleeping: prism-vhost-wl with poll_us 0, the guest as above;
         //   kvm: as watching, with the guest polling kKvmHaltPoll before it sleeps, as a KVM
         //     vCPU that halts is polled by the host kernel (halt_poll_ns, 200 us by default on
-        //     x86) before its thread gives up the core.
+        //     x86) before its thread gives up the core;
+        //   kvm-sleeping: that guest with a backend that never watches.
         constexpr std::chrono::microseconds kKvmHaltPoll{200};
         DeviceSide device_side(argv[1], dir,
                                {{"watching", vhost_user::kDefaultPollUs},
                                 {"sleeping", 0},
-                                {"kvm", vhost_user::kDefaultPollUs}});
+                                {"kvm", vhost_user::kDefaultPollUs},
+                                {"kvm-sleeping", 0}});
         vhost_test::Frontend frontend(dir / "vhost-watching.sock");
         guest::GuestDriver ring_guest(frontend);
         if (!only.empty()) {
@@ -410,14 +412,16 @@ int main(int argc, char** argv) {
         kvm_options.halt_poll = kKvmHaltPoll;
         vhost_test::Frontend kvm_frontend(dir / "vhost-kvm.sock", kvm_options);
         guest::GuestDriver kvm_guest(kvm_frontend);
+        vhost_test::Frontend kvm_sleeping_frontend(dir / "vhost-kvm-sleeping.sock", kvm_options);
+        guest::GuestDriver kvm_sleeping_guest(kvm_sleeping_frontend);
         guest::SocketLink link(dir / "seq.sock");
         guest::GuestDriver seq_guest(link);
 
         constexpr int kRuns = 5;
         constexpr std::size_t kWindow = 64;
-        Rates rings, sleeping, kvm, seq;
-        double pipelined = 0, sleeping_pipelined = 0, kvm_pipelined = 0, direct = 0,
-               direct_large = 0;
+        Rates rings, sleeping, kvm, kvm_sleeping, seq;
+        double pipelined = 0, sleeping_pipelined = 0, kvm_pipelined = 0, kvm_sleeping_pipelined = 0,
+               direct = 0, direct_large = 0;
         const auto best = [](Rates& into, const Rates& run) {
             into.small_per_second = std::max(into.small_per_second, run.small_per_second);
             into.mib_per_second = std::max(into.mib_per_second, run.mib_per_second);
@@ -435,6 +439,10 @@ int main(int argc, char** argv) {
             best(kvm, measure(kvm_guest, rounds));
             kvm_pipelined = std::max(
                 kvm_pipelined, measure_pipelined(kvm_frontend, kvm_guest, rounds * 5, 64, kWindow));
+            best(kvm_sleeping, measure(kvm_sleeping_guest, rounds));
+            kvm_sleeping_pipelined = std::max(
+                kvm_sleeping_pipelined, measure_pipelined(kvm_sleeping_frontend, kvm_sleeping_guest,
+                                                          rounds * 5, 64, kWindow));
             best(seq, measure(seq_guest, rounds));
             direct = std::max(direct, measure_direct(rounds * 5, 64));
             direct_large =
@@ -467,6 +475,12 @@ int main(int argc, char** argv) {
                     kvm.small_per_second, 100.0 * kvm.small_per_second / direct, kvm_pipelined,
                     100.0 * kvm_pipelined / direct, kvm.mib_per_second,
                     100.0 * kvm.mib_per_second / direct_large, kvm.alloc_us);
+        std::printf("| vhost-user rings never watching (poll_us 0), guest polling %lld us as KVM | "
+                    "%.0f /s (%.0f%%) | %.0f /s (%.0f%%) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
+                    static_cast<long long>(kKvmHaltPoll.count()), kvm_sleeping.small_per_second,
+                    100.0 * kvm_sleeping.small_per_second / direct, kvm_sleeping_pipelined,
+                    100.0 * kvm_sleeping_pipelined / direct, kvm_sleeping.mib_per_second,
+                    100.0 * kvm_sleeping.mib_per_second / direct_large, kvm_sleeping.alloc_us);
         std::printf("| seqpacket test transport | %.0f /s (%.0f%%) | | %.0f MiB/s (%.0f%%) | %.1f "
                     "us |\n",
                     seq.small_per_second, 100.0 * seq.small_per_second / direct, seq.mib_per_second,
