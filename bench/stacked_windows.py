@@ -13,8 +13,6 @@ makes single runs vary by a third).
   stacked_windows.py PRISM REDRAW_CLIENT [--sway SWAY] [--idle N] [--seconds S] [--repeat R]
 """
 import argparse
-import glob
-import os
 import shutil
 import signal
 import subprocess
@@ -22,28 +20,10 @@ import sys
 import tempfile
 import time
 
+import compositors
+from compositors import cpu_ns, wait_for
+
 WIDTH, HEIGHT = 640, 480
-
-
-def cpu_ns(pid):
-    total = 0
-    for path in glob.glob(f"/proc/{pid}/task/*/schedstat"):
-        try:
-            with open(path) as f:
-                total += int(f.read().split()[0])
-        except (OSError, ValueError):
-            pass  # a thread that just ended
-    return total
-
-
-def wait_for(predicate, what, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise RuntimeError(f"timed out waiting for {what}")
 
 
 def start_client(client, env, mode):
@@ -81,53 +61,17 @@ def measure(compositor_pid, client, env, idle, seconds):
 
 def run_prism(prism, client, idle, seconds):
     with tempfile.TemporaryDirectory(prefix="prism-bench-") as tmp:
-        runtime = os.path.join(tmp, "runtime")
-        os.mkdir(runtime, 0o700)
-        config = os.path.join(tmp, "config")
-        os.makedirs(os.path.join(config, "vms"))
-        with open(os.path.join(config, "prism.toml"), "w") as f:
-            f.write(f"[headless]\noutputs = 1\nwidth = 1280\nheight = 720\n")
-        with open(os.path.join(config, "vms", "bench.toml"), "w") as f:
-            f.write('name = "bench"\ncolour = "#3465a4"\n')
-        env = dict(os.environ, XDG_RUNTIME_DIR=runtime, WLR_BACKENDS="headless",
-                   WLR_RENDERER="pixman")
-        for name in ("WAYLAND_DISPLAY", "DISPLAY", "PRISM_SOCKET"):
-            env.pop(name, None)
-        proc = subprocess.Popen([prism, "--config", config], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            socket = os.path.join(runtime, "wayland-vm-bench")
-            wait_for(lambda: os.path.exists(socket), "prism's VM socket")
-            client_env = dict(env, WAYLAND_DISPLAY=socket)
+        with compositors.prism(prism, tmp, {"bench": "#3465a4"}) as (proc, sockets, env):
+            client_env = dict(env, WAYLAND_DISPLAY=sockets["bench"])
             return measure(proc.pid, client, client_env, idle, seconds)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
 
 
 def run_sway(sway, client, idle, seconds):
     with tempfile.TemporaryDirectory(prefix="sway-bench-") as tmp:
-        runtime = os.path.join(tmp, "runtime")
-        os.mkdir(runtime, 0o700)
-        config = os.path.join(tmp, "sway.conf")
-        with open(config, "w") as f:
-            f.write("xwayland disable\n"
-                    "output HEADLESS-1 mode 1280x720\n"
-                    "for_window [app_id=\"bench\"] floating enable, move position 320 120\n")
-        env = dict(os.environ, XDG_RUNTIME_DIR=runtime, WLR_BACKENDS="headless",
-                   WLR_RENDERER="pixman", WLR_HEADLESS_OUTPUTS="1", WLR_LIBINPUT_NO_DEVICES="1")
-        for name in ("WAYLAND_DISPLAY", "DISPLAY", "SWAYSOCK"):
-            env.pop(name, None)
-        proc = subprocess.Popen([sway, "--unsupported-gpu", "-c", config], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            sockets = wait_for(lambda: [p for p in glob.glob(os.path.join(runtime, "wayland-*"))
-                                        if not p.endswith(".lock")], "sway's socket")
-            client_env = dict(env, WAYLAND_DISPLAY=sockets[0])
+        floating = 'for_window [app_id="bench"] floating enable, move position 320 120'
+        with compositors.sway(sway, tmp, [floating]) as (proc, socket, env):
+            client_env = dict(env, WAYLAND_DISPLAY=socket)
             return measure(proc.pid, client, client_env, idle, seconds)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
 
 
 def main():

@@ -19,7 +19,6 @@ figure over the runs is shown, with the range of the p99s.
 --flood names the floods to run (both by default; one alone shows what each costs).
 """
 import argparse
-import glob
 import os
 import re
 import shutil
@@ -31,31 +30,13 @@ import tempfile
 import threading
 import time
 
-
-def cpu_ns(pid):
-    total = 0
-    for path in glob.glob(f"/proc/{pid}/task/*/schedstat"):
-        try:
-            with open(path) as f:
-                total += int(f.read().split()[0])
-        except (OSError, ValueError):
-            pass  # a thread that just ended
-    return total
+import compositors
+from compositors import cpu_ns, wait_for
 
 
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
-
-
-def wait_for(predicate, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise RuntimeError(f"timed out waiting for {what}")
 
 
 class Client:
@@ -121,16 +102,6 @@ def measure(pid, attack, env, work_socket, evil_socket, floods):
             client.stop()
 
 
-def runtime_env(tmp, extra):
-    runtime = os.path.join(tmp, "runtime")
-    os.mkdir(runtime, 0o700)
-    env = dict(os.environ, XDG_RUNTIME_DIR=runtime, WLR_BACKENDS="headless",
-               WLR_RENDERER="pixman", **extra)
-    for name in ("WAYLAND_DISPLAY", "DISPLAY", "PRISM_SOCKET", "SWAYSOCK"):
-        env.pop(name, None)
-    return runtime, env
-
-
 # What prism logs when the storm reaches each of its budgets: a run where one is missing did not
 # flood prism as the benchmark says.
 PRISM_LIMITS = ["limits.windows = 256 reached", "limits.connections = 128 reached",
@@ -139,27 +110,11 @@ PRISM_LIMITS = ["limits.windows = 256 reached", "limits.connections = 128 reache
 
 def run_prism(prism, attack, floods):
     with tempfile.TemporaryDirectory(prefix="prism-bench-") as tmp:
-        runtime, env = runtime_env(tmp, {})
-        config = os.path.join(tmp, "config")
-        os.makedirs(os.path.join(config, "vms"))
-        with open(os.path.join(config, "prism.toml"), "w") as f:
-            f.write("[headless]\noutputs = 1\nwidth = 1280\nheight = 720\n")
-        with open(os.path.join(config, "vms", "work.toml"), "w") as f:
-            f.write('name = "work"\ncolour = "#3465a4"\n')
-        with open(os.path.join(config, "vms", "evil.toml"), "w") as f:
-            f.write('name = "evil"\ncolour = "#cc0000"\n')
         log_path = os.path.join(tmp, "prism.log")
-        with open(log_path, "w") as log:
-            proc = subprocess.Popen([prism, "--config", config], env=env, stdout=log,
-                                    stderr=subprocess.STDOUT)
-        try:
-            work = os.path.join(runtime, "wayland-vm-work")
-            evil = os.path.join(runtime, "wayland-vm-evil")
-            wait_for(lambda: os.path.exists(work) and os.path.exists(evil), "prism's VM sockets")
-            result = measure(proc.pid, attack, env, work, evil, floods)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+        with open(log_path, "w") as log, \
+                compositors.prism(prism, tmp, {"work": "#3465a4", "evil": "#cc0000"},
+                                  log) as (proc, sockets, env):
+            result = measure(proc.pid, attack, env, sockets["work"], sockets["evil"], floods)
         if "storm" in floods:
             with open(log_path, errors="replace") as f:
                 text = f.read()
@@ -171,20 +126,8 @@ def run_prism(prism, attack, floods):
 
 def run_sway(sway, attack, floods):
     with tempfile.TemporaryDirectory(prefix="sway-bench-") as tmp:
-        runtime, env = runtime_env(tmp, {"WLR_HEADLESS_OUTPUTS": "1",
-                                         "WLR_LIBINPUT_NO_DEVICES": "1"})
-        config = os.path.join(tmp, "sway.conf")
-        with open(config, "w") as f:
-            f.write("xwayland disable\noutput HEADLESS-1 mode 1280x720\n")
-        proc = subprocess.Popen([sway, "--unsupported-gpu", "-c", config], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            sockets = wait_for(lambda: [p for p in glob.glob(os.path.join(runtime, "wayland-*"))
-                                        if not p.endswith(".lock")], "sway's socket")
-            return measure(proc.pid, attack, env, sockets[0], sockets[0], floods)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+        with compositors.sway(sway, tmp) as (proc, socket, env):
+            return measure(proc.pid, attack, env, socket, socket, floods)
 
 
 def main():
