@@ -331,10 +331,28 @@ void Desktop::cycle_focus() {
     // used, so focusing it walks through every window in turn.
     for (auto it = views_.rbegin(); it != views_.rend(); ++it) {
         if ((*it)->mapped() && it->get() != focused_) {
-            focus(it->get());
+            // A window with dialogs comes forward with them above it, and the top-most dialog
+            // (its own dialogs first) gets the keyboard, as when the user clicks it: the keys
+            // never go to a window under its own dialog, and the dialog is not skipped forever
+            // (raising its parent would put it back above the next one to cycle to).
+            View* target = it->get();
+            raise(*target);
+            while (View* dialog = top_dialog(*target)) {
+                target = dialog;
+            }
+            focus(target);
             return;
         }
     }
+}
+
+View* Desktop::top_dialog(const View& parent) const {
+    for (const auto& view : views_) {
+        if (view->mapped() && view->parent() == &parent) {
+            return view.get();
+        }
+    }
+    return nullptr;
 }
 
 void Desktop::activate(View& view, const origins::Origin& requester, bool vouched) {

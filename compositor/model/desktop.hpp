@@ -95,6 +95,8 @@ public:
 
     // Focuses the next mapped view in stacking order (Alt+Tab).
     void cycle_focus();
+    // The most recently raised mapped dialog of `parent` (same client), if any.
+    View* top_dialog(const View& parent) const;
     // Activation through xdg-activation: focus if the policy allows, else mark urgent. A VM's
     // activation moves the focus only when `vouched`: its token was made from an input serial
     // the VM got while it had the keyboard, and the keyboard did not move since.

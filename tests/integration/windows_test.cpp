@@ -138,5 +138,43 @@ TEST(Bindings, AltTabCyclesFocus) {
     EXPECT_EQ(prism.ctl("windows").back()["vm"], "work");
 }
 
+// Alt+Tab to a window whose dialog is open brings both forward and gives the keyboard to the
+// dialog, as clicking the window would show it: the parent is not focused under its own dialog,
+// and the dialog is not skipped each time round.
+TEST(Bindings, AltTabToAWindowWithADialogFocusesTheDialog) {
+    Prism prism({{"work", "#3465a4", {}}, {"personal", "green", {}}},
+                "[headless]\nwidth = 1024\nheight = 768\n[focus]\nnew_window = \"always\"\n");
+    Child app =
+        prism.client({std::getenv("HOSTILE_CLIENT"), "--title", "parent", "--dialog", "120x80"},
+                     prism.vm_socket("work"), "app");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("work").size() == 2; }))
+        << prism.ctl("windows").dump(2);
+    Child other = prism.client({"weston-simple-shm"}, prism.vm_socket("personal"), "other");
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("personal").size() == 1; }));
+    ASSERT_TRUE(eventually([&] { return prism.windows_of("personal")[0]["focused"] == true; }));
+    const auto focused_title = [&] {
+        for (const auto& w : prism.ctl("windows")) {
+            if (w["focused"] == true) {
+                return w.value("title", std::string("(untitled)")) + " of " +
+                       w["vm"].get<std::string>();
+            }
+        }
+        return std::string("nothing");
+    };
+    for (int round = 0; round < 2; ++round) {
+        press(prism, {"-M", "alt", "-k", "Tab", "-m", "alt"});
+        EXPECT_TRUE(eventually([&] { return focused_title() == "dialog of work"; }))
+            << "round " << round << ": " << focused_title();
+        // The dialog on top, its parent right under it.
+        const auto windows = prism.ctl("windows");
+        ASSERT_GE(windows.size(), 3u);
+        EXPECT_EQ(windows[windows.size() - 1]["title"], "dialog");
+        EXPECT_EQ(windows[windows.size() - 2]["title"], "parent");
+        press(prism, {"-M", "alt", "-k", "Tab", "-m", "alt"});
+        EXPECT_TRUE(eventually([&] { return prism.windows_of("personal")[0]["focused"] == true; }))
+            << "round " << round << ": " << focused_title();
+    }
+}
+
 } // namespace
 } // namespace prism::test
