@@ -331,6 +331,49 @@ double paced_backend_ms(guest::GuestDriver& guest, const std::string& vm, int se
     return ms;
 }
 
+// Another VM's SENDs one at a time through the test transport (messages/s) while `noisy_vm`'s
+// guest sends a SEND every 30 us from another thread, each answered before the next as its
+// driver does: a backend that watches then never sleeps. Also that backend's CPU time per second
+// (ms). Both VMs are served by the one device-core loop, as in prism.
+struct Noisy {
+    double quiet_per_second = 0;
+    double noisy_backend_ms = 0;
+};
+Noisy beside_a_noisy_vm(guest::GuestDriver& noisy, const std::string& noisy_vm,
+                        guest::GuestDriver& quiet, int rounds) {
+    std::uint32_t noisy_ctx = 0, ctx = 0;
+    check(noisy.new_ctx(&noisy_ctx) == 0, "VFD_NEW_CTX");
+    check(quiet.new_ctx(&ctx) == 0, "VFD_NEW_CTX");
+    const pid_t backend = backend_pid(noisy_vm);
+    check(backend > 0, "finding prism-vhost-wl");
+    std::atomic<bool> stop{false};
+    std::thread noise([&] {
+        const std::vector<std::uint8_t> bytes(64, 0x55);
+        while (!stop) {
+            check(noisy.send(noisy_ctx, bytes) == 0, "noisy VFD_SEND");
+            const auto until = Clock::now() + std::chrono::microseconds(30);
+            while (Clock::now() < until) {
+            }
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the noise in full swing
+    const std::vector<std::uint8_t> small(64, 0x11);
+    const std::uint64_t cpu_before = cpu_ns(backend);
+    const auto start = Clock::now();
+    for (int i = 0; i < rounds; ++i) {
+        check(quiet.send(ctx, small) == 0, "VFD_SEND");
+    }
+    const double seconds = seconds_since(start);
+    Noisy result;
+    result.quiet_per_second = rounds / seconds;
+    result.noisy_backend_ms = static_cast<double>(cpu_ns(backend) - cpu_before) / 1e6 / seconds;
+    stop = true;
+    noise.join();
+    check(noisy.close(noisy_ctx) == 0, "VFD_CLOSE");
+    check(quiet.close(ctx) == 0, "VFD_CLOSE");
+    return result;
+}
+
 // A host client writing straight into its Wayland socket: `size`-byte writes per second.
 double measure_direct(int rounds, std::size_t size) {
     int ends[2];
@@ -487,6 +530,33 @@ int main(int argc, char** argv) {
                     100.0 * seq.mib_per_second / direct_large, seq.alloc_us);
         std::printf("| direct Unix socket | %.0f /s | %.0f /s | %.0f MiB/s | |\n", direct, direct,
                     direct_large);
+
+        // What watching costs another VM: one VM keeps its backend busy with a SEND every 30 us
+        // while another VM's SENDs go through the test transport one at a time.
+        double quiet_alone = 0;
+        Noisy beside_watching, beside_sleeping;
+        for (int run = 0; run < 3; ++run) {
+            quiet_alone = std::max(quiet_alone, measure(seq_guest, rounds).small_per_second);
+            const Noisy watching_run =
+                beside_a_noisy_vm(ring_guest, "bench-watching", seq_guest, rounds);
+            const Noisy sleeping_run =
+                beside_a_noisy_vm(sleeping_guest, "bench-sleeping", seq_guest, rounds);
+            if (watching_run.quiet_per_second > beside_watching.quiet_per_second) {
+                beside_watching = watching_run;
+            }
+            if (sleeping_run.quiet_per_second > beside_sleeping.quiet_per_second) {
+                beside_sleeping = sleeping_run;
+            }
+        }
+        std::printf("\nAnother VM's SENDs one at a time through the test transport, best of 3: "
+                    "%.0f /s alone; beside a VM sending a SEND every 30 us through its backend, "
+                    "%.0f /s (%.0f%%) when that backend watches (it ran %.0f ms per second), "
+                    "%.0f /s (%.0f%%) when it never watches (%.0f ms per second)\n",
+                    quiet_alone, beside_watching.quiet_per_second,
+                    100.0 * beside_watching.quiet_per_second / quiet_alone,
+                    beside_watching.noisy_backend_ms, beside_sleeping.quiet_per_second,
+                    100.0 * beside_sleeping.quiet_per_second / quiet_alone,
+                    beside_sleeping.noisy_backend_ms);
 
         // What watching costs when the VM is not busy: a client at 60 frames a second.
         constexpr int kPacedSeconds = 5;
