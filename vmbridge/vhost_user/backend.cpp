@@ -104,12 +104,12 @@ bool Backend::run() {
     send_status(shim_wire::State::Negotiating);
     for (;;) {
         // Fixed slots: frontend, control, backend channel, kick 0, kick 1, device.
+        const bool live = device_ && hello_;
         pollfd fds[6]{};
         fds[0] = {frontend_.get(), POLLIN, 0};
         fds[1] = {options_.control_fd, POLLIN, 0};
         fds[2] = {backend_req_ ? backend_req_.get() : -1, POLLIN, 0};
         for (std::uint32_t i = 0; i < kQueueCount; ++i) {
-            const bool live = device_ && hello_;
             fds[3 + i] = {live && rings_[i].kick ? rings_[i].kick.get() : -1, POLLIN, 0};
         }
         short device_events = events_.size() < kMaxHeldEvents ? POLLIN : 0;
@@ -121,10 +121,12 @@ bool Backend::run() {
         if (!watch_window(&watching)) {
             return false;
         }
-        const bool live = device_ && hello_;
-        const auto slept_from = std::chrono::steady_clock::now();
+        // Only a sleep is timed (it sizes the watch); a look while watching is not.
+        const bool timed = !watching && live;
+        const auto slept_from =
+            timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
         const int ready = poll(fds, 6, watching ? 0 : -1);
-        if (!watching && live) {
+        if (timed) {
             adapt_watch(std::chrono::steady_clock::now() - slept_from);
         }
         if (ready < 0) {
