@@ -33,6 +33,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
@@ -396,6 +397,27 @@ double measure_direct(int rounds, std::size_t size) {
     return rate;
 }
 
+// One way the rings run: its own prism-vhost-wl (on dir/vhost-NAME.sock, --vm bench-NAME) and
+// its own guest double, measured side by side with the others.
+struct RingPath {
+    std::string name;
+    std::uint32_t poll_us = 0;              // the backend's watch (0: it never watches)
+    std::chrono::microseconds halt_poll{0}; // the guest's polling before it sleeps
+    std::string label;                      // its row in the table
+    std::unique_ptr<vhost_test::Frontend> frontend;
+    std::unique_ptr<guest::GuestDriver> guest;
+    Rates rates;          // the best of the runs
+    double pipelined = 0; // SENDs in flight: the best of the runs
+
+    void connect(const std::filesystem::path& dir) {
+        vhost_test::FrontendOptions options;
+        options.halt_poll = halt_poll;
+        frontend =
+            std::make_unique<vhost_test::Frontend>(dir / ("vhost-" + name + ".sock"), options);
+        guest = std::make_unique<guest::GuestDriver>(*frontend);
+    }
+};
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -413,7 +435,7 @@ int main(int argc, char** argv) {
     check(mkdtemp(dir_template) != nullptr, "mkdtemp");
     const std::filesystem::path dir = dir_template;
     {
-        // Three ways the rings run, each with its own backend process and guest:
+        // Four ways the rings run, each with its own backend process and guest:
         //   watching: prism-vhost-wl as prism starts it (watching kDefaultPollUs after
         //     activity), the guest sleeping as soon as it waits;
         //   sleeping: prism-vhost-wl with poll_us 0, the guest as above;
@@ -422,13 +444,33 @@ int main(int argc, char** argv) {
         //     x86) before its thread gives up the core;
         //   kvm-sleeping: that guest with a backend that never watches.
         constexpr std::chrono::microseconds kKvmHaltPoll{200};
-        DeviceSide device_side(argv[1], dir,
-                               {{"watching", vhost_user::kDefaultPollUs},
-                                {"sleeping", 0},
-                                {"kvm", vhost_user::kDefaultPollUs},
-                                {"kvm-sleeping", 0}});
-        vhost_test::Frontend frontend(dir / "vhost-watching.sock");
-        guest::GuestDriver ring_guest(frontend);
+        const std::string watch = std::to_string(vhost_user::kDefaultPollUs);
+        const std::string halt = std::to_string(kKvmHaltPoll.count());
+        std::vector<RingPath> paths(4);
+        paths[0].name = "watching";
+        paths[0].poll_us = vhost_user::kDefaultPollUs;
+        paths[0].label = "vhost-user rings (prism-vhost-wl, poll_us " + watch + ")";
+        paths[1].name = "sleeping";
+        paths[1].label = "vhost-user rings, never watching (poll_us 0)";
+        paths[2].name = "kvm";
+        paths[2].poll_us = vhost_user::kDefaultPollUs;
+        paths[2].halt_poll = kKvmHaltPoll;
+        paths[2].label = "vhost-user rings (poll_us " + watch + "), guest polling " + halt +
+                         " us before it sleeps, as KVM";
+        paths[3].name = "kvm-sleeping";
+        paths[3].halt_poll = kKvmHaltPoll;
+        paths[3].label =
+            "vhost-user rings never watching (poll_us 0), guest polling " + halt + " us as KVM";
+        std::map<std::string, std::uint32_t> backends;
+        for (const RingPath& path : paths) {
+            backends[path.name] = path.poll_us;
+        }
+        DeviceSide device_side(argv[1], dir, backends);
+        RingPath& watching = paths[0];
+        RingPath& sleeping = paths[1];
+        watching.connect(dir);
+        vhost_test::Frontend& frontend = *watching.frontend;
+        guest::GuestDriver& ring_guest = *watching.guest;
         if (!only.empty()) {
             std::uint32_t ctx = 0;
             check(ring_guest.new_ctx(&ctx) == 0, "VFD_NEW_CTX");
@@ -449,22 +491,16 @@ int main(int argc, char** argv) {
             std::filesystem::remove_all(dir);
             return 0;
         }
-        vhost_test::Frontend sleeping_frontend(dir / "vhost-sleeping.sock");
-        guest::GuestDriver sleeping_guest(sleeping_frontend);
-        vhost_test::FrontendOptions kvm_options;
-        kvm_options.halt_poll = kKvmHaltPoll;
-        vhost_test::Frontend kvm_frontend(dir / "vhost-kvm.sock", kvm_options);
-        guest::GuestDriver kvm_guest(kvm_frontend);
-        vhost_test::Frontend kvm_sleeping_frontend(dir / "vhost-kvm-sleeping.sock", kvm_options);
-        guest::GuestDriver kvm_sleeping_guest(kvm_sleeping_frontend);
+        for (std::size_t i = 1; i < paths.size(); ++i) {
+            paths[i].connect(dir);
+        }
         guest::SocketLink link(dir / "seq.sock");
         guest::GuestDriver seq_guest(link);
 
         constexpr int kRuns = 5;
         constexpr std::size_t kWindow = 64;
-        Rates rings, sleeping, kvm, kvm_sleeping, seq;
-        double pipelined = 0, sleeping_pipelined = 0, kvm_pipelined = 0, kvm_sleeping_pipelined = 0,
-               direct = 0, direct_large = 0;
+        Rates seq;
+        double direct = 0, direct_large = 0;
         const auto best = [](Rates& into, const Rates& run) {
             into.small_per_second = std::max(into.small_per_second, run.small_per_second);
             into.mib_per_second = std::max(into.mib_per_second, run.mib_per_second);
@@ -472,20 +508,12 @@ int main(int argc, char** argv) {
                 into.alloc_us == 0 ? run.alloc_us : std::min(into.alloc_us, run.alloc_us);
         };
         for (int run = 0; run < kRuns; ++run) {
-            best(rings, measure(ring_guest, rounds));
-            pipelined = std::max(pipelined,
-                                 measure_pipelined(frontend, ring_guest, rounds * 5, 64, kWindow));
-            best(sleeping, measure(sleeping_guest, rounds));
-            sleeping_pipelined =
-                std::max(sleeping_pipelined, measure_pipelined(sleeping_frontend, sleeping_guest,
+            for (RingPath& path : paths) {
+                best(path.rates, measure(*path.guest, rounds));
+                path.pipelined =
+                    std::max(path.pipelined, measure_pipelined(*path.frontend, *path.guest,
                                                                rounds * 5, 64, kWindow));
-            best(kvm, measure(kvm_guest, rounds));
-            kvm_pipelined = std::max(
-                kvm_pipelined, measure_pipelined(kvm_frontend, kvm_guest, rounds * 5, 64, kWindow));
-            best(kvm_sleeping, measure(kvm_sleeping_guest, rounds));
-            kvm_sleeping_pipelined = std::max(
-                kvm_sleeping_pipelined, measure_pipelined(kvm_sleeping_frontend, kvm_sleeping_guest,
-                                                          rounds * 5, 64, kWindow));
+            }
             best(seq, measure(seq_guest, rounds));
             direct = std::max(direct, measure_direct(rounds * 5, 64));
             direct_large =
@@ -500,30 +528,19 @@ int main(int argc, char** argv) {
                     "one at a time | VFD_NEW 4 KiB + CLOSE |\n",
                     kWindow);
         std::printf("|---|---|---|---|---|\n");
-        std::printf(
-            "| vhost-user rings (prism-vhost-wl, poll_us %u) | %.0f /s (%.0f%% of direct) | "
-            "%.0f /s (**%.0f%% of direct**) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
-            vhost_user::kDefaultPollUs, rings.small_per_second,
-            100.0 * rings.small_per_second / direct, pipelined, 100.0 * pipelined / direct,
-            rings.mib_per_second, 100.0 * rings.mib_per_second / direct_large, rings.alloc_us);
-        std::printf("| vhost-user rings, never watching (poll_us 0) | %.0f /s (%.0f%%) | %.0f /s "
-                    "(%.0f%%) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
-                    sleeping.small_per_second, 100.0 * sleeping.small_per_second / direct,
-                    sleeping_pipelined, 100.0 * sleeping_pipelined / direct,
-                    sleeping.mib_per_second, 100.0 * sleeping.mib_per_second / direct_large,
-                    sleeping.alloc_us);
-        std::printf("| vhost-user rings (poll_us %u), guest polling %lld us before it sleeps, as "
-                    "KVM | %.0f /s (%.0f%%) | %.0f /s (%.0f%%) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
-                    vhost_user::kDefaultPollUs, static_cast<long long>(kKvmHaltPoll.count()),
-                    kvm.small_per_second, 100.0 * kvm.small_per_second / direct, kvm_pipelined,
-                    100.0 * kvm_pipelined / direct, kvm.mib_per_second,
-                    100.0 * kvm.mib_per_second / direct_large, kvm.alloc_us);
-        std::printf("| vhost-user rings never watching (poll_us 0), guest polling %lld us as KVM | "
-                    "%.0f /s (%.0f%%) | %.0f /s (%.0f%%) | %.0f MiB/s (%.0f%%) | %.1f us |\n",
-                    static_cast<long long>(kKvmHaltPoll.count()), kvm_sleeping.small_per_second,
-                    100.0 * kvm_sleeping.small_per_second / direct, kvm_sleeping_pipelined,
-                    100.0 * kvm_sleeping_pipelined / direct, kvm_sleeping.mib_per_second,
-                    100.0 * kvm_sleeping.mib_per_second / direct_large, kvm_sleeping.alloc_us);
+        for (const RingPath& path : paths) {
+            // The first row (the backend as prism starts it) says what the percentages are of.
+            const bool first = &path == &paths.front();
+            const char* of = first ? " of direct" : "";
+            const char* bold = first ? "**" : "";
+            std::printf(
+                "| %s | %.0f /s (%.0f%%%s) | %.0f /s (%s%.0f%%%s%s) | %.0f MiB/s (%.0f%%) | "
+                "%.1f us |\n",
+                path.label.c_str(), path.rates.small_per_second,
+                100.0 * path.rates.small_per_second / direct, of, path.pipelined, bold,
+                100.0 * path.pipelined / direct, of, bold, path.rates.mib_per_second,
+                100.0 * path.rates.mib_per_second / direct_large, path.rates.alloc_us);
+        }
         std::printf("| seqpacket test transport | %.0f /s (%.0f%%) | | %.0f MiB/s (%.0f%%) | %.1f "
                     "us |\n",
                     seq.small_per_second, 100.0 * seq.small_per_second / direct, seq.mib_per_second,
@@ -538,9 +555,9 @@ int main(int argc, char** argv) {
         for (int run = 0; run < 3; ++run) {
             quiet_alone = std::max(quiet_alone, measure(seq_guest, rounds).small_per_second);
             const Noisy watching_run =
-                beside_a_noisy_vm(ring_guest, "bench-watching", seq_guest, rounds);
+                beside_a_noisy_vm(*watching.guest, "bench-watching", seq_guest, rounds);
             const Noisy sleeping_run =
-                beside_a_noisy_vm(sleeping_guest, "bench-sleeping", seq_guest, rounds);
+                beside_a_noisy_vm(*sleeping.guest, "bench-sleeping", seq_guest, rounds);
             if (watching_run.quiet_per_second > beside_watching.quiet_per_second) {
                 beside_watching = watching_run;
             }
@@ -560,9 +577,10 @@ int main(int argc, char** argv) {
 
         // What watching costs when the VM is not busy: a client at 60 frames a second.
         constexpr int kPacedSeconds = 5;
-        const double watching_ms = paced_backend_ms(ring_guest, "bench-watching", kPacedSeconds);
+        const double watching_ms =
+            paced_backend_ms(*watching.guest, "bench-watching", kPacedSeconds);
         const double sleeping_ms =
-            paced_backend_ms(sleeping_guest, "bench-sleeping", kPacedSeconds);
+            paced_backend_ms(*sleeping.guest, "bench-sleeping", kPacedSeconds);
         std::printf("\nA guest client committing 60 frames a second (one SEND each) for %d s: "
                     "prism-vhost-wl ran %.2f ms per second watching (poll_us %u), %.2f ms per "
                     "second never watching\n",
